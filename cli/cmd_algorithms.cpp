@@ -1,0 +1,63 @@
+// accessatlas algorithms: list the registry; `accessatlas <algorithm id> --options`: run one
+// algorithm with options generated from its registry entry.
+#include "commands.hpp"
+#include "terminal_reporter.hpp"
+
+#include <accessatlas/algorithms.hpp>
+#include <accessatlas/job.hpp>
+
+#include <fmt/format.h>
+
+#include <map>
+#include <memory>
+
+namespace accessatlas::cli {
+
+void print_run_summary(const job::RunSummary& s, bool quiet);
+
+std::function<int()> add_algorithms_command(CLI::App& app) {
+    auto* sub = app.add_subcommand("algorithms", "List the algorithms (the same ones as in QGIS's Processing Toolbox)");
+    auto markdown = std::make_shared<bool>(false);
+    sub->add_flag("--markdown", *markdown, "Print the reference as Markdown (docs/algorithms.md)");
+    return [sub, markdown]() -> int {
+        if (!sub->parsed()) return -1;
+        if (*markdown) {
+            fmt::print("{}", algorithms::markdown_reference());
+            return 0;
+        }
+        for (const auto& a : algorithms::all()) fmt::print("{:<20} {}\n", a.id, a.summary);
+        return 0;
+    };
+}
+
+std::vector<std::function<int()>> add_algorithm_commands(CLI::App& app, const GlobalOptions& global) {
+    std::vector<std::function<int()>> actions;
+    for (const auto& algorithm : algorithms::all()) {
+        auto* sub = app.add_subcommand(algorithm.id, algorithm.summary);
+        sub->footer(algorithm.help);
+        auto values = std::make_shared<std::map<std::string, std::string>>();
+        for (const auto& p : algorithm.params) {
+            std::string help = p.description;
+            if (!p.choices.empty()) {
+                help += " [";
+                for (std::size_t i = 0; i < p.choices.size(); ++i) help += (i ? "|" : "") + p.choices[i];
+                help += "]";
+            }
+            auto* opt = sub->add_option_function<std::string>(
+                "--" + p.name, [values, name = p.name](const std::string& v) { (*values)[name] = v; }, help);
+            if (!p.default_value.empty()) opt->default_str(p.default_value);
+            if (p.required) opt->required();
+        }
+        actions.push_back([sub, values, &algorithm, &global]() -> int {
+            if (!sub->parsed()) return -1;
+            job::Job job = algorithms::job_from_parameters(algorithm, *values);
+            if (global.threads > 0) job.threads = global.threads;
+            TerminalReporter reporter(global.verbose, global.quiet);
+            print_run_summary(job::run_job(job, reporter), global.quiet);
+            return 0;
+        });
+    }
+    return actions;
+}
+
+} // namespace accessatlas::cli

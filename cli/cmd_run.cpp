@@ -1,0 +1,49 @@
+// accessatlas run JOB: runs a whole job file.
+#include "commands.hpp"
+#include "terminal_reporter.hpp"
+
+#include <accessatlas/job.hpp>
+
+#include <fmt/format.h>
+
+namespace accessatlas::cli {
+
+namespace {
+void print_summary(const job::RunSummary& s, bool quiet) {
+    if (quiet) return;
+    double total = 0;
+    for (const auto& [k, v] : s.seconds) total += v;
+    fmt::print(stderr, "wrote {}: {} areas, {} origins; network {} nodes, {} edges\n", s.output, s.areas, s.origins,
+               s.network_nodes, s.network_edges);
+    fmt::print(stderr, "time: read {:.2f}s, graph {:.2f}s, snap {:.2f}s, route {:.2f}s, write {:.2f}s (total {:.2f}s); "
+                       "{} nodes settled; {} warnings\n",
+               s.seconds.count("read") ? s.seconds.at("read") : 0.0, s.seconds.count("graph") ? s.seconds.at("graph") : 0.0,
+               s.seconds.count("snap") ? s.seconds.at("snap") : 0.0, s.seconds.count("route") ? s.seconds.at("route") : 0.0,
+               s.seconds.count("write") ? s.seconds.at("write") : 0.0, total, s.nodes_settled, s.warnings.size());
+}
+} // namespace
+
+void print_run_summary(const job::RunSummary& s, bool quiet) { print_summary(s, quiet); }
+
+std::function<int()> add_run_command(CLI::App& app, const GlobalOptions& global) {
+    auto* sub = app.add_subcommand("run", "Run a job file (TOML): every service and mode it names");
+    auto job_path = std::make_shared<std::string>();
+    auto out = std::make_shared<std::string>();
+    auto csv = std::make_shared<bool>(false);
+    sub->add_option("job", *job_path, "Job file, e.g. data/rutland/job.toml")->required()->check(CLI::ExistingFile);
+    sub->add_option("-o,--out", *out, "Output GeoPackage (overrides [job] output)");
+    sub->add_flag("--csv", *csv, "Also write the area table as CSV beside the GeoPackage");
+    return [sub, job_path, out, csv, &global]() -> int {
+        if (!sub->parsed()) return -1;
+        job::Job job = job::load_job(*job_path);
+        if (!out->empty()) job.output = *out;
+        if (*csv) job.write_csv = true;
+        if (global.threads > 0) job.threads = global.threads;
+        TerminalReporter reporter(global.verbose, global.quiet);
+        const auto summary = job::run_job(job, reporter);
+        print_summary(summary, global.quiet);
+        return 0;
+    };
+}
+
+} // namespace accessatlas::cli

@@ -1,0 +1,23 @@
+// One function per subcommand; main.cpp wires them into CLI11.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+
+namespace accessatlas::cli {
+
+struct GlobalOptions {
+    bool verbose = false;
+    bool quiet = false;
+    unsigned threads = 0;
+};
+
+// Each returns an action that runs when its subcommand was chosen (else returns -1).
+std::function<int()> add_run_command(CLI::App& app, const GlobalOptions& global);
+std::function<int()> add_network_command(CLI::App& app, const GlobalOptions& global);
+std::function<int()> add_algorithms_command(CLI::App& app);
+// One subcommand per registered algorithm (e.g. nearest_service), options from the registry.
+std::vector<std::function<int()>> add_algorithm_commands(CLI::App& app, const GlobalOptions& global);
+
+} // namespace accessatlas::cli

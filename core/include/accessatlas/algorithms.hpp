@@ -1,0 +1,60 @@
+// The one description of every algorithm: id, name, help and parameters with types,
+// defaults and ranges. The CLI subcommands, the QGIS Processing algorithms and
+// docs/algorithms.md are all generated from this table, so they cannot disagree.
+#pragma once
+
+#include <accessatlas/job.hpp>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace accessatlas::algorithms {
+
+enum class ParamType {
+    vector_file,   // a layer or file path (QGIS: vector layer / file)
+    table_file,    // a table (CSV or any OGR table)
+    network_file,  // .osm.pbf or an OGR line layer
+    field,         // a field of another parameter's layer (`parent`)
+    enumeration,   // one of `choices`
+    enumeration_list,  // several of `choices`, comma separated
+    number,
+    number_list,   // comma separated numbers
+    text,
+    output_file,
+};
+
+struct Param {
+    std::string name;      // CLI --name and QGIS parameter name (upper-cased there)
+    std::string job_key;   // dotted key in the job file, e.g. "analysis.max_snap_m"
+    ParamType type;
+    std::string description;
+    std::string default_value;  // empty = none
+    bool required = false;
+    std::vector<std::string> choices;
+    std::optional<double> minimum;
+    std::optional<double> maximum;
+    std::string parent;    // for fields: the layer parameter they belong to
+};
+
+struct Algorithm {
+    std::string id;       // stable: CLI subcommand and QGIS id accessatlas:<id>
+    std::string name;     // display name
+    std::string group;
+    std::string summary;  // one line
+    std::string help;     // a paragraph
+    std::vector<Param> params;
+};
+
+const std::vector<Algorithm>& all();
+const Algorithm* find(const std::string& id);
+
+// Builds a job from parameter values given as text (lists comma separated), validated by
+// the same code that reads job files. Missing values take their defaults.
+job::Job job_from_parameters(const Algorithm& algorithm, const std::map<std::string, std::string>& values);
+
+// Markdown reference of every algorithm (docs/algorithms.md is this text).
+std::string markdown_reference();
+
+} // namespace accessatlas::algorithms

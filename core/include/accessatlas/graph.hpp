@@ -1,0 +1,46 @@
+// Routing graphs as plain arrays (CSR), one per mode, built from a RoadNetwork and a Profile.
+#pragma once
+
+#include <accessatlas/network.hpp>
+
+#include <cstdint>
+#include <vector>
+
+namespace accessatlas::network {
+
+// Compressed sparse rows: the arcs leaving node v are first_out[v] .. first_out[v+1]-1.
+struct Graph {
+    std::vector<std::uint32_t> first_out;  // node_count + 1
+    std::vector<std::uint32_t> head;
+    std::vector<float> time_s;
+    std::vector<float> length_m;
+    std::vector<std::uint32_t> edge;  // the network edge an arc runs along
+
+    std::uint32_t node_count() const { return first_out.empty() ? 0 : static_cast<std::uint32_t>(first_out.size() - 1); }
+    std::uint32_t arc_count() const { return static_cast<std::uint32_t>(head.size()); }
+    std::size_t memory_bytes() const;
+};
+
+// Everything routing needs for one mode: forward arcs (travel direction) and the same arcs
+// reversed (to search "time from every node to the nearest facility" from the facilities).
+struct ModeGraph {
+    Profile profile;
+    Graph forward;
+    Graph backward;
+    // Per network edge: traversal time from->to and to->from (infinity when not allowed).
+    std::vector<float> edge_time_forward;
+    std::vector<float> edge_time_backward;
+    // Weakly connected components over usable edges; component id per node (invalid_id if isolated).
+    std::vector<std::uint32_t> component;
+    std::uint32_t largest_component = invalid_id;
+    std::uint32_t largest_component_nodes = 0;
+    std::uint32_t component_count = 0;
+    std::uint32_t usable_edges = 0;
+
+    bool edge_usable(std::uint32_t e) const;
+    bool edge_in_largest_component(std::uint32_t e, const RoadNetwork& network) const;
+};
+
+ModeGraph build_mode_graph(const RoadNetwork& network, const Profile& profile);
+
+} // namespace accessatlas::network

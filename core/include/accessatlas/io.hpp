@@ -1,0 +1,134 @@
+// Reading layers and tables through GDAL/OGR (any format it reads, any CRS, reprojected to
+// EPSG:27700 with PROJ) and writing GeoPackages atomically.
+#pragma once
+
+#include <accessatlas/geometry.hpp>
+#include <accessatlas/reporter.hpp>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace accessatlas::io {
+
+// A layer read into memory: one geometry (WKB in EPSG:27700) and the requested fields as
+// text per feature. Features with an empty geometry are skipped with a warning.
+struct Layer {
+    std::string path;
+    std::string layer_name;
+    std::vector<std::int64_t> fid;
+    std::vector<std::vector<unsigned char>> wkb;
+    std::vector<Point> points;  // point layers: the point; polygons: a point on the surface
+    std::vector<std::string> field_names;
+    std::vector<std::vector<std::optional<std::string>>> values;  // [field][feature]
+
+    std::size_t size() const { return fid.size(); }
+    const std::vector<std::optional<std::string>>& field(const std::string& name) const;
+};
+
+enum class GeometryKind { point, line, polygon };
+
+// Reads `fields` of a layer (the first layer when `layer_name` is empty). Throws InputError
+// naming file, layer and field on: unreadable file, missing layer or field, no CRS, wrong
+// geometry kind. Multi-geometries of the right kind are accepted.
+Layer read_layer(const std::string& path, const std::string& layer_name, GeometryKind kind,
+                 const std::vector<std::string>& fields, Reporter& reporter);
+
+// Reads a table (CSV or any OGR layer) of numbers keyed by a code field. Values must parse
+// as finite numbers; thousands separators are refused with a clear message.
+struct NumericTable {
+    std::string path;
+    std::map<std::string, double> values;
+};
+NumericTable read_numeric_table(const std::string& path, const std::string& code_field,
+                                const std::string& value_field, Reporter& reporter);
+
+// Strict number parsing used by every reader: names the place when the text is not a
+// finite number.
+double parse_number(const std::string& text, const std::string& file, const std::string& layer,
+                    const std::string& feature, const std::string& field);
+
+// Point-in-polygon assignment with GEOS prepared geometries and an STR-tree.
+class AreaLocator {
+public:
+    explicit AreaLocator(const std::vector<std::vector<unsigned char>>& polygons_wkb);
+    ~AreaLocator();
+    AreaLocator(const AreaLocator&) = delete;
+    AreaLocator& operator=(const AreaLocator&) = delete;
+    // Index of the polygon containing p, or 0xFFFFFFFF.
+    std::uint32_t locate(Point p) const;
+    std::uint32_t size() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+};
+
+// Indexes of the polygons that reach beyond the convex hull of `coverage` once buffered by
+// `buffer_m`: areas where people may use services the data does not cover (edge effects).
+std::vector<std::uint32_t> areas_beyond_coverage(const std::vector<std::vector<unsigned char>>& polygons_wkb,
+                                                 const std::vector<Point>& coverage, double buffer_m);
+
+// ---- Writing --------------------------------------------------------------------------
+
+using Value = std::variant<std::monostate, std::int64_t, double, std::string>;
+enum class FieldType { integer, real, text };
+struct FieldDef {
+    std::string name;
+    FieldType type;
+};
+
+class GpkgWriter;
+
+class LayerWriter {
+public:
+    void add(const std::vector<Value>& values, const std::vector<unsigned char>* wkb);
+    void add_point(const std::vector<Value>& values, Point p);
+    const std::vector<FieldDef>& fields() const { return m_fields; }
+
+private:
+    friend class GpkgWriter;
+    LayerWriter(void* layer, std::vector<FieldDef> fields, std::string name)
+        : m_layer(layer), m_fields(std::move(fields)), m_name(std::move(name)) {}
+    void* m_layer;  // OGRLayer*, kept opaque so GDAL headers stay private
+    std::vector<FieldDef> m_fields;
+    std::string m_name;
+};
+
+// Writes to a temporary file beside the target and renames it over the target in commit():
+// a failed or interrupted run never leaves a half-written GeoPackage.
+class GpkgWriter {
+public:
+    explicit GpkgWriter(const std::string& final_path);
+    ~GpkgWriter();
+    GpkgWriter(const GpkgWriter&) = delete;
+    GpkgWriter& operator=(const GpkgWriter&) = delete;
+
+    LayerWriter& create_layer(const std::string& name, GeometryKind kind, const std::vector<FieldDef>& fields,
+                              const std::string& description = {});
+    void commit();
+    const std::string& temp_path() const { return m_temp_path; }
+
+private:
+    std::string m_final_path;
+    std::string m_temp_path;
+    void* m_dataset = nullptr;  // GDALDataset*
+    std::vector<std::unique_ptr<LayerWriter>> m_layers;
+    bool m_committed = false;
+};
+
+// ISO WKB of a one-part multi-line string, for LayerWriter::add.
+std::vector<unsigned char> multilinestring_wkb(const Point* begin, const Point* end);
+
+// Writes a layer's attributes (no geometry) as CSV, atomically.
+void write_csv(const std::string& path, const std::vector<FieldDef>& fields,
+               const std::vector<std::vector<Value>>& rows);
+
+// Makes GDAL quiet and consistent (axis order, error handler); call once per process.
+void initialise_gdal();
+
+} // namespace accessatlas::io

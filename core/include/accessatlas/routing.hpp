@@ -1,0 +1,80 @@
+// Multi-source Dijkstra over a CSR graph. The caller adds any number of sources, then
+// settles nodes one at a time and decides when to stop (a time limit, k facilities found).
+// One object per thread, reused across searches: reset() is O(1) through timestamps.
+#pragma once
+
+#include <accessatlas/graph.hpp>
+
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+namespace accessatlas::routing {
+
+inline constexpr double unreached = std::numeric_limits<double>::infinity();
+
+// Addressable 4-ary min-heap over node ids with double keys.
+class MinIdHeap {
+public:
+    explicit MinIdHeap(std::uint32_t id_count = 0);
+    void resize(std::uint32_t id_count);
+    bool empty() const { return m_size == 0; }
+    std::uint32_t size() const { return m_size; }
+    bool contains(std::uint32_t id) const { return m_position[id] != npos; }
+    double key_of(std::uint32_t id) const { return m_heap[m_position[id]].key; }
+    void push(std::uint32_t id, double key);
+    void decrease_key(std::uint32_t id, double key);
+    std::uint32_t peek_id() const { return m_heap[0].id; }
+    double peek_key() const { return m_heap[0].key; }
+    std::uint32_t pop();
+    void clear();
+
+private:
+    struct Entry {
+        double key;
+        std::uint32_t id;
+    };
+    static constexpr std::uint32_t npos = 0xFFFFFFFFu;
+    void sift_up(std::uint32_t pos);
+    void sift_down(std::uint32_t pos);
+    std::vector<Entry> m_heap;
+    std::vector<std::uint32_t> m_position;
+    std::uint32_t m_size = 0;
+};
+
+class Dijkstra {
+public:
+    explicit Dijkstra(const network::Graph& graph);
+
+    // Forgets the previous search in O(1).
+    void reset();
+    // Seeds a node. `tag` travels with the label (e.g. the facility index); for equal times
+    // the smaller tag wins, so results do not depend on insertion order.
+    void add_source(std::uint32_t node, double time_s, double length_m, std::uint32_t tag);
+    bool finished() const { return m_heap.empty(); }
+    // Time of the next node to be settled (infinity when finished): the stop rule's input.
+    double next_time() const { return m_heap.empty() ? unreached : m_heap.peek_key(); }
+    // Settles and returns the next node, relaxing its arcs.
+    std::uint32_t settle_next();
+    // Settles every node with time <= limit_s.
+    void run_until(double limit_s);
+
+    bool reached(std::uint32_t v) const { return m_stamp[v] == m_current; }
+    double time(std::uint32_t v) const { return reached(v) ? m_time[v] : unreached; }
+    double length(std::uint32_t v) const { return reached(v) ? m_length[v] : unreached; }
+    std::uint32_t tag(std::uint32_t v) const { return reached(v) ? m_tag[v] : network::invalid_id; }
+    std::uint64_t settled_count() const { return m_settled; }
+
+private:
+    bool improve(std::uint32_t v, double t, double len, std::uint32_t tag);
+    const network::Graph& m_graph;
+    std::vector<double> m_time;
+    std::vector<double> m_length;
+    std::vector<std::uint32_t> m_tag;
+    std::vector<std::uint32_t> m_stamp;
+    std::uint32_t m_current = 1;  // stamps start at 0: nothing reached
+    MinIdHeap m_heap;
+    std::uint64_t m_settled = 0;
+};
+
+} // namespace accessatlas::routing

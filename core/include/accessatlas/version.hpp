@@ -1,0 +1,4 @@
+#pragma once
+namespace accessatlas {
+const char* version();
+} // namespace accessatlas

@@ -1,0 +1,315 @@
+// Nearest facility by one multi-source Dijkstra on the reversed graph from every facility
+// at once; counts within thresholds by one bounded search per facility, in parallel.
+#include <accessatlas/access.hpp>
+#include <accessatlas/routing.hpp>
+
+#include <tbb/blocked_range.h>
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <unordered_map>
+
+namespace accessatlas::access {
+
+using network::invalid_id;
+using routing::unreached;
+
+namespace {
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// Points (facilities or origins) grouped by the edge they snapped to: CSR over edges.
+struct ByEdge {
+    std::vector<std::uint32_t> first;
+    std::vector<std::uint32_t> items;
+    ByEdge(std::size_t edge_count, const std::vector<snapping::Snap>& snaps) : first(edge_count + 1, 0) {
+        for (const auto& s : snaps)
+            if (s.ok()) ++first[s.edge + 1];
+        for (std::size_t e = 0; e < edge_count; ++e) first[e + 1] += first[e];
+        items.resize(first[edge_count]);
+        std::vector<std::uint32_t> fill(first.begin(), first.end() - 1);
+        for (std::uint32_t i = 0; i < snaps.size(); ++i)
+            if (snaps[i].ok()) items[fill[snaps[i].edge]++] = i;
+    }
+};
+
+struct Candidate {
+    double time = unreached;
+    double length = unreached;
+    std::uint32_t facility = invalid_id;
+    void offer(double t, double len, std::uint32_t f) {
+        if (t < time || (t == time && f < facility)) {
+            time = t;
+            length = len;
+            facility = f;
+        }
+    }
+};
+
+} // namespace
+
+double along_edge_time(const network::RoadNetwork& network, const network::ModeGraph& graph, std::uint32_t edge,
+                       double from_offset_m, double to_offset_m) {
+    const double len = network.edges[edge].length_m;
+    if (to_offset_m == from_offset_m) return 0;
+    if (to_offset_m > from_offset_m) return graph.edge_time_forward[edge] * ((to_offset_m - from_offset_m) / len);
+    return graph.edge_time_backward[edge] * ((from_offset_m - to_offset_m) / len);
+}
+
+NearestResult nearest_facility(const network::RoadNetwork& network, const network::ModeGraph& graph,
+                               const std::vector<snapping::Snap>& facility_snaps,
+                               const std::vector<snapping::Snap>& origin_snaps, const NearestOptions& options,
+                               Reporter& reporter) {
+    const auto t0 = std::chrono::steady_clock::now();
+    const double connector_speed = graph.profile.connector_kmh / 3.6;
+    const auto connector = [&](const snapping::Snap& s) { return s.distance_m / connector_speed; };
+    const auto along = [&](std::uint32_t e, double a, double b) { return along_edge_time(network, graph, e, a, b); };
+
+    NearestResult r;
+    const std::size_t origins = origin_snaps.size();
+    r.time_s.assign(origins, unreached);
+    r.length_m.assign(origins, unreached);
+    r.facility.assign(origins, invalid_id);
+    const ByEdge facilities_by_edge(network.edge_count(), facility_snaps);
+
+    // 1. One search from all facilities over reversed arcs: time from every node to its nearest.
+    routing::Dijkstra search(graph.backward);
+    search.reset();
+    for (std::uint32_t f = 0; f < facility_snaps.size(); ++f) {
+        const auto& s = facility_snaps[f];
+        if (!s.ok()) continue;
+        const auto& edge = network.edges[s.edge];
+        const double c = connector(s);
+        const double to_facility_from_start = along(s.edge, 0, s.offset_m);
+        const double to_facility_from_end = along(s.edge, edge.length_m, s.offset_m);
+        if (std::isfinite(to_facility_from_start))
+            search.add_source(edge.from, c + to_facility_from_start, s.distance_m + s.offset_m, f);
+        if (std::isfinite(to_facility_from_end))
+            search.add_source(edge.to, c + to_facility_from_end, s.distance_m + (edge.length_m - s.offset_m), f);
+    }
+    reporter.progress(0.0);
+    for (std::uint64_t k = 1; !search.finished(); ++k) {
+        search.settle_next();
+        if ((k & 0xFFFF) == 0) reporter.check_cancelled();
+    }
+    r.nodes_settled = search.settled_count();
+
+    for (std::uint32_t o = 0; o < origins; ++o) {
+        const auto& s = origin_snaps[o];
+        if (!s.ok()) continue;
+        const auto& edge = network.edges[s.edge];
+        const double c = connector(s);
+        Candidate best;
+        // Leave the edge through either end...
+        const double to_end = along(s.edge, s.offset_m, edge.length_m);
+        if (std::isfinite(to_end) && search.reached(edge.to))
+            best.offer(c + to_end + search.time(edge.to), s.distance_m + (edge.length_m - s.offset_m) + search.length(edge.to),
+                       search.tag(edge.to));
+        const double to_start = along(s.edge, s.offset_m, 0);
+        if (std::isfinite(to_start) && search.reached(edge.from))
+            best.offer(c + to_start + search.time(edge.from), s.distance_m + s.offset_m + search.length(edge.from),
+                       search.tag(edge.from));
+        // ...or reach a facility on the same edge directly.
+        for (std::uint32_t i = facilities_by_edge.first[s.edge]; i < facilities_by_edge.first[s.edge + 1]; ++i) {
+            const std::uint32_t f = facilities_by_edge.items[i];
+            const auto& fs = facility_snaps[f];
+            const double t = along(s.edge, s.offset_m, fs.offset_m);
+            if (std::isfinite(t))
+                best.offer(c + t + connector(fs), s.distance_m + std::abs(fs.offset_m - s.offset_m) + fs.distance_m, f);
+        }
+        r.time_s[o] = best.time;
+        r.length_m[o] = best.length;
+        r.facility[o] = best.facility;
+    }
+    r.nearest_seconds = seconds_since(t0);
+
+    // 2. Facilities within each threshold: one bounded search per facility.
+    r.threshold_count = options.thresholds_min.size();
+    if (!options.count_within_thresholds || r.threshold_count == 0) return r;
+    const auto t1 = std::chrono::steady_clock::now();
+    const std::size_t k_count = r.threshold_count;
+    std::vector<double> limits;
+    for (double m : options.thresholds_min) limits.push_back(m * 60.0);
+    const double max_limit = *std::max_element(limits.begin(), limits.end());
+    r.counts.assign(origins * k_count, 0);
+
+    // Origins incident to each node (through their edge's two ends), and per edge.
+    std::vector<std::uint32_t> node_first(network.node_count() + 1, 0);
+    for (const auto& s : origin_snaps)
+        if (s.ok()) {
+            ++node_first[network.edges[s.edge].from + 1];
+            ++node_first[network.edges[s.edge].to + 1];
+        }
+    for (std::size_t v = 0; v < network.node_count(); ++v) node_first[v + 1] += node_first[v];
+    std::vector<std::uint32_t> node_origins(node_first.back());
+    {
+        std::vector<std::uint32_t> fill(node_first.begin(), node_first.end() - 1);
+        for (std::uint32_t o = 0; o < origins; ++o) {
+            const auto& s = origin_snaps[o];
+            if (!s.ok()) continue;
+            node_origins[fill[network.edges[s.edge].from]++] = o;
+            node_origins[fill[network.edges[s.edge].to]++] = o;
+        }
+    }
+    const ByEdge origins_by_edge(network.edge_count(), origin_snaps);
+
+    struct Worker {
+        routing::Dijkstra search;
+        std::vector<double> best;
+        std::vector<std::uint32_t> stamp;
+        std::uint32_t current = 0;
+        std::vector<std::uint32_t> touched;
+        std::vector<std::uint32_t> counts;
+        std::uint64_t settled = 0;
+    };
+    tbb::enumerable_thread_specific<Worker> workers([&] {
+        return Worker{routing::Dijkstra(graph.backward), std::vector<double>(origins), std::vector<std::uint32_t>(origins, 0), 0,
+                      {}, std::vector<std::uint32_t>(origins * k_count, 0), 0};
+    });
+    auto one_facility = [&](Worker& w, std::uint32_t f) {
+        const auto& s = facility_snaps[f];
+        if (!s.ok()) return;
+        ++w.current;
+        w.touched.clear();
+        auto offer = [&](std::uint32_t o, double t) {
+            if (w.stamp[o] != w.current) {
+                w.stamp[o] = w.current;
+                w.best[o] = t;
+                w.touched.push_back(o);
+            } else if (t < w.best[o]) {
+                w.best[o] = t;
+            }
+        };
+        const auto& edge = network.edges[s.edge];
+        const double c = connector(s);
+        w.search.reset();
+        const double from_start = along(s.edge, 0, s.offset_m), from_end = along(s.edge, edge.length_m, s.offset_m);
+        if (std::isfinite(from_start)) w.search.add_source(edge.from, c + from_start, 0, f);
+        if (std::isfinite(from_end)) w.search.add_source(edge.to, c + from_end, 0, f);
+        while (!w.search.finished() && w.search.next_time() <= max_limit) {
+            const std::uint32_t v = w.search.settle_next();
+            const double tv = w.search.time(v);
+            for (std::uint32_t i = node_first[v]; i < node_first[v + 1]; ++i) {
+                const std::uint32_t o = node_origins[i];
+                const auto& os = origin_snaps[o];
+                const auto& oe = network.edges[os.edge];
+                const double t = along(os.edge, os.offset_m, v == oe.to ? oe.length_m : 0.0);
+                if (std::isfinite(t)) offer(o, tv + t + connector(os));
+                if (oe.from == oe.to) {  // a loop edge: both ends are v
+                    const double t2 = along(os.edge, os.offset_m, 0.0);
+                    if (std::isfinite(t2)) offer(o, tv + t2 + connector(os));
+                }
+            }
+        }
+        w.settled += w.search.settled_count();
+        for (std::uint32_t i = origins_by_edge.first[s.edge]; i < origins_by_edge.first[s.edge + 1]; ++i) {
+            const std::uint32_t o = origins_by_edge.items[i];
+            const double t = along(s.edge, origin_snaps[o].offset_m, s.offset_m);
+            if (std::isfinite(t)) offer(o, c + t + connector(origin_snaps[o]));
+        }
+        for (std::uint32_t o : w.touched)
+            for (std::size_t k = 0; k < k_count; ++k)
+                if (w.best[o] <= limits[k]) ++w.counts[o * k_count + k];
+    };
+
+    const unsigned threads = options.threads > 0 ? options.threads : static_cast<unsigned>(tbb::this_task_arena::max_concurrency());
+    tbb::task_arena arena(static_cast<int>(threads));
+    const auto n_fac = static_cast<std::uint32_t>(facility_snaps.size());
+    const std::uint32_t chunk = 256;
+    for (std::uint32_t begin = 0; begin < n_fac; begin += chunk) {
+        reporter.check_cancelled();
+        reporter.progress(static_cast<double>(begin) / n_fac);
+        const std::uint32_t end = std::min(n_fac, begin + chunk);
+        arena.execute([&] {
+            tbb::parallel_for(tbb::blocked_range<std::uint32_t>(begin, end), [&](const tbb::blocked_range<std::uint32_t>& range) {
+                Worker& w = workers.local();
+                for (std::uint32_t f = range.begin(); f != range.end(); ++f) one_facility(w, f);
+            });
+        });
+    }
+    // Integer sums: the same whatever the thread count or scheduling.
+    for (const Worker& w : workers) {
+        for (std::size_t i = 0; i < r.counts.size(); ++i) r.counts[i] += w.counts[i];
+        r.nodes_settled += w.settled;
+    }
+    reporter.progress(1.0);
+    r.counts_seconds = seconds_since(t1);
+    return r;
+}
+
+std::vector<AreaIndicators> aggregate_to_areas(std::size_t area_count, const std::vector<std::uint32_t>& origin_area,
+                                               const std::vector<double>& origin_population, const NearestResult& result,
+                                               const std::vector<double>& thresholds_min) {
+    const std::size_t k_count = thresholds_min.size();
+    std::vector<AreaIndicators> areas(area_count);
+    std::vector<double> reached_pop(area_count, 0), time_sum(area_count, 0), length_sum(area_count, 0);
+    for (auto& a : areas) {
+        a.pct_within.assign(k_count, 0);
+        a.mean_count.assign(k_count, 0);
+    }
+    for (std::size_t o = 0; o < origin_area.size(); ++o) {
+        const std::uint32_t a = origin_area[o];
+        if (a == invalid_id) continue;
+        const double pop = origin_population[o];
+        AreaIndicators& area = areas[a];
+        area.population += pop;
+        const double t = result.time_s[o];
+        if (!std::isfinite(t)) {
+            area.unreached_population += pop;
+        } else {
+            reached_pop[a] += pop;
+            time_sum[a] += pop * t;
+            length_sum[a] += pop * result.length_m[o];
+            for (std::size_t k = 0; k < k_count; ++k)
+                if (t <= thresholds_min[k] * 60.0) area.pct_within[k] += pop;
+        }
+        if (!result.counts.empty())
+            for (std::size_t k = 0; k < k_count; ++k) area.mean_count[k] += pop * result.counts[o * k_count + k];
+    }
+    for (std::size_t a = 0; a < area_count; ++a) {
+        AreaIndicators& area = areas[a];
+        area.mean_time_min = reached_pop[a] > 0 ? time_sum[a] / reached_pop[a] / 60.0 : std::nan("");
+        area.mean_length_km = reached_pop[a] > 0 ? length_sum[a] / reached_pop[a] / 1000.0 : std::nan("");
+        for (std::size_t k = 0; k < k_count; ++k) {
+            area.pct_within[k] = area.population > 0 ? 100.0 * area.pct_within[k] / area.population : std::nan("");
+            area.mean_count[k] = area.population > 0 && !result.counts.empty() ? area.mean_count[k] / area.population : std::nan("");
+        }
+    }
+    return areas;
+}
+
+std::vector<StreetPoint> residential_street_points(const network::RoadNetwork& network,
+                                                   const std::vector<network::RoadClass>& classes, double spacing_m) {
+    std::vector<StreetPoint> out;
+    std::array<bool, network::road_class_count> wanted{};
+    for (auto c : classes) wanted[static_cast<std::size_t>(c)] = true;
+    for (std::uint32_t e = 0; e < network.edge_count(); ++e) {
+        const auto& edge = network.edges[e];
+        if (!wanted[static_cast<std::size_t>(edge.road_class)]) continue;
+        // Points at spacing/2, 3*spacing/2, ... along the edge (at least one, mid-edge).
+        const double len = edge.length_m;
+        const auto n = std::max<std::size_t>(1, static_cast<std::size_t>(std::floor(len / spacing_m + 0.5)));
+        const double step = len / static_cast<double>(n);
+        double target = step / 2, walked = 0;
+        const Point* p = network.edge_geometry_begin(e);
+        const Point* end = network.edge_geometry_end(e);
+        for (; p + 1 < end && out.size() < out.max_size(); ++p) {
+            const double seg = distance(p[0], p[1]);
+            while (target <= walked + seg && target < len) {
+                const double t = seg > 0 ? (target - walked) / seg : 0;
+                out.push_back({{p[0].x + t * (p[1].x - p[0].x), p[0].y + t * (p[1].y - p[0].y)}, invalid_id});
+                target += step;
+            }
+            walked += seg;
+        }
+    }
+    return out;
+}
+
+} // namespace accessatlas::access

@@ -1,0 +1,123 @@
+// Point-in-polygon with GEOS prepared geometries and an STR-tree, and edge-effect checks.
+#include <accessatlas/error.hpp>
+#include <accessatlas/io.hpp>
+
+#include <geos_c.h>
+
+#include <cstdarg>
+#include <cstdio>
+
+namespace accessatlas::io {
+
+namespace {
+
+void geos_message(const char*, void*) {}
+
+struct Context {
+    GEOSContextHandle_t h;
+    Context() : h(GEOS_init_r()) {
+        GEOSContext_setNoticeMessageHandler_r(h, geos_message, nullptr);
+        GEOSContext_setErrorMessageHandler_r(h, geos_message, nullptr);
+    }
+    ~Context() { GEOS_finish_r(h); }
+    Context(const Context&) = delete;
+    Context& operator=(const Context&) = delete;
+};
+
+GEOSGeometry* from_wkb(GEOSContextHandle_t h, const std::vector<unsigned char>& wkb) {
+    GEOSWKBReader* reader = GEOSWKBReader_create_r(h);
+    GEOSGeometry* g = GEOSWKBReader_read_r(h, reader, wkb.data(), wkb.size());
+    GEOSWKBReader_destroy_r(h, reader);
+    if (!g) throw InternalError("GEOS could not read a polygon");
+    if (!GEOSisValid_r(h, g)) {
+        GEOSGeometry* fixed = GEOSMakeValid_r(h, g);
+        if (fixed) {
+            GEOSGeom_destroy_r(h, g);
+            g = fixed;
+        }
+    }
+    return g;
+}
+
+} // namespace
+
+struct AreaLocator::Impl {
+    Context ctx;
+    std::vector<GEOSGeometry*> geoms;
+    std::vector<const GEOSPreparedGeometry*> prepared;
+    std::vector<std::uint32_t> ids;
+    GEOSSTRtree* tree = nullptr;
+    ~Impl() {
+        if (tree) GEOSSTRtree_destroy_r(ctx.h, tree);
+        for (auto* p : prepared) GEOSPreparedGeom_destroy_r(ctx.h, p);
+        for (auto* g : geoms) GEOSGeom_destroy_r(ctx.h, g);
+    }
+};
+
+AreaLocator::AreaLocator(const std::vector<std::vector<unsigned char>>& polygons_wkb) : m_impl(std::make_unique<Impl>()) {
+    auto h = m_impl->ctx.h;
+    m_impl->tree = GEOSSTRtree_create_r(h, 10);
+    m_impl->ids.resize(polygons_wkb.size());
+    for (std::uint32_t i = 0; i < polygons_wkb.size(); ++i) {
+        GEOSGeometry* g = from_wkb(h, polygons_wkb[i]);
+        m_impl->geoms.push_back(g);
+        m_impl->prepared.push_back(GEOSPrepare_r(h, g));
+        m_impl->ids[i] = i;
+        GEOSSTRtree_insert_r(h, m_impl->tree, g, &m_impl->ids[i]);
+    }
+}
+
+AreaLocator::~AreaLocator() = default;
+
+std::uint32_t AreaLocator::size() const { return static_cast<std::uint32_t>(m_impl->geoms.size()); }
+
+std::uint32_t AreaLocator::locate(Point p) const {
+    auto h = m_impl->ctx.h;
+    GEOSGeometry* pt = GEOSGeom_createPointFromXY_r(h, p.x, p.y);
+    struct Query {
+        const Impl* impl;
+        GEOSContextHandle_t h;
+        const GEOSGeometry* pt;
+        std::uint32_t found;
+    } q{m_impl.get(), h, pt, 0xFFFFFFFFu};
+    GEOSSTRtree_query_r(
+        h, m_impl->tree, pt,
+        [](void* item, void* data) {
+            auto* qq = static_cast<Query*>(data);
+            const std::uint32_t id = *static_cast<std::uint32_t*>(item);
+            // Lowest id wins when a point lies on a shared boundary: deterministic.
+            if (id < qq->found && GEOSPreparedIntersects_r(qq->h, qq->impl->prepared[id], qq->pt) == 1) qq->found = id;
+        },
+        &q);
+    GEOSGeom_destroy_r(h, pt);
+    return q.found;
+}
+
+std::vector<std::uint32_t> areas_beyond_coverage(const std::vector<std::vector<unsigned char>>& polygons_wkb,
+                                                 const std::vector<Point>& coverage, double buffer_m) {
+    Context ctx;
+    auto h = ctx.h;
+    std::vector<std::uint32_t> out;
+    if (coverage.size() < 3) {
+        for (std::uint32_t i = 0; i < polygons_wkb.size(); ++i) out.push_back(i);
+        return out;
+    }
+    GEOSCoordSequence* seq = GEOSCoordSeq_create_r(h, static_cast<unsigned>(coverage.size()), 2);
+    for (unsigned i = 0; i < coverage.size(); ++i) GEOSCoordSeq_setXY_r(h, seq, i, coverage[i].x, coverage[i].y);
+    GEOSGeometry* mp = GEOSGeom_createLineString_r(h, seq);
+    GEOSGeometry* hull = GEOSConvexHull_r(h, mp);
+    GEOSGeom_destroy_r(h, mp);
+    const GEOSPreparedGeometry* prepared = GEOSPrepare_r(h, hull);
+    for (std::uint32_t i = 0; i < polygons_wkb.size(); ++i) {
+        GEOSGeometry* g = from_wkb(h, polygons_wkb[i]);
+        GEOSGeometry* buffered = GEOSBuffer_r(h, g, buffer_m, 8);
+        if (buffered && GEOSPreparedContains_r(h, prepared, buffered) != 1) out.push_back(i);
+        if (buffered) GEOSGeom_destroy_r(h, buffered);
+        GEOSGeom_destroy_r(h, g);
+    }
+    GEOSPreparedGeom_destroy_r(h, prepared);
+    GEOSGeom_destroy_r(h, hull);
+    return out;
+}
+
+} // namespace accessatlas::io

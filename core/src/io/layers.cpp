@@ -1,0 +1,213 @@
+// Reading layers and numeric tables through GDAL/OGR, reprojected to EPSG:27700.
+#include "crs/to_bng.hpp"
+
+#include <accessatlas/error.hpp>
+#include <accessatlas/io.hpp>
+
+#include <cpl_conv.h>
+#include <cpl_error.h>
+#include <fmt/format.h>
+#include <gdal_priv.h>
+#include <ogrsf_frmts.h>
+
+#include <cctype>
+#include <cmath>
+#include <cstdlib>
+#include <mutex>
+
+namespace accessatlas::io {
+
+namespace {
+
+void quiet_handler(CPLErr, CPLErrorNum, const char*) {}
+
+std::unique_ptr<GDALDataset> open_vector(const std::string& path) {
+    initialise_gdal();
+    std::unique_ptr<GDALDataset> ds(static_cast<GDALDataset*>(
+        GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr)));
+    if (!ds) {
+        VSIStatBufL st;
+        const bool exists = VSIStatL(path.c_str(), &st) == 0;
+        throw InputError(exists ? "cannot be read as a vector layer or table" : "file not found", {path, {}, {}, {}},
+                         exists ? "check the format (GeoPackage, GeoJSON, Shapefile, CSV ...)"
+                                : "check the path (relative paths are resolved from the job file's folder)");
+    }
+    return ds;
+}
+
+OGRLayer* pick_layer(GDALDataset& ds, const std::string& path, const std::string& name) {
+    OGRLayer* layer = name.empty() ? ds.GetLayer(0) : ds.GetLayerByName(name.c_str());
+    if (!layer) {
+        std::string names;
+        for (int i = 0; i < ds.GetLayerCount(); ++i) names += (i ? ", " : "") + std::string(ds.GetLayer(i)->GetName());
+        throw InputError(name.empty() ? "the file has no layer" : "no such layer", {path, name, {}, {}},
+                         names.empty() ? std::string("give a file with data") : "layers in the file: " + names);
+    }
+    return layer;
+}
+
+int field_index(OGRLayer& layer, const std::string& path, const std::string& field) {
+    const int i = layer.GetLayerDefn()->GetFieldIndex(field.c_str());
+    if (i < 0) {
+        std::string names;
+        for (int k = 0; k < layer.GetLayerDefn()->GetFieldCount(); ++k)
+            names += (k ? ", " : "") + std::string(layer.GetLayerDefn()->GetFieldDefn(k)->GetNameRef());
+        throw InputError("no such field", {path, layer.GetName(), {}, field}, "fields in the layer: " + names);
+    }
+    return i;
+}
+
+const char* kind_name(GeometryKind k) {
+    switch (k) {
+    case GeometryKind::point: return "points";
+    case GeometryKind::line: return "lines";
+    case GeometryKind::polygon: return "polygons";
+    }
+    return "?";
+}
+
+bool has_kind(OGRwkbGeometryType t, GeometryKind k) {
+    t = wkbFlatten(t);
+    switch (k) {
+    case GeometryKind::point: return t == wkbPoint || t == wkbMultiPoint;
+    case GeometryKind::line: return t == wkbLineString || t == wkbMultiLineString;
+    case GeometryKind::polygon: return t == wkbPolygon || t == wkbMultiPolygon;
+    }
+    return false;
+}
+
+} // namespace
+
+void initialise_gdal() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        GDALAllRegister();
+        CPLSetErrorHandler(quiet_handler);  // errors surface through return codes and our messages
+    });
+}
+
+const std::vector<std::optional<std::string>>& Layer::field(const std::string& name) const {
+    for (std::size_t i = 0; i < field_names.size(); ++i)
+        if (field_names[i] == name) return values[i];
+    throw InternalError("field not read: " + name);
+}
+
+Layer read_layer(const std::string& path, const std::string& layer_name, GeometryKind kind,
+                 const std::vector<std::string>& fields, Reporter& reporter) {
+    auto ds = open_vector(path);
+    OGRLayer* layer = pick_layer(*ds, path, layer_name);
+    Layer out;
+    out.path = path;
+    out.layer_name = layer->GetName();
+    const OGRSpatialReference* srs = layer->GetSpatialRef();
+    if (!srs)
+        throw InputError("the layer has no coordinate reference system", {path, out.layer_name, {}, {}},
+                         "assign one, e.g. add a .prj file or run ogr2ogr -a_srs EPSG:27700");
+    if (srs->IsGeographic() == 0 && srs->IsProjected() != 0) {
+        const double to_m = srs->GetLinearUnits();
+        if (std::abs(to_m - 1.0) > 1e-9 && to_m > 0)
+            reporter.info(fmt::format("{}: projected CRS in units of {} m; reprojected to EPSG:27700 metres", path, to_m));
+    }
+    const crs::ToBng to_bng(*srs, path);
+    std::vector<int> idx;
+    for (const auto& f : fields) idx.push_back(field_index(*layer, path, f));
+    out.field_names = fields;
+    out.values.resize(fields.size());
+    std::size_t empty = 0;
+    layer->ResetReading();
+    for (std::unique_ptr<OGRFeature> f(layer->GetNextFeature()); f; f.reset(layer->GetNextFeature())) {
+        OGRGeometry* g = f->GetGeometryRef();
+        const std::string fid = std::to_string(f->GetFID());
+        if (!g || g->IsEmpty()) {
+            ++empty;
+            continue;
+        }
+        if (!has_kind(g->getGeometryType(), kind))
+            throw InputError(fmt::format("geometry is {}, expected {}", OGRGeometryTypeToName(g->getGeometryType()), kind_name(kind)),
+                             {path, out.layer_name, fid, {}}, "give a layer of " + std::string(kind_name(kind)));
+        if (!to_bng.transform(*g))
+            throw InputError("coordinates cannot be transformed to EPSG:27700", {path, out.layer_name, fid, {}},
+                             "check the layer's CRS matches its coordinates");
+        Point p;
+        if (kind == GeometryKind::point) {
+            const OGRPoint* pt = wkbFlatten(g->getGeometryType()) == wkbPoint ? g->toPoint()
+                                                                              : g->toMultiPoint()->getGeometryRef(0);
+            p = {pt->getX(), pt->getY()};
+        } else {
+            OGRGeometryH surface = kind == GeometryKind::polygon ? OGR_G_PointOnSurface(OGRGeometry::ToHandle(g)) : nullptr;
+            if (surface) {
+                p = {OGR_G_GetX(surface, 0), OGR_G_GetY(surface, 0)};
+                OGR_G_DestroyGeometry(surface);
+            } else {
+                OGREnvelope env;
+                g->getEnvelope(&env);
+                p = {(env.MinX + env.MaxX) / 2, (env.MinY + env.MaxY) / 2};
+            }
+        }
+        if (!std::isfinite(p.x) || !std::isfinite(p.y))
+            throw InputError("geometry has non-finite coordinates", {path, out.layer_name, fid, {}}, "repair the geometry");
+        out.fid.push_back(f->GetFID());
+        out.points.push_back(p);
+        if (kind != GeometryKind::point) {
+            std::vector<unsigned char> wkb(static_cast<std::size_t>(g->WkbSize()));
+            g->exportToWkb(wkbNDR, wkb.data(), wkbVariantIso);
+            out.wkb.push_back(std::move(wkb));
+        }
+        for (std::size_t i = 0; i < idx.size(); ++i) {
+            if (f->IsFieldSetAndNotNull(idx[i])) out.values[i].emplace_back(f->GetFieldAsString(idx[i]));
+            else out.values[i].emplace_back(std::nullopt);
+        }
+    }
+    if (empty > 0)
+        reporter.warning(fmt::format("{} layer '{}': {} features without geometry were skipped", path, out.layer_name, empty));
+    if (out.size() == 0)
+        throw InputError("the layer has no features with geometry", {path, out.layer_name, {}, {}}, "check the file is not empty");
+    return out;
+}
+
+double parse_number(const std::string& text, const std::string& file, const std::string& layer,
+                    const std::string& feature, const std::string& field) {
+    std::string s = text;
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
+    std::size_t start = 0;
+    while (start < s.size() && std::isspace(static_cast<unsigned char>(s[start]))) ++start;
+    s = s.substr(start);
+    const ErrorContext where{file, layer, feature, field};
+    if (s.empty()) throw InputError("empty value where a number is needed", where, "fill in the value or remove the row");
+    if (s.find(',') != std::string::npos)
+        throw InputError(fmt::format("'{}' has a thousands separator or decimal comma", s), where,
+                         "save the table without thousands separators, with '.' as the decimal point");
+    char* end = nullptr;
+    const double v = std::strtod(s.c_str(), &end);
+    if (end != s.c_str() + s.size()) throw InputError(fmt::format("'{}' is not a number", s), where, "fix the value");
+    if (!std::isfinite(v)) throw InputError(fmt::format("'{}' is not a finite number", s), where, "fix the value");
+    return v;
+}
+
+NumericTable read_numeric_table(const std::string& path, const std::string& code_field, const std::string& value_field,
+                                Reporter&) {
+    auto ds = open_vector(path);
+    OGRLayer* layer = pick_layer(*ds, path, {});
+    const int ci = field_index(*layer, path, code_field);
+    const int vi = field_index(*layer, path, value_field);
+    NumericTable t;
+    t.path = path;
+    std::size_t row = 0;
+    layer->ResetReading();
+    for (std::unique_ptr<OGRFeature> f(layer->GetNextFeature()); f; f.reset(layer->GetNextFeature())) {
+        ++row;
+        const std::string feature = "row " + std::to_string(row);
+        if (!f->IsFieldSetAndNotNull(ci)) continue;
+        std::string code = f->GetFieldAsString(ci);
+        if (code.empty()) continue;
+        if (!f->IsFieldSetAndNotNull(vi))
+            throw InputError("missing value for " + code, {path, layer->GetName(), feature, value_field}, "fill in the value");
+        const double v = parse_number(f->GetFieldAsString(vi), path, layer->GetName(), feature, value_field);
+        if (!t.values.emplace(code, v).second)
+            throw InputError("duplicate code " + code, {path, layer->GetName(), feature, code_field},
+                             "each area must appear once; aggregate the rows first");
+    }
+    return t;
+}
+
+} // namespace accessatlas::io

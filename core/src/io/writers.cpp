@@ -1,0 +1,209 @@
+// GeoPackage and CSV output, written to a temporary file beside the target and renamed
+// over it only when complete.
+#include "crs/to_bng.hpp"
+
+#include <accessatlas/error.hpp>
+#include <accessatlas/io.hpp>
+
+#include <fmt/format.h>
+#include <gdal_priv.h>
+#include <ogrsf_frmts.h>
+
+#include <atomic>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+
+namespace accessatlas::io {
+
+namespace {
+
+std::string temp_beside(const std::string& final_path, const std::string& extension) {
+    static std::atomic<unsigned> counter{0};
+    const fs::path p(final_path);
+    const fs::path dir = p.has_parent_path() ? p.parent_path() : fs::path(".");
+    return (dir / fmt::format(".{}.{}-{}.tmp{}", p.filename().string(), ::getpid(), counter++, extension)).string();
+}
+
+void prepare_folder(const std::string& final_path) {
+    const fs::path p(final_path);
+    std::error_code ec;
+    if (p.has_parent_path()) fs::create_directories(p.parent_path(), ec);
+    if (ec)
+        throw InputError("cannot create the output folder: " + ec.message(), {final_path, {}, {}, {}},
+                         "choose a folder you can write to");
+}
+
+void remove_quietly(const std::string& path) {
+    std::error_code ec;
+    for (const char* suffix : {"", "-journal", "-wal", "-shm"}) fs::remove(path + suffix, ec);
+}
+
+OGRFieldType ogr_type(FieldType t) {
+    switch (t) {
+    case FieldType::integer: return OFTInteger64;
+    case FieldType::real: return OFTReal;
+    case FieldType::text: return OFTString;
+    }
+    return OFTString;
+}
+
+void set_values(OGRFeature& f, const std::vector<FieldDef>& fields, const std::vector<Value>& values) {
+    for (std::size_t i = 0; i < fields.size() && i < values.size(); ++i) {
+        const auto field = static_cast<int>(i);
+        std::visit(
+            [&](const auto& v) {
+                using T = std::decay_t<decltype(v)>;
+                if constexpr (std::is_same_v<T, std::monostate>) f.SetFieldNull(field);
+                else if constexpr (std::is_same_v<T, std::int64_t>) f.SetField(field, static_cast<GIntBig>(v));
+                else if constexpr (std::is_same_v<T, double>) {
+                    if (std::isfinite(v)) f.SetField(field, v);
+                    else f.SetFieldNull(field);
+                } else f.SetField(field, v.c_str());
+            },
+            values[i]);
+    }
+}
+
+} // namespace
+
+void LayerWriter::add(const std::vector<Value>& values, const std::vector<unsigned char>* wkb) {
+    auto* layer = static_cast<OGRLayer*>(m_layer);
+    OGRFeature f(layer->GetLayerDefn());
+    set_values(f, m_fields, values);
+    if (wkb) {
+        OGRGeometry* g = nullptr;
+        if (OGRGeometryFactory::createFromWkb(wkb->data(), nullptr, &g, wkb->size()) != OGRERR_NONE || !g)
+            throw InternalError("invalid geometry for layer " + m_name);
+        g->assignSpatialReference(crs::bng());
+        f.SetGeometryDirectly(g);
+    }
+    if (layer->CreateFeature(&f) != OGRERR_NONE)
+        throw InputError(fmt::format("cannot write a feature to layer '{}': {}", m_name, CPLGetLastErrorMsg()), {}, "check free disk space");
+}
+
+void LayerWriter::add_point(const std::vector<Value>& values, Point p) {
+    auto* layer = static_cast<OGRLayer*>(m_layer);
+    OGRFeature f(layer->GetLayerDefn());
+    set_values(f, m_fields, values);
+    f.SetGeometryDirectly(new OGRPoint(p.x, p.y));
+    if (layer->CreateFeature(&f) != OGRERR_NONE)
+        throw InputError(fmt::format("cannot write a feature to layer '{}': {}", m_name, CPLGetLastErrorMsg()), {}, "check free disk space");
+}
+
+GpkgWriter::GpkgWriter(const std::string& final_path) : m_final_path(final_path) {
+    initialise_gdal();
+    prepare_folder(final_path);
+    m_temp_path = temp_beside(final_path, ".gpkg");
+    GDALDriver* driver = GetGDALDriverManager()->GetDriverByName("GPKG");
+    if (!driver) throw InternalError("GDAL has no GPKG driver");
+    auto* ds = driver->Create(m_temp_path.c_str(), 0, 0, 0, GDT_Unknown, nullptr);
+    if (!ds)
+        throw InputError(fmt::format("cannot create the output: {}", CPLGetLastErrorMsg()), {final_path, {}, {}, {}},
+                         "check the folder exists and is writable");
+    m_dataset = ds;
+}
+
+GpkgWriter::~GpkgWriter() {
+    if (m_dataset) GDALClose(static_cast<GDALDataset*>(m_dataset));
+    if (!m_committed) remove_quietly(m_temp_path);
+}
+
+LayerWriter& GpkgWriter::create_layer(const std::string& name, GeometryKind kind, const std::vector<FieldDef>& fields,
+                                      const std::string& description) {
+    auto* ds = static_cast<GDALDataset*>(m_dataset);
+    if (!m_layers.empty()) ds->CommitTransaction();
+    const OGRwkbGeometryType type = kind == GeometryKind::point ? wkbPoint
+                                    : kind == GeometryKind::line ? wkbMultiLineString
+                                                                 : wkbMultiPolygon;
+    char** options = nullptr;
+    if (!description.empty()) options = CSLSetNameValue(options, "DESCRIPTION", description.c_str());
+    options = CSLSetNameValue(options, "SPATIAL_INDEX", "YES");
+    OGRLayer* layer = ds->CreateLayer(name.c_str(), crs::bng(), type, options);
+    CSLDestroy(options);
+    if (!layer) throw InputError(fmt::format("cannot create layer '{}': {}", name, CPLGetLastErrorMsg()), {m_final_path, name, {}, {}}, "");
+    for (const auto& f : fields) {
+        OGRFieldDefn defn(f.name.c_str(), ogr_type(f.type));
+        if (layer->CreateField(&defn) != OGRERR_NONE)
+            throw InternalError(fmt::format("cannot create field '{}' in layer '{}'", f.name, name));
+    }
+    ds->StartTransaction();  // one transaction per layer: thousands of times faster than autocommit
+    m_layers.push_back(std::unique_ptr<LayerWriter>(new LayerWriter(layer, fields, name)));
+    return *m_layers.back();
+}
+
+void GpkgWriter::commit() {
+    auto* ds = static_cast<GDALDataset*>(m_dataset);
+    if (!m_layers.empty() && ds->CommitTransaction() != OGRERR_NONE)
+        throw InputError(fmt::format("cannot finish writing: {}", CPLGetLastErrorMsg()), {m_final_path, {}, {}, {}}, "check free disk space");
+    CPLErrorReset();
+    GDALClose(ds);
+    if (CPLGetLastErrorType() >= CE_Failure) {
+        m_dataset = nullptr;
+        throw InputError(fmt::format("cannot finish writing: {}", CPLGetLastErrorMsg()), {m_final_path, {}, {}, {}}, "check free disk space");
+    }
+    m_dataset = nullptr;
+    std::error_code ec;
+    fs::rename(m_temp_path, m_final_path, ec);
+    if (ec) throw InputError("cannot move the finished output into place: " + ec.message(), {m_final_path, {}, {}, {}}, "check permissions");
+    m_committed = true;
+}
+
+std::vector<unsigned char> multilinestring_wkb(const Point* begin, const Point* end) {
+    OGRLineString line;
+    for (const Point* p = begin; p != end; ++p) line.addPoint(p->x, p->y);
+    OGRMultiLineString multi;
+    multi.addGeometry(&line);
+    std::vector<unsigned char> wkb(static_cast<std::size_t>(multi.WkbSize()));
+    multi.exportToWkb(wkbNDR, wkb.data(), wkbVariantIso);
+    return wkb;
+}
+
+void write_csv(const std::string& path, const std::vector<FieldDef>& fields, const std::vector<std::vector<Value>>& rows) {
+    prepare_folder(path);
+    const std::string temp = temp_beside(path, ".csv");
+    {
+        std::ofstream out(temp, std::ios::binary);
+        if (!out) throw InputError("cannot write", {path, {}, {}, {}}, "check the folder is writable");
+        auto quote = [](const std::string& s) {
+            if (s.find_first_of(",\"\n") == std::string::npos) return s;
+            std::string q = "\"";
+            for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+            return q + "\"";
+        };
+        for (std::size_t i = 0; i < fields.size(); ++i) out << (i ? "," : "") << quote(fields[i].name);
+        out << "\n";
+        for (const auto& row : rows) {
+            for (std::size_t i = 0; i < row.size(); ++i) {
+                if (i) out << ",";
+                std::visit(
+                    [&](const auto& v) {
+                        using T = std::decay_t<decltype(v)>;
+                        if constexpr (std::is_same_v<T, std::int64_t>) out << v;
+                        else if constexpr (std::is_same_v<T, double>) {
+                            if (std::isfinite(v)) out << fmt::format("{}", v);
+                        } else if constexpr (std::is_same_v<T, std::string>) out << quote(v);
+                    },
+                    row[i]);
+            }
+            out << "\n";
+        }
+        out.flush();
+        if (!out) {
+            out.close();
+            remove_quietly(temp);
+            throw InputError("cannot write (disk full?)", {path, {}, {}, {}}, "free some space and run again");
+        }
+    }
+    std::error_code ec;
+    fs::rename(temp, path, ec);
+    if (ec) {
+        remove_quietly(temp);
+        throw InputError("cannot move the finished CSV into place: " + ec.message(), {path, {}, {}, {}}, "check permissions");
+    }
+}
+
+} // namespace accessatlas::io

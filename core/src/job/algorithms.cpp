@@ -1,0 +1,165 @@
+#include <accessatlas/algorithms.hpp>
+#include <accessatlas/error.hpp>
+
+#include "job/job_parse.hpp"
+
+#include <fmt/format.h>
+
+#include <sstream>
+
+namespace accessatlas::algorithms {
+
+namespace {
+
+std::vector<Algorithm> make_registry() {
+    using T = ParamType;
+    Algorithm nearest;
+    nearest.id = "nearest_service";
+    nearest.name = "Nearest service travel time per LSOA";
+    nearest.group = "Access to services";
+    nearest.summary = "Travel time and distance from every origin to the nearest facility, aggregated to areas (LSOAs).";
+    nearest.help =
+        "Builds the road network for each mode, snaps origins and facilities to the nearest usable edge, runs one "
+        "multi-source search from all facilities and reports, per area, the population-weighted mean travel time and "
+        "distance to the nearest facility, the % of population within each threshold, the mean number of facilities "
+        "within each threshold and the population not reached. Facilities further than the snap limit from the "
+        "network are excluded and listed in a warning.";
+    nearest.params = {
+        {"network", "network.path", T::network_file, "Road network: OpenStreetMap .osm.pbf or a line layer (e.g. OS Open Roads)", "", true},
+        {"areas", "areas.path", T::vector_file, "Area polygons (LSOAs)", "", true},
+        {"area_code_field", "areas.code_field", T::field, "Area code field", "", true, {}, {}, {}, "areas"},
+        {"area_name_field", "areas.name_field", T::field, "Area name field", "", false, {}, {}, {}, "areas"},
+        {"population", "population.path", T::table_file, "Population table keyed by area code (empty: a field of the areas layer)", ""},
+        {"population_code_field", "population.code_field", T::field, "Area code field in the population table", "", false, {}, {}, {}, "population"},
+        {"population_field", "population.field", T::field, "Population field", "", false, {}, {}, {}, "population"},
+        {"origin_method", "origins.method", T::enumeration,
+         "How population is placed: along residential streets (dasymetric), at given points with population, or at area centroids",
+         "street_points", false, {"street_points", "points", "centroids"}},
+        {"origins", "origins.path", T::vector_file, "Origin points (population-weighted centroids, postcodes ...)", ""},
+        {"origin_code_field", "origins.code_field", T::field, "Area code on the origin points (empty: point in polygon)", "", false, {}, {}, {}, "origins"},
+        {"origin_population_field", "origins.population_field", T::field, "Population on the origin points (method points)", "", false, {}, {}, {}, "origins"},
+        {"street_spacing_m", "origins.spacing_m", T::number, "Spacing of street points (m)", "100", false, {}, 5.0, 5000.0},
+        {"facilities", "services.path", T::vector_file, "Facility points (GP surgeries, pharmacies ...)", "", true},
+        {"facility_id_field", "services.id_field", T::field, "Facility identifier field", "", false, {}, {}, {}, "facilities"},
+        {"facility_name_field", "services.name_field", T::field, "Facility name field", "", false, {}, {}, {}, "facilities"},
+        {"service_name", "services.name", T::text, "Service name used in field names (lower case)", "service"},
+        {"modes", "analysis.modes", T::enumeration_list, "Travel modes", "walk,drive", false, {"walk", "cycle", "drive"}},
+        {"thresholds_min", "analysis.thresholds_min", T::number_list, "Time thresholds (minutes)", "15,30,45,60"},
+        {"max_snap_m", "analysis.max_snap_m", T::number, "Maximum snap distance to the network (m)", "500", false, {}, 0.0, 100000.0},
+        {"edge_buffer_m", "analysis.edge_buffer_m", T::number, "Distance the network should reach beyond the areas (m)", "5000", false, {}, 0.0, 100000.0},
+        {"output", "job.output", T::output_file, "Output GeoPackage", "", true},
+    };
+    return {nearest};
+}
+
+// Splits "a,b,c" and trims spaces.
+std::vector<std::string> split(const std::string& s) {
+    std::vector<std::string> out;
+    std::stringstream ss(s);
+    std::string item;
+    while (std::getline(ss, item, ',')) {
+        const auto b = item.find_first_not_of(' ');
+        const auto e = item.find_last_not_of(' ');
+        if (b != std::string::npos) out.push_back(item.substr(b, e - b + 1));
+    }
+    return out;
+}
+
+toml::table& section(toml::table& root, const std::string& name) {
+    if (name == "services") {
+        if (!root.contains("services")) root.insert("services", toml::array{toml::table{}});
+        return *root["services"].as_array()->get(0)->as_table();
+    }
+    if (!root.contains(name)) root.insert(name, toml::table{});
+    return *root[name].as_table();
+}
+
+} // namespace
+
+const std::vector<Algorithm>& all() {
+    static const std::vector<Algorithm> registry = make_registry();
+    return registry;
+}
+
+const Algorithm* find(const std::string& id) {
+    for (const auto& a : all())
+        if (a.id == id) return &a;
+    return nullptr;
+}
+
+job::Job job_from_parameters(const Algorithm& algorithm, const std::map<std::string, std::string>& values) {
+    for (const auto& [k, v] : values) {
+        bool known = false;
+        for (const auto& p : algorithm.params) known = known || p.name == k;
+        if (!known) {
+            std::vector<std::string> names;
+            for (const auto& p : algorithm.params) names.push_back(p.name);
+            throw InputError(fmt::format("{}: unknown parameter '{}'", algorithm.id, k), {}, "did you mean '" + job::nearest_word(k, names) + "'?");
+        }
+    }
+    toml::table root;
+    for (const auto& p : algorithm.params) {
+        const auto it = values.find(p.name);
+        std::string value = it != values.end() ? it->second : p.default_value;
+        if (value.empty()) {
+            if (p.required) throw InputError(fmt::format("{}: parameter '{}' is required", algorithm.id, p.name), {}, p.description);
+            continue;
+        }
+        const auto dot = p.job_key.find('.');
+        toml::table& t = section(root, p.job_key.substr(0, dot));
+        const std::string key = p.job_key.substr(dot + 1);
+        switch (p.type) {
+        case ParamType::number: {
+            char* end = nullptr;
+            const double d = std::strtod(value.c_str(), &end);
+            if (end == value.c_str() || *end != '\0')
+                throw InputError(fmt::format("{}: parameter '{}' must be a number, not '{}'", algorithm.id, p.name, value));
+            t.insert_or_assign(key, d);
+            break;
+        }
+        case ParamType::number_list: {
+            toml::array a;
+            for (const auto& s : split(value)) {
+                char* end = nullptr;
+                const double d = std::strtod(s.c_str(), &end);
+                if (end == s.c_str() || *end != '\0')
+                    throw InputError(fmt::format("{}: parameter '{}' must be numbers separated by commas, not '{}'", algorithm.id, p.name, value));
+                a.push_back(d);
+            }
+            t.insert_or_assign(key, a);
+            break;
+        }
+        case ParamType::enumeration_list: {
+            toml::array a;
+            for (const auto& s : split(value)) a.push_back(s);
+            t.insert_or_assign(key, a);
+            break;
+        }
+        default: t.insert_or_assign(key, value); break;
+        }
+    }
+    return job::parse_job_table(root, "", "parameters of " + algorithm.id);
+}
+
+std::string markdown_reference() {
+    std::string md = "# Algorithms\n\nGenerated from the algorithm registry (`accessatlas algorithms --markdown`): the CLI "
+                     "options, the QGIS Processing parameters and this page come from the same table.\n";
+    for (const auto& a : all()) {
+        md += fmt::format("\n## {} (`{}`)\n\n{}\n\n{}\n\nCLI: `accessatlas {} --option value ...`; QGIS: `accessatlas:{}`.\n\n",
+                          a.name, a.id, a.summary, a.help, a.id, a.id);
+        md += "| option | job key | description | default |\n|---|---|---|---|\n";
+        for (const auto& p : a.params) {
+            std::string def = p.default_value.empty() ? (p.required ? "required" : "") : "`" + p.default_value + "`";
+            std::string desc = p.description;
+            if (!p.choices.empty()) {
+                desc += " (one of";
+                for (const auto& c : p.choices) desc += " `" + c + "`";
+                desc += ")";
+            }
+            md += fmt::format("| `--{}` | `{}` | {} | {} |\n", p.name, p.job_key, desc, def);
+        }
+    }
+    return md;
+}
+
+} // namespace accessatlas::algorithms

@@ -1,0 +1,445 @@
+// run_job: the whole nearest-service pipeline, shared by the CLI and the QGIS plugin.
+#include <accessatlas/access.hpp>
+#include <accessatlas/error.hpp>
+#include <accessatlas/io.hpp>
+#include <accessatlas/job.hpp>
+#include <accessatlas/snapping.hpp>
+#include <accessatlas/version.hpp>
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <set>
+#include <unordered_map>
+
+namespace fs = std::filesystem;
+
+namespace accessatlas::job {
+
+using network::invalid_id;
+
+namespace {
+
+class Stopwatch {
+public:
+    double lap() {
+        const auto now = std::chrono::steady_clock::now();
+        const double s = std::chrono::duration<double>(now - m_t).count();
+        m_t = now;
+        return s;
+    }
+
+private:
+    std::chrono::steady_clock::time_point m_t = std::chrono::steady_clock::now();
+};
+
+std::string threshold_label(double minutes) {
+    if (minutes == std::floor(minutes)) return fmt::format("{}", static_cast<long long>(minutes));
+    std::string s = fmt::format("{}", minutes);
+    for (char& c : s)
+        if (c == '.') c = '_';
+    return s;
+}
+
+std::string list_some(const std::vector<std::string>& items, std::size_t most = 8) {
+    std::string out;
+    for (std::size_t i = 0; i < items.size() && i < most; ++i) out += (i ? ", " : "") + items[i];
+    if (items.size() > most) out += fmt::format(" and {} more", items.size() - most);
+    return out;
+}
+
+struct Areas {
+    io::Layer layer;
+    std::vector<std::string> code;
+    std::vector<std::string> name;
+    std::vector<double> population;
+};
+
+struct Origins {
+    std::vector<Point> location;
+    std::vector<std::uint32_t> area;
+    std::vector<double> population;
+    std::vector<std::string> kind;  // street_point, centroid, point
+};
+
+Areas read_areas(const Job& job, Reporter& reporter) {
+    Areas a;
+    std::vector<std::string> fields{job.area_code_field};
+    if (!job.area_name_field.empty()) fields.push_back(job.area_name_field);
+    const bool pop_on_layer = job.population.path.empty() && !job.population_field.empty();
+    if (pop_on_layer) fields.push_back(job.population_field);
+    a.layer = io::read_layer(job.areas.path, job.areas.layer, io::GeometryKind::polygon, fields, reporter);
+    std::set<std::string> seen;
+    for (std::size_t i = 0; i < a.layer.size(); ++i) {
+        const auto& code = a.layer.field(job.area_code_field)[i];
+        const std::string fid = std::to_string(a.layer.fid[i]);
+        if (!code || code->empty())
+            throw InputError("empty area code", {job.areas.path, a.layer.layer_name, fid, job.area_code_field},
+                             "every area needs a code");
+        if (!seen.insert(*code).second)
+            throw InputError("duplicate area code " + *code, {job.areas.path, a.layer.layer_name, fid, job.area_code_field},
+                             "dissolve the duplicates or use another code field");
+        a.code.push_back(*code);
+        a.name.push_back(job.area_name_field.empty() ? std::string() : a.layer.field(job.area_name_field)[i].value_or(""));
+    }
+    a.population.assign(a.code.size(), 0.0);
+    if (pop_on_layer) {
+        for (std::size_t i = 0; i < a.code.size(); ++i) {
+            const auto& v = a.layer.field(job.population_field)[i];
+            a.population[i] = v ? io::parse_number(*v, job.areas.path, a.layer.layer_name, std::to_string(a.layer.fid[i]),
+                                                   job.population_field)
+                                : 0.0;
+        }
+    } else if (!job.population.path.empty()) {
+        const auto table = io::read_numeric_table(job.population.path, job.population_code_field, job.population_field, reporter);
+        std::vector<std::string> missing;
+        for (std::size_t i = 0; i < a.code.size(); ++i) {
+            const auto it = table.values.find(a.code[i]);
+            if (it == table.values.end()) missing.push_back(a.code[i]);
+            else if (it->second < 0)
+                throw InputError(fmt::format("negative population {} for {}", it->second, a.code[i]),
+                                 {job.population.path, {}, {}, job.population_field}, "fix the value");
+            else a.population[i] = it->second;
+        }
+        if (!missing.empty())
+            reporter.warning(fmt::format("{}: no population for {} of {} areas ({}); they count as 0 people. Are the area "
+                                         "codes from the same LSOA year (2011 vs 2021)?",
+                                         job.population.path, missing.size(), a.code.size(), list_some(missing)));
+    } else {
+        reporter.warning("no population given: every area counts as 1 person, so results are not population-weighted");
+        a.population.assign(a.code.size(), 1.0);
+    }
+    return a;
+}
+
+Origins make_origins(const Job& job, const Areas& areas, const network::RoadNetwork& net, const io::AreaLocator& locator,
+                     Reporter& reporter) {
+    Origins o;
+    const std::size_t n_areas = areas.code.size();
+    std::unordered_map<std::string, std::uint32_t> by_code;
+    for (std::uint32_t i = 0; i < n_areas; ++i) by_code[areas.code[i]] = i;
+
+    // Points from a layer, with area by code or point-in-polygon.
+    std::vector<Point> pts;
+    std::vector<std::uint32_t> pt_area;
+    std::vector<double> pt_pop;
+    if (!job.origin_points.path.empty()) {
+        std::vector<std::string> fields;
+        if (!job.origin_code_field.empty()) fields.push_back(job.origin_code_field);
+        if (job.origin_method == OriginMethod::points) fields.push_back(job.origin_population_field);
+        const auto layer = io::read_layer(job.origin_points.path, job.origin_points.layer, io::GeometryKind::point, fields, reporter);
+        std::size_t outside = 0;
+        for (std::size_t i = 0; i < layer.size(); ++i) {
+            std::uint32_t a = invalid_id;
+            if (!job.origin_code_field.empty()) {
+                const auto& code = layer.field(job.origin_code_field)[i];
+                const auto it = code ? by_code.find(*code) : by_code.end();
+                if (it != by_code.end()) a = it->second;
+            } else {
+                a = locator.locate(layer.points[i]);
+            }
+            if (a == invalid_id) {
+                ++outside;
+                continue;
+            }
+            double pop = 0;
+            if (job.origin_method == OriginMethod::points) {
+                const auto& v = layer.field(job.origin_population_field)[i];
+                pop = v ? io::parse_number(*v, job.origin_points.path, layer.layer_name, std::to_string(layer.fid[i]),
+                                           job.origin_population_field)
+                        : 0.0;
+                if (pop < 0)
+                    throw InputError("negative population", {job.origin_points.path, layer.layer_name, std::to_string(layer.fid[i]),
+                                                             job.origin_population_field}, "fix the value");
+            }
+            pts.push_back(layer.points[i]);
+            pt_area.push_back(a);
+            pt_pop.push_back(pop);
+        }
+        if (outside > 0)
+            reporter.info(fmt::format("{}: {} origin points lie outside the study areas and were left out", job.origin_points.path, outside));
+    }
+
+    if (job.origin_method == OriginMethod::points) {
+        o.location = pts;
+        o.area = pt_area;
+        o.population = pt_pop;
+        o.kind.assign(pts.size(), "point");
+        return o;
+    }
+
+    std::vector<std::uint32_t> per_area(n_areas, 0);
+    if (job.origin_method == OriginMethod::street_points) {
+        reporter.stage("Placing origins along residential streets");
+        for (const auto& sp : access::residential_street_points(net, job.street_classes, job.street_spacing_m)) {
+            const std::uint32_t a = locator.locate(sp.location);
+            if (a == invalid_id) continue;
+            o.location.push_back(sp.location);
+            o.area.push_back(a);
+            o.kind.emplace_back("street_point");
+            ++per_area[a];
+        }
+    }
+    // Centroids: the method itself, or the fallback for areas with no residential street.
+    std::vector<std::string> fallback;
+    for (std::uint32_t a = 0; a < n_areas; ++a) {
+        if (per_area[a] > 0) continue;
+        Point p = areas.layer.points[a];  // point on surface
+        for (std::size_t i = 0; i < pts.size(); ++i)
+            if (pt_area[i] == a) {
+                p = pts[i];
+                break;
+            }
+        o.location.push_back(p);
+        o.area.push_back(a);
+        o.kind.emplace_back("centroid");
+        ++per_area[a];
+        if (job.origin_method == OriginMethod::street_points) fallback.push_back(areas.code[a]);
+    }
+    if (!fallback.empty())
+        reporter.warning(fmt::format("{} areas have no residential street in the network; their population sits at one "
+                                     "centroid: {}",
+                                     fallback.size(), list_some(fallback)));
+    o.population.resize(o.location.size());
+    for (std::size_t i = 0; i < o.location.size(); ++i) o.population[i] = areas.population[o.area[i]] / per_area[o.area[i]];
+    return o;
+}
+
+struct Facilities {
+    std::vector<Point> location;
+    std::vector<std::string> id;
+    std::vector<std::string> name;
+};
+
+Facilities read_facilities(const ServiceSpec& s, Reporter& reporter) {
+    std::vector<std::string> fields;
+    if (!s.id_field.empty()) fields.push_back(s.id_field);
+    if (!s.name_field.empty()) fields.push_back(s.name_field);
+    const auto layer = io::read_layer(s.facilities.path, s.facilities.layer, io::GeometryKind::point, fields, reporter);
+    Facilities f;
+    f.location = layer.points;
+    for (std::size_t i = 0; i < layer.size(); ++i) {
+        f.id.push_back(s.id_field.empty() ? std::to_string(layer.fid[i]) : layer.field(s.id_field)[i].value_or(std::to_string(layer.fid[i])));
+        f.name.push_back(s.name_field.empty() ? std::string() : layer.field(s.name_field)[i].value_or(""));
+    }
+    return f;
+}
+
+void check_output(const Job& job) {
+    if (job.output.empty()) throw InputError("no output file given", {job.job_file, {}, {}, {}}, "set [job] output or pass --out FILE.gpkg");
+    const fs::path out = fs::absolute(job.output).lexically_normal();
+    if (out.extension() != ".gpkg")
+        throw InputError("the output must be a GeoPackage (.gpkg)", {job.output, {}, {}, {}}, "name the output FILE.gpkg");
+    std::vector<std::string> inputs{job.network.path, job.areas.path, job.population.path, job.origin_points.path, job.job_file};
+    for (const auto& s : job.services) inputs.push_back(s.facilities.path);
+    for (const auto& in : inputs)
+        if (!in.empty() && fs::absolute(in).lexically_normal() == out)
+            throw InputError("the output is also an input and would be overwritten", {job.output, {}, {}, {}},
+                             "choose another output file");
+}
+
+} // namespace
+
+RunSummary run_job(const Job& job, Reporter& reporter) {
+    check_output(job);
+    io::initialise_gdal();
+    RunSummary summary;
+    summary.output = job.output;
+    CollectingReporter collect(&reporter);
+    Stopwatch clock;
+
+    network::ReadStats read_stats;
+    const network::RoadNetwork net = network::read_network(job.network.path, job.network_options, collect, &read_stats);
+    summary.network_nodes = net.node_count();
+    summary.network_edges = net.edge_count();
+    collect.info(fmt::format("network: {} nodes, {} edges from {} ways/lines", net.node_count(), net.edge_count(),
+                             read_stats.features_used));
+    collect.check_cancelled();
+
+    collect.stage("Reading areas and population");
+    const Areas areas = read_areas(job, collect);
+    const io::AreaLocator locator(areas.layer.wkb);
+    summary.areas = areas.code.size();
+
+    // Edge effects: people cross boundaries for care; the network should reach beyond.
+    const auto near_edge = io::areas_beyond_coverage(areas.layer.wkb, net.nodes, job.edge_buffer_m);
+    if (!near_edge.empty()) {
+        std::vector<std::string> codes;
+        for (auto i : near_edge) codes.push_back(areas.code[i]);
+        collect.warning(fmt::format("the network does not reach {:.1f} km beyond {} of {} areas; services across the "
+                                    "boundary may be missed there (extend the network and facility lists): {}",
+                                    job.edge_buffer_m / 1000.0, near_edge.size(), areas.code.size(), list_some(codes)));
+    }
+    const Origins origins = make_origins(job, areas, net, locator, collect);
+    summary.origins = origins.location.size();
+    collect.info(fmt::format("{} origins carry the population of {} areas", origins.location.size(), areas.code.size()));
+    summary.seconds["read"] += clock.lap();
+
+    std::vector<Facilities> facilities;
+    for (const auto& s : job.services) facilities.push_back(read_facilities(s, collect));
+    summary.seconds["read"] += clock.lap();
+
+    const std::size_t k_count = job.thresholds_min.size();
+    struct Column {
+        std::string service;
+        network::Mode mode;
+        access::NearestResult result;
+        std::vector<access::AreaIndicators> areas;
+        std::vector<snapping::Snap> facility_snaps;
+    };
+    std::vector<Column> columns;
+    std::map<network::Mode, std::vector<snapping::Snap>> origin_snaps;
+
+    for (const auto mode : job.modes) {
+        const std::string mode_name(network::to_string(mode));
+        collect.stage("Building the " + mode_name + " graph");
+        const network::ModeGraph graph = network::build_mode_graph(net, job.profiles.at(mode));
+        collect.info(fmt::format("{} graph: {} arcs, {} components, the largest holds {} of {} nodes ({:.1f}%); {:.1f} MB",
+                                 mode_name, graph.forward.arc_count(), graph.component_count, graph.largest_component_nodes,
+                                 net.node_count(), 100.0 * graph.largest_component_nodes / std::max<std::size_t>(1, net.node_count()),
+                                 (graph.forward.memory_bytes() + graph.backward.memory_bytes()) / 1e6));
+        const snapping::EdgeIndex index(net, graph, true);
+        summary.seconds["graph"] += clock.lap();
+
+        collect.stage("Snapping origins to the " + mode_name + " network");
+        auto& osnaps = origin_snaps[mode];
+        osnaps.reserve(origins.location.size());
+        std::size_t off = 0;
+        double off_pop = 0;
+        for (std::size_t i = 0; i < origins.location.size(); ++i) {
+            osnaps.push_back(index.snap(origins.location[i], job.max_snap_m));
+            if (!osnaps.back().ok()) {
+                ++off;
+                off_pop += origins.population[i];
+            }
+        }
+        if (off > 0)
+            collect.warning(fmt::format("{}: {} origins ({:.0f} people) lie more than {} m from the network and count as "
+                                        "not reached",
+                                        mode_name, off, off_pop, job.max_snap_m));
+        summary.seconds["snap"] += clock.lap();
+
+        for (std::size_t s = 0; s < job.services.size(); ++s) {
+            const auto& service = job.services[s];
+            Column col{service.name, mode, {}, {}, {}};
+            std::vector<std::string> excluded;
+            for (std::size_t f = 0; f < facilities[s].location.size(); ++f) {
+                col.facility_snaps.push_back(index.snap(facilities[s].location[f], job.max_snap_m));
+                if (!col.facility_snaps.back().ok())
+                    excluded.push_back(facilities[s].name[f].empty() ? facilities[s].id[f] : facilities[s].name[f]);
+            }
+            const std::size_t used = facilities[s].location.size() - excluded.size();
+            if (!excluded.empty())
+                collect.warning(fmt::format("{} ({}): {} of {} facilities lie more than {} m from the network and were "
+                                            "excluded: {}",
+                                            service.name, mode_name, excluded.size(), facilities[s].location.size(),
+                                            job.max_snap_m, list_some(excluded, 5)));
+            if (used == 0)
+                throw InputError(fmt::format("no {} facility lies within {} m of the {} network", service.name, job.max_snap_m, mode_name),
+                                 {service.facilities.path, {}, {}, {}},
+                                 "check the facilities and the network cover the same area and CRS, or raise analysis.max_snap_m");
+            summary.seconds["snap"] += clock.lap();
+
+            collect.stage(fmt::format("Routing to the nearest {} ({})", service.name, mode_name));
+            access::NearestOptions options;
+            options.thresholds_min = job.thresholds_min;
+            options.count_within_thresholds = job.count_within_thresholds;
+            options.threads = job.threads;
+            col.result = access::nearest_facility(net, graph, col.facility_snaps, osnaps, options, collect);
+            summary.nodes_settled += col.result.nodes_settled;
+            col.areas = access::aggregate_to_areas(areas.code.size(), origins.area, origins.population, col.result, job.thresholds_min);
+            summary.seconds["route"] += clock.lap();
+            columns.push_back(std::move(col));
+        }
+    }
+
+    collect.stage("Writing " + job.output);
+    io::GpkgWriter out(job.output);
+    {
+        std::vector<io::FieldDef> fields{{"lsoa_code", io::FieldType::text}, {"lsoa_name", io::FieldType::text},
+                                         {"population", io::FieldType::real}};
+        for (const auto& c : columns) {
+            const std::string p = c.service + "_" + std::string(network::to_string(c.mode)) + "_";
+            fields.push_back({p + "time_min", io::FieldType::real});
+            fields.push_back({p + "dist_km", io::FieldType::real});
+            for (double t : job.thresholds_min) fields.push_back({p + "pct_" + threshold_label(t), io::FieldType::real});
+            if (job.count_within_thresholds)
+                for (double t : job.thresholds_min) fields.push_back({p + "count_" + threshold_label(t), io::FieldType::real});
+            fields.push_back({p + "unreached_pop", io::FieldType::real});
+        }
+        auto& layer = out.create_layer("lsoa_access", io::GeometryKind::polygon, fields,
+                                       "Travel time and distance to the nearest service per area, population-weighted");
+        std::vector<std::vector<io::Value>> rows;
+        for (std::size_t a = 0; a < areas.code.size(); ++a) {
+            std::vector<io::Value> v{areas.code[a], areas.name[a], areas.population[a]};
+            for (const auto& c : columns) {
+                const auto& ai = c.areas[a];
+                v.emplace_back(ai.mean_time_min);
+                v.emplace_back(ai.mean_length_km);
+                for (std::size_t k = 0; k < k_count; ++k) v.emplace_back(ai.pct_within[k]);
+                if (job.count_within_thresholds)
+                    for (std::size_t k = 0; k < k_count; ++k) v.emplace_back(ai.mean_count[k]);
+                v.emplace_back(ai.unreached_population);
+            }
+            layer.add(v, &areas.layer.wkb[a]);
+            rows.push_back(std::move(v));
+        }
+        if (job.write_csv) io::write_csv(fs::path(job.output).replace_extension(".lsoa_access.csv").string(), fields, rows);
+    }
+    {
+        std::vector<io::FieldDef> fields{{"origin_id", io::FieldType::integer}, {"lsoa_code", io::FieldType::text},
+                                         {"kind", io::FieldType::text}, {"population", io::FieldType::real}};
+        for (auto m : job.modes) fields.push_back({"snap_" + std::string(network::to_string(m)) + "_m", io::FieldType::real});
+        for (const auto& c : columns) {
+            const std::string p = c.service + "_" + std::string(network::to_string(c.mode)) + "_";
+            fields.push_back({p + "facility", io::FieldType::text});
+            fields.push_back({p + "time_min", io::FieldType::real});
+            fields.push_back({p + "dist_km", io::FieldType::real});
+        }
+        auto& layer = out.create_layer("origins_nearest", io::GeometryKind::point, fields,
+                                       "Origins (population points) with the nearest facility per service and mode");
+        for (std::size_t o = 0; o < origins.location.size(); ++o) {
+            std::vector<io::Value> v{static_cast<std::int64_t>(o), areas.code[origins.area[o]], origins.kind[o], origins.population[o]};
+            for (auto m : job.modes) {
+                const auto& s = origin_snaps[m][o];
+                v.emplace_back(s.ok() ? io::Value(s.distance_m) : io::Value());
+            }
+            for (std::size_t ci = 0; ci < columns.size(); ++ci) {
+                const auto& c = columns[ci];
+                const std::size_t service = ci % job.services.size();
+                const std::uint32_t f = c.result.facility[o];
+                v.emplace_back(f == invalid_id ? io::Value() : io::Value(facilities[service].id[f]));
+                v.emplace_back(c.result.time_s[o] / 60.0);
+                v.emplace_back(c.result.length_m[o] / 1000.0);
+            }
+            layer.add_point(v, origins.location[o]);
+        }
+    }
+    {
+        std::vector<io::FieldDef> fields{{"service", io::FieldType::text}, {"facility_id", io::FieldType::text},
+                                         {"name", io::FieldType::text}, {"snapped", io::FieldType::integer}};
+        for (auto m : job.modes) fields.push_back({"snap_" + std::string(network::to_string(m)) + "_m", io::FieldType::real});
+        auto& layer = out.create_layer("facilities", io::GeometryKind::point, fields,
+                                       "Input facilities as used: snapped = 1 when on the network for every mode");
+        for (std::size_t s = 0; s < job.services.size(); ++s)
+            for (std::size_t f = 0; f < facilities[s].location.size(); ++f) {
+                std::vector<io::Value> v{job.services[s].name, facilities[s].id[f], facilities[s].name[f], std::int64_t{0}};
+                bool all = true;
+                for (std::size_t mi = 0; mi < job.modes.size(); ++mi) {
+                    const auto& snap = columns[mi * job.services.size() + s].facility_snaps[f];
+                    all = all && snap.ok();
+                    v.emplace_back(snap.ok() ? io::Value(snap.distance_m) : io::Value());
+                }
+                v[3] = static_cast<std::int64_t>(all ? 1 : 0);
+                layer.add_point(v, facilities[s].location[f]);
+            }
+    }
+    out.commit();
+    summary.seconds["write"] += clock.lap();
+    summary.warnings = collect.warnings();
+    return summary;
+}
+
+} // namespace accessatlas::job

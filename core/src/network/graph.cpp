@@ -1,0 +1,136 @@
+#include <accessatlas/graph.hpp>
+
+#include <algorithm>
+#include <limits>
+#include <numeric>
+
+namespace accessatlas::network {
+
+namespace {
+
+constexpr float infinite_time = std::numeric_limits<float>::infinity();
+
+// Speed on an edge for a profile, km/h; 0 when the mode may not use it.
+double edge_speed(const Edge& e, const Profile& p) {
+    const auto cls = static_cast<std::size_t>(e.road_class);
+    double speed = p.speed_kmh[cls];
+    if (speed <= 0) {
+        // A tag that explicitly allows the mode opens a class the profile closes, at the
+        // slowest open speed of the profile (e.g. foot=yes on a motorway service road).
+        if (!(e.explicit_modes & mode_bit(p.mode))) return 0;
+        double slowest = 0;
+        for (double s : p.speed_kmh)
+            if (s > 0 && (slowest == 0 || s < slowest)) slowest = s;
+        speed = slowest;
+    }
+    if (p.dual_carriageway_kmh > 0 && e.dual_carriageway &&
+        (e.road_class == RoadClass::trunk || e.road_class == RoadClass::primary))
+        speed = p.dual_carriageway_kmh;
+    if (p.use_maxspeed && e.maxspeed_kmh > 0) speed = std::min(speed, static_cast<double>(e.maxspeed_kmh));
+    return speed;
+}
+
+struct Arc {
+    std::uint32_t tail, head, edge;
+    float time, length;
+};
+
+Graph to_csr(std::uint32_t node_count, std::vector<Arc>& arcs) {
+    std::stable_sort(arcs.begin(), arcs.end(), [](const Arc& a, const Arc& b) { return a.tail < b.tail; });
+    Graph g;
+    g.first_out.assign(node_count + 1, 0);
+    for (const Arc& a : arcs) ++g.first_out[a.tail + 1];
+    std::partial_sum(g.first_out.begin(), g.first_out.end(), g.first_out.begin());
+    g.head.reserve(arcs.size());
+    g.time_s.reserve(arcs.size());
+    g.length_m.reserve(arcs.size());
+    g.edge.reserve(arcs.size());
+    for (const Arc& a : arcs) {
+        g.head.push_back(a.head);
+        g.time_s.push_back(a.time);
+        g.length_m.push_back(a.length);
+        g.edge.push_back(a.edge);
+    }
+    return g;
+}
+
+std::uint32_t find_root(std::vector<std::uint32_t>& parent, std::uint32_t v) {
+    while (parent[v] != v) {
+        parent[v] = parent[parent[v]];
+        v = parent[v];
+    }
+    return v;
+}
+
+} // namespace
+
+std::size_t Graph::memory_bytes() const {
+    return first_out.size() * sizeof(std::uint32_t) + head.size() * sizeof(std::uint32_t) +
+           time_s.size() * sizeof(float) + length_m.size() * sizeof(float) + edge.size() * sizeof(std::uint32_t);
+}
+
+bool ModeGraph::edge_usable(std::uint32_t e) const {
+    return edge_time_forward[e] < infinite_time || edge_time_backward[e] < infinite_time;
+}
+
+bool ModeGraph::edge_in_largest_component(std::uint32_t e, const RoadNetwork& network) const {
+    return edge_usable(e) && component[network.edges[e].from] == largest_component;
+}
+
+ModeGraph build_mode_graph(const RoadNetwork& network, const Profile& profile) {
+    ModeGraph mg;
+    mg.profile = profile;
+    const auto n = static_cast<std::uint32_t>(network.node_count());
+    const std::uint8_t bit = mode_bit(profile.mode);
+    mg.edge_time_forward.assign(network.edge_count(), infinite_time);
+    mg.edge_time_backward.assign(network.edge_count(), infinite_time);
+    std::vector<Arc> forward;
+    forward.reserve(network.edge_count() * 2);
+    std::vector<std::uint32_t> parent(n);
+    std::iota(parent.begin(), parent.end(), 0u);
+    std::vector<char> touched(n, 0);
+    for (std::uint32_t e = 0; e < network.edge_count(); ++e) {
+        const Edge& edge = network.edges[e];
+        const double speed = edge_speed(edge, profile);
+        if (speed <= 0) continue;
+        const bool fwd = edge.forward_modes & bit;
+        const bool bwd = profile.obey_oneway ? (edge.backward_modes & bit) != 0
+                                             : ((edge.backward_modes | edge.forward_modes) & bit) != 0;
+        const bool fwd_ok = profile.obey_oneway ? fwd : bwd;
+        if (!fwd_ok && !bwd) continue;
+        const auto t = static_cast<float>(edge.length_m / (speed / 3.6));
+        if (fwd_ok) {
+            mg.edge_time_forward[e] = t;
+            forward.push_back({edge.from, edge.to, e, t, edge.length_m});
+        }
+        if (bwd) {
+            mg.edge_time_backward[e] = t;
+            forward.push_back({edge.to, edge.from, e, t, edge.length_m});
+        }
+        ++mg.usable_edges;
+        touched[edge.from] = touched[edge.to] = 1;
+        const std::uint32_t a = find_root(parent, edge.from), b = find_root(parent, edge.to);
+        if (a != b) parent[std::max(a, b)] = std::min(a, b);
+    }
+    // Component ids, and the largest one (ties: the lowest id, for determinism).
+    mg.component.assign(n, invalid_id);
+    std::vector<std::uint32_t> size(n, 0);
+    for (std::uint32_t v = 0; v < n; ++v) {
+        if (!touched[v]) continue;
+        const std::uint32_t r = find_root(parent, v);
+        mg.component[v] = r;
+        if (size[r]++ == 0) ++mg.component_count;
+    }
+    for (std::uint32_t v = 0; v < n; ++v)
+        if (size[v] > mg.largest_component_nodes) {
+            mg.largest_component_nodes = size[v];
+            mg.largest_component = v;
+        }
+    std::vector<Arc> backward(forward);
+    for (Arc& a : backward) std::swap(a.tail, a.head);
+    mg.forward = to_csr(n, forward);
+    mg.backward = to_csr(n, backward);
+    return mg;
+}
+
+} // namespace accessatlas::network

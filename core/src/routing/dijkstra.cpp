@@ -1,0 +1,127 @@
+#include <accessatlas/routing.hpp>
+
+namespace accessatlas::routing {
+
+MinIdHeap::MinIdHeap(std::uint32_t id_count) { resize(id_count); }
+
+void MinIdHeap::resize(std::uint32_t id_count) {
+    m_heap.resize(id_count);
+    m_position.assign(id_count, npos);
+    m_size = 0;
+}
+
+void MinIdHeap::clear() {
+    for (std::uint32_t i = 0; i < m_size; ++i) m_position[m_heap[i].id] = npos;
+    m_size = 0;
+}
+
+void MinIdHeap::push(std::uint32_t id, double key) {
+    m_heap[m_size] = {key, id};
+    m_position[id] = m_size;
+    sift_up(m_size++);
+}
+
+void MinIdHeap::decrease_key(std::uint32_t id, double key) {
+    const std::uint32_t pos = m_position[id];
+    m_heap[pos].key = key;
+    sift_up(pos);
+}
+
+std::uint32_t MinIdHeap::pop() {
+    const std::uint32_t id = m_heap[0].id;
+    m_position[id] = npos;
+    if (--m_size > 0) {
+        m_heap[0] = m_heap[m_size];
+        m_position[m_heap[0].id] = 0;
+        sift_down(0);
+    }
+    return id;
+}
+
+void MinIdHeap::sift_up(std::uint32_t pos) {
+    const Entry e = m_heap[pos];
+    while (pos > 0) {
+        const std::uint32_t parent = (pos - 1) / 4;
+        if (!(e.key < m_heap[parent].key)) break;
+        m_heap[pos] = m_heap[parent];
+        m_position[m_heap[pos].id] = pos;
+        pos = parent;
+    }
+    m_heap[pos] = e;
+    m_position[e.id] = pos;
+}
+
+void MinIdHeap::sift_down(std::uint32_t pos) {
+    const Entry e = m_heap[pos];
+    for (;;) {
+        const std::uint32_t first = 4 * pos + 1;
+        if (first >= m_size) break;
+        const std::uint32_t last = first + 4 < m_size ? first + 4 : m_size;
+        std::uint32_t best = first;
+        for (std::uint32_t c = first + 1; c < last; ++c)
+            if (m_heap[c].key < m_heap[best].key) best = c;
+        if (!(m_heap[best].key < e.key)) break;
+        m_heap[pos] = m_heap[best];
+        m_position[m_heap[pos].id] = pos;
+        pos = best;
+    }
+    m_heap[pos] = e;
+    m_position[e.id] = pos;
+}
+
+Dijkstra::Dijkstra(const network::Graph& graph)
+    : m_graph(graph),
+      m_time(graph.node_count()),
+      m_length(graph.node_count()),
+      m_tag(graph.node_count()),
+      m_stamp(graph.node_count(), 0),
+      m_heap(graph.node_count()) {}
+
+void Dijkstra::reset() {
+    m_heap.clear();
+    if (++m_current == 0) {  // the stamp wrapped: clear once every 2^32 searches
+        std::fill(m_stamp.begin(), m_stamp.end(), 0);
+        m_current = 1;
+    }
+    m_settled = 0;
+}
+
+bool Dijkstra::improve(std::uint32_t v, double t, double len, std::uint32_t tag) {
+    if (m_stamp[v] == m_current) {
+        if (t > m_time[v] || (t == m_time[v] && tag >= m_tag[v])) return false;
+        if (!m_heap.contains(v)) return false;  // already settled
+        m_time[v] = t;
+        m_length[v] = len;
+        m_tag[v] = tag;
+        m_heap.decrease_key(v, t);
+        return true;
+    }
+    m_stamp[v] = m_current;
+    m_time[v] = t;
+    m_length[v] = len;
+    m_tag[v] = tag;
+    m_heap.push(v, t);
+    return true;
+}
+
+void Dijkstra::add_source(std::uint32_t node, double time_s, double length_m, std::uint32_t tag) {
+    improve(node, time_s, length_m, tag);
+}
+
+std::uint32_t Dijkstra::settle_next() {
+    const std::uint32_t u = m_heap.pop();
+    ++m_settled;
+    const double tu = m_time[u];
+    const double lu = m_length[u];
+    const std::uint32_t tag = m_tag[u];
+    const auto& g = m_graph;
+    for (std::uint32_t a = g.first_out[u], end = g.first_out[u + 1]; a < end; ++a)
+        improve(g.head[a], tu + g.time_s[a], lu + g.length_m[a], tag);
+    return u;
+}
+
+void Dijkstra::run_until(double limit_s) {
+    while (!m_heap.empty() && m_heap.peek_key() <= limit_s) settle_next();
+}
+
+} // namespace accessatlas::routing
