@@ -1,0 +1,107 @@
+#include <accessatlas/algorithms.hpp>
+#include <accessatlas/error.hpp>
+#include <accessatlas/job.hpp>
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+using namespace accessatlas;
+
+namespace {
+const char* minimal = R"(
+[network]
+path = "net.osm.pbf"
+[areas]
+path = "lsoa.geojson"
+code_field = "code"
+[[services]]
+name = "gp"
+path = "gp.geojson"
+)";
+
+std::string message_of(const std::string& text) {
+    try {
+        job::parse_job(text, "/base", "job.toml");
+    } catch (const InputError& e) {
+        return e.what();
+    }
+    return "";
+}
+} // namespace
+
+TEST(JobParse, MinimalJobTakesDefaultsAndResolvesPaths) {
+    const auto j = job::parse_job(minimal, "/base", "job.toml");
+    EXPECT_EQ(j.network.path, "/base/net.osm.pbf");
+    ASSERT_EQ(j.services.size(), 1u);
+    EXPECT_EQ(j.services[0].facilities.path, "/base/gp.geojson");
+    EXPECT_EQ(j.modes.size(), 2u);
+    EXPECT_EQ(j.thresholds_min, (std::vector<double>{15, 30, 45, 60}));
+    EXPECT_DOUBLE_EQ(j.max_snap_m, 500);
+    EXPECT_EQ(j.origin_method, job::OriginMethod::street_points);
+}
+
+TEST(JobParse, UnknownKeySuggestsTheNearestValidKey) {
+    const auto m = message_of(std::string(minimal) + "[analysis]\nthreshold_min = [10]\n");
+    EXPECT_NE(m.find("unknown key"), std::string::npos) << m;
+    EXPECT_NE(m.find("did you mean 'analysis.thresholds_min'"), std::string::npos) << m;
+    EXPECT_NE(m.find("line 11"), std::string::npos) << m;
+}
+
+TEST(JobParse, WrongTypesAndValuesAreNamed) {
+    EXPECT_NE(message_of(std::string(minimal) + "[analysis]\nmax_snap_m = \"far\"\n").find("must be a number"), std::string::npos);
+    EXPECT_NE(message_of(std::string(minimal) + "[analysis]\nmodes = [\"bus\"]\n").find("'bus' is not a mode"), std::string::npos);
+    EXPECT_NE(message_of(std::string(minimal) + "[analysis]\nthresholds_min = [-5]\n").find("out of range"), std::string::npos);
+    EXPECT_NE(message_of("[network\n").find("not a valid TOML"), std::string::npos);
+    EXPECT_NE(message_of("[areas]\npath='a'\ncode_field='c'\n").find("missing section"), std::string::npos);
+    EXPECT_NE(message_of(std::string(minimal) + "[profiles.drive.speed_kmh]\nmotorwey = 100\n").find("did you mean 'motorway'"),
+              std::string::npos);
+}
+
+TEST(JobParse, ProfileOverridesApply) {
+    const auto j = job::parse_job(std::string(minimal) + "[analysis]\nmodes=[\"drive\"]\n[profiles.drive]\nuse_maxspeed = false\n"
+                                                         "[profiles.drive.speed_kmh]\nresidential = 20\n",
+                                  "/base", "job.toml");
+    const auto& p = j.profiles.at(network::Mode::drive);
+    EXPECT_FALSE(p.use_maxspeed);
+    EXPECT_DOUBLE_EQ(p.speed_kmh[static_cast<std::size_t>(network::RoadClass::residential)], 20);
+}
+
+TEST(Algorithms, ParametersBuildTheSameJobAsAJobFile) {
+    const auto* a = algorithms::find("nearest_service");
+    ASSERT_NE(a, nullptr);
+    const auto from_params = algorithms::job_from_parameters(
+        *a, {{"network", "/d/net.osm.pbf"}, {"areas", "/d/lsoa.geojson"}, {"area_code_field", "code"}, {"facilities", "/d/gp.geojson"},
+             {"service_name", "gp"}, {"modes", "walk"}, {"thresholds_min", "10, 20"}, {"output", "/tmp/x.gpkg"}});
+    const auto from_file = job::parse_job(R"(
+[job]
+output = "/tmp/x.gpkg"
+[network]
+path = "/d/net.osm.pbf"
+[areas]
+path = "/d/lsoa.geojson"
+code_field = "code"
+[[services]]
+name = "gp"
+path = "/d/gp.geojson"
+[analysis]
+modes = ["walk"]
+thresholds_min = [10, 20]
+)", "", "job.toml");
+    EXPECT_EQ(from_params.network.path, from_file.network.path);
+    EXPECT_EQ(from_params.services[0].name, from_file.services[0].name);
+    EXPECT_EQ(from_params.thresholds_min, from_file.thresholds_min);
+    EXPECT_EQ(from_params.modes, from_file.modes);
+    EXPECT_EQ(from_params.output, from_file.output);
+    EXPECT_DOUBLE_EQ(from_params.max_snap_m, from_file.max_snap_m);
+    EXPECT_THROW(algorithms::job_from_parameters(*a, {{"netwrk", "x"}}), InputError);
+}
+
+TEST(Algorithms, DocsPageIsGeneratedFromTheRegistry) {
+    std::ifstream in(std::string(ACCESSATLAS_SOURCE_DIR) + "/docs/algorithms.md");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    EXPECT_EQ(ss.str(), algorithms::markdown_reference())
+        << "docs/algorithms.md is stale: run ./build/accessatlas algorithms --markdown > docs/algorithms.md";
+}

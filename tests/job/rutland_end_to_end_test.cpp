@@ -1,0 +1,117 @@
+// The Rutland sample job end to end, read back through GDAL and checked for sanity.
+#include <accessatlas/job.hpp>
+
+#include <gdal_priv.h>
+#include <ogrsf_frmts.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <map>
+#include <set>
+
+using namespace accessatlas;
+
+namespace {
+struct NullReporter : Reporter {};
+
+class RutlandJob : public testing::Test {
+protected:
+    static void SetUpTestSuite() {
+        auto job = job::load_job(std::string(ACCESSATLAS_SAMPLE_DATA) + "/rutland/job.toml");
+        job.output = testing::TempDir() + "/rutland_e2e.gpkg";
+        NullReporter r;
+        summary = new job::RunSummary(job::run_job(job, r));
+        GDALAllRegister();
+        ds = static_cast<GDALDataset*>(GDALOpenEx(job.output.c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr));
+    }
+    static void TearDownTestSuite() {
+        GDALClose(ds);
+        delete summary;
+    }
+    static job::RunSummary* summary;
+    static GDALDataset* ds;
+};
+job::RunSummary* RutlandJob::summary = nullptr;
+GDALDataset* RutlandJob::ds = nullptr;
+} // namespace
+
+TEST_F(RutlandJob, EveryLsoaIsPresentWithPositiveFiniteTimes) {
+    ASSERT_NE(ds, nullptr);
+    OGRLayer* layer = ds->GetLayerByName("lsoa_access");
+    ASSERT_NE(layer, nullptr);
+    EXPECT_EQ(layer->GetFeatureCount(), 23);
+    double population = 0;
+    for (auto& f : *layer) {
+        population += f->GetFieldAsDouble("population");
+        for (const char* service : {"gp", "pharmacy", "hospital"})
+            for (const char* mode : {"walk", "drive"}) {
+                const std::string field = std::string(service) + "_" + mode + "_time_min";
+                ASSERT_TRUE(f->IsFieldSetAndNotNull(f->GetFieldIndex(field.c_str()))) << field << " " << f->GetFieldAsString("lsoa_code");
+                const double t = f->GetFieldAsDouble(field.c_str());
+                EXPECT_GT(t, 0) << field;
+                EXPECT_TRUE(std::isfinite(t)) << field;
+                const double pct = f->GetFieldAsDouble((std::string(service) + "_" + mode + "_pct_60").c_str());
+                EXPECT_GE(pct, 0);
+                EXPECT_LE(pct, 100.0 + 1e-9);
+            }
+        // Walking is slower than driving, for every LSOA and service.
+        for (const char* service : {"gp", "pharmacy", "hospital"})
+            EXPECT_GT(f->GetFieldAsDouble((std::string(service) + "_walk_time_min").c_str()),
+                      f->GetFieldAsDouble((std::string(service) + "_drive_time_min").c_str()));
+    }
+    // Mid-2020 estimate for Rutland's 23 LSOAs (ONS): about 40,000 people.
+    EXPECT_NEAR(population, 40476, 1000);
+}
+
+TEST_F(RutlandJob, OakhamIsNearerAGpThanTheRuralLsoas) {
+    OGRLayer* layer = ds->GetLayerByName("lsoa_access");
+    // ONS 2011 rural-urban classification (data/rutland/tables/rural_urban_class_lsoa11.csv):
+    // the six "Urban city and town" (C1) LSOAs are Oakham; E1 are "Rural village".
+    const std::set<std::string> oakham{"E01013798", "E01013799", "E01013800", "E01013801", "E01013802", "E01013803"};
+    const std::set<std::string> villages{"E01013787", "E01013788", "E01013789", "E01013790", "E01013794",
+                                         "E01013795", "E01013796", "E01013797", "E01013809"};
+    double oakham_sum = 0, village_sum = 0, oakham_worst = 0, village_best = 1e9;
+    OGRPoint market_place(486150, 308700);  // Oakham's centre, EPSG:27700
+    double centre_time = -1;
+    for (auto& f : *layer) {
+        const std::string code = f->GetFieldAsString("lsoa_code");
+        const double t = f->GetFieldAsDouble("gp_walk_time_min");
+        if (oakham.count(code)) {
+            oakham_sum += t;
+            oakham_worst = std::max(oakham_worst, t);
+        }
+        if (villages.count(code)) {
+            village_sum += t;
+            village_best = std::min(village_best, t);
+        }
+        if (f->GetGeometryRef()->Contains(&market_place)) centre_time = t;
+    }
+    EXPECT_LT(oakham_sum / 6, 0.5 * village_sum / 9) << "Oakham's mean walk to a GP is under half the villages'";
+    EXPECT_LT(oakham_worst, 30.0);
+    EXPECT_GT(village_best, 20.0);
+    EXPECT_GT(centre_time, 0);
+    EXPECT_LT(centre_time, 15.0) << "the LSOA holding Oakham's market place is within 15 min of a GP on foot";
+}
+
+TEST_F(RutlandJob, OffNetworkFacilitiesAreReportedAndFlagged) {
+    bool warned = false;
+    for (const auto& w : summary->warnings) warned = warned || w.find("facilities lie more than 500 m") != std::string::npos;
+    EXPECT_TRUE(warned);
+    OGRLayer* f = ds->GetLayerByName("facilities");
+    ASSERT_NE(f, nullptr);
+    f->SetAttributeFilter("service = 'gp' AND snapped = 1");
+    const auto snapped = f->GetFeatureCount();
+    EXPECT_GT(snapped, 3);
+    EXPECT_LT(snapped, 30) << "GPs across Leicestershire must not be snapped onto Rutland's network";
+    OGRLayer* o = ds->GetLayerByName("origins_nearest");
+    ASSERT_NE(o, nullptr);
+    EXPECT_GT(o->GetFeatureCount(), 1000);
+}
+
+TEST_F(RutlandJob, TheNetworkEdgeIsWarnedAbout) {
+    bool warned = false;
+    for (const auto& w : summary->warnings) warned = warned || w.find("does not reach 5.0 km beyond") != std::string::npos;
+    EXPECT_TRUE(warned) << "the Rutland extract stops at the county boundary";
+}

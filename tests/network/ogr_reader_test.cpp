@@ -1,0 +1,87 @@
+#include <accessatlas/error.hpp>
+#include <accessatlas/graph.hpp>
+#include <accessatlas/network.hpp>
+
+#include <gdal_priv.h>
+#include <ogrsf_frmts.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <map>
+#include <memory>
+#include <set>
+
+using namespace accessatlas;
+
+namespace {
+struct NullReporter : Reporter {};
+const std::string roads = std::string(ACCESSATLAS_TEST_DATA) + "/os_open_roads/os_open_roads_2020_road_link.gpkg";
+} // namespace
+
+TEST(OgrReader, OsOpenRoads2020NodesMatchTheirIdentifiers) {
+    NullReporter r;
+    network::ReadStats stats;
+    const auto n = network::read_ogr_network(roads, {}, r, &stats);
+    EXPECT_EQ(stats.features_used, 1466u);
+    EXPECT_EQ(n.edge_count(), 1466u);
+    EXPECT_EQ(n.node_count(), 1217u);
+    ASSERT_EQ(n.node_refs.size(), n.node_count());
+
+    // Independently: the distinct startNode/endNode values, and each link's pair.
+    GDALAllRegister();
+    std::unique_ptr<GDALDataset> ds(static_cast<GDALDataset*>(GDALOpenEx(roads.c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr)));
+    ASSERT_TRUE(ds);
+    OGRLayer* layer = ds->GetLayer(0);
+    std::set<std::string> ids;
+    std::map<std::int64_t, std::pair<std::string, std::string>> ends;
+    for (auto& f : *layer) {
+        ids.insert(f->GetFieldAsString("startNode"));
+        ids.insert(f->GetFieldAsString("endNode"));
+        ends[f->GetFID()] = {f->GetFieldAsString("startNode"), f->GetFieldAsString("endNode")};
+    }
+    EXPECT_EQ(std::set<std::string>(n.node_refs.begin(), n.node_refs.end()), ids);
+    for (const auto& e : n.edges) {
+        EXPECT_EQ(n.node_refs[e.from], ends[e.source_id].first);
+        EXPECT_EQ(n.node_refs[e.to], ends[e.source_id].second);
+    }
+    // Coordinates are in EPSG:27700 metres (Southampton: about 440000, 113000).
+    EXPECT_NEAR(n.nodes[0].x, 440000, 5000);
+    EXPECT_NEAR(n.nodes[0].y, 113000, 5000);
+}
+
+TEST(OgrReader, OsOpenRoadsClassesMapToProfiles) {
+    NullReporter r;
+    const auto n = network::read_ogr_network(roads, {}, r);
+    std::map<network::RoadClass, int> count;
+    int dual = 0;
+    for (const auto& e : n.edges) {
+        ++count[e.road_class];
+        dual += e.dual_carriageway;
+    }
+    // From the sample: function "A Road" 134 + 5 slip roads; "Restricted Local Access Road" and
+    // "Secondary Access Road" are service roads.
+    EXPECT_EQ(count[network::RoadClass::primary] + count[network::RoadClass::trunk], 134);
+    EXPECT_EQ(count[network::RoadClass::primary_link] + count[network::RoadClass::trunk_link], 5);
+    EXPECT_EQ(count[network::RoadClass::service], 31 + 15 + 10 + 2 + 1 + 107 + 2 + 61);
+    EXPECT_EQ(dual, 41 + 2 + 5 + 4 + 1 + 4 + 1);
+    // Every mode can route on it.
+    const auto drive = network::build_mode_graph(n, network::default_profile(network::Mode::drive));
+    EXPECT_GT(drive.largest_component_nodes, 1000u);
+}
+
+TEST(OgrReader, LayerWithoutCrsIsRefused) {
+    // A CSV with WKT geometry has no CRS at all.
+    const std::string csv = testing::TempDir() + "/no_crs.csv";
+    {
+        std::ofstream out(csv);
+        out << "WKT,name\n\"LINESTRING (0 0,100 100)\",a\n";
+    }
+    NullReporter r;
+    try {
+        network::read_ogr_network(csv, {}, r);
+        FAIL();
+    } catch (const InputError& e) {
+        EXPECT_NE(std::string(e.what()).find("no coordinate reference system"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("no_crs.csv"), std::string::npos) << e.what();
+    }
+}

@@ -1,0 +1,131 @@
+#include "support/test_network.hpp"
+
+#include <accessatlas/graph.hpp>
+#include <accessatlas/routing.hpp>
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <random>
+
+using namespace accessatlas;
+
+namespace {
+
+// A 3x3 grid, 100 m apart, drawn as:
+//   6 - 7 - 8
+//   |   |   |
+//   3 - 4 - 5
+//   |   |   |
+//   0 - 1 - 2      with 1 -> 4 one-way (north only) for driving.
+network::RoadNetwork grid() {
+    std::vector<Point> nodes;
+    for (int y = 0; y < 3; ++y)
+        for (int x = 0; x < 3; ++x) nodes.push_back({x * 100.0, y * 100.0});
+    return test::make_network(nodes, {{0, 1}, {1, 2}, {3, 4}, {4, 5}, {6, 7}, {7, 8}, {0, 3}, {3, 6}, {1, 4, network::RoadClass::residential, true},
+                                      {4, 7}, {2, 5}, {5, 8}});
+}
+
+} // namespace
+
+TEST(MinIdHeap, PopsInKeyOrderWithDecreaseKey) {
+    routing::MinIdHeap heap(100);
+    std::mt19937 rng(7);
+    std::vector<double> key(100);
+    for (std::uint32_t i = 0; i < 100; ++i) {
+        key[i] = std::uniform_real_distribution<double>(0, 1000)(rng);
+        heap.push(i, key[i]);
+    }
+    for (std::uint32_t i = 0; i < 100; i += 3) {
+        key[i] /= 2;
+        heap.decrease_key(i, key[i]);
+    }
+    double last = -1;
+    std::uint32_t count = 0;
+    while (!heap.empty()) {
+        const double k = heap.peek_key();
+        const std::uint32_t id = heap.pop();
+        EXPECT_DOUBLE_EQ(k, key[id]);
+        EXPECT_GE(k, last);
+        last = k;
+        ++count;
+    }
+    EXPECT_EQ(count, 100u);
+}
+
+TEST(Dijkstra, HandCheckedGridWalkAndDrive) {
+    const auto net = grid();
+    // Walk at 3.6 km/h = 1 m/s: times equal metres.
+    const auto walk = network::build_mode_graph(net, test::uniform_profile(network::Mode::walk, 3.6, false));
+    routing::Dijkstra d(walk.forward);
+    d.add_source(4, 0, 0, 0);
+    d.run_until(routing::unreached);
+    EXPECT_NEAR(d.time(1), 100, 1e-3);  // walking ignores the one-way 1 -> 4
+    EXPECT_NEAR(d.time(0), 200, 1e-3);
+    EXPECT_NEAR(d.time(8), 200, 1e-3);
+
+    // Driving from 4 to 1 must go round: 4-3-0-1 or 4-5-2-1 = 300 m.
+    const auto drive = network::build_mode_graph(net, test::uniform_profile(network::Mode::drive, 3.6, true));
+    routing::Dijkstra dd(drive.forward);
+    dd.add_source(4, 0, 0, 0);
+    dd.run_until(routing::unreached);
+    EXPECT_NEAR(dd.time(1), 300, 1e-3);
+    EXPECT_NEAR(dd.length(1), 300, 1e-3);
+    // ...and from 1 to 4 the one-way is usable: 100 m.
+    dd.reset();
+    dd.add_source(1, 0, 0, 0);
+    dd.run_until(routing::unreached);
+    EXPECT_NEAR(dd.time(4), 100, 1e-3);
+}
+
+TEST(Dijkstra, BoundedSearchStopsAtTheLimitAndResetsInConstantTime) {
+    const auto net = grid();
+    const auto walk = network::build_mode_graph(net, test::uniform_profile(network::Mode::walk, 3.6, false));
+    routing::Dijkstra d(walk.forward);
+    d.add_source(0, 0, 0, 0);
+    d.run_until(150);
+    EXPECT_LE(d.settled_count(), 3u);  // 0, 1, 3
+    EXPECT_NEAR(d.time(1), 100, 1e-3);
+    d.reset();
+    EXPECT_FALSE(d.reached(0));
+    EXPECT_FALSE(d.reached(1));
+    d.add_source(8, 0, 0, 0);
+    d.run_until(routing::unreached);
+    EXPECT_NEAR(d.time(0), 400, 1e-3);
+}
+
+TEST(Dijkstra, MultiSourceEqualsMinimumOfSingleSourceSearchesOnRandomGraphs) {
+    for (std::uint32_t seed = 1; seed <= 20; ++seed) {
+        const auto net = test::random_network(300, seed);
+        const auto g = network::build_mode_graph(net, test::uniform_profile(network::Mode::drive, 36, true));
+        std::mt19937 rng(seed);
+        std::vector<std::uint32_t> sources;
+        for (int i = 0; i < 5; ++i) sources.push_back(std::uniform_int_distribution<std::uint32_t>(0, 299)(rng));
+        routing::Dijkstra multi(g.forward);
+        for (std::uint32_t i = 0; i < sources.size(); ++i) multi.add_source(sources[i], i * 7.0, 0, i);
+        multi.run_until(routing::unreached);
+        std::vector<double> best(300, routing::unreached);
+        std::vector<std::uint32_t> best_tag(300, network::invalid_id);
+        routing::Dijkstra single(g.forward);
+        for (std::uint32_t i = 0; i < sources.size(); ++i) {
+            single.reset();
+            single.add_source(sources[i], i * 7.0, 0, i);
+            single.run_until(routing::unreached);
+            for (std::uint32_t v = 0; v < 300; ++v)
+                if (single.time(v) < best[v] - 1e-9) {
+                    best[v] = single.time(v);
+                    best_tag[v] = i;
+                }
+        }
+        for (std::uint32_t v = 0; v < 300; ++v) {
+            if (std::isinf(best[v])) {
+                EXPECT_FALSE(multi.reached(v));
+                continue;
+            }
+            ASSERT_NEAR(multi.time(v), best[v], 1e-6) << "seed " << seed << " node " << v;
+            {
+                EXPECT_EQ(multi.tag(v), best_tag[v]) << "seed " << seed << " node " << v;
+            }
+        }
+    }
+}
