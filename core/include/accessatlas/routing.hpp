@@ -59,19 +59,23 @@ public:
     // Settles every node with time <= limit_s.
     void run_until(double limit_s);
 
-    bool reached(std::uint32_t v) const { return m_stamp[v] == m_current; }
-    double time(std::uint32_t v) const { return reached(v) ? m_time[v] : unreached; }
-    double length(std::uint32_t v) const { return reached(v) ? m_length[v] : unreached; }
-    std::uint32_t tag(std::uint32_t v) const { return reached(v) ? m_tag[v] : network::invalid_id; }
+    bool reached(std::uint32_t v) const { return m_label[v].stamp == m_current; }
+    double time(std::uint32_t v) const { return reached(v) ? m_label[v].time : unreached; }
+    double length(std::uint32_t v) const { return reached(v) ? m_label[v].length : unreached; }
+    std::uint32_t tag(std::uint32_t v) const { return reached(v) ? m_label[v].tag : network::invalid_id; }
     std::uint64_t settled_count() const { return m_settled; }
 
 private:
     bool improve(std::uint32_t v, double t, double len, std::uint32_t tag);
     const network::Graph& m_graph;
-    std::vector<double> m_time;
-    std::vector<double> m_length;
-    std::vector<std::uint32_t> m_tag;
-    std::vector<std::uint32_t> m_stamp;
+    // One record per node so that a relaxation touches one cache line.
+    struct Label {
+        double time;
+        double length;
+        std::uint32_t tag;
+        std::uint32_t stamp;  // == m_current when labelled in this search
+    };
+    std::vector<Label> m_label;
     std::uint32_t m_current = 1;  // stamps start at 0: nothing reached
     MinIdHeap m_heap;
     std::uint64_t m_settled = 0;

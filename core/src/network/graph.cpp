@@ -35,21 +35,23 @@ struct Arc {
     float time, length;
 };
 
-Graph to_csr(std::uint32_t node_count, std::vector<Arc>& arcs) {
-    std::stable_sort(arcs.begin(), arcs.end(), [](const Arc& a, const Arc& b) { return a.tail < b.tail; });
+// Counting sort by tail: O(arcs), stable, so arc order within a node follows edge order.
+Graph to_csr(std::uint32_t node_count, const std::vector<Arc>& arcs) {
     Graph g;
     g.first_out.assign(node_count + 1, 0);
     for (const Arc& a : arcs) ++g.first_out[a.tail + 1];
     std::partial_sum(g.first_out.begin(), g.first_out.end(), g.first_out.begin());
-    g.head.reserve(arcs.size());
-    g.time_s.reserve(arcs.size());
-    g.length_m.reserve(arcs.size());
-    g.edge.reserve(arcs.size());
+    g.head.resize(arcs.size());
+    g.time_s.resize(arcs.size());
+    g.length_m.resize(arcs.size());
+    g.edge.resize(arcs.size());
+    std::vector<std::uint32_t> next(g.first_out.begin(), g.first_out.end() - 1);
     for (const Arc& a : arcs) {
-        g.head.push_back(a.head);
-        g.time_s.push_back(a.time);
-        g.length_m.push_back(a.length);
-        g.edge.push_back(a.edge);
+        const std::uint32_t i = next[a.tail]++;
+        g.head[i] = a.head;
+        g.time_s[i] = a.time;
+        g.length_m[i] = a.length;
+        g.edge[i] = a.edge;
     }
     return g;
 }

@@ -71,35 +71,28 @@ void MinIdHeap::sift_down(std::uint32_t pos) {
 
 Dijkstra::Dijkstra(const network::Graph& graph)
     : m_graph(graph),
-      m_time(graph.node_count()),
-      m_length(graph.node_count()),
-      m_tag(graph.node_count()),
-      m_stamp(graph.node_count(), 0),
+      m_label(graph.node_count(), Label{0, 0, 0, 0}),
       m_heap(graph.node_count()) {}
 
 void Dijkstra::reset() {
     m_heap.clear();
     if (++m_current == 0) {  // the stamp wrapped: clear once every 2^32 searches
-        std::fill(m_stamp.begin(), m_stamp.end(), 0);
+        for (auto& l : m_label) l.stamp = 0;
         m_current = 1;
     }
     m_settled = 0;
 }
 
-bool Dijkstra::improve(std::uint32_t v, double t, double len, std::uint32_t tag) {
-    if (m_stamp[v] == m_current) {
-        if (t > m_time[v] || (t == m_time[v] && tag >= m_tag[v])) return false;
+inline bool Dijkstra::improve(std::uint32_t v, double t, double len, std::uint32_t tag) {
+    Label& l = m_label[v];
+    if (l.stamp == m_current) {
+        if (t > l.time || (t == l.time && tag >= l.tag)) return false;
         if (!m_heap.contains(v)) return false;  // already settled
-        m_time[v] = t;
-        m_length[v] = len;
-        m_tag[v] = tag;
+        l = {t, len, tag, m_current};
         m_heap.decrease_key(v, t);
         return true;
     }
-    m_stamp[v] = m_current;
-    m_time[v] = t;
-    m_length[v] = len;
-    m_tag[v] = tag;
+    l = {t, len, tag, m_current};
     m_heap.push(v, t);
     return true;
 }
@@ -111,12 +104,16 @@ void Dijkstra::add_source(std::uint32_t node, double time_s, double length_m, st
 std::uint32_t Dijkstra::settle_next() {
     const std::uint32_t u = m_heap.pop();
     ++m_settled;
-    const double tu = m_time[u];
-    const double lu = m_length[u];
-    const std::uint32_t tag = m_tag[u];
-    const auto& g = m_graph;
-    for (std::uint32_t a = g.first_out[u], end = g.first_out[u + 1]; a < end; ++a)
-        improve(g.head[a], tu + g.time_s[a], lu + g.length_m[a], tag);
+    const Label lu_label = m_label[u];
+    const double tu = lu_label.time;
+    const double lu = lu_label.length;
+    const std::uint32_t tag = lu_label.tag;
+    // Local pointers: the compiler cannot prove the label writes leave the graph alone.
+    const std::uint32_t* head = m_graph.head.data();
+    const float* time = m_graph.time_s.data();
+    const float* length = m_graph.length_m.data();
+    for (std::uint32_t a = m_graph.first_out[u], end = m_graph.first_out[u + 1]; a < end; ++a)
+        improve(head[a], tu + time[a], lu + length[a], tag);
     return u;
 }
 

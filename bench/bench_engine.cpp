@@ -1,0 +1,137 @@
+// bench_engine: graph build, snapping and routing figures on the Rutland sample job and on
+// synthetic networks. Prints a table; never asserts times (see docs/performance.md).
+//   bench_engine [--nodes 2000000] [--facilities 6500] [--origins 200000] [--threads 0] [--runs 5]
+//                [--counts 0|1] [--rutland-job data/rutland/job.toml]
+#include "synthetic_network.hpp"
+
+#include <accessatlas/access.hpp>
+#include <accessatlas/graph.hpp>
+#include <accessatlas/job.hpp>
+#include <accessatlas/snapping.hpp>
+
+#include <tbb/task_arena.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <fstream>
+#include <random>
+#include <string>
+
+using namespace accessatlas;
+
+namespace {
+struct Quiet : Reporter {};
+
+double now_s() { return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
+
+double median(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+}
+
+long peak_rss_mb() {
+    std::ifstream in("/proc/self/status");
+    std::string line;
+    while (std::getline(in, line))
+        if (line.rfind("VmHWM:", 0) == 0) return std::stol(line.substr(6)) / 1024;
+    return -1;
+}
+} // namespace
+
+int main(int argc, char** argv) {
+    std::uint32_t nodes = 2000000, facilities = 6500, origins = 200000, runs = 5;
+    unsigned threads = 0;
+    std::string rutland_job;
+    bool counts_too = true;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        const std::string k = argv[i];
+        const std::string v = argv[i + 1];
+        if (k == "--nodes") nodes = static_cast<std::uint32_t>(std::stoul(v));
+        else if (k == "--facilities") facilities = static_cast<std::uint32_t>(std::stoul(v));
+        else if (k == "--origins") origins = static_cast<std::uint32_t>(std::stoul(v));
+        else if (k == "--threads") threads = static_cast<unsigned>(std::stoul(v));
+        else if (k == "--runs") runs = static_cast<std::uint32_t>(std::stoul(v));
+        else if (k == "--rutland-job") rutland_job = v;
+        else if (k == "--counts") counts_too = v != "0";
+    }
+    Quiet quiet;
+    fmt::print("threads available: {}\n\n", tbb::this_task_arena::max_concurrency());
+
+    if (!rutland_job.empty()) {
+        std::vector<double> total, read, graph, snap, route, write;
+        std::uint64_t settled = 0;
+        for (std::uint32_t r = 0; r < runs; ++r) {
+            auto job = job::load_job(rutland_job);
+            job.output = "/tmp/accessatlas_bench_rutland.gpkg";
+            job.threads = threads;
+            const double t0 = now_s();
+            const auto s = job::run_job(job, quiet);
+            total.push_back(now_s() - t0);
+            read.push_back(s.seconds.at("read"));
+            graph.push_back(s.seconds.at("graph"));
+            snap.push_back(s.seconds.at("snap"));
+            route.push_back(s.seconds.at("route"));
+            write.push_back(s.seconds.at("write"));
+            settled = s.nodes_settled;
+        }
+        fmt::print("Rutland sample job (3 services x 2 modes, median of {} runs)\n", runs);
+        fmt::print("  total {:.3f}s = read {:.3f}s + graph {:.3f}s + snap {:.3f}s + route {:.3f}s + write {:.3f}s; "
+                   "{} nodes settled ({:.1f} M/s in routing)\n\n",
+                   median(total), median(read), median(graph), median(snap), median(route), median(write), settled,
+                   settled / median(route) / 1e6);
+    }
+
+    fmt::print("Synthetic network, target {} nodes, {} facilities, {} origins\n", nodes, facilities, origins);
+    double t = now_s();
+    const auto net = bench::synthetic_network(nodes, 42);
+    const double gen_s = now_s() - t;
+    t = now_s();
+    const auto g = network::build_mode_graph(net, network::default_profile(network::Mode::drive));
+    const double build_s = now_s() - t;
+    t = now_s();
+    const snapping::EdgeIndex index(net, g);
+    const double index_s = now_s() - t;
+    fmt::print("  network: {} nodes, {} edges (generated in {:.2f}s)\n", net.node_count(), net.edge_count(), gen_s);
+    fmt::print("  drive graph: {} arcs, built in {:.2f}s; {:.1f} bytes per arc (forward CSR); largest component {:.1f}%\n",
+               g.forward.arc_count(), build_s, static_cast<double>(g.forward.memory_bytes()) / g.forward.arc_count(),
+               100.0 * g.largest_component_nodes / net.node_count());
+    fmt::print("  edge R-tree: {} segments in {:.2f}s\n", index.indexed_segments(), index_s);
+
+    std::mt19937 rng(7);
+    const auto box = net.extent();
+    std::uniform_real_distribution<double> ux(box.min_x, box.max_x), uy(box.min_y, box.max_y);
+    std::vector<snapping::Snap> fac, org;
+    t = now_s();
+    for (std::uint32_t i = 0; i < facilities; ++i) fac.push_back(index.snap({ux(rng), uy(rng)}, 500));
+    for (std::uint32_t i = 0; i < origins; ++i) org.push_back(index.snap({ux(rng), uy(rng)}, 500));
+    const double snap_s = now_s() - t;
+    fmt::print("  snapped {} points in {:.2f}s ({:.0f} points/s)\n", facilities + origins, snap_s, (facilities + origins) / snap_s);
+
+    access::NearestOptions nearest_only;
+    nearest_only.count_within_thresholds = false;
+    std::vector<double> times;
+    std::uint64_t settled = 0;
+    for (std::uint32_t r = 0; r < runs; ++r) {
+        const auto res = access::nearest_facility(net, g, fac, org, nearest_only, quiet);
+        times.push_back(res.nearest_seconds);
+        settled = res.nodes_settled;
+    }
+    fmt::print("  nearest facility (one multi-source search + {} origins): median {:.3f}s over {} runs; {} nodes settled, "
+               "{:.1f} M nodes/s\n",
+               origins, median(times), runs, settled, settled / median(times) / 1e6);
+
+    if (counts_too)
+    for (unsigned th : {1u, threads == 0 ? static_cast<unsigned>(tbb::this_task_arena::max_concurrency()) : threads}) {
+        access::NearestOptions counts;
+        counts.thresholds_min = {10, 20, 30};
+        counts.threads = th;
+        const auto res = access::nearest_facility(net, g, fac, org, counts, quiet);
+        fmt::print("  facilities within 10/20/30 min: {} bounded searches on {} thread(s) in {:.2f}s ({:.2f} ms per facility); "
+                   "{} nodes settled\n",
+                   facilities, th, res.counts_seconds, 1000.0 * res.counts_seconds / facilities, res.nodes_settled);
+    }
+    fmt::print("  peak memory: {} MB\n", peak_rss_mb());
+    return 0;
+}
