@@ -9,15 +9,19 @@
 namespace accessatlas::network {
 
 // Compressed sparse rows: the arcs leaving node v are first_out[v] .. first_out[v+1]-1.
+// What a search reads per arc sits in one 12-byte record; the network edge is apart.
+struct Arc {
+    std::uint32_t head;
+    float time_s;
+    float length_m;
+};
 struct Graph {
     std::vector<std::uint32_t> first_out;  // node_count + 1
-    std::vector<std::uint32_t> head;
-    std::vector<float> time_s;
-    std::vector<float> length_m;
+    std::vector<Arc> arc;
     std::vector<std::uint32_t> edge;  // the network edge an arc runs along
 
     std::uint32_t node_count() const { return first_out.empty() ? 0 : static_cast<std::uint32_t>(first_out.size() - 1); }
-    std::uint32_t arc_count() const { return static_cast<std::uint32_t>(head.size()); }
+    std::uint32_t arc_count() const { return static_cast<std::uint32_t>(arc.size()); }
     std::size_t memory_bytes() const;
 };
 

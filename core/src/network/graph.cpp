@@ -30,27 +30,23 @@ double edge_speed(const Edge& e, const Profile& p) {
     return speed;
 }
 
-struct Arc {
+struct ArcRecord {
     std::uint32_t tail, head, edge;
     float time, length;
 };
 
 // Counting sort by tail: O(arcs), stable, so arc order within a node follows edge order.
-Graph to_csr(std::uint32_t node_count, const std::vector<Arc>& arcs) {
+Graph to_csr(std::uint32_t node_count, const std::vector<ArcRecord>& arcs) {
     Graph g;
     g.first_out.assign(node_count + 1, 0);
-    for (const Arc& a : arcs) ++g.first_out[a.tail + 1];
+    for (const ArcRecord& a : arcs) ++g.first_out[a.tail + 1];
     std::partial_sum(g.first_out.begin(), g.first_out.end(), g.first_out.begin());
-    g.head.resize(arcs.size());
-    g.time_s.resize(arcs.size());
-    g.length_m.resize(arcs.size());
+    g.arc.resize(arcs.size());
     g.edge.resize(arcs.size());
     std::vector<std::uint32_t> next(g.first_out.begin(), g.first_out.end() - 1);
-    for (const Arc& a : arcs) {
+    for (const ArcRecord& a : arcs) {
         const std::uint32_t i = next[a.tail]++;
-        g.head[i] = a.head;
-        g.time_s[i] = a.time;
-        g.length_m[i] = a.length;
+        g.arc[i] = {a.head, a.time, a.length};
         g.edge[i] = a.edge;
     }
     return g;
@@ -67,8 +63,7 @@ std::uint32_t find_root(std::vector<std::uint32_t>& parent, std::uint32_t v) {
 } // namespace
 
 std::size_t Graph::memory_bytes() const {
-    return first_out.size() * sizeof(std::uint32_t) + head.size() * sizeof(std::uint32_t) +
-           time_s.size() * sizeof(float) + length_m.size() * sizeof(float) + edge.size() * sizeof(std::uint32_t);
+    return first_out.size() * sizeof(std::uint32_t) + arc.size() * sizeof(Arc) + edge.size() * sizeof(std::uint32_t);
 }
 
 bool ModeGraph::edge_usable(std::uint32_t e) const {
@@ -86,7 +81,7 @@ ModeGraph build_mode_graph(const RoadNetwork& network, const Profile& profile) {
     const std::uint8_t bit = mode_bit(profile.mode);
     mg.edge_time_forward.assign(network.edge_count(), infinite_time);
     mg.edge_time_backward.assign(network.edge_count(), infinite_time);
-    std::vector<Arc> forward;
+    std::vector<ArcRecord> forward;
     forward.reserve(network.edge_count() * 2);
     std::vector<std::uint32_t> parent(n);
     std::iota(parent.begin(), parent.end(), 0u);
@@ -128,8 +123,8 @@ ModeGraph build_mode_graph(const RoadNetwork& network, const Profile& profile) {
             mg.largest_component_nodes = size[v];
             mg.largest_component = v;
         }
-    std::vector<Arc> backward(forward);
-    for (Arc& a : backward) std::swap(a.tail, a.head);
+    std::vector<ArcRecord> backward(forward);
+    for (ArcRecord& a : backward) std::swap(a.tail, a.head);
     mg.forward = to_csr(n, forward);
     mg.backward = to_csr(n, backward);
     return mg;

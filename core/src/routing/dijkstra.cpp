@@ -108,12 +108,10 @@ std::uint32_t Dijkstra::settle_next() {
     const double tu = lu_label.time;
     const double lu = lu_label.length;
     const std::uint32_t tag = lu_label.tag;
-    // Local pointers: the compiler cannot prove the label writes leave the graph alone.
-    const std::uint32_t* head = m_graph.head.data();
-    const float* time = m_graph.time_s.data();
-    const float* length = m_graph.length_m.data();
+    // A local pointer: the compiler cannot prove the label writes leave the graph alone.
+    const network::Arc* arcs = m_graph.arc.data();
     for (std::uint32_t a = m_graph.first_out[u], end = m_graph.first_out[u + 1]; a < end; ++a)
-        improve(head[a], tu + time[a], lu + length[a], tag);
+        improve(arcs[a].head, tu + arcs[a].time_s, lu + arcs[a].length_m, tag);
     return u;
 }
 
