@@ -13,8 +13,6 @@
 
 namespace accessatlas::cli {
 
-void print_run_summary(const job::RunSummary& s, bool quiet);
-
 std::function<int()> add_algorithms_command(CLI::App& app) {
     auto* sub = app.add_subcommand("algorithms", "List the algorithms (the same ones as in QGIS's Processing Toolbox)");
     auto markdown = std::make_shared<bool>(false);

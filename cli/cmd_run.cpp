@@ -8,8 +8,7 @@
 
 namespace accessatlas::cli {
 
-namespace {
-void print_summary(const job::RunSummary& s, bool quiet) {
+void print_run_summary(const job::RunSummary& s, bool quiet) {
     if (quiet) return;
     double total = 0;
     for (const auto& [k, v] : s.seconds) total += v;
@@ -21,9 +20,6 @@ void print_summary(const job::RunSummary& s, bool quiet) {
                s.seconds.count("snap") ? s.seconds.at("snap") : 0.0, s.seconds.count("route") ? s.seconds.at("route") : 0.0,
                s.seconds.count("write") ? s.seconds.at("write") : 0.0, total, s.nodes_settled, s.warnings.size());
 }
-} // namespace
-
-void print_run_summary(const job::RunSummary& s, bool quiet) { print_summary(s, quiet); }
 
 std::function<int()> add_run_command(CLI::App& app, const GlobalOptions& global) {
     auto* sub = app.add_subcommand("run", "Run a job file (TOML): every service and mode it names");
@@ -41,7 +37,7 @@ std::function<int()> add_run_command(CLI::App& app, const GlobalOptions& global)
         if (global.threads > 0) job.threads = global.threads;
         TerminalReporter reporter(global.verbose, global.quiet);
         const auto summary = job::run_job(job, reporter);
-        print_summary(summary, global.quiet);
+        print_run_summary(summary, global.quiet);
         return 0;
     };
 }

@@ -1,6 +1,8 @@
 // One function per subcommand; main.cpp wires them into CLI11.
 #pragma once
 
+#include <accessatlas/job.hpp>
+
 #include <CLI/CLI.hpp>
 
 #include <functional>
@@ -12,6 +14,9 @@ struct GlobalOptions {
     bool quiet = false;
     unsigned threads = 0;
 };
+
+// Prints where the output went, the counts and the time of each stage (stderr).
+void print_run_summary(const job::RunSummary& summary, bool quiet);
 
 // Each returns an action that runs when its subcommand was chosen (else returns -1).
 std::function<int()> add_run_command(CLI::App& app, const GlobalOptions& global);

@@ -12,7 +12,7 @@
 using namespace accessatlas;
 
 namespace {
-struct NullReporter : Reporter {};
+using test::NullReporter;
 
 // A straight road 0 --1000 m-- 1 --1000 m-- 2, plus an island 3 -- 4 far away.
 network::RoadNetwork line_with_island() {

@@ -1,3 +1,4 @@
+#include "support/test_network.hpp"
 // The Rutland sample job end to end, read back through GDAL and checked for sanity.
 #include <accessatlas/job.hpp>
 
@@ -14,7 +15,7 @@
 using namespace accessatlas;
 
 namespace {
-struct NullReporter : Reporter {};
+using test::NullReporter;
 
 class RutlandJob : public testing::Test {
 protected:

@@ -1,3 +1,4 @@
+#include "support/test_network.hpp"
 #include <accessatlas/error.hpp>
 #include <accessatlas/graph.hpp>
 #include <accessatlas/network.hpp>
@@ -14,7 +15,7 @@
 using namespace accessatlas;
 
 namespace {
-struct NullReporter : Reporter {};
+using test::NullReporter;
 const std::string roads = std::string(ACCESSATLAS_TEST_DATA) + "/os_open_roads/os_open_roads_2020_road_link.gpkg";
 } // namespace
 

@@ -1,3 +1,4 @@
+#include "support/test_network.hpp"
 #include <accessatlas/error.hpp>
 #include <accessatlas/graph.hpp>
 #include <accessatlas/network.hpp>
@@ -12,7 +13,7 @@ using network::Mode;
 using network::RoadClass;
 
 namespace {
-struct NullReporter : Reporter {};
+using test::NullReporter;
 const std::string data_dir = ACCESSATLAS_TEST_DATA;
 
 const network::Edge* edge_of_way(const network::RoadNetwork& n, std::int64_t way) {

@@ -2,10 +2,14 @@
 #pragma once
 
 #include <accessatlas/network.hpp>
+#include <accessatlas/reporter.hpp>
 
 #include <random>
 
 namespace accessatlas::test {
+
+// A reporter that ignores everything: for tests that check results, not messages.
+struct NullReporter : Reporter {};
 
 struct EdgeSpec {
     std::uint32_t from, to;
