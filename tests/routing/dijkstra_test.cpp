@@ -129,3 +129,42 @@ TEST(Dijkstra, MultiSourceEqualsMinimumOfSingleSourceSearchesOnRandomGraphs) {
         }
     }
 }
+
+TEST(Dijkstra, BucketedSettleAllEqualsHeapOrderExactly) {
+    for (std::uint32_t seed = 1; seed <= 20; ++seed) {
+        const auto net = test::random_network(400, seed, 0.3);
+        const auto g = network::build_mode_graph(net, test::uniform_profile(network::Mode::drive, 36, true));
+        std::mt19937 rng(seed + 1000);
+        std::uniform_int_distribution<std::uint32_t> node(0, 399);
+        routing::Dijkstra heap(g.backward), buckets(g.backward);
+        for (std::uint32_t i = 0; i < 12; ++i) {
+            const std::uint32_t v = node(rng);
+            const double t = (i % 3) * 5.0;  // equal start times make ties between facilities
+            heap.add_source(v, t, 0, i);
+            buckets.add_source(v, t, 0, i);
+        }
+        heap.run_until(routing::unreached);
+        // A narrow bucket (many passes) and a wide one (much label correcting) must agree.
+        buckets.settle_all([] {}, seed % 2 ? 0.5 : 200.0);
+        for (std::uint32_t v = 0; v < 400; ++v) {
+            ASSERT_EQ(heap.reached(v), buckets.reached(v)) << "seed " << seed << " node " << v;
+            if (!heap.reached(v)) continue;
+            EXPECT_DOUBLE_EQ(heap.time(v), buckets.time(v)) << "seed " << seed << " node " << v;
+            EXPECT_DOUBLE_EQ(heap.length(v), buckets.length(v)) << "seed " << seed << " node " << v;
+            EXPECT_EQ(heap.tag(v), buckets.tag(v)) << "seed " << seed << " node " << v;
+        }
+        // Both objects are reusable afterwards, and still agree.
+        heap.reset();
+        buckets.reset();
+        heap.add_source(7, 0, 0, 0);
+        buckets.add_source(7, 0, 0, 0);
+        heap.run_until(routing::unreached);
+        buckets.settle_all();
+        for (std::uint32_t v = 0; v < 400; ++v) {
+            ASSERT_EQ(heap.reached(v), buckets.reached(v)) << "seed " << seed << " node " << v;
+            if (heap.reached(v)) {
+                EXPECT_DOUBLE_EQ(heap.time(v), buckets.time(v));
+            }
+        }
+    }
+}

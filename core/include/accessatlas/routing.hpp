@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <type_traits>
 #include <vector>
 
 namespace accessatlas::routing {
@@ -58,6 +59,17 @@ public:
     std::uint32_t settle_next();
     // Settles every node with time <= limit_s.
     void run_until(double limit_s);
+    // Labels every reachable node, for searches that cover the whole graph from many spread
+    // sources (nearest facility). Nodes are processed in time buckets of `bucket_s` seconds
+    // (0 = the mean arc time), each bucket in node order, correcting labels within a bucket
+    // until none improves: the labels equal run_until(infinity)'s exactly (time, then the
+    // smaller tag), but memory is swept in order instead of jumping between frontiers, which
+    // is about 3x faster on large graphs. `check` is called between buckets (cancellation).
+    template <class Check>
+    void settle_all(Check&& check, double bucket_s = 0);
+    void settle_all() {
+        settle_all([] {});
+    }
 
     bool reached(std::uint32_t v) const { return m_label[v].stamp == m_current; }
     double time(std::uint32_t v) const { return reached(v) ? m_label[v].time : unreached; }
@@ -67,6 +79,7 @@ public:
 
 private:
     bool improve(std::uint32_t v, double t, double len, std::uint32_t tag);
+    void settle_all_impl(void (*check)(void*), void* context, double bucket_s);
     const network::Graph& m_graph;
     // One record per node so that a relaxation touches one cache line.
     struct Label {
@@ -77,8 +90,15 @@ private:
     };
     std::vector<Label> m_label;
     std::uint32_t m_current = 1;  // stamps start at 0: nothing reached
+    double m_mean_arc_time = 1;
+    std::vector<std::vector<std::uint32_t>> m_buckets;
     MinIdHeap m_heap;
     std::uint64_t m_settled = 0;
 };
+
+template <class Check>
+void Dijkstra::settle_all(Check&& check, double bucket_s) {
+    settle_all_impl([](void* c) { (*static_cast<std::remove_reference_t<Check>*>(c))(); }, &check, bucket_s);
+}
 
 } // namespace accessatlas::routing

@@ -94,10 +94,7 @@ NearestResult nearest_facility(const network::RoadNetwork& network, const networ
             search.add_source(edge.to, c + to_facility_from_end, s.distance_m + (edge.length_m - s.offset_m), f);
     }
     reporter.progress(0.0);
-    for (std::uint64_t k = 1; !search.finished(); ++k) {
-        search.settle_next();
-        if ((k & 0xFFFF) == 0) reporter.check_cancelled();
-    }
+    search.settle_all([&reporter] { reporter.check_cancelled(); });
     r.nodes_settled = search.settled_count();
 
     for (std::uint32_t o = 0; o < origins; ++o) {

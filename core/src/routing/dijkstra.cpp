@@ -1,5 +1,7 @@
 #include <accessatlas/routing.hpp>
 
+#include <algorithm>
+
 namespace accessatlas::routing {
 
 MinIdHeap::MinIdHeap(std::uint32_t id_count) { resize(id_count); }
@@ -72,7 +74,11 @@ void MinIdHeap::sift_down(std::uint32_t pos) {
 Dijkstra::Dijkstra(const network::Graph& graph)
     : m_graph(graph),
       m_label(graph.node_count(), Label{0, 0, 0, 0}),
-      m_heap(graph.node_count()) {}
+      m_heap(graph.node_count()) {
+    double sum = 0;
+    for (const auto& a : graph.arc) sum += a.time_s;
+    if (!graph.arc.empty() && sum > 0) m_mean_arc_time = sum / static_cast<double>(graph.arc.size());
+}
 
 void Dijkstra::reset() {
     m_heap.clear();
@@ -113,6 +119,58 @@ std::uint32_t Dijkstra::settle_next() {
     for (std::uint32_t a = m_graph.first_out[u], end = m_graph.first_out[u + 1]; a < end; ++a)
         improve(arcs[a].head, tu + arcs[a].time_s, lu + arcs[a].length_m, tag);
     return u;
+}
+
+void Dijkstra::settle_all_impl(void (*check)(void*), void* context, double bucket_s) {
+    const double width = bucket_s > 0 ? bucket_s : m_mean_arc_time;
+    for (auto& b : m_buckets) b.clear();
+    // A node is queued at most once per bucket pass: the top stamp bit marks "label changed
+    // since last scanned".
+    constexpr std::uint32_t dirty = 0x80000000u;
+    auto bucket_of = [width](double t) { return static_cast<std::size_t>(t / width); };
+    auto queue = [&](std::uint32_t v) {
+        const std::size_t k = bucket_of(m_label[v].time);
+        if (k >= m_buckets.size()) m_buckets.resize(k + 1);
+        m_buckets[k].push_back(v);
+    };
+    while (!m_heap.empty()) {  // the sources
+        const std::uint32_t v = m_heap.pop();
+        m_label[v].stamp = m_current | dirty;
+        queue(v);
+    }
+    const std::uint32_t clean = m_current, marked = m_current | dirty;
+    const network::Arc* arcs = m_graph.arc.data();
+    const std::uint32_t* first_out = m_graph.first_out.data();
+    std::vector<std::uint32_t> current;
+    for (std::size_t k = 0; k < m_buckets.size(); ++k) {
+        check(context);
+        while (!m_buckets[k].empty()) {
+            current.swap(m_buckets[k]);
+            m_buckets[k].clear();
+            std::sort(current.begin(), current.end());
+            for (const std::uint32_t u : current) {
+                Label& lu = m_label[u];
+                if (lu.stamp != marked) continue;  // already scanned with this label
+                lu.stamp = clean;
+                ++m_settled;
+                const double tu = lu.time, len = lu.length;
+                const std::uint32_t tag = lu.tag;
+                for (std::uint32_t a = first_out[u], end = first_out[u + 1]; a < end; ++a) {
+                    const double t = tu + arcs[a].time_s;
+                    Label& lv = m_label[arcs[a].head];
+                    const bool seen = (lv.stamp & ~dirty) == clean;
+                    if (seen && (t > lv.time || (t == lv.time && tag >= lv.tag))) continue;
+                    const bool was_marked = lv.stamp == marked;
+                    const std::size_t old_bucket = seen ? bucket_of(lv.time) : static_cast<std::size_t>(-1);
+                    lv = {t, len + arcs[a].length_m, tag, marked};
+                    // Requeue unless it already waits in the same bucket.
+                    if (!was_marked || bucket_of(t) != old_bucket) queue(arcs[a].head);
+                }
+            }
+            current.clear();
+        }
+    }
+    for (auto& b : m_buckets) b.clear();
 }
 
 void Dijkstra::run_until(double limit_s) {
