@@ -227,6 +227,27 @@ Facilities read_facilities(const ServiceSpec& s, Reporter& reporter) {
     return f;
 }
 
+// Where each point met the network, per mode: the connector length, the edge (its index in
+// `accessatlas network --export`) and the offset along it. Lets anyone re-route independently.
+void add_snap_fields(std::vector<io::FieldDef>& fields, const std::vector<network::Mode>& modes) {
+    for (auto m : modes) {
+        const std::string p = "snap_" + std::string(network::to_string(m));
+        fields.push_back({p + "_m", io::FieldType::real});
+        fields.push_back({p + "_edge", io::FieldType::integer});
+        fields.push_back({p + "_offset_m", io::FieldType::real});
+    }
+}
+
+void add_snap_values(std::vector<io::Value>& v, const snapping::Snap& s) {
+    if (!s.ok()) {
+        v.insert(v.end(), 3, io::Value());
+        return;
+    }
+    v.emplace_back(s.distance_m);
+    v.emplace_back(static_cast<std::int64_t>(s.edge));
+    v.emplace_back(s.offset_m);
+}
+
 void check_output(const Job& job) {
     if (job.output.empty()) throw InputError("no output file given", {job.job_file, {}, {}, {}}, "set [job] output or pass --out FILE.gpkg");
     const fs::path out = fs::absolute(job.output).lexically_normal();
@@ -391,7 +412,7 @@ RunSummary run_job(const Job& job, Reporter& reporter) {
     {
         std::vector<io::FieldDef> fields{{"origin_id", io::FieldType::integer}, {"lsoa_code", io::FieldType::text},
                                          {"kind", io::FieldType::text}, {"population", io::FieldType::real}};
-        for (auto m : job.modes) fields.push_back({"snap_" + std::string(network::to_string(m)) + "_m", io::FieldType::real});
+        add_snap_fields(fields, job.modes);
         for (const auto& c : columns) {
             const std::string p = c.service + "_" + std::string(network::to_string(c.mode)) + "_";
             fields.push_back({p + "facility", io::FieldType::text});
@@ -402,10 +423,7 @@ RunSummary run_job(const Job& job, Reporter& reporter) {
                                        "Origins (population points) with the nearest facility per service and mode");
         for (std::size_t o = 0; o < origins.location.size(); ++o) {
             std::vector<io::Value> v{static_cast<std::int64_t>(o), areas.code[origins.area[o]], origins.kind[o], origins.population[o]};
-            for (auto m : job.modes) {
-                const auto& s = origin_snaps[m][o];
-                v.emplace_back(s.ok() ? io::Value(s.distance_m) : io::Value());
-            }
+            for (auto m : job.modes) add_snap_values(v, origin_snaps[m][o]);
             for (std::size_t ci = 0; ci < columns.size(); ++ci) {
                 const auto& c = columns[ci];
                 const std::size_t service = ci % job.services.size();
@@ -420,7 +438,7 @@ RunSummary run_job(const Job& job, Reporter& reporter) {
     {
         std::vector<io::FieldDef> fields{{"service", io::FieldType::text}, {"facility_id", io::FieldType::text},
                                          {"name", io::FieldType::text}, {"snapped", io::FieldType::integer}};
-        for (auto m : job.modes) fields.push_back({"snap_" + std::string(network::to_string(m)) + "_m", io::FieldType::real});
+        add_snap_fields(fields, job.modes);
         auto& layer = out.create_layer("facilities", io::GeometryKind::point, fields,
                                        "Input facilities as used: snapped = 1 when on the network for every mode");
         for (std::size_t s = 0; s < job.services.size(); ++s)
@@ -430,7 +448,7 @@ RunSummary run_job(const Job& job, Reporter& reporter) {
                 for (std::size_t mi = 0; mi < job.modes.size(); ++mi) {
                     const auto& snap = columns[mi * job.services.size() + s].facility_snaps[f];
                     all = all && snap.ok();
-                    v.emplace_back(snap.ok() ? io::Value(snap.distance_m) : io::Value());
+                    add_snap_values(v, snap);
                 }
                 v[3] = static_cast<std::int64_t>(all ? 1 : 0);
                 layer.add_point(v, facilities[s].location[f]);
