@@ -116,3 +116,59 @@ TEST_F(RutlandJob, TheNetworkEdgeIsWarnedAbout) {
     for (const auto& w : summary->warnings) warned = warned || w.find("does not reach 5.0 km beyond") != std::string::npos;
     EXPECT_TRUE(warned) << "the Rutland extract stops at the county boundary";
 }
+
+TEST_F(RutlandJob, E2sfcaConservesSupplyAcrossTheLsoas) {
+    for (const char* mode : {"walk", "drive"}) {
+        const std::string field = std::string("gp_") + mode + "_e2sfca_per_1000";
+        OGRLayer* lsoa = ds->GetLayerByName("lsoa_access");
+        double people_times_access = 0;
+        for (auto& f : *lsoa) {
+            const int i = f->GetFieldIndex(field.c_str());
+            ASSERT_GE(i, 0) << field;
+            if (f->IsFieldSetAndNotNull(i)) people_times_access += f->GetFieldAsDouble(i) / 1000.0 * f->GetFieldAsDouble("population");
+        }
+        OGRLayer* supply = ds->GetLayerByName((std::string("gp_") + mode + "_supply").c_str());
+        ASSERT_NE(supply, nullptr);
+        double total_supply = 0;
+        int with_demand = 0;
+        for (auto& f : *supply)
+            if (f->GetFieldAsDouble("demand") > 0) {
+                total_supply += f->GetFieldAsDouble("supply");
+                ++with_demand;
+            }
+        EXPECT_GT(with_demand, 3) << mode;
+        EXPECT_NEAR(people_times_access, total_supply, 1e-6 * total_supply) << mode;
+    }
+}
+
+TEST_F(RutlandJob, CatchmentsAreNestedAndCoverageGrows) {
+    OGRLayer* c = ds->GetLayerByName("gp_walk_catchments");
+    ASSERT_NE(c, nullptr);
+    std::map<std::string, std::vector<std::pair<double, double>>> within;  // facility -> (area, population) by threshold
+    int bands = 0;
+    for (auto& f : *c) {
+        if (std::string(f->GetFieldAsString("kind")) == "within")
+            within[f->GetFieldAsString("facility_id")].push_back({f->GetFieldAsDouble("area_ha"), f->GetFieldAsDouble("population")});
+        else
+            ++bands;
+    }
+    EXPECT_GE(within.size(), 4u);
+    EXPECT_GT(bands, 0);
+    for (const auto& [id, v] : within) {
+        ASSERT_EQ(v.size(), 3u) << id;
+        for (std::size_t k = 1; k < v.size(); ++k) {
+            EXPECT_GT(v[k].first, v[k - 1].first) << id;
+            EXPECT_GE(v[k].second, v[k - 1].second) << id;
+        }
+    }
+    OGRLayer* cov = ds->GetLayerByName("gp_walk_coverage");
+    ASSERT_NE(cov, nullptr);
+    double last_pop = -1;
+    for (auto& f : *cov) {
+        EXPECT_GE(f->GetFieldAsDouble("population_covered"), last_pop);
+        last_pop = f->GetFieldAsDouble("population_covered");
+    }
+    EXPECT_GT(last_pop, 0);
+    ASSERT_NE(ds->GetLayerByName("gp_walk_catchment_members"), nullptr);
+    EXPECT_EQ(ds->GetLayerByName("pharmacy_walk_catchments"), nullptr) << "the sample limits polygons to GPs";
+}

@@ -3,6 +3,7 @@
 
 #include <accessatlas/access.hpp>
 #include <accessatlas/algorithms.hpp>
+#include <accessatlas/catchments.hpp>
 #include <accessatlas/error.hpp>
 #include <accessatlas/geometry.hpp>
 #include <accessatlas/graph.hpp>

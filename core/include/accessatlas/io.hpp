@@ -30,7 +30,7 @@ struct Layer {
     const std::vector<std::optional<std::string>>& field(const std::string& name) const;
 };
 
-enum class GeometryKind { point, line, polygon };
+enum class GeometryKind { point, line, polygon, none };  // none: a table without geometry
 
 // Reads `fields` of a layer (the first layer when `layer_name` is empty). Throws InputError
 // naming file, layer and field on: unreadable file, missing layer or field, no CRS, wrong

@@ -2,9 +2,11 @@
 // run_job() is the single entry point shared by the CLI and the QGIS plugin.
 #pragma once
 
+#include <accessatlas/catchments.hpp>
 #include <accessatlas/network.hpp>
 #include <accessatlas/reporter.hpp>
 
+#include <algorithm>
 #include <map>
 #include <string>
 #include <vector>
@@ -21,6 +23,24 @@ struct ServiceSpec {
     LayerRef facilities;
     std::string id_field;    // empty = feature id
     std::string name_field;  // optional
+    std::string supply_field;  // E2SFCA supply (GP FTE, headcount...); empty = 1 per facility
+};
+
+struct CatchmentSpec {
+    bool enabled = false;
+    std::vector<double> thresholds_min{10, 20, 30};
+    double walk_off_m = 50;
+    bool polygons = true;
+    bool members = false;  // write every (facility, origin, time) pair as a table
+    std::vector<std::string> services;  // empty = every service
+    bool applies_to(const std::string& service) const {
+        return enabled && (services.empty() || std::find(services.begin(), services.end(), service) != services.end());
+    }
+};
+
+struct E2sfcaSpec {
+    bool enabled = false;
+    access::Decay decay;
 };
 
 enum class OriginMethod { street_points, points, centroids };
@@ -58,6 +78,8 @@ struct Job {
     bool count_within_thresholds = true;
     unsigned threads = 0;
     std::map<network::Mode, network::Profile> profiles;
+    CatchmentSpec catchments;
+    E2sfcaSpec e2sfca;
 };
 
 // Parses and validates a job file. Relative paths are resolved against the job file's

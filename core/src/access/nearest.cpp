@@ -1,12 +1,9 @@
 // Nearest facility by one multi-source Dijkstra on the reversed graph from every facility
 // at once; counts within thresholds by one bounded search per facility, in parallel.
 #include <accessatlas/access.hpp>
+#include <accessatlas/catchments.hpp>
 #include <accessatlas/routing.hpp>
 
-#include <tbb/blocked_range.h>
-#include <tbb/enumerable_thread_specific.h>
-#include <tbb/parallel_for.h>
-#include <tbb/task_arena.h>
 
 #include <algorithm>
 #include <chrono>
@@ -129,114 +126,17 @@ NearestResult nearest_facility(const network::RoadNetwork& network, const networ
     // 2. Facilities within each threshold: one bounded search per facility.
     r.threshold_count = options.thresholds_min.size();
     if (!options.count_within_thresholds || r.threshold_count == 0) return r;
-    const auto t1 = std::chrono::steady_clock::now();
     const std::size_t k_count = r.threshold_count;
     std::vector<double> limits;
     for (double m : options.thresholds_min) limits.push_back(m * 60.0);
-    const double max_limit = *std::max_element(limits.begin(), limits.end());
+    const Reach reach = reach_origins(network, graph, facility_snaps, origin_snaps,
+                                      *std::max_element(limits.begin(), limits.end()), options.threads, reporter);
     r.counts.assign(origins * k_count, 0);
-
-    // Origins incident to each node (through their edge's two ends), and per edge.
-    std::vector<std::uint32_t> node_first(network.node_count() + 1, 0);
-    for (const auto& s : origin_snaps)
-        if (s.ok()) {
-            ++node_first[network.edges[s.edge].from + 1];
-            ++node_first[network.edges[s.edge].to + 1];
-        }
-    for (std::size_t v = 0; v < network.node_count(); ++v) node_first[v + 1] += node_first[v];
-    std::vector<std::uint32_t> node_origins(node_first.back());
-    {
-        std::vector<std::uint32_t> fill(node_first.begin(), node_first.end() - 1);
-        for (std::uint32_t o = 0; o < origins; ++o) {
-            const auto& s = origin_snaps[o];
-            if (!s.ok()) continue;
-            node_origins[fill[network.edges[s.edge].from]++] = o;
-            node_origins[fill[network.edges[s.edge].to]++] = o;
-        }
-    }
-    const ByEdge origins_by_edge(network.edge_count(), origin_snaps);
-
-    struct Worker {
-        routing::Dijkstra search;
-        std::vector<double> best;
-        std::vector<std::uint32_t> stamp;
-        std::uint32_t current = 0;
-        std::vector<std::uint32_t> touched;
-        std::vector<std::uint32_t> counts;
-        std::uint64_t settled = 0;
-    };
-    tbb::enumerable_thread_specific<Worker> workers([&] {
-        return Worker{routing::Dijkstra(graph.backward), std::vector<double>(origins), std::vector<std::uint32_t>(origins, 0), 0,
-                      {}, std::vector<std::uint32_t>(origins * k_count, 0), 0};
-    });
-    auto one_facility = [&](Worker& w, std::uint32_t f) {
-        const auto& s = facility_snaps[f];
-        if (!s.ok()) return;
-        ++w.current;
-        w.touched.clear();
-        auto offer = [&](std::uint32_t o, double t) {
-            if (w.stamp[o] != w.current) {
-                w.stamp[o] = w.current;
-                w.best[o] = t;
-                w.touched.push_back(o);
-            } else if (t < w.best[o]) {
-                w.best[o] = t;
-            }
-        };
-        const auto& edge = network.edges[s.edge];
-        const double c = connector(s);
-        w.search.reset();
-        const double from_start = along(s.edge, 0, s.offset_m), from_end = along(s.edge, edge.length_m, s.offset_m);
-        if (std::isfinite(from_start)) w.search.add_source(edge.from, c + from_start, 0, f);
-        if (std::isfinite(from_end)) w.search.add_source(edge.to, c + from_end, 0, f);
-        while (!w.search.finished() && w.search.next_time() <= max_limit) {
-            const std::uint32_t v = w.search.settle_next();
-            const double tv = w.search.time(v);
-            for (std::uint32_t i = node_first[v]; i < node_first[v + 1]; ++i) {
-                const std::uint32_t o = node_origins[i];
-                const auto& os = origin_snaps[o];
-                const auto& oe = network.edges[os.edge];
-                const double t = along(os.edge, os.offset_m, v == oe.to ? oe.length_m : 0.0);
-                if (std::isfinite(t)) offer(o, tv + t + connector(os));
-                if (oe.from == oe.to) {  // a loop edge: both ends are v
-                    const double t2 = along(os.edge, os.offset_m, 0.0);
-                    if (std::isfinite(t2)) offer(o, tv + t2 + connector(os));
-                }
-            }
-        }
-        w.settled += w.search.settled_count();
-        for (std::uint32_t i = origins_by_edge.first[s.edge]; i < origins_by_edge.first[s.edge + 1]; ++i) {
-            const std::uint32_t o = origins_by_edge.items[i];
-            const double t = along(s.edge, origin_snaps[o].offset_m, s.offset_m);
-            if (std::isfinite(t)) offer(o, c + t + connector(origin_snaps[o]));
-        }
-        for (std::uint32_t o : w.touched)
-            for (std::size_t k = 0; k < k_count; ++k)
-                if (w.best[o] <= limits[k]) ++w.counts[o * k_count + k];
-    };
-
-    const unsigned threads = options.threads > 0 ? options.threads : static_cast<unsigned>(tbb::this_task_arena::max_concurrency());
-    tbb::task_arena arena(static_cast<int>(threads));
-    const auto n_fac = static_cast<std::uint32_t>(facility_snaps.size());
-    const std::uint32_t chunk = 256;
-    for (std::uint32_t begin = 0; begin < n_fac; begin += chunk) {
-        reporter.check_cancelled();
-        reporter.progress(static_cast<double>(begin) / n_fac);
-        const std::uint32_t end = std::min(n_fac, begin + chunk);
-        arena.execute([&] {
-            tbb::parallel_for(tbb::blocked_range<std::uint32_t>(begin, end), [&](const tbb::blocked_range<std::uint32_t>& range) {
-                Worker& w = workers.local();
-                for (std::uint32_t f = range.begin(); f != range.end(); ++f) one_facility(w, f);
-            });
-        });
-    }
-    // Integer sums: the same whatever the thread count or scheduling.
-    for (const Worker& w : workers) {
-        for (std::size_t i = 0; i < r.counts.size(); ++i) r.counts[i] += w.counts[i];
-        r.nodes_settled += w.settled;
-    }
-    reporter.progress(1.0);
-    r.counts_seconds = seconds_since(t1);
+    for (std::size_t i = 0; i < reach.origin.size(); ++i)
+        for (std::size_t k = 0; k < k_count; ++k)
+            if (reach.time_s[i] <= limits[k]) ++r.counts[reach.origin[i] * k_count + k];
+    r.nodes_settled += reach.nodes_settled;
+    r.counts_seconds = reach.seconds;
     return r;
 }
 

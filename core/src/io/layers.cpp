@@ -62,6 +62,7 @@ const char* kind_name(GeometryKind k) {
     case GeometryKind::point: return "points";
     case GeometryKind::line: return "lines";
     case GeometryKind::polygon: return "polygons";
+    case GeometryKind::none: return "no geometry";
     }
     return "?";
 }
@@ -72,6 +73,7 @@ bool has_kind(OGRwkbGeometryType t, GeometryKind k) {
     case GeometryKind::point: return t == wkbPoint || t == wkbMultiPoint;
     case GeometryKind::line: return t == wkbLineString || t == wkbMultiLineString;
     case GeometryKind::polygon: return t == wkbPolygon || t == wkbMultiPolygon;
+    case GeometryKind::none: return false;
     }
     return false;
 }

@@ -79,6 +79,12 @@ void LayerWriter::add(const std::vector<Value>& values, const std::vector<unsign
         if (OGRGeometryFactory::createFromWkb(wkb->data(), nullptr, &g, wkb->size()) != OGRERR_NONE || !g)
             throw InternalError("invalid geometry for layer " + m_name);
         g->assignSpatialReference(crs::bng());
+        // Layers are declared multi-part: promote single parts so every row has the layer's type.
+        const auto layer_type = wkbFlatten(layer->GetGeomType());
+        if (layer_type == wkbMultiPolygon && wkbFlatten(g->getGeometryType()) != wkbMultiPolygon)
+            g = OGRGeometryFactory::forceToMultiPolygon(g);
+        else if (layer_type == wkbMultiLineString && wkbFlatten(g->getGeometryType()) != wkbMultiLineString)
+            g = OGRGeometryFactory::forceToMultiLineString(g);
         f.SetGeometryDirectly(g);
     }
     if (layer->CreateFeature(&f) != OGRERR_NONE)
@@ -116,13 +122,14 @@ LayerWriter& GpkgWriter::create_layer(const std::string& name, GeometryKind kind
                                       const std::string& description) {
     auto* ds = static_cast<GDALDataset*>(m_dataset);
     if (!m_layers.empty()) ds->CommitTransaction();
-    const OGRwkbGeometryType type = kind == GeometryKind::point ? wkbPoint
-                                    : kind == GeometryKind::line ? wkbMultiLineString
-                                                                 : wkbMultiPolygon;
+    const OGRwkbGeometryType type = kind == GeometryKind::point     ? wkbPoint
+                                    : kind == GeometryKind::line    ? wkbMultiLineString
+                                    : kind == GeometryKind::polygon ? wkbMultiPolygon
+                                                                    : wkbNone;
     char** options = nullptr;
     if (!description.empty()) options = CSLSetNameValue(options, "DESCRIPTION", description.c_str());
-    options = CSLSetNameValue(options, "SPATIAL_INDEX", "YES");
-    OGRLayer* layer = ds->CreateLayer(name.c_str(), crs::bng(), type, options);
+    if (type != wkbNone) options = CSLSetNameValue(options, "SPATIAL_INDEX", "YES");
+    OGRLayer* layer = ds->CreateLayer(name.c_str(), type == wkbNone ? nullptr : crs::bng(), type, options);
     CSLDestroy(options);
     if (!layer) throw InputError(fmt::format("cannot create layer '{}': {}", name, CPLGetLastErrorMsg()), {m_final_path, name, {}, {}}, "");
     for (const auto& f : fields) {

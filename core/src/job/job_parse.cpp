@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -19,14 +20,17 @@ namespace {
 // Every key a job file may hold, by section: unknown keys are refused.
 const std::map<std::string, std::vector<std::string>>& schema() {
     static const std::map<std::string, std::vector<std::string>> s{
-        {"", {"job", "network", "areas", "population", "origins", "services", "analysis", "profiles"}},
+        {"", {"job", "network", "areas", "population", "origins", "services", "analysis", "profiles", "catchments", "e2sfca"}},
+        {"catchments", {"enabled", "thresholds_min", "walk_off_m", "polygons", "members", "services"}},
+        {"e2sfca", {"enabled", "decay", "max_time_min", "band_upper_min", "band_weights", "gaussian_sigma_min",
+                    "exponential_per_min"}},
         {"job", {"title", "output", "csv", "threads"}},
         {"network", {"path", "layer", "class_field", "oneway_field", "maxspeed_field", "start_node_field", "end_node_field",
                      "snap_tolerance_m"}},
         {"areas", {"path", "layer", "code_field", "name_field"}},
         {"population", {"path", "layer", "code_field", "field"}},
         {"origins", {"method", "path", "layer", "code_field", "population_field", "spacing_m", "street_classes"}},
-        {"services", {"name", "path", "layer", "id_field", "name_field"}},
+        {"services", {"name", "path", "layer", "id_field", "name_field", "supply_field"}},
         {"analysis", {"modes", "thresholds_min", "max_snap_m", "edge_buffer_m", "count_within_thresholds"}},
         {"profiles", {"walk", "cycle", "drive"}},
         {"profile", {"speed_kmh", "dual_carriageway_kmh", "use_maxspeed", "obey_oneway", "connector_kmh"}},
@@ -250,6 +254,7 @@ Job parse_job_table(const toml::table& root, const std::string& base_dir, const 
         spec.facilities.layer = r.text(t, "services.", "layer", "");
         spec.id_field = r.text(t, "services.", "id_field", "");
         spec.name_field = r.text(t, "services.", "name_field", "");
+        spec.supply_field = r.text(t, "services.", "supply_field", "");
         job.services.push_back(std::move(spec));
     }
 
@@ -270,6 +275,52 @@ Job parse_job_table(const toml::table& root, const std::string& base_dir, const 
     }
     if (job.modes.empty()) r.fail("analysis.modes", "must name at least one mode", nullptr, "");
     for (auto m : job.modes) job.profiles[m] = network::default_profile(m);
+
+    if (const auto* c = r.table(root, "catchments", false)) {
+        r.check_keys(*c, "catchments", "catchments.");
+        auto& spec = job.catchments;
+        spec.enabled = r.boolean(*c, "catchments.", "enabled", true);
+        spec.thresholds_min = r.numbers(*c, "catchments.", "thresholds_min", spec.thresholds_min, 0.1, 1440);
+        std::sort(spec.thresholds_min.begin(), spec.thresholds_min.end());
+        spec.walk_off_m = r.number(*c, "catchments.", "walk_off_m", spec.walk_off_m, 0.1, 1000);
+        spec.polygons = r.boolean(*c, "catchments.", "polygons", true);
+        spec.members = r.boolean(*c, "catchments.", "members", false);
+        spec.services = r.texts(*c, "catchments.", "services", {});
+    }
+    for (const auto& name : job.catchments.services) {
+        bool known = false;
+        for (const auto& sv : job.services) known = known || sv.name == name;
+        if (!known) {
+            std::vector<std::string> names;
+            for (const auto& sv : job.services) names.push_back(sv.name);
+            r.fail("catchments.services", "'" + name + "' is not a service of this job", root.get("catchments"),
+                   "did you mean '" + nearest_word(name, names) + "'?");
+        }
+    }
+    if (const auto* e = r.table(root, "e2sfca", false)) {
+        r.check_keys(*e, "e2sfca", "e2sfca.");
+        auto& d = job.e2sfca.decay;
+        job.e2sfca.enabled = r.boolean(*e, "e2sfca.", "enabled", true);
+        const std::string kind = r.text(*e, "e2sfca.", "decay", "bands");
+        if (kind == "bands") d.kind = access::DecayKind::bands;
+        else if (kind == "gaussian") d.kind = access::DecayKind::gaussian;
+        else if (kind == "exponential") d.kind = access::DecayKind::exponential;
+        else if (kind == "linear") d.kind = access::DecayKind::linear;
+        else if (kind == "none" || kind == "2sfca") d.kind = access::DecayKind::none;
+        else r.fail("e2sfca.decay", "'" + kind + "' is not a decay", e->get("decay"),
+                    "use \"bands\", \"gaussian\", \"exponential\", \"linear\" or \"none\" (plain 2SFCA)");
+        d.band_upper_min = r.numbers(*e, "e2sfca.", "band_upper_min", d.band_upper_min, 0.1, 1440);
+        d.band_weight = r.numbers(*e, "e2sfca.", "band_weights", d.band_weight, 0, 1);
+        if (d.band_upper_min.size() != d.band_weight.size())
+            r.fail("e2sfca.band_weights", "needs one weight per band", e->get("band_weights"),
+                   "give as many band_weights as band_upper_min");
+        if (!std::is_sorted(d.band_upper_min.begin(), d.band_upper_min.end()))
+            r.fail("e2sfca.band_upper_min", "must increase", e->get("band_upper_min"), "");
+        d.max_time_min = r.number(*e, "e2sfca.", "max_time_min",
+                                  d.kind == access::DecayKind::bands ? d.band_upper_min.back() : 30.0, 0.1, 1440);
+        d.gaussian_sigma_min = r.number(*e, "e2sfca.", "gaussian_sigma_min", d.gaussian_sigma_min, 0.01, 1440);
+        d.exponential_per_min = r.number(*e, "e2sfca.", "exponential_per_min", d.exponential_per_min, 0, 100);
+    }
 
     if (const auto* p = r.table(root, "profiles", false)) {
         r.check_keys(*p, "profiles", "profiles.");

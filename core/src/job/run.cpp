@@ -211,18 +211,32 @@ struct Facilities {
     std::vector<Point> location;
     std::vector<std::string> id;
     std::vector<std::string> name;
+    std::vector<double> supply;
 };
 
 Facilities read_facilities(const ServiceSpec& s, Reporter& reporter) {
     std::vector<std::string> fields;
     if (!s.id_field.empty()) fields.push_back(s.id_field);
     if (!s.name_field.empty()) fields.push_back(s.name_field);
+    if (!s.supply_field.empty()) fields.push_back(s.supply_field);
     const auto layer = io::read_layer(s.facilities.path, s.facilities.layer, io::GeometryKind::point, fields, reporter);
     Facilities f;
     f.location = layer.points;
     for (std::size_t i = 0; i < layer.size(); ++i) {
-        f.id.push_back(s.id_field.empty() ? std::to_string(layer.fid[i]) : layer.field(s.id_field)[i].value_or(std::to_string(layer.fid[i])));
+        const std::string fid = std::to_string(layer.fid[i]);
+        f.id.push_back(s.id_field.empty() ? fid : layer.field(s.id_field)[i].value_or(fid));
         f.name.push_back(s.name_field.empty() ? std::string() : layer.field(s.name_field)[i].value_or(""));
+        double supply = 1;
+        if (!s.supply_field.empty()) {
+            const auto& v = layer.field(s.supply_field)[i];
+            if (!v)
+                throw InputError("no supply value", {s.facilities.path, layer.layer_name, fid, s.supply_field},
+                                 "fill in the supply (e.g. GP FTE) or remove the facility");
+            supply = io::parse_number(*v, s.facilities.path, layer.layer_name, fid, s.supply_field);
+            if (supply < 0)
+                throw InputError("negative supply", {s.facilities.path, layer.layer_name, fid, s.supply_field}, "fix the value");
+        }
+        f.supply.push_back(supply);
     }
     return f;
 }
@@ -246,6 +260,94 @@ void add_snap_values(std::vector<io::Value>& v, const snapping::Snap& s) {
     v.emplace_back(s.distance_m);
     v.emplace_back(static_cast<std::int64_t>(s.edge));
     v.emplace_back(s.offset_m);
+}
+
+std::size_t service_index(const Job& job, const std::string& name) {
+    for (std::size_t i = 0; i < job.services.size(); ++i)
+        if (job.services[i].name == name) return i;
+    throw InternalError("unknown service " + name);
+}
+
+std::string band_label(double lower, double upper) {
+    return threshold_label(lower) + "-" + threshold_label(upper);
+}
+
+// <service>_<mode>_catchments, _coverage, _supply and _catchment_members.
+void write_catchment_layers(io::GpkgWriter& out, const Job& job, const std::string& service, network::Mode mode,
+                            const Facilities& facilities, const std::vector<snapping::Snap>& snaps, const access::Reach& reach,
+                            const access::CatchmentPolygons& polygons, const access::E2sfca& e2, const access::NearestResult& nearest,
+                            const std::vector<double>& population) {
+    const std::string p = service + "_" + std::string(network::to_string(mode)) + "_";
+    const auto& thresholds = job.catchments.thresholds_min;
+    const bool catchments = job.catchments.applies_to(service);
+    if (catchments && job.catchments.polygons) {
+        auto& layer = out.create_layer(p + "catchments", io::GeometryKind::polygon,
+                                       {{"facility_id", io::FieldType::text}, {"name", io::FieldType::text},
+                                        {"threshold_min", io::FieldType::real}, {"kind", io::FieldType::text},
+                                        {"band", io::FieldType::text}, {"population", io::FieldType::real},
+                                        {"area_ha", io::FieldType::real}},
+                                       "Service areas per facility: 'within' = everywhere within the threshold; 'band' = "
+                                       "the ring between the previous threshold and this one. Population from the origins.");
+        for (std::size_t f = 0; f < facilities.id.size(); ++f) {
+            if (!snaps[f].ok()) continue;
+            std::vector<double> within(thresholds.size(), 0);
+            for (std::uint64_t i = reach.first[f]; i < reach.first[f + 1]; ++i)
+                for (std::size_t k = 0; k < thresholds.size(); ++k)
+                    if (reach.time_s[i] <= thresholds[k] * 60.0) within[k] += population[reach.origin[i]];
+            for (std::size_t k = 0; k < thresholds.size(); ++k) {
+                const auto& poly = polygons.facility[f][k];
+                if (poly.empty()) continue;
+                layer.add({facilities.id[f], facilities.name[f], thresholds[k], std::string("within"), band_label(0, thresholds[k]),
+                           within[k], access::polygon_area_m2(poly) / 1e4},
+                          &poly);
+                const auto ring = k == 0 ? poly : access::polygon_difference(poly, polygons.facility[f][k - 1]);
+                if (ring.empty()) continue;
+                layer.add({facilities.id[f], facilities.name[f], thresholds[k], std::string("band"),
+                           band_label(k == 0 ? 0 : thresholds[k - 1], thresholds[k]), within[k] - (k == 0 ? 0 : within[k - 1]),
+                           access::polygon_area_m2(ring) / 1e4},
+                          &ring);
+            }
+        }
+        auto& cover = out.create_layer(p + "coverage", io::GeometryKind::polygon,
+                                       {{"threshold_min", io::FieldType::real}, {"population_covered", io::FieldType::real},
+                                        {"population_total", io::FieldType::real}, {"area_ha", io::FieldType::real}},
+                                       "Union of the service areas of every facility, per threshold");
+        double total = 0;
+        for (double v : population) total += v;
+        for (std::size_t k = 0; k < thresholds.size(); ++k) {
+            double covered = 0;
+            for (std::size_t o = 0; o < population.size(); ++o)
+                if (nearest.time_s[o] <= thresholds[k] * 60.0) covered += population[o];
+            const auto& poly = polygons.coverage[k];
+            if (poly.empty()) continue;
+            cover.add({thresholds[k], covered, total, access::polygon_area_m2(poly) / 1e4}, &poly);
+        }
+    }
+    if (catchments && job.catchments.members) {
+        auto& members = out.create_layer(p + "catchment_members", io::GeometryKind::none,
+                                         {{"facility_id", io::FieldType::text}, {"origin_id", io::FieldType::integer},
+                                          {"time_min", io::FieldType::real}, {"population", io::FieldType::real}},
+                                         "Every origin within the largest threshold of each facility");
+        for (std::size_t f = 0; f < facilities.id.size(); ++f)
+            for (std::uint64_t i = reach.first[f]; i < reach.first[f + 1]; ++i)
+                if (reach.time_s[i] <= thresholds.back() * 60.0)
+                    members.add({facilities.id[f], static_cast<std::int64_t>(reach.origin[i]), reach.time_s[i] / 60.0,
+                                 population[reach.origin[i]]},
+                                nullptr);
+    }
+    if (job.e2sfca.enabled) {
+        auto& supply = out.create_layer(p + "supply", io::GeometryKind::point,
+                                        {{"facility_id", io::FieldType::text}, {"name", io::FieldType::text},
+                                         {"supply", io::FieldType::real}, {"demand", io::FieldType::real},
+                                         {"ratio_per_1000", io::FieldType::real}, {"population_within", io::FieldType::real}},
+                                        "E2SFCA step 1 per facility: supply, decay-weighted demand, supply per 1,000 people");
+        for (std::size_t f = 0; f < facilities.id.size(); ++f) {
+            if (!snaps[f].ok()) continue;
+            supply.add_point({facilities.id[f], facilities.name[f], facilities.supply[f], e2.demand[f], 1000.0 * e2.ratio[f],
+                              e2.population_within[f]},
+                             facilities.location[f]);
+        }
+    }
 }
 
 void check_output(const Job& job) {
@@ -309,6 +411,10 @@ RunSummary run_job(const Job& job, Reporter& reporter) {
         access::NearestResult result;
         std::vector<access::AreaIndicators> areas;
         std::vector<snapping::Snap> facility_snaps;
+        access::Reach reach;                // catchments and E2SFCA
+        access::CatchmentPolygons polygons;
+        access::E2sfca e2sfca;
+        std::vector<double> area_e2sfca;    // per area, supply per 1,000 people
     };
     std::vector<Column> columns;
     std::map<network::Mode, std::vector<snapping::Snap>> origin_snaps;
@@ -344,7 +450,7 @@ RunSummary run_job(const Job& job, Reporter& reporter) {
 
         for (std::size_t s = 0; s < job.services.size(); ++s) {
             const auto& service = job.services[s];
-            Column col{service.name, mode, {}, {}, {}};
+            Column col{service.name, mode, {}, {}, {}, {}, {}, {}, {}};
             std::vector<std::string> excluded;
             for (std::size_t f = 0; f < facilities[s].location.size(); ++f) {
                 col.facility_snaps.push_back(index.snap(facilities[s].location[f], job.max_snap_m));
@@ -371,6 +477,35 @@ RunSummary run_job(const Job& job, Reporter& reporter) {
             col.result = access::nearest_facility(net, graph, col.facility_snaps, osnaps, options, collect);
             summary.nodes_settled += col.result.nodes_settled;
             col.areas = access::aggregate_to_areas(areas.code.size(), origins.area, origins.population, col.result, job.thresholds_min);
+            const bool catchments = job.catchments.applies_to(service.name);
+            if (catchments || job.e2sfca.enabled) {
+                double limit_min = 0;
+                if (catchments) limit_min = job.catchments.thresholds_min.back();
+                if (job.e2sfca.enabled) limit_min = std::max(limit_min, job.e2sfca.decay.max_time_min);
+                collect.stage(fmt::format("Catchments of every {} ({}, {} min)", service.name, mode_name, limit_min));
+                col.reach = access::reach_origins(net, graph, col.facility_snaps, osnaps, limit_min * 60.0, job.threads, collect);
+                summary.nodes_settled += col.reach.nodes_settled;
+                collect.info(fmt::format("{} (facility, origin) pairs within {} min", col.reach.origin.size(), limit_min));
+            }
+            if (catchments && job.catchments.polygons) {
+                collect.stage(fmt::format("Service-area polygons for {} ({})", service.name, mode_name));
+                access::CatchmentOptions copt;
+                copt.thresholds_min = job.catchments.thresholds_min;
+                copt.walk_off_m = job.catchments.walk_off_m;
+                copt.threads = job.threads;
+                col.polygons = access::catchment_polygons(net, graph, col.facility_snaps, copt, collect);
+            }
+            if (job.e2sfca.enabled) {
+                col.e2sfca = access::e2sfca(col.reach, facilities[s].supply, origins.population, origins.location.size(),
+                                            job.e2sfca.decay);
+                std::vector<double> sum(areas.code.size(), 0), pop(areas.code.size(), 0);
+                for (std::size_t o = 0; o < origins.location.size(); ++o) {
+                    sum[origins.area[o]] += origins.population[o] * col.e2sfca.accessibility[o];
+                    pop[origins.area[o]] += origins.population[o];
+                }
+                for (std::size_t a = 0; a < areas.code.size(); ++a)
+                    col.area_e2sfca.push_back(pop[a] > 0 ? 1000.0 * sum[a] / pop[a] : std::nan(""));
+            }
             summary.seconds["route"] += clock.lap();
             columns.push_back(std::move(col));
         }
@@ -389,6 +524,7 @@ RunSummary run_job(const Job& job, Reporter& reporter) {
             if (job.count_within_thresholds)
                 for (double t : job.thresholds_min) fields.push_back({p + "count_" + threshold_label(t), io::FieldType::real});
             fields.push_back({p + "unreached_pop", io::FieldType::real});
+            if (job.e2sfca.enabled) fields.push_back({p + "e2sfca_per_1000", io::FieldType::real});
         }
         auto& layer = out.create_layer("lsoa_access", io::GeometryKind::polygon, fields,
                                        "Travel time and distance to the nearest service per area, population-weighted");
@@ -403,6 +539,7 @@ RunSummary run_job(const Job& job, Reporter& reporter) {
                 if (job.count_within_thresholds)
                     for (std::size_t k = 0; k < k_count; ++k) v.emplace_back(ai.mean_count[k]);
                 v.emplace_back(ai.unreached_population);
+                if (job.e2sfca.enabled) v.emplace_back(c.area_e2sfca[a]);
             }
             layer.add(v, &areas.layer.wkb[a]);
             rows.push_back(std::move(v));
@@ -454,6 +591,8 @@ RunSummary run_job(const Job& job, Reporter& reporter) {
                 layer.add_point(v, facilities[s].location[f]);
             }
     }
+    for (const auto& c : columns) write_catchment_layers(out, job, c.service, c.mode, facilities[service_index(job, c.service)],
+                                                         c.facility_snaps, c.reach, c.polygons, c.e2sfca, c.result, origins.population);
     out.commit();
     summary.seconds["write"] += clock.lap();
     summary.warnings = collect.warnings();

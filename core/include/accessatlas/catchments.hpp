@@ -1,0 +1,95 @@
+// Catchments: which origins reach each facility within a time (bounded searches, one per
+// facility, in parallel), service-area polygons built from the reachable network, and the
+// enhanced two-step floating catchment area (E2SFCA) accessibility measure.
+#pragma once
+
+#include <accessatlas/graph.hpp>
+#include <accessatlas/reporter.hpp>
+#include <accessatlas/snapping.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace accessatlas::access {
+
+// Every (facility, origin) pair whose travel time origin -> facility is <= the limit. CSR over
+// facilities, origins in increasing order within a facility. Memory is linear in the pairs.
+struct Reach {
+    std::vector<std::uint64_t> first;  // facility count + 1
+    std::vector<std::uint32_t> origin;
+    std::vector<float> time_s;
+    std::uint64_t nodes_settled = 0;
+    double seconds = 0;
+
+    std::size_t facility_count() const { return first.empty() ? 0 : first.size() - 1; }
+};
+
+// One bounded search per facility on the reversed graph, run in parallel; the result does not
+// depend on the thread count.
+Reach reach_origins(const network::RoadNetwork& network, const network::ModeGraph& graph,
+                    const std::vector<snapping::Snap>& facility_snaps, const std::vector<snapping::Snap>& origin_snaps,
+                    double limit_s, unsigned threads, Reporter& reporter);
+
+// ---- E2SFCA ----------------------------------------------------------------------------
+
+enum class DecayKind { bands, gaussian, exponential, linear, none };
+
+// Distance decay W(t), zero beyond max_time_min. `bands`: stepwise weights per band (Luo & Qi
+// 2009 defaults 1.00, 0.68, 0.22 for 0-10, 10-20, 20-30 min); `gaussian`: exp(-t^2 / (2
+// sigma^2)); `exponential`: exp(-lambda t); `linear`: 1 - t / max; `none`: 1 (plain 2SFCA).
+struct Decay {
+    DecayKind kind = DecayKind::bands;
+    double max_time_min = 30;
+    std::vector<double> band_upper_min{10, 20, 30};
+    std::vector<double> band_weight{1.0, 0.68, 0.22};
+    double gaussian_sigma_min = 15;
+    double exponential_per_min = 0.1;
+
+    double weight(double minutes) const;
+};
+
+struct E2sfca {
+    std::vector<double> demand;         // per facility: sum_k P_k W(t_kj)
+    std::vector<double> ratio;          // per facility: R_j = S_j / demand (0 when no demand)
+    std::vector<double> population_within;  // per facility: people within max_time
+    std::vector<double> accessibility;  // per origin: A_i = sum_j R_j W(t_ij) (supply per person)
+};
+
+// Step 1 and step 2 over the reach pairs (no dense matrix). `reach` must cover max_time_min.
+E2sfca e2sfca(const Reach& reach, const std::vector<double>& supply, const std::vector<double>& origin_population,
+              std::size_t origin_count, const Decay& decay);
+
+// ---- Service-area polygons ----------------------------------------------------------------
+
+struct CatchmentOptions {
+    std::vector<double> thresholds_min{10, 20, 30};
+    double walk_off_m = 50;  // buffer around the reachable network
+    unsigned threads = 0;
+};
+
+// Polygons as ISO WKB (EPSG:27700), one per threshold; empty when nothing is reachable.
+struct CatchmentPolygons {
+    std::vector<std::vector<std::vector<unsigned char>>> facility;  // [facility][threshold]
+    std::vector<std::vector<unsigned char>> coverage;               // [threshold]: union over facilities
+};
+
+// The reachable part of every edge (including partly reached edges, cut by interpolation
+// along the geometry) within each threshold of each facility, buffered by walk_off_m and
+// dissolved; coverage from one multi-source search. Facilities not snapped get no polygon.
+CatchmentPolygons catchment_polygons(const network::RoadNetwork& network, const network::ModeGraph& graph,
+                                     const std::vector<snapping::Snap>& facility_snaps,
+                                     const CatchmentOptions& options, Reporter& reporter);
+
+// The reachable network pieces (polylines) for a facility set and a time limit, given the
+// node times of a search from those facilities over the reversed graph. Exposed for tests.
+std::vector<std::vector<Point>> reachable_pieces(const network::RoadNetwork& network, const network::ModeGraph& graph,
+                                                 const std::vector<double>& node_time_s,
+                                                 const std::vector<snapping::Snap>& facility_snaps, double limit_s);
+
+// GEOS helpers on WKB polygons (EPSG:27700).
+double polygon_area_m2(const std::vector<unsigned char>& wkb);
+std::vector<unsigned char> polygon_difference(const std::vector<unsigned char>& a, const std::vector<unsigned char>& b);
+bool polygon_contains(const std::vector<unsigned char>& wkb, Point p);
+
+} // namespace accessatlas::access
