@@ -21,6 +21,7 @@ enum class ParamType {
     enumeration_list,  // several of `choices`, comma separated
     number,
     number_list,   // comma separated numbers
+    boolean,       // true or false
     text,
     output_file,
 };
@@ -45,6 +46,7 @@ struct Algorithm {
     std::string summary;  // one line
     std::string help;     // a paragraph
     std::vector<Param> params;
+    std::vector<std::string> switches_on;  // boolean job keys the algorithm sets to true
 };
 
 const std::vector<Algorithm>& all();

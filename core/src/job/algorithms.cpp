@@ -11,20 +11,10 @@ namespace accessatlas::algorithms {
 
 namespace {
 
-std::vector<Algorithm> make_registry() {
+// Inputs every access algorithm shares: network, areas, population, origins, one service.
+std::vector<Param> access_inputs() {
     using T = ParamType;
-    Algorithm nearest;
-    nearest.id = "nearest_service";
-    nearest.name = "Nearest service travel time per LSOA";
-    nearest.group = "Access to services";
-    nearest.summary = "Travel time and distance from every origin to the nearest facility, aggregated to areas (LSOAs).";
-    nearest.help =
-        "Builds the road network for each mode, snaps origins and facilities to the nearest usable edge, runs one "
-        "multi-source search from all facilities and reports, per area, the population-weighted mean travel time and "
-        "distance to the nearest facility, the % of population within each threshold, the mean number of facilities "
-        "within each threshold and the population not reached. Facilities further than the snap limit from the "
-        "network are excluded and listed in a warning.";
-    nearest.params = {
+    return {
         {"network", "network.path", T::network_file, "Road network: OpenStreetMap .osm.pbf or a line layer (e.g. OS Open Roads)", "", true},
         {"areas", "areas.path", T::vector_file, "Area polygons (LSOAs)", "", true},
         {"area_code_field", "areas.code_field", T::field, "Area code field", "", true, {}, {}, {}, "areas"},
@@ -44,12 +34,71 @@ std::vector<Algorithm> make_registry() {
         {"facility_name_field", "services.name_field", T::field, "Facility name field", "", false, {}, {}, {}, "facilities"},
         {"service_name", "services.name", T::text, "Service name used in field names (lower case)", "service"},
         {"modes", "analysis.modes", T::enumeration_list, "Travel modes", "walk,drive", false, {"walk", "cycle", "drive"}},
-        {"thresholds_min", "analysis.thresholds_min", T::number_list, "Time thresholds (minutes)", "15,30,45,60"},
+        {"thresholds_min", "analysis.thresholds_min", T::number_list, "Time thresholds for the area indicators (minutes)", "15,30,45,60"},
         {"max_snap_m", "analysis.max_snap_m", T::number, "Maximum snap distance to the network (m)", "500", false, {}, 0.0, 100000.0},
         {"edge_buffer_m", "analysis.edge_buffer_m", T::number, "Distance the network should reach beyond the areas (m)", "5000", false, {}, 0.0, 100000.0},
         {"output", "job.output", T::output_file, "Output GeoPackage", "", true},
     };
-    return {nearest};
+}
+
+std::vector<Algorithm> make_registry() {
+    using T = ParamType;
+    Algorithm nearest;
+    nearest.id = "nearest_service";
+    nearest.name = "Nearest service travel time per LSOA";
+    nearest.group = "Access to services";
+    nearest.summary = "Travel time and distance from every origin to the nearest facility, aggregated to areas (LSOAs).";
+    nearest.help =
+        "Builds the road network for each mode, snaps origins and facilities to the nearest usable edge, runs one "
+        "multi-source search from all facilities and reports, per area, the population-weighted mean travel time and "
+        "distance to the nearest facility, the % of population within each threshold, the mean number of facilities "
+        "within each threshold and the population not reached. Facilities further than the snap limit from the "
+        "network are excluded and listed in a warning.";
+    nearest.params = access_inputs();
+
+    Algorithm catchments;
+    catchments.id = "catchments";
+    catchments.name = "Service areas (catchments) per facility";
+    catchments.group = "Access to services";
+    catchments.summary = "Service-area polygons per facility and threshold, nested bands, covered area, and who lives inside.";
+    catchments.help =
+        "One bounded search per facility (in parallel) finds every origin within the largest threshold. The polygons "
+        "are built from every reachable edge, including the reachable part of partly reached edges, buffered by the "
+        "walk-off distance and dissolved. Also writes nested bands (0-10, 10-20, 20-30), the union per threshold over "
+        "all facilities, the population covered, and with 'members' every (facility, origin, time) pair. Runs the "
+        "nearest-service indicators too.";
+    catchments.params = access_inputs();
+    catchments.params.push_back({"catchment_thresholds_min", "catchments.thresholds_min", T::number_list,
+                                 "Catchment thresholds (minutes)", "10,20,30"});
+    catchments.params.push_back({"walk_off_m", "catchments.walk_off_m", T::number, "Buffer around the reachable network (m)", "50",
+                                 false, {}, 0.1, 1000.0});
+    catchments.params.push_back({"members", "catchments.members", T::boolean, "Write every (facility, origin, time) pair", "false"});
+    catchments.switches_on = {"catchments.enabled"};
+
+    Algorithm e2sfca;
+    e2sfca.id = "e2sfca";
+    e2sfca.name = "E2SFCA accessibility (supply per 1,000 people)";
+    e2sfca.group = "Access to services";
+    e2sfca.summary = "Enhanced two-step floating catchment area: facility capacity per head once competition is counted.";
+    e2sfca.help =
+        "Step 1: each facility's supply divided by the decay-weighted population within the maximum time. Step 2: each "
+        "origin sums the ratios of the facilities it reaches, decay-weighted. Reported per area as supply per 1,000 "
+        "people (population-weighted). Computed from bounded searches: no travel-time matrix. Decay 'none' is the "
+        "plain 2SFCA. Runs the nearest-service indicators too.";
+    e2sfca.params = access_inputs();
+    e2sfca.params.push_back({"supply_field", "services.supply_field", T::field, "Supply (GP FTE, headcount ...); empty = 1 per facility",
+                             "", false, {}, {}, {}, "facilities"});
+    e2sfca.params.push_back({"decay", "e2sfca.decay", T::enumeration, "Distance decay", "bands", false,
+                             {"bands", "gaussian", "exponential", "linear", "none"}});
+    e2sfca.params.push_back({"max_time_min", "e2sfca.max_time_min", T::number, "Catchment size t0 (minutes)", "30", false, {}, 0.1, 1440.0});
+    e2sfca.params.push_back({"band_upper_min", "e2sfca.band_upper_min", T::number_list, "Band upper limits (minutes)", "10,20,30"});
+    e2sfca.params.push_back({"band_weights", "e2sfca.band_weights", T::number_list, "Weight per band (Luo & Qi 2009)", "1,0.68,0.22"});
+    e2sfca.params.push_back({"gaussian_sigma_min", "e2sfca.gaussian_sigma_min", T::number, "Gaussian decay sigma (minutes)", "15",
+                             false, {}, 0.01, 1440.0});
+    e2sfca.params.push_back({"exponential_per_min", "e2sfca.exponential_per_min", T::number, "Exponential decay rate (per minute)",
+                             "0.1", false, {}, 0.0, 100.0});
+    e2sfca.switches_on = {"e2sfca.enabled"};
+    return {nearest, catchments, e2sfca};
 }
 
 // Splits "a,b,c" and trims spaces.
@@ -129,6 +178,12 @@ job::Job job_from_parameters(const Algorithm& algorithm, const std::map<std::str
             t.insert_or_assign(key, a);
             break;
         }
+        case ParamType::boolean: {
+            if (value != "true" && value != "false")
+                throw InputError(fmt::format("{}: parameter '{}' must be true or false, not '{}'", algorithm.id, p.name, value));
+            t.insert_or_assign(key, value == "true");
+            break;
+        }
         case ParamType::enumeration_list: {
             toml::array a;
             for (const auto& s : split(value)) a.push_back(s);
@@ -137,6 +192,10 @@ job::Job job_from_parameters(const Algorithm& algorithm, const std::map<std::str
         }
         default: t.insert_or_assign(key, value); break;
         }
+    }
+    for (const auto& key : algorithm.switches_on) {
+        const auto dot = key.find('.');
+        section(root, key.substr(0, dot)).insert_or_assign(key.substr(dot + 1), true);
     }
     return job::parse_job_table(root, "", "parameters of " + algorithm.id);
 }
