@@ -1,11 +1,13 @@
 // bench_engine: graph build, snapping and routing figures on the Rutland sample job and on
 // synthetic networks. Prints a table; never asserts times (see docs/performance.md).
 //   bench_engine [--nodes 2000000] [--facilities 6500] [--origins 200000] [--threads 0] [--runs 5]
-//                [--counts 0|1] [--rutland-job data/rutland/job.toml]
+//                [--counts 0|1] [--polygons 0|1] [--reach-modes walk,drive] [--rutland-job data/rutland/job.toml]
 #include "synthetic_network.hpp"
 
 #include <accessatlas/access.hpp>
+#include <accessatlas/catchments.hpp>
 #include <accessatlas/graph.hpp>
+#include <accessatlas/io.hpp>
 #include <accessatlas/job.hpp>
 #include <accessatlas/snapping.hpp>
 
@@ -44,7 +46,9 @@ int main(int argc, char** argv) {
     std::uint32_t nodes = 2000000, facilities = 6500, origins = 200000, runs = 5;
     unsigned threads = 0;
     std::string rutland_job;
-    bool counts_too = true;
+    bool counts_too = false;
+    bool polygons = false;
+    std::string reach_modes = "walk,drive";
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string k = argv[i];
         const std::string v = argv[i + 1];
@@ -55,6 +59,8 @@ int main(int argc, char** argv) {
         else if (k == "--runs") runs = static_cast<std::uint32_t>(std::stoul(v));
         else if (k == "--rutland-job") rutland_job = v;
         else if (k == "--counts") counts_too = v != "0";
+        else if (k == "--polygons") polygons = v != "0";
+        else if (k == "--reach-modes") reach_modes = v;
     }
     Quiet quiet;
     fmt::print("threads available: {}\n\n", tbb::this_task_arena::max_concurrency());
@@ -78,9 +84,34 @@ int main(int argc, char** argv) {
         }
         fmt::print("Rutland sample job (3 services x 2 modes, median of {} runs)\n", runs);
         fmt::print("  total {:.3f}s = read {:.3f}s + graph {:.3f}s + snap {:.3f}s + route {:.3f}s + write {:.3f}s; "
-                   "{} nodes settled ({:.1f} M/s in routing)\n\n",
-                   median(total), median(read), median(graph), median(snap), median(route), median(write), settled,
-                   settled / median(route) / 1e6);
+                   "{} nodes settled (route includes the job's catchment polygons and E2SFCA)\n\n",
+                   median(total), median(read), median(graph), median(snap), median(route), median(write), settled);
+    }
+
+    if (!rutland_job.empty() && polygons) {
+        // Service-area polygons (10/20/30 min) for every service and mode of the sample job.
+        const auto job = job::load_job(rutland_job);
+        const auto net = network::read_network(job.network.path, job.network_options, quiet);
+        for (const auto mode : job.modes) {
+            const auto g = network::build_mode_graph(net, job.profiles.at(mode));
+            const snapping::EdgeIndex index(net, g);
+            for (const auto& service : job.services) {
+                const auto layer = io::read_layer(service.facilities.path, "", io::GeometryKind::point, {}, quiet);
+                std::vector<snapping::Snap> snaps;
+                std::size_t used = 0;
+                for (const auto& p : layer.points) {
+                    snaps.push_back(index.snap(p, job.max_snap_m));
+                    used += snaps.back().ok();
+                }
+                access::CatchmentOptions options;
+                const double t0 = now_s();
+                access::catchment_polygons(net, g, snaps, options, quiet);
+                const double s = now_s() - t0;
+                fmt::print("  polygons 10/20/30 min, {} {}: {} facilities in {:.2f}s ({:.0f} ms per facility incl. coverage)\n",
+                           service.name, network::to_string(mode), used, s, 1000 * s / std::max<std::size_t>(1, used));
+            }
+        }
+        fmt::print("\n");
     }
 
     fmt::print("Synthetic network, target {} nodes, {} facilities, {} origins\n", nodes, facilities, origins);
@@ -123,14 +154,40 @@ int main(int argc, char** argv) {
                origins, median(times), runs, settled, settled / median(times) / 1e6);
 
     if (counts_too)
-    for (unsigned th : {1u, threads == 0 ? static_cast<unsigned>(tbb::this_task_arena::max_concurrency()) : threads}) {
-        access::NearestOptions counts;
-        counts.thresholds_min = {10, 20, 30};
-        counts.threads = th;
-        const auto res = access::nearest_facility(net, g, fac, org, counts, quiet);
-        fmt::print("  facilities within 10/20/30 min: {} bounded searches on {} thread(s) in {:.2f}s ({:.2f} ms per facility); "
-                   "{} nodes settled\n",
-                   facilities, th, res.counts_seconds, 1000.0 * res.counts_seconds / facilities, res.nodes_settled);
+        for (unsigned th : {1u, threads == 0 ? static_cast<unsigned>(tbb::this_task_arena::max_concurrency()) : threads}) {
+            access::NearestOptions counts;
+            counts.thresholds_min = {10, 20, 30};
+            counts.threads = th;
+            const auto res = access::nearest_facility(net, g, fac, org, counts, quiet);
+            fmt::print("  nearest + facilities within 10/20/30 min on {} thread(s): counts {:.2f}s\n", th, res.counts_seconds);
+        }
+
+    // Catchments (reach within 30 min) and E2SFCA, per mode, 1 thread and all threads.
+    std::vector<double> pop(org.size(), 1.0), supply(fac.size(), 1.0);
+    for (const auto& mode_name : {std::string("walk"), std::string("drive")}) {
+        if (reach_modes.find(mode_name) == std::string::npos) continue;
+        const auto mode = *network::mode_from_string(mode_name);
+        const auto mg = mode == network::Mode::drive ? network::ModeGraph{} : network::build_mode_graph(net, network::default_profile(mode));
+        const auto& gm = mode == network::Mode::drive ? g : mg;
+        const snapping::EdgeIndex mindex(net, gm);
+        std::vector<snapping::Snap> mfac, morg;
+        std::mt19937 rng2(7);
+        for (std::uint32_t i = 0; i < facilities; ++i) mfac.push_back(mindex.snap({ux(rng2), uy(rng2)}, 500));
+        for (std::uint32_t i = 0; i < origins; ++i) morg.push_back(mindex.snap({ux(rng2), uy(rng2)}, 500));
+        double one_thread = 0;
+        const unsigned all = threads == 0 ? static_cast<unsigned>(tbb::this_task_arena::max_concurrency()) : threads;
+        for (unsigned th : {1u, all}) {
+            const auto reach = access::reach_origins(net, gm, mfac, morg, 1800, th, quiet);
+            const double t0 = now_s();
+            const auto e = access::e2sfca(reach, supply, pop, morg.size(), access::Decay{});
+            const double e_s = now_s() - t0;
+            if (th == 1) one_thread = reach.seconds;
+            fmt::print("  {} catchments 30 min, {} facilities, {} thread(s): {:.2f}s ({:.2f} ms per facility, {} pairs, {:.1f} M "
+                       "nodes settled){}; E2SFCA {:.3f}s\n",
+                       mode_name, facilities, th, reach.seconds, 1000 * reach.seconds / facilities, reach.origin.size(),
+                       reach.nodes_settled / 1e6, th == 1 ? std::string() : fmt::format(", speed-up {:.2f}x", one_thread / reach.seconds), e_s);
+            (void)e;
+        }
     }
     fmt::print("  peak memory: {} MB\n", peak_rss_mb());
     return 0;
