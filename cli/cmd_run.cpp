@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
+
 namespace accessatlas::cli {
 
 void print_run_summary(const job::RunSummary& s, bool quiet) {
@@ -26,14 +28,21 @@ std::function<int()> add_run_command(CLI::App& app, const GlobalOptions& global)
     auto job_path = std::make_shared<std::string>();
     auto out = std::make_shared<std::string>();
     auto csv = std::make_shared<bool>(false);
+    auto report = std::make_shared<std::string>();
     sub->add_option("job", *job_path, "Job file, e.g. data/rutland/job.toml")->required()->check(CLI::ExistingFile);
     sub->add_option("-o,--out", *out, "Output GeoPackage (overrides [job] output)");
     sub->add_flag("--csv", *csv, "Also write the area table as CSV beside the GeoPackage");
-    return [sub, job_path, out, csv, &global]() -> int {
+    sub->add_option("--report", *report, "Write a self-contained HTML report (maps, histograms, most excluded areas)")
+        ->expected(0, 1)
+        ->default_str("report.html beside the output");
+    return [sub, job_path, out, csv, report, &global]() -> int {
         if (!sub->parsed()) return -1;
         job::Job job = job::load_job(*job_path);
         if (!out->empty()) job.output = *out;
         if (*csv) job.write_csv = true;
+        if (sub->count("--report") > 0)
+            job.report = !report->empty() ? *report
+                                          : (std::filesystem::path(job.output).parent_path() / "report.html").string();
         if (global.threads > 0) job.threads = global.threads;
         TerminalReporter reporter(global.verbose, global.quiet);
         const auto summary = job::run_job(job, reporter);

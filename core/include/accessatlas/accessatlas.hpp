@@ -10,7 +10,9 @@
 #include <accessatlas/io.hpp>
 #include <accessatlas/job.hpp>
 #include <accessatlas/network.hpp>
+#include <accessatlas/report.hpp>
 #include <accessatlas/reporter.hpp>
 #include <accessatlas/routing.hpp>
 #include <accessatlas/snapping.hpp>
+#include <accessatlas/styles.hpp>
 #include <accessatlas/version.hpp>

@@ -88,7 +88,10 @@ class LayerWriter {
 public:
     void add(const std::vector<Value>& values, const std::vector<unsigned char>* wkb);
     void add_point(const std::vector<Value>& values, Point p);
+    // Stored in the GeoPackage metadata tables (gpkg_metadata), readable by any GDAL client.
+    void set_metadata(const std::string& key, const std::string& value);
     const std::vector<FieldDef>& fields() const { return m_fields; }
+    const std::string& name() const { return m_name; }
 
 private:
     friend class GpkgWriter;
@@ -110,6 +113,10 @@ public:
 
     LayerWriter& create_layer(const std::string& name, GeometryKind kind, const std::vector<FieldDef>& fields,
                               const std::string& description = {});
+    // A style row for QGIS's layer_styles table (written at commit). QGIS applies the row
+    // marked default when it opens the layer; the others are listed in its style manager.
+    void add_style(const std::string& layer, const std::string& style_name, const std::string& qml, const std::string& sld,
+                   bool use_as_default, const std::string& description);
     void commit();
     const std::string& temp_path() const { return m_temp_path; }
 
@@ -118,6 +125,12 @@ private:
     std::string m_temp_path;
     void* m_dataset = nullptr;  // GDALDataset*
     std::vector<std::unique_ptr<LayerWriter>> m_layers;
+    struct StyleRow {
+        std::string layer, name, qml, sld, description;
+        bool is_default;
+    };
+    std::vector<StyleRow> m_styles;
+    bool m_in_transaction = false;
     bool m_committed = false;
 };
 

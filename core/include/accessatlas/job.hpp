@@ -50,6 +50,7 @@ struct Job {
     std::string title;
     std::string output;    // .gpkg
     bool write_csv = false;
+    std::string report;    // HTML report path; empty = none
     bool verbose = false;
 
     LayerRef network;

@@ -10,6 +10,7 @@
 #include <ogrsf_frmts.h>
 
 #include <atomic>
+#include <ctime>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -100,6 +101,15 @@ void LayerWriter::add_point(const std::vector<Value>& values, Point p) {
         throw InputError(fmt::format("cannot write a feature to layer '{}': {}", m_name, CPLGetLastErrorMsg()), {}, "check free disk space");
 }
 
+void LayerWriter::set_metadata(const std::string& key, const std::string& value) {
+    static_cast<OGRLayer*>(m_layer)->SetMetadataItem(key.c_str(), value.c_str());
+}
+
+void GpkgWriter::add_style(const std::string& layer, const std::string& style_name, const std::string& qml,
+                           const std::string& sld, bool use_as_default, const std::string& description) {
+    m_styles.push_back({layer, style_name, qml, sld, description, use_as_default});
+}
+
 GpkgWriter::GpkgWriter(const std::string& final_path) : m_final_path(final_path) {
     initialise_gdal();
     prepare_folder(final_path);
@@ -121,7 +131,8 @@ GpkgWriter::~GpkgWriter() {
 LayerWriter& GpkgWriter::create_layer(const std::string& name, GeometryKind kind, const std::vector<FieldDef>& fields,
                                       const std::string& description) {
     auto* ds = static_cast<GDALDataset*>(m_dataset);
-    if (!m_layers.empty()) ds->CommitTransaction();
+    if (m_in_transaction) ds->CommitTransaction();
+    m_in_transaction = false;
     const OGRwkbGeometryType type = kind == GeometryKind::point     ? wkbPoint
                                     : kind == GeometryKind::line    ? wkbMultiLineString
                                     : kind == GeometryKind::polygon ? wkbMultiPolygon
@@ -138,13 +149,61 @@ LayerWriter& GpkgWriter::create_layer(const std::string& name, GeometryKind kind
             throw InternalError(fmt::format("cannot create field '{}' in layer '{}'", f.name, name));
     }
     ds->StartTransaction();  // one transaction per layer: thousands of times faster than autocommit
+    m_in_transaction = true;
     m_layers.push_back(std::unique_ptr<LayerWriter>(new LayerWriter(layer, fields, name)));
     return *m_layers.back();
 }
 
 void GpkgWriter::commit() {
     auto* ds = static_cast<GDALDataset*>(m_dataset);
-    if (!m_layers.empty() && ds->CommitTransaction() != OGRERR_NONE)
+    if (!m_styles.empty()) {
+        // The table QGIS itself creates (same columns), registered in gpkg_contents by OGR.
+        if (m_in_transaction) ds->CommitTransaction();
+        char** options = CSLSetNameValue(nullptr, "FID", "id");
+        OGRLayer* table = ds->CreateLayer("layer_styles", nullptr, wkbNone, options);
+        CSLDestroy(options);
+        if (!table) throw InternalError("cannot create the layer_styles table");
+        for (const auto& [name, width] : std::vector<std::pair<const char*, int>>{{"f_table_catalog", 256}, {"f_table_schema", 256},
+                                                                                {"f_table_name", 256}, {"f_geometry_column", 256},
+                                                                                {"styleName", 30}, {"styleQML", 0}, {"styleSLD", 0}}) {
+            OGRFieldDefn f(name, OFTString);
+            f.SetWidth(width);
+            table->CreateField(&f);
+        }
+        OGRFieldDefn def("useAsDefault", OFTInteger);
+        def.SetSubType(OFSTBoolean);
+        table->CreateField(&def);
+        for (const char* name : {"description", "owner", "ui"}) {
+            OGRFieldDefn f(name, OFTString);
+            table->CreateField(&f);
+        }
+        OGRFieldDefn time("update_time", OFTDateTime);
+        table->CreateField(&time);
+        ds->StartTransaction();
+        m_in_transaction = true;
+        for (const auto& row : m_styles) {
+            OGRFeature f(table->GetLayerDefn());
+            f.SetField("f_table_catalog", "");
+            f.SetField("f_table_schema", "");  // empty, not NULL: QGIS matches on it
+            f.SetField("f_table_name", row.layer.c_str());
+            OGRLayer* target = ds->GetLayerByName(row.layer.c_str());
+            f.SetField("f_geometry_column", target ? target->GetGeometryColumn() : "geom");
+            f.SetField("styleName", row.name.c_str());
+            f.SetField("styleQML", row.qml.c_str());
+            f.SetField("styleSLD", row.sld.c_str());
+            f.SetField("useAsDefault", row.is_default ? 1 : 0);
+            f.SetField("description", row.description.c_str());
+            f.SetField("owner", "accessatlas");
+            f.SetField("ui", "");
+            const std::time_t now = std::time(nullptr);
+            std::tm utc{};
+            gmtime_r(&now, &utc);
+            f.SetField("update_time", utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min,
+                       static_cast<float>(utc.tm_sec), 100);
+            if (table->CreateFeature(&f) != OGRERR_NONE) throw InternalError("cannot write a style row");
+        }
+    }
+    if (m_in_transaction && ds->CommitTransaction() != OGRERR_NONE)
         throw InputError(fmt::format("cannot finish writing: {}", CPLGetLastErrorMsg()), {m_final_path, {}, {}, {}}, "check free disk space");
     CPLErrorReset();
     GDALClose(ds);

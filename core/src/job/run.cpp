@@ -4,11 +4,14 @@
 #include <accessatlas/io.hpp>
 #include <accessatlas/job.hpp>
 #include <accessatlas/snapping.hpp>
+#include <accessatlas/report.hpp>
+#include <accessatlas/styles.hpp>
 #include <accessatlas/version.hpp>
 
 #include <fmt/format.h>
 
 #include <chrono>
+#include <ctime>
 #include <cmath>
 #include <filesystem>
 #include <set>
@@ -262,6 +265,33 @@ void add_snap_values(std::vector<io::Value>& v, const snapping::Snap& s) {
     v.emplace_back(s.offset_m);
 }
 
+// What a planner needs to know about a layer in six months: stored in gpkg_metadata.
+void describe(io::LayerWriter& layer, const Job& job, const std::string& what, const std::string& units, const std::string& method) {
+    std::time_t now = std::time(nullptr);
+    char date[32];
+    std::strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+    std::string inputs = job.network.path + "; " + job.areas.path;
+    if (!job.population.path.empty()) inputs += "; " + job.population.path;
+    for (const auto& s : job.services) inputs += "; " + s.facilities.path;
+    std::string modes, thresholds;
+    for (auto m : job.modes) modes += (modes.empty() ? "" : ",") + std::string(network::to_string(m));
+    for (double t : job.thresholds_min) thresholds += (thresholds.empty() ? "" : ",") + threshold_label(t);
+    layer.set_metadata("accessatlas_what", what);
+    layer.set_metadata("accessatlas_units", units);
+    layer.set_metadata("accessatlas_method", method);
+    layer.set_metadata("accessatlas_inputs", inputs);
+    layer.set_metadata("accessatlas_run_date", date);
+    layer.set_metadata("accessatlas_software", std::string("Access Atlas ") + version());
+    layer.set_metadata("accessatlas_job", job.job_file.empty() ? std::string("(parameters)") : job.job_file);
+    layer.set_metadata("accessatlas_parameters",
+                       fmt::format("modes={}; thresholds_min={}; max_snap_m={}; origins={}; street_spacing_m={}; catchments={}; e2sfca={}",
+                                   modes, thresholds, job.max_snap_m,
+                                   job.origin_method == OriginMethod::street_points ? "street_points"
+                                   : job.origin_method == OriginMethod::points      ? "points"
+                                                                                    : "centroids",
+                                   job.street_spacing_m, job.catchments.enabled ? "yes" : "no", job.e2sfca.enabled ? "yes" : "no"));
+}
+
 std::size_t service_index(const Job& job, const std::string& name) {
     for (std::size_t i = 0; i < job.services.size(); ++i)
         if (job.services[i].name == name) return i;
@@ -288,6 +318,13 @@ void write_catchment_layers(io::GpkgWriter& out, const Job& job, const std::stri
                                         {"area_ha", io::FieldType::real}},
                                        "Service areas per facility: 'within' = everywhere within the threshold; 'band' = "
                                        "the ring between the previous threshold and this one. Population from the origins.");
+        describe(layer, job, "Service areas per facility and threshold, and nested bands", "minutes, people, hectares",
+                 "reachable network (partly reached edges cut by interpolation) buffered by catchments.walk_off_m and dissolved");
+        std::vector<std::string> band_names;
+        for (std::size_t k = 0; k < thresholds.size(); ++k) band_names.push_back(band_label(k == 0 ? 0 : thresholds[k - 1], thresholds[k]));
+        for (double t : thresholds) band_names.push_back(band_label(0, t));
+        const auto st = styles::catchment_bands(band_names);
+        out.add_style(p + "catchments", st.name, st.qml, st.sld, true, st.title);
         for (std::size_t f = 0; f < facilities.id.size(); ++f) {
             if (!snaps[f].ok()) continue;
             std::vector<double> within(thresholds.size(), 0);
@@ -312,6 +349,9 @@ void write_catchment_layers(io::GpkgWriter& out, const Job& job, const std::stri
                                        {{"threshold_min", io::FieldType::real}, {"population_covered", io::FieldType::real},
                                         {"population_total", io::FieldType::real}, {"area_ha", io::FieldType::real}},
                                        "Union of the service areas of every facility, per threshold");
+        describe(cover, job, "Area within each threshold of any facility", "minutes, people, hectares", "one multi-source search");
+        const auto cs = styles::coverage();
+        out.add_style(p + "coverage", cs.name, cs.qml, cs.sld, true, cs.title);
         double total = 0;
         for (double v : population) total += v;
         for (std::size_t k = 0; k < thresholds.size(); ++k) {
@@ -341,6 +381,10 @@ void write_catchment_layers(io::GpkgWriter& out, const Job& job, const std::stri
                                          {"supply", io::FieldType::real}, {"demand", io::FieldType::real},
                                          {"ratio_per_1000", io::FieldType::real}, {"population_within", io::FieldType::real}},
                                         "E2SFCA step 1 per facility: supply, decay-weighted demand, supply per 1,000 people");
+        describe(supply, job, "E2SFCA step 1 per facility", "supply units, people, supply per 1,000 people",
+                 "Luo & Qi (2009) E2SFCA; see docs/methods/catchments-e2sfca.md");
+        const auto ss = styles::points("supply", "#08519c");
+        out.add_style(p + "supply", ss.name, ss.qml, ss.sld, true, "Facilities with their E2SFCA ratio");
         for (std::size_t f = 0; f < facilities.id.size(); ++f) {
             if (!snaps[f].ok()) continue;
             supply.add_point({facilities.id[f], facilities.name[f], facilities.supply[f], e2.demand[f], 1000.0 * e2.ratio[f],
@@ -528,6 +572,26 @@ RunSummary run_job(const Job& job, Reporter& reporter) {
         }
         auto& layer = out.create_layer("lsoa_access", io::GeometryKind::polygon, fields,
                                        "Travel time and distance to the nearest service per area, population-weighted");
+        describe(layer, job, "Access to services per area (LSOA): nearest-facility time and distance, % within thresholds, "
+                             "facilities within thresholds, E2SFCA",
+                 "minutes (time_min), km (dist_km), % of population (pct_T), facilities (count_T), people (unreached_pop), "
+                 "supply per 1,000 people (e2sfca_per_1000)",
+                 "Multi-source Dijkstra on the OSM/OGR network per mode; origins weighted by population; see docs/methods");
+        bool first_style = true;
+        for (const auto& c : columns) {
+            const std::string p = c.service + "_" + std::string(network::to_string(c.mode)) + "_";
+            const std::string nice = c.service + " by " + std::string(network::to_string(c.mode));
+            const auto t = styles::time_minutes(p + "time_min", "Time to the nearest " + nice + " (minutes)");
+            out.add_style("lsoa_access", t.name, t.qml, t.sld, first_style, t.title);
+            first_style = false;
+            const std::string pct = p + "pct_" + threshold_label(job.thresholds_min.front());
+            const auto pc = styles::percent_better_high(pct, fmt::format("% of people within {} min of a {}", threshold_label(job.thresholds_min.front()), nice));
+            out.add_style("lsoa_access", pc.name, pc.qml, pc.sld, false, pc.title);
+            if (job.e2sfca.enabled) {
+                const auto e = styles::quantiles_better_high(p + "e2sfca_per_1000", nice + " E2SFCA (supply per 1,000 people)", c.area_e2sfca);
+                out.add_style("lsoa_access", e.name, e.qml, e.sld, false, e.title);
+            }
+        }
         std::vector<std::vector<io::Value>> rows;
         for (std::size_t a = 0; a < areas.code.size(); ++a) {
             std::vector<io::Value> v{areas.code[a], areas.name[a], areas.population[a]};
@@ -558,6 +622,10 @@ RunSummary run_job(const Job& job, Reporter& reporter) {
         }
         auto& layer = out.create_layer("origins_nearest", io::GeometryKind::point, fields,
                                        "Origins (population points) with the nearest facility per service and mode");
+        describe(layer, job, "Population points (origins) with their nearest facility per service and mode",
+                 "people (population), minutes (time_min), km (dist_km), metres (snap_*)", "see docs/methods/nearest-service.md");
+        const auto st = styles::points("origins", "#525252");
+        out.add_style("origins_nearest", st.name, st.qml, st.sld, true, "Population points");
         for (std::size_t o = 0; o < origins.location.size(); ++o) {
             std::vector<io::Value> v{static_cast<std::int64_t>(o), areas.code[origins.area[o]], origins.kind[o], origins.population[o]};
             for (auto m : job.modes) add_snap_values(v, origin_snaps[m][o]);
@@ -578,6 +646,10 @@ RunSummary run_job(const Job& job, Reporter& reporter) {
         add_snap_fields(fields, job.modes);
         auto& layer = out.create_layer("facilities", io::GeometryKind::point, fields,
                                        "Input facilities as used: snapped = 1 when on the network for every mode");
+        describe(layer, job, "Facilities as used, with their snap distance per mode; snapped = 0: off the network, excluded",
+                 "metres (snap_*)", "nearest usable edge within analysis.max_snap_m (Boost.Geometry R-tree)");
+        const auto st = styles::facilities();
+        out.add_style("facilities", st.name, st.qml, st.sld, true, st.title);
         for (std::size_t s = 0; s < job.services.size(); ++s)
             for (std::size_t f = 0; f < facilities[s].location.size(); ++f) {
                 std::vector<io::Value> v{job.services[s].name, facilities[s].id[f], facilities[s].name[f], std::int64_t{0}};
@@ -594,8 +666,54 @@ RunSummary run_job(const Job& job, Reporter& reporter) {
     for (const auto& c : columns) write_catchment_layers(out, job, c.service, c.mode, facilities[service_index(job, c.service)],
                                                          c.facility_snaps, c.reach, c.polygons, c.e2sfca, c.result, origins.population);
     out.commit();
-    summary.seconds["write"] += clock.lap();
     summary.warnings = collect.warnings();
+    if (!job.report.empty()) {
+        report::Report rep;
+        rep.title = job.title.empty() ? std::string("Access to health services") : job.title;
+        rep.summary = {{"Output", job.output},
+                       {"Job", job.job_file.empty() ? std::string("(parameters)") : job.job_file},
+                       {"Network", fmt::format("{} ({} nodes, {} edges)", job.network.path, net.node_count(), net.edge_count())},
+                       {"Areas", fmt::format("{} ({} areas)", job.areas.path, areas.code.size())},
+                       {"Population", job.population.path.empty() ? std::string("(areas layer)") : job.population.path},
+                       {"Origins", fmt::format("{} points", origins.location.size())}};
+        std::string modes, thresholds;
+        for (auto m : job.modes) modes += (modes.empty() ? "" : ", ") + std::string(network::to_string(m));
+        for (double t : job.thresholds_min) thresholds += (thresholds.empty() ? "" : ", ") + threshold_label(t);
+        rep.summary.push_back({"Modes", modes});
+        rep.summary.push_back({"Thresholds (min)", thresholds});
+        rep.summary.push_back({"Maximum snap distance", fmt::format("{} m", job.max_snap_m)});
+        for (std::size_t s = 0; s < job.services.size(); ++s)
+            rep.summary.push_back({"Service " + job.services[s].name,
+                                   fmt::format("{} ({} facilities)", job.services[s].facilities.path, facilities[s].location.size())});
+        rep.warnings = summary.warnings;
+        rep.area_code = areas.code;
+        rep.area_name = areas.name;
+        rep.population = areas.population;
+        rep.area_wkb = areas.layer.wkb;
+        for (const auto& c : columns) {
+            const std::string p = c.service + "_" + std::string(network::to_string(c.mode)) + "_";
+            report::Indicator ind{p + "time_min", "Time to the nearest " + c.service + " by " + std::string(network::to_string(c.mode)) + " (minutes)",
+                                  {}, styles::time_classes(), true};
+            for (const auto& a : c.areas) ind.values.push_back(a.mean_time_min);
+            rep.indicators.push_back(std::move(ind));
+            if (job.e2sfca.enabled) {
+                report::Indicator e{p + "e2sfca_per_1000", c.service + " by " + std::string(network::to_string(c.mode)) +
+                                                               ": E2SFCA supply per 1,000 people",
+                                    c.area_e2sfca, styles::quantile_classes(c.area_e2sfca, "per 1,000"), false};
+                rep.indicators.push_back(std::move(e));
+            }
+        }
+        rep.sources = {"Road network: " + job.network.path +
+                           " (OpenStreetMap data: ODbL 1.0, © OpenStreetMap contributors; OS Open Roads: OGL v3.0, contains OS data © "
+                           "Crown copyright and database right)",
+                       "Areas and population: " + job.areas.path + (job.population.path.empty() ? "" : ", " + job.population.path) +
+                           " (ONS: Open Government Licence v3.0; contains National Statistics data © Crown copyright and database right)"};
+        for (const auto& sv : job.services)
+            rep.sources.push_back("Facilities (" + sv.name + "): " + sv.facilities.path + " (NHS data: Open Government Licence)");
+        rep.sources.push_back("Methods: docs/methods/nearest-service.md and docs/methods/catchments-e2sfca.md in the Access Atlas sources");
+        report::write_html(rep, job.report);
+    }
+    summary.seconds["write"] += clock.lap();
     return summary;
 }
 

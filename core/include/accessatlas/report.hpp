@@ -1,0 +1,38 @@
+// A self-contained HTML report of a run (no network access needed to view it): run summary,
+// one choropleth map per key indicator as inline SVG with legend, north arrow and scale bar,
+// a histogram per indicator, the most excluded areas, and sources and licences.
+#pragma once
+
+#include <accessatlas/styles.hpp>
+
+#include <string>
+#include <vector>
+
+namespace accessatlas::report {
+
+struct Indicator {
+    std::string field;
+    std::string title;  // with units
+    std::vector<double> values;  // per area, NaN = no data
+    std::vector<styles::Class> classes;
+    bool higher_is_worse = true;
+};
+
+struct Report {
+    std::string title;
+    std::vector<std::pair<std::string, std::string>> summary;  // label, value
+    std::vector<std::string> warnings;
+    std::vector<std::string> area_code;
+    std::vector<std::string> area_name;
+    std::vector<double> population;
+    std::vector<std::vector<unsigned char>> area_wkb;  // EPSG:27700
+    std::vector<Indicator> indicators;
+    std::size_t ranking_indicator = 0;  // "most excluded" = worst on this indicator
+    std::vector<std::string> sources;
+};
+
+std::string render_html(const Report& report);
+// Writes atomically (temporary file, then rename).
+void write_html(const Report& report, const std::string& path);
+
+} // namespace accessatlas::report

@@ -1,0 +1,48 @@
+// Map styles for every output layer: QGIS QML and OGC SLD generated from one description
+// (field, classes, colours), embedded in the GeoPackage's layer_styles table so the layers
+// open styled in QGIS with no plugin, and written to styles/ for other clients.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace accessatlas::styles {
+
+struct Class {
+    double lower;
+    double upper;
+    std::string label;
+    std::string color;  // "#rrggbb"
+};
+
+enum class Geometry { point, polygon };
+
+struct Style {
+    std::string name;   // style name in QGIS's style manager, e.g. "gp_walk_time_min"
+    std::string title;  // legend title with units
+    std::string qml;
+    std::string sld;
+};
+
+// Travel time in minutes: fixed bands 0-10 / 10-20 / 20-30 / 30-45 / 45-60 / 60+, ColorBrewer
+// YlOrRd (darker = longer = worse).
+Style time_minutes(const std::string& field, const std::string& title);
+// Percentages where more is better (% within a threshold): darker = fewer people within.
+Style percent_better_high(const std::string& field, const std::string& title);
+// A measure where higher is better (E2SFCA): quintile breaks from the data, darker = lower.
+Style quantiles_better_high(const std::string& field, const std::string& title, std::vector<double> values);
+// Nested catchment bands, categorised by the `band` field, translucent blues.
+Style catchment_bands(const std::vector<std::string>& bands);
+// Covered area per threshold: translucent outline fills.
+Style coverage();
+// Facilities: snapped (1) in dark blue, off-network (0) as grey crosses.
+Style facilities();
+// Simple points (origins, supply): small markers.
+Style points(const std::string& name, const std::string& color);
+
+// The classes a graduated style uses (for reports and legends).
+std::vector<Class> time_classes();
+std::vector<Class> percent_classes();
+std::vector<Class> quantile_classes(std::vector<double> values, const std::string& unit);
+
+} // namespace accessatlas::styles

@@ -1,0 +1,224 @@
+#include <accessatlas/styles.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace accessatlas::styles {
+
+namespace {
+
+// ColorBrewer YlOrRd, 6 classes (colour-blind safe, sequential).
+const std::vector<std::string> ylorrd{"#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026"};
+
+std::string rgba(const std::string& hex, int alpha = 255) {
+    const auto v = std::stoul(hex.substr(1), nullptr, 16);
+    return fmt::format("{},{},{},{}", (v >> 16) & 255, (v >> 8) & 255, v & 255, alpha);
+}
+
+std::string xml_escape(const std::string& s) {
+    std::string out;
+    for (char c : s) {
+        switch (c) {
+        case '&': out += "&amp;"; break;
+        case '<': out += "&lt;"; break;
+        case '>': out += "&gt;"; break;
+        case '"': out += "&quot;"; break;
+        default: out += c;
+        }
+    }
+    return out;
+}
+
+std::string number(double v) {
+    if (std::isinf(v)) return v > 0 ? "1e+308" : "-1e+308";
+    return fmt::format("{}", v);
+}
+
+std::string fill_symbol(const std::string& name, const std::string& color, int alpha, const std::string& outline,
+                        double outline_mm) {
+    return fmt::format(
+        R"(<symbol type="fill" name="{}" alpha="1" clip_to_extent="1" force_rhr="0"><layer class="SimpleFill" enabled="1" locked="0" pass="0">)"
+        R"(<prop k="color" v="{}"/><prop k="style" v="solid"/><prop k="outline_color" v="{}"/><prop k="outline_style" v="solid"/>)"
+        R"(<prop k="outline_width" v="{}"/><prop k="outline_width_unit" v="MM"/><prop k="joinstyle" v="bevel"/></layer></symbol>)",
+        name, rgba(color, alpha), outline, outline_mm);
+}
+
+std::string marker_symbol(const std::string& name, const std::string& color, const std::string& shape, double size_mm) {
+    return fmt::format(
+        R"(<symbol type="marker" name="{}" alpha="1" clip_to_extent="1" force_rhr="0"><layer class="SimpleMarker" enabled="1" locked="0" pass="0">)"
+        R"(<prop k="color" v="{}"/><prop k="name" v="{}"/><prop k="size" v="{}"/><prop k="size_unit" v="MM"/>)"
+        R"(<prop k="outline_color" v="255,255,255,255"/><prop k="outline_width" v="0.3"/><prop k="outline_width_unit" v="MM"/>)"
+        R"(<prop k="outline_style" v="solid"/></layer></symbol>)",
+        name, rgba(color), shape, size_mm);
+}
+
+std::string qml_document(const std::string& renderer, int geometry_type) {
+    return fmt::format(
+        "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n"
+        "<qgis version=\"3.22.16-Białowieża\" styleCategories=\"Symbology\">\n{}\n<layerGeometryType>{}</layerGeometryType>\n</qgis>\n",
+        renderer, geometry_type);
+}
+
+std::string sld_document(const std::string& name, const std::string& title, const std::string& rules) {
+    return fmt::format(
+        R"(<?xml version="1.0" encoding="UTF-8"?>)"
+        "\n"
+        R"(<StyledLayerDescriptor version="1.1.0" xmlns="http://www.opengis.net/sld" xmlns:se="http://www.opengis.net/se" )"
+        R"(xmlns:ogc="http://www.opengis.net/ogc" xmlns:xlink="http://www.w3.org/1999/xlink" )"
+        R"(xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" )"
+        R"(xsi:schemaLocation="http://www.opengis.net/sld http://schemas.opengis.net/sld/1.1.0/StyledLayerDescriptor.xsd">)"
+        "\n<NamedLayer><se:Name>{}</se:Name><UserStyle><se:Name>{}</se:Name><se:Description><se:Title>{}</se:Title></se:Description>"
+        "<se:FeatureTypeStyle>\n{}</se:FeatureTypeStyle></UserStyle></NamedLayer>\n</StyledLayerDescriptor>\n",
+        xml_escape(name), xml_escape(name), xml_escape(title), rules);
+}
+
+std::string sld_polygon_rule(const std::string& label, const std::string& filter, const std::string& color, double opacity) {
+    return fmt::format(
+        "<se:Rule><se:Name>{}</se:Name><se:Description><se:Title>{}</se:Title></se:Description>{}"
+        "<se:PolygonSymbolizer><se:Fill><se:SvgParameter name=\"fill\">{}</se:SvgParameter>"
+        "<se:SvgParameter name=\"fill-opacity\">{}</se:SvgParameter></se:Fill>"
+        "<se:Stroke><se:SvgParameter name=\"stroke\">#505050</se:SvgParameter><se:SvgParameter name=\"stroke-width\">0.3</se:SvgParameter>"
+        "</se:Stroke></se:PolygonSymbolizer></se:Rule>\n",
+        xml_escape(label), xml_escape(label), filter, color, opacity);
+}
+
+std::string between_filter(const std::string& field, double lower, double upper) {
+    std::string f = "<ogc:Filter><ogc:And>";
+    f += fmt::format("<ogc:PropertyIsGreaterThanOrEqualTo><ogc:PropertyName>{}</ogc:PropertyName><ogc:Literal>{}</ogc:Literal>"
+                     "</ogc:PropertyIsGreaterThanOrEqualTo>",
+                     field, number(lower));
+    f += fmt::format("<ogc:PropertyIsLessThan><ogc:PropertyName>{}</ogc:PropertyName><ogc:Literal>{}</ogc:Literal>"
+                     "</ogc:PropertyIsLessThan>",
+                     field, number(upper));
+    return f + "</ogc:And></ogc:Filter>";
+}
+
+Style graduated(const std::string& field, const std::string& title, const std::vector<Class>& classes, const std::string& mode) {
+    std::string ranges, symbols, rules;
+    for (std::size_t i = 0; i < classes.size(); ++i) {
+        const auto& c = classes[i];
+        ranges += fmt::format(R"(<range lower="{}" upper="{}" symbol="{}" label="{}" render="true"/>)", number(c.lower), number(c.upper), i,
+                              xml_escape(c.label));
+        symbols += fill_symbol(std::to_string(i), c.color, 255, "80,80,80,255", 0.1);
+        rules += sld_polygon_rule(c.label, between_filter(field, c.lower, c.upper), c.color, 1.0);
+    }
+    const std::string renderer = fmt::format(
+        R"(<renderer-v2 type="graduatedSymbol" attr="{}" graduatedMethod="GraduatedColor" symbollevels="0" enableorderby="0" forceraster="0">)"
+        "<ranges>{}</ranges><symbols>{}</symbols><mode name=\"{}\"/><rotation/><sizescale/></renderer-v2>",
+        xml_escape(field), ranges, symbols, mode);
+    return {field, title, qml_document(renderer, 2), sld_document(field, title, rules)};
+}
+
+} // namespace
+
+std::vector<Class> time_classes() {
+    const double inf = std::numeric_limits<double>::infinity();
+    return {{0, 10, "0-10 min", ylorrd[0]},  {10, 20, "10-20 min", ylorrd[1]}, {20, 30, "20-30 min", ylorrd[2]},
+            {30, 45, "30-45 min", ylorrd[3]}, {45, 60, "45-60 min", ylorrd[4]}, {60, inf, "60 min or more", ylorrd[5]}};
+}
+
+std::vector<Class> percent_classes() {
+    return {{80, 100.0001, "80-100%", ylorrd[0]}, {60, 80, "60-80%", ylorrd[1]}, {40, 60, "40-60%", ylorrd[2]},
+            {20, 40, "20-40%", ylorrd[3]},        {0, 20, "0-20%", ylorrd[5]}};
+}
+
+std::vector<Class> quantile_classes(std::vector<double> values, const std::string& unit) {
+    values.erase(std::remove_if(values.begin(), values.end(), [](double v) { return !std::isfinite(v); }), values.end());
+    std::sort(values.begin(), values.end());
+    std::vector<Class> out;
+    if (values.empty()) return out;
+    // Quintiles; the lowest quintile (worst access) gets the darkest colour. Repeated break
+    // values (many zeros) merge classes; the lowest class stays the darkest.
+    const std::vector<std::string> colors{ylorrd[5], ylorrd[4], ylorrd[2], ylorrd[1], ylorrd[0]};
+    std::vector<double> breaks{values.front()};
+    for (int q = 1; q < 5; ++q) {
+        const double b = values[static_cast<std::size_t>(q * (values.size() - 1) / 5)];
+        if (b > breaks.back()) breaks.push_back(b);
+    }
+    const double top = values.back() + 1e-9 * std::max(1.0, std::abs(values.back()));
+    if (top > breaks.back()) breaks.push_back(top);
+    else breaks.back() = top;
+    if (breaks.size() == 1) breaks.push_back(top + 1e-9);
+    for (std::size_t i = 0; i + 1 < breaks.size(); ++i)
+        out.push_back({breaks[i], breaks[i + 1], fmt::format("{:.3g} to {:.3g} {}", breaks[i], breaks[i + 1], unit), colors[i]});
+    return out;
+}
+
+Style time_minutes(const std::string& field, const std::string& title) { return graduated(field, title, time_classes(), "fixed"); }
+
+Style percent_better_high(const std::string& field, const std::string& title) {
+    return graduated(field, title, percent_classes(), "fixed");
+}
+
+Style quantiles_better_high(const std::string& field, const std::string& title, std::vector<double> values) {
+    return graduated(field, title, quantile_classes(std::move(values), "per 1,000"), "quantile");
+}
+
+Style catchment_bands(const std::vector<std::string>& bands) {
+    // Blues, lighter for the outer bands; translucent so nested bands and the basemap show.
+    const std::vector<std::string> blues{"#08519c", "#3182bd", "#6baed6", "#9ecae1", "#c6dbef", "#eff3ff"};
+    std::string categories, symbols, rules;
+    for (std::size_t i = 0; i < bands.size(); ++i) {
+        const std::string color = blues[std::min(i, blues.size() - 1)];
+        categories += fmt::format(R"(<category value="{}" symbol="{}" label="{} min" render="true"/>)", xml_escape(bands[i]), i,
+                                  xml_escape(bands[i]));
+        symbols += fill_symbol(std::to_string(i), color, 110, "8,48,107,255", 0.2);
+        rules += sld_polygon_rule(bands[i] + " min",
+                                  fmt::format("<ogc:Filter><ogc:PropertyIsEqualTo><ogc:PropertyName>band</ogc:PropertyName>"
+                                              "<ogc:Literal>{}</ogc:Literal></ogc:PropertyIsEqualTo></ogc:Filter>",
+                                              xml_escape(bands[i])),
+                                  color, 0.43);
+    }
+    const std::string renderer = fmt::format(
+        R"(<renderer-v2 type="categorizedSymbol" attr="band" symbollevels="0" enableorderby="0" forceraster="0">)"
+        "<categories>{}</categories><symbols>{}</symbols><rotation/><sizescale/></renderer-v2>",
+        categories, symbols);
+    return {"catchment bands", "Travel-time band (minutes)", qml_document(renderer, 2), sld_document("band", "Travel-time band", rules)};
+}
+
+Style coverage() {
+    const std::string renderer = fmt::format(
+        R"(<renderer-v2 type="singleSymbol" symbollevels="0" enableorderby="0" forceraster="0"><symbols>{}</symbols><rotation/><sizescale/></renderer-v2>)",
+        fill_symbol("0", "#6baed6", 70, "8,48,107,255", 0.3));
+    return {"coverage", "Area within the threshold of any facility", qml_document(renderer, 2),
+            sld_document("coverage", "Covered area", sld_polygon_rule("covered", "", "#6baed6", 0.27))};
+}
+
+Style facilities() {
+    const std::string renderer = fmt::format(
+        R"(<renderer-v2 type="categorizedSymbol" attr="snapped" symbollevels="0" enableorderby="0" forceraster="0">)"
+        R"(<categories><category value="1" symbol="0" label="on the network" render="true"/>)"
+        R"x(<category value="0" symbol="1" label="off the network (excluded)" render="true"/></categories>)x"
+        "<symbols>{}{}</symbols><rotation/><sizescale/></renderer-v2>",
+        marker_symbol("0", "#08306b", "circle", 2.6), marker_symbol("1", "#969696", "cross2", 2.2));
+    const std::string rule = [] {
+        std::string r;
+        for (const auto& [value, color, shape, label] :
+             std::vector<std::tuple<int, std::string, std::string, std::string>>{{1, "#08306b", "circle", "on the network"},
+                                                                                 {0, "#969696", "x", "off the network (excluded)"}})
+            r += fmt::format("<se:Rule><se:Name>{}</se:Name><ogc:Filter><ogc:PropertyIsEqualTo><ogc:PropertyName>snapped</ogc:PropertyName>"
+                             "<ogc:Literal>{}</ogc:Literal></ogc:PropertyIsEqualTo></ogc:Filter><se:PointSymbolizer><se:Graphic><se:Mark>"
+                             "<se:WellKnownName>{}</se:WellKnownName><se:Fill><se:SvgParameter name=\"fill\">{}</se:SvgParameter></se:Fill>"
+                             "</se:Mark><se:Size>9</se:Size></se:Graphic></se:PointSymbolizer></se:Rule>\n",
+                             label, value, shape, color);
+        return r;
+    }();
+    return {"facilities", "Facilities", qml_document(renderer, 0), sld_document("facilities", "Facilities", rule)};
+}
+
+Style points(const std::string& name, const std::string& color) {
+    const std::string renderer = fmt::format(
+        R"(<renderer-v2 type="singleSymbol" symbollevels="0" enableorderby="0" forceraster="0"><symbols>{}</symbols><rotation/><sizescale/></renderer-v2>)",
+        marker_symbol("0", color, "circle", 1.2));
+    const std::string rule = fmt::format(
+        "<se:Rule><se:Name>{}</se:Name><se:PointSymbolizer><se:Graphic><se:Mark><se:WellKnownName>circle</se:WellKnownName>"
+        "<se:Fill><se:SvgParameter name=\"fill\">{}</se:SvgParameter></se:Fill></se:Mark><se:Size>4</se:Size></se:Graphic>"
+        "</se:PointSymbolizer></se:Rule>\n",
+        xml_escape(name), color);
+    return {name, name, qml_document(renderer, 0), sld_document(name, name, rule)};
+}
+
+} // namespace accessatlas::styles
