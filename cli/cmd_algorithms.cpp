@@ -5,9 +5,12 @@
 
 #include <accessatlas/algorithms.hpp>
 #include <accessatlas/job.hpp>
+#include <accessatlas/styles.hpp>
 
 #include <fmt/format.h>
 
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <memory>
 
@@ -24,6 +27,31 @@ std::function<int()> add_algorithms_command(CLI::App& app) {
             return 0;
         }
         for (const auto& a : algorithms::all()) fmt::print("{:<20} {}\n", a.id, a.summary);
+        return 0;
+    };
+}
+
+std::function<int()> add_styles_command(CLI::App& app) {
+    auto* sub = app.add_subcommand("styles", "Write the reference QML and SLD style files for a job's output layers");
+    struct Args {
+        std::string job, out = "styles";
+    };
+    auto a = std::make_shared<Args>();
+    sub->add_option("job", a->job, "Job file whose services, modes and thresholds name the fields")->required()->check(CLI::ExistingFile);
+    sub->add_option("-o,--out", a->out, "Folder to write into");
+    return [sub, a]() -> int {
+        if (!sub->parsed()) return -1;
+        const auto job = job::load_job(a->job);
+        std::vector<std::string> services, modes;
+        for (const auto& s : job.services) services.push_back(s.name);
+        for (auto m : job.modes) modes.emplace_back(network::to_string(m));
+        std::filesystem::create_directories(a->out);
+        const auto files = styles::reference_set(services, modes, {job.thresholds_min.front()}, job.catchments.thresholds_min);
+        for (const auto& f : files) {
+            std::ofstream(std::filesystem::path(a->out) / (f.stem + ".qml"), std::ios::binary) << f.style.qml;
+            std::ofstream(std::filesystem::path(a->out) / (f.stem + ".sld"), std::ios::binary) << f.style.sld;
+        }
+        fmt::print("wrote {} QML and {} SLD files to {}\n", files.size(), files.size(), a->out);
         return 0;
     };
 }

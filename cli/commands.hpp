@@ -22,6 +22,7 @@ void print_run_summary(const job::RunSummary& summary, bool quiet);
 std::function<int()> add_run_command(CLI::App& app, const GlobalOptions& global);
 std::function<int()> add_network_command(CLI::App& app, const GlobalOptions& global);
 std::function<int()> add_algorithms_command(CLI::App& app);
+std::function<int()> add_styles_command(CLI::App& app);
 // One subcommand per registered algorithm (e.g. nearest_service), options from the registry.
 std::vector<std::function<int()>> add_algorithm_commands(CLI::App& app, const GlobalOptions& global);
 

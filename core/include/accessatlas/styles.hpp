@@ -40,6 +40,15 @@ Style facilities();
 // Simple points (origins, supply): small markers.
 Style points(const std::string& name, const std::string& color);
 
+// The reference style files for a job's output layers, as written to styles/: one QML (and an
+// SLD beside it) per layer and key field. Data-driven styles (E2SFCA quintiles) are made per run.
+struct StyleFile {
+    std::string stem;  // file name without extension, e.g. "lsoa_access.gp_walk_time_min"
+    Style style;
+};
+std::vector<StyleFile> reference_set(const std::vector<std::string>& services, const std::vector<std::string>& modes,
+                                     const std::vector<double>& thresholds_min, const std::vector<double>& catchment_thresholds_min);
+
 // The classes a graduated style uses (for reports and legends).
 std::vector<Class> time_classes();
 std::vector<Class> percent_classes();

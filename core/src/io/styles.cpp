@@ -221,4 +221,28 @@ Style points(const std::string& name, const std::string& color) {
     return {name, name, qml_document(renderer, 0), sld_document(name, name, rule)};
 }
 
+std::vector<StyleFile> reference_set(const std::vector<std::string>& services, const std::vector<std::string>& modes,
+                                     const std::vector<double>& thresholds_min, const std::vector<double>& catchment_thresholds_min) {
+    auto label = [](double m) { return m == std::floor(m) ? fmt::format("{}", static_cast<long long>(m)) : fmt::format("{}", m); };
+    std::vector<StyleFile> out;
+    for (const auto& mode : modes)
+        for (const auto& service : services) {
+            const std::string p = service + "_" + mode + "_";
+            out.push_back({"lsoa_access." + p + "time_min", time_minutes(p + "time_min", "Time to the nearest " + service + " by " + mode + " (minutes)")});
+            for (double t : thresholds_min)
+                out.push_back({"lsoa_access." + p + "pct_" + label(t),
+                               percent_better_high(p + "pct_" + label(t), fmt::format("% of people within {} min of a {} by {}", label(t), service, mode))});
+            std::vector<std::string> bands;
+            for (std::size_t k = 0; k < catchment_thresholds_min.size(); ++k)
+                bands.push_back(label(k == 0 ? 0 : catchment_thresholds_min[k - 1]) + "-" + label(catchment_thresholds_min[k]));
+            for (double t : catchment_thresholds_min) bands.push_back("0-" + label(t));
+            out.push_back({p + "catchments", catchment_bands(bands)});
+            out.push_back({p + "coverage", coverage()});
+            out.push_back({p + "supply", points("supply", "#08519c")});
+        }
+    out.push_back({"facilities", facilities()});
+    out.push_back({"origins_nearest", points("origins", "#525252")});
+    return out;
+}
+
 } // namespace accessatlas::styles

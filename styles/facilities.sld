@@ -1,0 +1,7 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<StyledLayerDescriptor version="1.1.0" xmlns="http://www.opengis.net/sld" xmlns:se="http://www.opengis.net/se" xmlns:ogc="http://www.opengis.net/ogc" xmlns:xlink="http://www.w3.org/1999/xlink" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://www.opengis.net/sld http://schemas.opengis.net/sld/1.1.0/StyledLayerDescriptor.xsd">
+<NamedLayer><se:Name>facilities</se:Name><UserStyle><se:Name>facilities</se:Name><se:Description><se:Title>Facilities</se:Title></se:Description><se:FeatureTypeStyle>
+<se:Rule><se:Name>on the network</se:Name><ogc:Filter><ogc:PropertyIsEqualTo><ogc:PropertyName>snapped</ogc:PropertyName><ogc:Literal>1</ogc:Literal></ogc:PropertyIsEqualTo></ogc:Filter><se:PointSymbolizer><se:Graphic><se:Mark><se:WellKnownName>circle</se:WellKnownName><se:Fill><se:SvgParameter name="fill">#08306b</se:SvgParameter></se:Fill></se:Mark><se:Size>9</se:Size></se:Graphic></se:PointSymbolizer></se:Rule>
+<se:Rule><se:Name>off the network (excluded)</se:Name><ogc:Filter><ogc:PropertyIsEqualTo><ogc:PropertyName>snapped</ogc:PropertyName><ogc:Literal>0</ogc:Literal></ogc:PropertyIsEqualTo></ogc:Filter><se:PointSymbolizer><se:Graphic><se:Mark><se:WellKnownName>x</se:WellKnownName><se:Fill><se:SvgParameter name="fill">#969696</se:SvgParameter></se:Fill></se:Mark><se:Size>9</se:Size></se:Graphic></se:PointSymbolizer></se:Rule>
+</se:FeatureTypeStyle></UserStyle></NamedLayer>
+</StyledLayerDescriptor>
