@@ -7,6 +7,7 @@
 #include <ogrsf_frmts.h>
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -84,5 +85,49 @@ TEST(OgrReader, LayerWithoutCrsIsRefused) {
     } catch (const InputError& e) {
         EXPECT_NE(std::string(e.what()).find("no coordinate reference system"), std::string::npos) << e.what();
         EXPECT_NE(std::string(e.what()).find("no_crs.csv"), std::string::npos) << e.what();
+    }
+}
+
+// The current OS Open Roads schema (snake_case in GeoPackage: road_function, form_of_way,
+// start_node ...): the same links renamed must give the same graph.
+TEST(OgrReader, OsOpenRoadsCurrentSchemaReadsTheSame) {
+    GDALAllRegister();
+    std::unique_ptr<GDALDataset> src(static_cast<GDALDataset*>(GDALOpenEx(roads.c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr)));
+    ASSERT_TRUE(src);
+    const std::string path = testing::TempDir() + "/open_roads_current.gpkg";
+    std::remove(path.c_str());
+    GDALDriver* gpkg = GetGDALDriverManager()->GetDriverByName("GPKG");
+    std::unique_ptr<GDALDataset> dst(gpkg->Create(path.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+    ASSERT_TRUE(dst);
+    OGRLayer* in = src->GetLayer(0);
+    OGRLayer* out = dst->CreateLayer("road_link", in->GetSpatialRef(), wkbLineString, nullptr);
+    const std::vector<std::pair<const char*, const char*>> renames{{"class", "road_classification"}, {"function", "road_function"},
+                                                                   {"formOfWay", "form_of_way"},   {"startNode", "start_node"},
+                                                                   {"endNode", "end_node"},       {"trunkRoad", "trunk_road"}};
+    for (const auto& [from, to] : renames) {
+        (void)from;
+        OGRFieldDefn f(to, OFTString);
+        out->CreateField(&f);
+    }
+    dst->StartTransaction();
+    for (auto& f : *in) {
+        OGRFeature g(out->GetLayerDefn());
+        for (const auto& [from, to] : renames) g.SetField(to, f->GetFieldAsString(from));
+        g.SetGeometry(f->GetGeometryRef());
+        ASSERT_EQ(out->CreateFeature(&g), OGRERR_NONE);
+    }
+    dst->CommitTransaction();
+    dst.reset();
+
+    NullReporter r;
+    const auto current = network::read_ogr_network(path, {}, r);
+    const auto old = network::read_ogr_network(roads, {}, r);
+    EXPECT_EQ(current.node_count(), 1217u);
+    EXPECT_EQ(current.edge_count(), 1466u);
+    ASSERT_EQ(current.edge_count(), old.edge_count());
+    for (std::size_t e = 0; e < old.edge_count(); ++e) {
+        EXPECT_EQ(current.edges[e].road_class, old.edges[e].road_class) << e;
+        EXPECT_EQ(current.edges[e].dual_carriageway, old.edges[e].dual_carriageway) << e;
+        EXPECT_EQ(current.node_refs[current.edges[e].from], old.node_refs[old.edges[e].from]) << e;
     }
 }
