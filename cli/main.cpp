@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include <csignal>
+
 int main(int argc, char** argv) {
     using namespace accessatlas;
     CLI::App app{"Access Atlas: travel time to health services, green space and exclusion indices per LSOA"};
@@ -31,6 +33,8 @@ int main(int argc, char** argv) {
         return app.exit(e) == 0 ? 0 : 1;
     }
     cli::TerminalReporter::install_signal_handlers();
+    // A full disk or a file-size limit must fail the write (and clean up), not kill the process.
+    std::signal(SIGXFSZ, SIG_IGN);
     try {
         for (auto& action : actions) {
             const int rc = action();  // -1: not the chosen subcommand

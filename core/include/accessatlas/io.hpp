@@ -38,6 +38,10 @@ enum class GeometryKind { point, line, polygon, none };  // none: a table withou
 Layer read_layer(const std::string& path, const std::string& layer_name, GeometryKind kind,
                  const std::vector<std::string>& fields, Reporter& reporter);
 
+// Repairs invalid polygons in place (GEOS make-valid through OGR), keeping only the polygonal
+// parts; returns how many were repaired.
+std::size_t repair_polygons(Layer& layer);
+
 // Reads a table (CSV or any OGR layer) of numbers keyed by a code field. Values must parse
 // as finite numbers; thousands separators are refused with a clear message.
 struct NumericTable {

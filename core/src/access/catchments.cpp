@@ -31,11 +31,13 @@ unsigned thread_count(unsigned requested) {
 
 // Runs body(worker, facility) over all facilities in parallel, in chunks so that the
 // driving thread can report progress and honour cancellation between chunks.
+// `per_thread` facilities per thread and chunk: small when one facility is slow (polygons), so
+// that Cancel is honoured within about a second.
 template <class Worker, class Body>
-void for_each_facility(std::uint32_t count, unsigned threads, tbb::enumerable_thread_specific<Worker>& workers,
-                       Reporter& reporter, Body&& body) {
+void for_each_facility(std::uint32_t count, unsigned threads, std::uint32_t per_thread,
+                       tbb::enumerable_thread_specific<Worker>& workers, Reporter& reporter, Body&& body) {
     tbb::task_arena arena(static_cast<int>(thread_count(threads)));
-    const std::uint32_t chunk = 64;
+    const std::uint32_t chunk = per_thread * thread_count(threads);
     for (std::uint32_t begin = 0; begin < count; begin += chunk) {
         reporter.check_cancelled();
         reporter.progress(static_cast<double>(begin) / count);
@@ -195,7 +197,7 @@ Reach reach_origins(const network::RoadNetwork& network, const network::ModeGrap
     const auto n_fac = static_cast<std::uint32_t>(facility_snaps.size());
     std::vector<std::vector<std::pair<std::uint32_t, float>>> per_facility(n_fac);
 
-    for_each_facility(n_fac, threads, workers, reporter, [&](Worker& w, std::uint32_t f) {
+    for_each_facility(n_fac, threads, 32, workers, reporter, [&](Worker& w, std::uint32_t f) {
         const auto& s = facility_snaps[f];
         if (!s.ok()) return;
         ++w.current;
@@ -344,7 +346,7 @@ CatchmentPolygons catchment_polygons(const network::RoadNetwork& network, const 
     };
     tbb::enumerable_thread_specific<Worker> workers(
         [&] { return Worker{routing::Dijkstra(graph.backward), std::vector<std::uint32_t>(network.edge_count(), 0), 0, {}}; });
-    for_each_facility(n_fac, options.threads, workers, reporter, [&](Worker& w, std::uint32_t f) {
+    for_each_facility(n_fac, options.threads, 1, workers, reporter, [&](Worker& w, std::uint32_t f) {
         const auto& s = facility_snaps[f];
         if (!s.ok()) return;
         w.search.reset();

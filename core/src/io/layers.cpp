@@ -167,6 +167,36 @@ Layer read_layer(const std::string& path, const std::string& layer_name, Geometr
     return out;
 }
 
+std::size_t repair_polygons(Layer& layer) {
+    std::size_t repaired = 0;
+    for (auto& wkb : layer.wkb) {
+        OGRGeometry* g = nullptr;
+        if (OGRGeometryFactory::createFromWkb(wkb.data(), nullptr, &g, wkb.size()) != OGRERR_NONE || !g) continue;
+        std::unique_ptr<OGRGeometry> geom(g);
+        if (geom->IsValid()) continue;
+        std::unique_ptr<OGRGeometry> fixed(geom->MakeValid());
+        if (!fixed) continue;
+        // Keep the polygonal parts (make-valid may add lines or points along a collapsed ring).
+        std::unique_ptr<OGRGeometry> polygons;
+        if (wkbFlatten(fixed->getGeometryType()) == wkbGeometryCollection) {
+            auto multi = std::make_unique<OGRMultiPolygon>();
+            for (const auto* part : *fixed->toGeometryCollection()) {
+                const auto t = wkbFlatten(part->getGeometryType());
+                if (t == wkbPolygon) multi->addGeometry(part);
+                if (t == wkbMultiPolygon)
+                    for (const auto* p : *part->toMultiPolygon()) multi->addGeometry(p);
+            }
+            polygons = std::move(multi);
+        } else {
+            polygons = std::move(fixed);
+        }
+        wkb.assign(static_cast<std::size_t>(polygons->WkbSize()), 0);
+        polygons->exportToWkb(wkbNDR, wkb.data(), wkbVariantIso);
+        ++repaired;
+    }
+    return repaired;
+}
+
 double parse_number(const std::string& text, const std::string& file, const std::string& layer,
                     const std::string& feature, const std::string& field) {
     std::string s = text;

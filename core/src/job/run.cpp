@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
 #include <chrono>
 #include <ctime>
 #include <cmath>
@@ -53,6 +54,15 @@ std::string list_some(const std::vector<std::string>& items, std::size_t most = 
     return out;
 }
 
+// LSOA codes as ONS writes them: upper case, no spaces ("e01013787 " -> "E01013787").
+std::string normalise_code(const std::string& code, bool* changed) {
+    std::string out;
+    for (char c : code)
+        if (!std::isspace(static_cast<unsigned char>(c))) out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (changed && out != code) *changed = true;
+    return out;
+}
+
 struct Areas {
     io::Layer layer;
     std::vector<std::string> code;
@@ -74,19 +84,31 @@ Areas read_areas(const Job& job, Reporter& reporter) {
     const bool pop_on_layer = job.population.path.empty() && !job.population_field.empty();
     if (pop_on_layer) fields.push_back(job.population_field);
     a.layer = io::read_layer(job.areas.path, job.areas.layer, io::GeometryKind::polygon, fields, reporter);
+    const std::size_t repaired = io::repair_polygons(a.layer);
+    if (repaired > 0)
+        reporter.warning(fmt::format("{}: {} invalid area polygons (self-intersecting or broken rings) were repaired with GEOS "
+                                     "make-valid; check them",
+                                     job.areas.path, repaired));
     std::set<std::string> seen;
+    std::size_t normalised = 0;
     for (std::size_t i = 0; i < a.layer.size(); ++i) {
-        const auto& code = a.layer.field(job.area_code_field)[i];
+        const auto& raw = a.layer.field(job.area_code_field)[i];
         const std::string fid = std::to_string(a.layer.fid[i]);
-        if (!code || code->empty())
+        bool changed = false;
+        const std::string code = raw ? normalise_code(*raw, &changed) : std::string();
+        normalised += changed;
+        if (code.empty())
             throw InputError("empty area code", {job.areas.path, a.layer.layer_name, fid, job.area_code_field},
                              "every area needs a code");
-        if (!seen.insert(*code).second)
-            throw InputError("duplicate area code " + *code, {job.areas.path, a.layer.layer_name, fid, job.area_code_field},
+        if (!seen.insert(code).second)
+            throw InputError("duplicate area code " + code, {job.areas.path, a.layer.layer_name, fid, job.area_code_field},
                              "dissolve the duplicates or use another code field");
-        a.code.push_back(*code);
+        a.code.push_back(code);
         a.name.push_back(job.area_name_field.empty() ? std::string() : a.layer.field(job.area_name_field)[i].value_or(""));
     }
+    if (normalised > 0)
+        reporter.warning(fmt::format("{}: {} area codes had spaces or lower case and were normalised (e.g. E01013787)",
+                                     job.areas.path, normalised));
     a.population.assign(a.code.size(), 0.0);
     if (pop_on_layer) {
         for (std::size_t i = 0; i < a.code.size(); ++i) {
@@ -96,19 +118,35 @@ Areas read_areas(const Job& job, Reporter& reporter) {
                                 : 0.0;
         }
     } else if (!job.population.path.empty()) {
-        const auto table = io::read_numeric_table(job.population.path, job.population_code_field, job.population_field, reporter);
+        const auto raw_table = io::read_numeric_table(job.population.path, job.population_code_field, job.population_field, reporter);
+        std::map<std::string, double> table_values;
+        std::size_t table_normalised = 0;
+        for (const auto& [code, v] : raw_table.values) {
+            bool changed = false;
+            table_values[normalise_code(code, &changed)] = v;
+            table_normalised += changed;
+        }
+        if (table_normalised > 0)
+            reporter.warning(fmt::format("{}: {} codes had spaces or lower case and were normalised", job.population.path,
+                                         table_normalised));
         std::vector<std::string> missing;
         for (std::size_t i = 0; i < a.code.size(); ++i) {
-            const auto it = table.values.find(a.code[i]);
-            if (it == table.values.end()) missing.push_back(a.code[i]);
+            const auto it = table_values.find(a.code[i]);
+            if (it == table_values.end()) missing.push_back(a.code[i]);
             else if (it->second < 0)
                 throw InputError(fmt::format("negative population {} for {}", it->second, a.code[i]),
                                  {job.population.path, {}, {}, job.population_field}, "fix the value");
             else a.population[i] = it->second;
         }
+        if (missing.size() == a.code.size())
+            throw InputError(fmt::format("none of the {} area codes (e.g. {}) is in the table (e.g. {})", a.code.size(), a.code.front(),
+                                         table_values.empty() ? std::string("empty") : table_values.begin()->first),
+                             {job.population.path, {}, {}, job.population_code_field},
+                             "are the codes from another LSOA year? Convert the table with the ONS LSOA 2011 to 2021 lookup "
+                             "(LSOA11CD, LSOA21CD), or use the areas of the table's year");
         if (!missing.empty())
             reporter.warning(fmt::format("{}: no population for {} of {} areas ({}); they count as 0 people. Are the area "
-                                         "codes from the same LSOA year (2011 vs 2021)?",
+                                         "codes from the same LSOA year (2011 vs 2021)? The ONS lookup converts them",
                                          job.population.path, missing.size(), a.code.size(), list_some(missing)));
     } else {
         reporter.warning("no population given: every area counts as 1 person, so results are not population-weighted");
@@ -665,6 +703,7 @@ RunSummary run_job(const Job& job, Reporter& reporter) {
     }
     for (const auto& c : columns) write_catchment_layers(out, job, c.service, c.mode, facilities[service_index(job, c.service)],
                                                          c.facility_snaps, c.reach, c.polygons, c.e2sfca, c.result, origins.population);
+    collect.check_cancelled();  // Ctrl-C while writing: drop the temporary file, keep the old output
     out.commit();
     summary.warnings = collect.warnings();
     if (!job.report.empty()) {

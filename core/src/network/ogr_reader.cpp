@@ -216,6 +216,10 @@ RoadNetwork read_ogr_network(const std::string& path, const OgrNetworkOptions& o
 }
 
 RoadNetwork read_network(const std::string& path, const OgrNetworkOptions& options, Reporter& reporter, ReadStats* stats) {
+    VSIStatBufL st;
+    if (VSIStatL(path.c_str(), &st) != 0)
+        throw InputError("file not found", {path, {}, {}, {}},
+                         "check the path (relative paths are resolved from the job file's folder)");
     const auto ends_with = [&](const char* suffix) {
         const std::string s = suffix;
         return path.size() >= s.size() && lower(path.substr(path.size() - s.size())) == s;
