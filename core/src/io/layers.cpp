@@ -111,6 +111,9 @@ Layer read_layer(const std::string& path, const std::string& layer_name, Geometr
             reporter.info(fmt::format("{}: projected CRS in units of {} m; reprojected to EPSG:27700 metres", path, to_m));
     }
     const crs::ToBng to_bng(*srs, path);
+    if (layer->GetFeatureCount(TRUE) == 0)
+        throw InputError("the layer has no features with geometry (it is empty)", {path, out.layer_name, {}, {}},
+                         "check the file is not empty");
     std::vector<int> idx;
     for (const auto& f : fields) idx.push_back(field_index(*layer, path, f));
     out.field_names = fields;

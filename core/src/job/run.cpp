@@ -435,14 +435,14 @@ void write_catchment_layers(io::GpkgWriter& out, const Job& job, const std::stri
 void check_output(const Job& job) {
     if (job.output.empty()) throw InputError("no output file given", {job.job_file, {}, {}, {}}, "set [job] output or pass --out FILE.gpkg");
     const fs::path out = fs::absolute(job.output).lexically_normal();
-    if (out.extension() != ".gpkg")
-        throw InputError("the output must be a GeoPackage (.gpkg)", {job.output, {}, {}, {}}, "name the output FILE.gpkg");
     std::vector<std::string> inputs{job.network.path, job.areas.path, job.population.path, job.origin_points.path, job.job_file};
     for (const auto& s : job.services) inputs.push_back(s.facilities.path);
     for (const auto& in : inputs)
         if (!in.empty() && fs::absolute(in).lexically_normal() == out)
             throw InputError("the output is also an input and would be overwritten", {job.output, {}, {}, {}},
                              "choose another output file");
+    if (out.extension() != ".gpkg")
+        throw InputError("the output must be a GeoPackage (.gpkg)", {job.output, {}, {}, {}}, "name the output FILE.gpkg");
 }
 
 } // namespace

@@ -1,0 +1,182 @@
+#!/usr/bin/python3
+"""Writes the bad-input corpus: one folder per case under cases/, each with a job.toml, the
+bad files it needs, and expect.txt (exit code and a message fragment the tool must print).
+Run from this folder to regenerate; the cases are committed. Sample data is referenced from
+data/rutland/ of the repository."""
+import json
+import os
+import shutil
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+OUT = os.path.join(HERE, "cases")
+R = "../../../../../data/rutland"  # from a case folder to the sample data
+
+BASE = {
+    "network": f'path = "{R}/osm/rutland-2018-02-27.osm.pbf"',
+    "areas": f'path = "{R}/boundaries/lsoa11.geojson"\ncode_field = "lsoa11_code"\nname_field = "lsoa11_name"',
+    "population": f'path = "{R}/tables/population_mid2020_lsoa11_single_year_age.csv"\ncode_field = "lsoa11_code"\nfield = "total_population"',
+    "origins": f'method = "centroids"\npath = "{R}/origins/lsoa11_pop_weighted_centroids.geojson"\ncode_field = "lsoa11cd"',
+    "services": f'name = "gp"\npath = "{R}/services/nhs_choices_2014_gp.geojson"\nid_field = "OrganisationID"',
+    "analysis": 'modes = ["walk"]\nthresholds_min = [15, 30]\ncount_within_thresholds = false',
+}
+
+LSOA_POLY = [[-0.75, 52.65], [-0.70, 52.65], [-0.70, 52.68], [-0.75, 52.68], [-0.75, 52.65]]
+
+
+def job(**changes):
+    parts = dict(BASE)
+    extra = changes.pop("_extra", "")
+    parts.update(changes)
+    text = ""
+    for section, body in parts.items():
+        if body is None:
+            continue
+        header = "[[services]]" if section == "services" else f"[{section}]"
+        text += f"{header}\n{body}\n\n"
+    return text + extra
+
+
+def geojson(features, crs=True):
+    doc = {"type": "FeatureCollection", "features": features}
+    if not crs:
+        doc["crs"] = None
+    return json.dumps(doc)
+
+
+def poly_feature(code, ring=LSOA_POLY, name="x"):
+    return {"type": "Feature", "properties": {"lsoa11_code": code, "lsoa11_name": name},
+            "geometry": {"type": "Polygon", "coordinates": [ring]}}
+
+
+def point_feature(props, lon, lat):
+    return {"type": "Feature", "properties": props, "geometry": {"type": "Point", "coordinates": [lon, lat]}}
+
+
+def population_csv(rows, header='"lsoa11_code","total_population"\n'):
+    return header + "".join(f"{c},{v}\n" for c, v in rows)
+
+
+RUTLAND_CODES = [f"E010137{n}" for n in range(87, 100)] + [f"E010138{n:02d}" for n in range(0, 10)]
+
+CASES = []
+
+
+def case(name, exit_code, message, job_text, files=None, binary=None):
+    CASES.append((name, exit_code, message, job_text, files or {}, binary or {}))
+
+
+# ---- job file ----------------------------------------------------------------------------
+case("unknown-key", 1, "did you mean 'analysis.max_snap_m'", job(_extra="[analysis2]\n") .replace("[analysis2]\n", "") .replace("count_within_thresholds = false", "count_within_thresholds = false\nmax_snap = 500"))
+case("unknown-section", 1, "did you mean 'analysis'", job(_extra="[analysys]\nmodes = [\"walk\"]\n"))
+case("wrong-type-number", 1, "must be a number", job(analysis='modes = ["walk"]\nmax_snap_m = "far"'))
+case("negative-threshold", 1, "out of range", job(analysis='modes = ["walk"]\nthresholds_min = [-5]'))
+case("unknown-mode", 1, "'bus' is not a mode", job(analysis='modes = ["bus"]'))
+case("missing-network-section", 1, "missing section", job(network=None))
+case("toml-syntax", 1, "not a valid TOML", "[network\npath = 1\n")
+case("missing-network-file", 1, "file not found", job(network='path = "no_such.osm.pbf"'))
+case("missing-areas-file", 1, "file not found", job(areas='path = "nowhere.geojson"\ncode_field = "lsoa11_code"'))
+case("service-name-upper-case", 1, "must be lower-case", job(services=BASE["services"].replace('name = "gp"', 'name = "GP"')))
+case("duplicate-service", 1, "appears twice", job(_extra="[[services]]\n" + BASE["services"] + "\n"))
+case("band-weight-count", 1, "needs one weight per band", job(_extra="[e2sfca]\nband_upper_min = [10, 20]\nband_weights = [1.0]\n"))
+case("unknown-decay", 1, "is not a decay", job(_extra='[e2sfca]\ndecay = "cubic"\n'))
+case("unknown-origin-method", 1, "is not a method", job(origins='method = "grid"'))
+case("catchment-unknown-service", 1, "is not a service of this job", job(_extra='[catchments]\nservices = ["dentist"]\n'))
+case("street-class-typo", 1, "did you mean 'residential'", job(origins='method = "street_points"\nstreet_classes = ["residental"]'))
+case("profile-class-typo", 1, "did you mean 'motorway'", job(_extra="[profiles.walk.speed_kmh]\nmotorwey = 3\n"))
+case("wrong-type-list", 1, "must be a list of numbers", job(analysis='modes = ["walk"]\nthresholds_min = 15'))
+case("wrong-type-bool", 1, "must be true or false", job(analysis='modes = ["walk"]\ncount_within_thresholds = "yes"'))
+case("output-is-an-input", 1, "the output is also an input", job(_extra=""), files={"_out": f"{R}/boundaries/lsoa11.geojson"})
+case("output-not-gpkg", 1, "must be a GeoPackage", job(), files={"_out": "result.shp"})
+case("output-folder-unwritable", 1, "cannot create the output folder", job(), files={"_out": "/proc/accessatlas/out.gpkg"})
+
+# ---- areas ---------------------------------------------------------------------------------
+case("areas-no-crs", 1, "no coordinate reference system",
+     job(areas='path = "areas.csv"\ncode_field = "lsoa11_code"'),
+     {"areas.csv": 'WKT,lsoa11_code\n"POLYGON ((480000 300000,481000 300000,481000 301000,480000 300000))",E01013787\n'})
+case("areas-are-points", 1, "expected polygons",
+     job(areas=f'path = "{R}/origins/lsoa11_pop_weighted_centroids.geojson"\ncode_field = "lsoa11cd"'))
+case("areas-empty-layer", 1, "no features with geometry", job(areas='path = "areas.geojson"\ncode_field = "lsoa11_code"'),
+     {"areas.geojson": geojson([])})
+case("areas-null-geometries", 1, "no features with geometry", job(areas='path = "areas.geojson"\ncode_field = "lsoa11_code"'),
+     {"areas.geojson": json.dumps({"type": "FeatureCollection", "features": [
+         {"type": "Feature", "properties": {"lsoa11_code": "E01013787"}, "geometry": None}]})})
+case("areas-duplicate-codes", 1, "duplicate area code E01013787", job(areas='path = "areas.geojson"\ncode_field = "lsoa11_code"'),
+     {"areas.geojson": geojson([poly_feature("E01013787"), poly_feature("E01013787")])})
+case("areas-missing-code-field", 1, "field 'lsoa_code'", job(areas=f'path = "{R}/boundaries/lsoa11.geojson"\ncode_field = "lsoa_code"'))
+case("areas-empty-code", 1, "empty area code", job(areas='path = "areas.geojson"\ncode_field = "lsoa11_code"'),
+     {"areas.geojson": geojson([poly_feature("")])})
+case("areas-self-intersecting-repaired", 0, "invalid area polygons",
+     job(areas='path = "areas.geojson"\ncode_field = "lsoa11_code"'),
+     {"areas.geojson": geojson([poly_feature("E01013787", [[-0.75, 52.65], [-0.70, 52.68], [-0.70, 52.65], [-0.75, 52.68], [-0.75, 52.65]])])})
+case("areas-codes-lower-case-normalised", 0, "were normalised",
+     job(areas='path = "areas.geojson"\ncode_field = "lsoa11_code"'),
+     {"areas.geojson": geojson([poly_feature(" e01013801 ")])})
+
+# ---- population table ----------------------------------------------------------------------
+def pop_job():
+    return job(population='path = "population.csv"\ncode_field = "lsoa11_code"\nfield = "total_population"')
+
+
+case("population-not-a-number", 1, "'many' is not a number", pop_job(), {"population.csv": population_csv([("E01013787", "many")])})
+case("population-thousands-separator", 1, "thousands separator", pop_job(), {"population.csv": population_csv([("E01013787", '"1,355"')])})
+case("population-negative", 1, "negative population", pop_job(),
+     {"population.csv": population_csv([(c, "-5" if c == "E01013787" else "100") for c in RUTLAND_CODES])})
+case("population-nan", 1, "not a finite number", pop_job(), {"population.csv": population_csv([("E01013787", "nan")])})
+case("population-infinite", 1, "not a finite number", pop_job(), {"population.csv": population_csv([("E01013787", "inf")])})
+case("population-duplicate-code", 1, "duplicate code E01013787", pop_job(),
+     {"population.csv": population_csv([("E01013787", "10"), ("E01013787", "12")])})
+case("population-wrong-lsoa-year", 1, "LSOA 2011 to 2021 lookup", pop_job(),
+     {"population.csv": population_csv([("E01035000", "1500"), ("E01035001", "1600")])})
+case("population-missing-field", 1, "field 'total_population'", pop_job(), {"population.csv": '"lsoa11_code","people"\nE01013787,5\n'})
+case("population-bom-csv", 0, "wrote", pop_job(),
+     {"population.csv": "\ufeff" + population_csv([(c, "1000") for c in RUTLAND_CODES])})
+case("population-latin1-csv", 0, "wrote", job(population='path = "population.csv"\ncode_field = "lsoa11_code"\nfield = "total_population"'),
+     {}, {"population.csv": ('"lsoa11_code","name","total_population"\n' + "".join(f'{c},"Caf\xe9 {c}",1000\n' for c in RUTLAND_CODES)).encode("latin-1")})
+case("population-codes-with-spaces", 0, "were normalised", pop_job(),
+     {"population.csv": population_csv([(" " + c.lower() + " ", "1000") for c in RUTLAND_CODES])})
+
+# ---- facilities ----------------------------------------------------------------------------
+case("facilities-all-off-network", 1, "no gp facility lies within 500 m", job(services='name = "gp"\npath = "gp.geojson"'),
+     {"gp.geojson": geojson([point_feature({"id": 1}, -1.30, 52.88), point_feature({"id": 2}, -1.10, 52.60)])})
+case("facilities-are-polygons", 1, "expected points", job(services=f'name = "gp"\npath = "{R}/boundaries/lsoa11.geojson"'))
+case("facilities-missing-id-field", 1, "field 'GPCode'", job(services=f'name = "gp"\npath = "{R}/services/nhs_choices_2014_gp.geojson"\nid_field = "GPCode"'))
+case("supply-not-a-number", 1, "is not a number", job(services='name = "gp"\npath = "gp.geojson"\nsupply_field = "fte"', _extra="[e2sfca]\n"),
+     {"gp.geojson": geojson([point_feature({"fte": "two"}, -0.7311, 52.6692)])})
+case("supply-negative", 1, "negative supply", job(services='name = "gp"\npath = "gp.geojson"\nsupply_field = "fte"', _extra="[e2sfca]\n"),
+     {"gp.geojson": geojson([point_feature({"fte": -1}, -0.7311, 52.6692)])})
+
+# ---- network -------------------------------------------------------------------------------
+case("network-truncated-pbf", 1, "truncated or corrupt", job(network='path = "truncated.osm.pbf"'), {}, {"truncated.osm.pbf": "TRUNCATE"})
+case("network-corrupt-pbf", 1, "truncated or corrupt", job(network='path = "corrupt.osm.pbf"'), {}, {"corrupt.osm.pbf": bytes(range(256)) * 64})
+case("network-no-roads", 1, "no routable ways", job(network='path = "empty.osm"'),
+     {"empty.osm": '<?xml version="1.0"?>\n<osm version="0.6"><node id="1" lat="52.6" lon="-0.7" version="1"/></osm>\n'})
+case("network-polygons", 1, "expected lines", job(network=f'path = "{R}/boundaries/lsoa11.geojson"'))
+case("network-no-crs", 1, "no coordinate reference system", job(network='path = "roads.csv"'),
+     {"roads.csv": 'WKT,highway\n"LINESTRING (480000 300000,481000 300000)",residential\n'})
+
+
+def main():
+    if os.path.isdir(OUT):
+        shutil.rmtree(OUT)
+    sample_pbf = os.path.join(HERE, "../../../data/rutland/osm/rutland-2018-02-27.osm.pbf")
+    for i, (name, code, message, text, files, binary) in enumerate(CASES, 1):
+        folder = os.path.join(OUT, f"{i:02d}-{name}")
+        os.makedirs(folder)
+        output = files.pop("_out", "")
+        with open(os.path.join(folder, "job.toml"), "w") as f:
+            f.write(f"# Bad-input case {i}: {name}\n" + text)
+        for fname, content in files.items():
+            with open(os.path.join(folder, fname), "w", encoding="utf-8") as f:
+                f.write(content)
+        for fname, content in binary.items():
+            if content == "TRUNCATE":
+                content = open(sample_pbf, "rb").read()[:50000]
+            with open(os.path.join(folder, fname), "wb") as f:
+                f.write(content)
+        with open(os.path.join(folder, "expect.txt"), "w") as f:
+            f.write(f"exit={code}\nmessage={message}\n" + (f"output={output}\n" if output else ""))
+    print(f"wrote {len(CASES)} cases to {OUT}")
+
+
+if __name__ == "__main__":
+    main()
