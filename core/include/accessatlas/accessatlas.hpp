@@ -7,6 +7,7 @@
 #include <accessatlas/error.hpp>
 #include <accessatlas/geometry.hpp>
 #include <accessatlas/graph.hpp>
+#include <accessatlas/greenspace.hpp>
 #include <accessatlas/io.hpp>
 #include <accessatlas/job.hpp>
 #include <accessatlas/network.hpp>

@@ -31,6 +31,12 @@ Reach reach_origins(const network::RoadNetwork& network, const network::ModeGrap
                     const std::vector<snapping::Snap>& facility_snaps, const std::vector<snapping::Snap>& origin_snaps,
                     double limit_s, unsigned threads, Reporter& reporter);
 
+// The same for facilities with several entrances (green spaces): each facility is searched
+// from all its snapped entrances at once; an origin's time is to the nearest entrance.
+Reach reach_origins_grouped(const network::RoadNetwork& network, const network::ModeGraph& graph,
+                            const std::vector<std::vector<snapping::Snap>>& facility_entrances,
+                            const std::vector<snapping::Snap>& origin_snaps, double limit_s, unsigned threads, Reporter& reporter);
+
 // ---- E2SFCA ----------------------------------------------------------------------------
 
 enum class DecayKind { bands, gaussian, exponential, linear, none };

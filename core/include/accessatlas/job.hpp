@@ -3,6 +3,7 @@
 #pragma once
 
 #include <accessatlas/catchments.hpp>
+#include <accessatlas/greenspace.hpp>
 #include <accessatlas/network.hpp>
 #include <accessatlas/reporter.hpp>
 
@@ -43,6 +44,17 @@ struct E2sfcaSpec {
     access::Decay decay;
 };
 
+struct GreenspaceSpec {
+    bool enabled = false;
+    LayerRef sites;
+    greenspace::SiteOptions site_options;
+    LayerRef entrances;                 // optional given access points
+    bool network_mode = true;           // false: straight-line distances
+    std::vector<greenspace::Tier> tiers = greenspace::default_tiers();
+    double neighbourhood_m = 1000;      // provision: hectares within this walk
+    double capacity_ha_per_1000 = 3;
+};
+
 enum class OriginMethod { street_points, points, centroids };
 
 struct Job {
@@ -81,6 +93,7 @@ struct Job {
     std::map<network::Mode, network::Profile> profiles;
     CatchmentSpec catchments;
     E2sfcaSpec e2sfca;
+    GreenspaceSpec greenspace;
 };
 
 // Parses and validates a job file. Relative paths are resolved against the job file's

@@ -158,6 +158,15 @@ std::vector<unsigned char> buffer_pieces(const std::vector<std::vector<Point>>& 
 Reach reach_origins(const network::RoadNetwork& network, const network::ModeGraph& graph,
                     const std::vector<snapping::Snap>& facility_snaps, const std::vector<snapping::Snap>& origin_snaps,
                     double limit_s, unsigned threads, Reporter& reporter) {
+    std::vector<std::vector<snapping::Snap>> groups;
+    groups.reserve(facility_snaps.size());
+    for (const auto& s : facility_snaps) groups.push_back({s});
+    return reach_origins_grouped(network, graph, groups, origin_snaps, limit_s, threads, reporter);
+}
+
+Reach reach_origins_grouped(const network::RoadNetwork& network, const network::ModeGraph& graph,
+                            const std::vector<std::vector<snapping::Snap>>& facility_entrances,
+                            const std::vector<snapping::Snap>& origin_snaps, double limit_s, unsigned threads, Reporter& reporter) {
     const auto t0 = std::chrono::steady_clock::now();
     const std::size_t origins = origin_snaps.size();
     const double walk = graph.profile.connector_kmh / 3.6;
@@ -194,12 +203,13 @@ Reach reach_origins(const network::RoadNetwork& network, const network::ModeGrap
     };
     tbb::enumerable_thread_specific<Worker> workers(
         [&] { return Worker{routing::Dijkstra(graph.backward), std::vector<double>(origins), std::vector<std::uint32_t>(origins, 0), 0, {}, 0}; });
-    const auto n_fac = static_cast<std::uint32_t>(facility_snaps.size());
+    const auto n_fac = static_cast<std::uint32_t>(facility_entrances.size());
     std::vector<std::vector<std::pair<std::uint32_t, float>>> per_facility(n_fac);
 
     for_each_facility(n_fac, threads, 32, workers, reporter, [&](Worker& w, std::uint32_t f) {
-        const auto& s = facility_snaps[f];
-        if (!s.ok()) return;
+        bool any = false;
+        for (const auto& s : facility_entrances[f]) any = any || s.ok();
+        if (!any) return;
         ++w.current;
         w.touched.clear();
         auto offer = [&](std::uint32_t o, double t) {
@@ -212,7 +222,8 @@ Reach reach_origins(const network::RoadNetwork& network, const network::ModeGrap
             }
         };
         w.search.reset();
-        seed_facility(w.search, network, graph, s, f);
+        for (const auto& s : facility_entrances[f])
+            if (s.ok()) seed_facility(w.search, network, graph, s, f);
         while (!w.search.finished() && w.search.next_time() <= limit_s) {
             const std::uint32_t v = w.search.settle_next();
             const double tv = w.search.time(v);
@@ -232,11 +243,14 @@ Reach reach_origins(const network::RoadNetwork& network, const network::ModeGrap
             }
         }
         w.settled += w.search.settled_count();
-        const double fc = s.distance_m / walk;
-        for (std::uint32_t i = edge_first[s.edge]; i < edge_first[s.edge + 1]; ++i) {
-            const std::uint32_t o = edge_origins[i];
-            const double t = along_edge_time(network, graph, s.edge, origin_snaps[o].offset_m, s.offset_m);
-            if (std::isfinite(t)) offer(o, fc + t + origin_snaps[o].distance_m / walk);
+        for (const auto& s : facility_entrances[f]) {
+            if (!s.ok()) continue;
+            const double fc = s.distance_m / walk;
+            for (std::uint32_t i = edge_first[s.edge]; i < edge_first[s.edge + 1]; ++i) {
+                const std::uint32_t o = edge_origins[i];
+                const double t = along_edge_time(network, graph, s.edge, origin_snaps[o].offset_m, s.offset_m);
+                if (std::isfinite(t)) offer(o, fc + t + origin_snaps[o].distance_m / walk);
+            }
         }
         auto& out = per_facility[f];
         for (std::uint32_t o : w.touched)

@@ -20,7 +20,11 @@ namespace {
 // Every key a job file may hold, by section: unknown keys are refused.
 const std::map<std::string, std::vector<std::string>>& schema() {
     static const std::map<std::string, std::vector<std::string>> s{
-        {"", {"job", "network", "areas", "population", "origins", "services", "analysis", "profiles", "catchments", "e2sfca"}},
+        {"", {"job", "network", "areas", "population", "origins", "services", "analysis", "profiles", "catchments", "e2sfca", "greenspace"}},
+        {"greenspace", {"enabled", "path", "layer", "name_field", "include", "woodland", "entrances", "entrances_layer",
+                        "entrance_max_m", "fallback_spacing_m", "mode", "tiers", "ten_minute_walk_m", "neighbourhood_m",
+                        "capacity_ha_per_1000"}},
+        {"tier", {"name", "min_ha", "distance_m", "woodland"}},
         {"catchments", {"enabled", "thresholds_min", "walk_off_m", "polygons", "members", "services"}},
         {"e2sfca", {"enabled", "decay", "max_time_min", "band_upper_min", "band_weights", "gaussian_sigma_min",
                     "exponential_per_min"}},
@@ -236,11 +240,54 @@ Job parse_job_table(const toml::table& root, const std::string& base_dir, const 
         job.street_classes = {network::RoadClass::residential, network::RoadClass::living_street, network::RoadClass::unclassified};
     }
 
+    if (const auto* g = r.table(root, "greenspace", false)) {
+        r.check_keys(*g, "greenspace", "greenspace.");
+        auto& spec = job.greenspace;
+        spec.enabled = r.boolean(*g, "greenspace.", "enabled", true);
+        spec.sites.path = r.path(*g, "greenspace.", "path", true);
+        spec.sites.layer = r.text(*g, "greenspace.", "layer", "");
+        spec.site_options.name_field = r.text(*g, "greenspace.", "name_field", "");
+        spec.site_options.include = r.texts(*g, "greenspace.", "include", {});
+        spec.site_options.woodland = r.texts(*g, "greenspace.", "woodland", {});
+        for (const auto* list : {&spec.site_options.include, &spec.site_options.woodland})
+            for (const auto& f : *list)
+                if (f.find('=') == std::string::npos || f.front() == '=')
+                    r.fail("greenspace.include", "'" + f + "' is not field=value", g->get("include"),
+                           "write e.g. \"leisure=park\" or \"natural=*\"");
+        spec.entrances.path = r.path(*g, "greenspace.", "entrances", false);
+        spec.entrances.layer = r.text(*g, "greenspace.", "entrances_layer", "");
+        spec.site_options.entrance_max_m = r.number(*g, "greenspace.", "entrance_max_m", 30, 0, 1000);
+        spec.site_options.fallback_spacing_m = r.number(*g, "greenspace.", "fallback_spacing_m", 100, 1, 10000);
+        const std::string mode = r.text(*g, "greenspace.", "mode", "network");
+        if (mode != "network" && mode != "straight")
+            r.fail("greenspace.mode", "'" + mode + "' is not a mode", g->get("mode"), "use \"network\" or \"straight\" (straight line)");
+        spec.network_mode = mode == "network";
+        if (const toml::node* tiers = g->get("tiers")) {
+            if (!tiers->is_array_of_tables()) r.fail("greenspace.tiers", "must be a list of [[greenspace.tiers]] sections", tiers, "");
+            spec.tiers.clear();
+            for (const auto& t : *tiers->as_array()) {
+                const auto& tt = *t.as_table();
+                r.check_keys(tt, "tier", "greenspace.tiers.");
+                greenspace::Tier tier;
+                tier.name = r.text(tt, "greenspace.tiers.", "name", "", true);
+                tier.min_ha = r.number(tt, "greenspace.tiers.", "min_ha", 0, 0, 1e6);
+                tier.max_distance_m = r.number(tt, "greenspace.tiers.", "distance_m", 0, 1, 1e6);
+                tier.woodland = r.boolean(tt, "greenspace.tiers.", "woodland", false);
+                spec.tiers.push_back(tier);
+            }
+        }
+        const double ten = r.number(*g, "greenspace.", "ten_minute_walk_m", 800, 1, 1e5);
+        for (auto& t : spec.tiers)
+            if (t.name == "fit_10min") t.max_distance_m = ten;
+        spec.neighbourhood_m = r.number(*g, "greenspace.", "neighbourhood_m", 1000, 1, 1e5);
+        spec.capacity_ha_per_1000 = r.number(*g, "greenspace.", "capacity_ha_per_1000", 3, 0, 1e6);
+    }
+
     const toml::node* services = root.get("services");
-    if (!services) r.fail("services", "missing", nullptr, "add at least one [[services]] section");
-    if (!services->is_array_of_tables()) r.fail("services", "must be a list of [[services]] sections", services, "");
+    if (!services && !job.greenspace.enabled) r.fail("services", "missing", nullptr, "add at least one [[services]] section");
+    if (services && !services->is_array_of_tables()) r.fail("services", "must be a list of [[services]] sections", services, "");
     std::set<std::string> seen;
-    for (const auto& s : *services->as_array()) {
+    for (const auto& s : services ? *services->as_array() : toml::array{}) {
         const auto& t = *s.as_table();
         r.check_keys(t, "services", "services.");
         ServiceSpec spec;
