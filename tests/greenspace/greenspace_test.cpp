@@ -1,0 +1,163 @@
+#include "support/test_network.hpp"
+
+#include <accessatlas/graph.hpp>
+#include <accessatlas/greenspace.hpp>
+#include <accessatlas/snapping.hpp>
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <fstream>
+
+using namespace accessatlas;
+using test::NullReporter;
+
+namespace {
+
+// Hand-made sites in EPSG:27700 metres:
+//   A  park 0..100 x 0..100 (1 ha), a path crosses its southern edge at (50, 0)
+//   B  wood 300..500 x 300..500 (4 ha), no path touches it
+//   C  a self-intersecting "bow tie" (repaired into two triangles)
+//   D  two touching halves 600..650 and 650..700 x 0..100 (dissolved into one 1 ha site)
+//   E  a car park (not green space: filtered out)
+std::string write_sites() {
+    const std::string path = testing::TempDir() + "/sites.geojson";
+    std::ofstream out(path);
+    auto square = [](double x0, double y0, double x1, double y1) {
+        return "[[[" + std::to_string(x0) + "," + std::to_string(y0) + "],[" + std::to_string(x1) + "," + std::to_string(y0) + "],[" +
+               std::to_string(x1) + "," + std::to_string(y1) + "],[" + std::to_string(x0) + "," + std::to_string(y1) + "],[" +
+               std::to_string(x0) + "," + std::to_string(y0) + "]]]";
+    };
+    auto feature = [](const std::string& leisure, const std::string& natural, const std::string& name, const std::string& coords) {
+        return R"({"type":"Feature","properties":{"leisure":)" + (leisure.empty() ? std::string("null") : "\"" + leisure + "\"") +
+               R"(,"natural":)" + (natural.empty() ? std::string("null") : "\"" + natural + "\"") + R"(,"name":")" + name +
+               R"("},"geometry":{"type":"Polygon","coordinates":)" + coords + "}}";
+    };
+    out << R"({"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::27700"}},"features":[)"
+        << feature("park", "", "Park A", square(0, 0, 100, 100)) << ","
+        << feature("", "wood", "Wood B", square(300, 300, 500, 500)) << ","
+        << feature("park", "", "Bow tie", "[[[1000,0],[1100,100],[1100,0],[1000,100],[1000,0]]]") << ","
+        << feature("park", "", "Half D1", square(600, 0, 650, 100)) << ","
+        << feature("park", "", "Half D2", square(650, 0, 700, 100)) << ","
+        << feature("parking", "", "Car park", square(2000, 0, 2100, 100)) << "]}";
+    return path;
+}
+
+greenspace::SiteOptions options() {
+    greenspace::SiteOptions o;
+    o.include = {"leisure=park", "natural=wood"};
+    o.woodland = {"natural=wood"};
+    o.name_field = "name";
+    return o;
+}
+
+// Paths: (50,-100) - (50,50) inside A - (50,200) - (400,200), 100 m south of wood B.
+network::RoadNetwork paths() {
+    return test::make_network({{50, -100}, {50, 50}, {50, 200}, {400, 200}},
+                              {{0, 1, network::RoadClass::footway}, {1, 2, network::RoadClass::footway}, {2, 3, network::RoadClass::footway}});
+}
+
+const greenspace::Site* site_named(const std::vector<greenspace::Site>& sites, const std::string& name, bool woodland = false) {
+    for (const auto& s : sites)
+        if (s.name == name && s.woodland == woodland) return &s;
+    return nullptr;
+}
+
+} // namespace
+
+TEST(Greenspace, SitesAreFilteredRepairedAndDissolved) {
+    NullReporter r;
+    greenspace::SiteStats stats;
+    const auto sites = greenspace::read_sites(write_sites(), "", options(), r, &stats);
+    EXPECT_EQ(stats.polygons_read, 6u);
+    EXPECT_EQ(stats.polygons_used, 5u) << "the car park is not green space";
+    EXPECT_EQ(stats.repaired, 1u) << "the bow tie";
+    const auto* a = site_named(sites, "Park A");
+    ASSERT_NE(a, nullptr);
+    EXPECT_NEAR(a->area_ha, 1.0, 1e-9);
+    const auto* d = site_named(sites, "Half D1");
+    ASSERT_NE(d, nullptr);
+    EXPECT_NEAR(d->area_ha, 1.0, 1e-9) << "the touching halves form one site";
+    EXPECT_EQ(site_named(sites, "Half D2"), nullptr);
+    // The wood is green space and also a woodland site of its own.
+    ASSERT_NE(site_named(sites, "Wood B"), nullptr);
+    ASSERT_NE(site_named(sites, "Wood B", true), nullptr);
+    EXPECT_NEAR(site_named(sites, "Wood B", true)->area_ha, 4.0, 1e-9);
+    // Bow tie: repaired into two triangles of 0.25 ha each (both kept, touching at a point).
+    int triangles = 0;
+    for (const auto& s : sites) triangles += std::abs(s.area_ha - 0.25) < 1e-9 ? 1 : 0;
+    EXPECT_EQ(triangles, 2);
+    EXPECT_EQ(sites.size(), 6u) << "A, B, two triangles, D, and B again as woodland";
+}
+
+TEST(Greenspace, EntrancesWherePathsMeetTheBoundaryElseFallback) {
+    NullReporter r;
+    auto sites = greenspace::read_sites(write_sites(), "", options(), r);
+    const auto net = paths();
+    const auto walk = network::build_mode_graph(net, network::default_profile(network::Mode::walk));
+    greenspace::assign_entrances(sites, {}, net, walk, options());
+    const auto* a = site_named(sites, "Park A");
+    bool at_gate = false;
+    for (const auto& p : a->entrances) at_gate = at_gate || distance(p, {50, 0}) < 1e-6;
+    EXPECT_TRUE(at_gate) << "the path crosses the boundary at (50, 0)";
+    EXPECT_FALSE(a->fallback_entrances);
+    const auto* b = site_named(sites, "Wood B", true);
+    EXPECT_TRUE(b->fallback_entrances);
+    EXPECT_EQ(b->entrances.size(), 8u) << "800 m of boundary, a point every 100 m";
+    // Given entrances win: a gate 10 m outside D is attached, one 50 m away is not.
+    auto with_gates = greenspace::read_sites(write_sites(), "", options(), r);
+    greenspace::assign_entrances(with_gates, {{690, -10}, {900, 50}}, net, walk, options());
+    const auto* d = site_named(with_gates, "Half D1");
+    EXPECT_TRUE(d->given_entrances);
+    EXPECT_EQ(d->entrances.size(), 1u);
+}
+
+TEST(Greenspace, TiersAndDistancesOnAHandMadeNetwork) {
+    NullReporter r;
+    auto sites = greenspace::read_sites(write_sites(), "", options(), r);
+    const auto net = paths();
+    const auto walk = network::build_mode_graph(net, network::default_profile(network::Mode::walk));
+    greenspace::assign_entrances(sites, {}, net, walk, options());
+    const snapping::EdgeIndex index(net, walk);
+    const std::vector<Point> origins{{50, -100}, {400, 200}};
+    std::vector<snapping::Snap> snaps;
+    for (const auto& p : origins) snaps.push_back(index.snap(p, 500));
+
+    // Tier of at least 1 ha: Park A (exactly 1.0 ha) qualifies; 100 m along the path to its gate.
+    const greenspace::Tier one_ha{"t", 1.0, 300, false};
+    const auto net1 = greenspace::network_distance(sites, one_ha, net, walk, index, snaps, 500, r);
+    EXPECT_NEAR(net1[0], 100, 1e-3);
+    // Just above 1 ha only the wood (4 ha, as green space) qualifies: from (50,-100) along the
+    // paths to (300,200) then 100 m across to the fallback point (300,300): 150+150+250+100 m.
+    const greenspace::Tier above{"t", 1.01, 300, false};
+    const auto net2 = greenspace::network_distance(sites, above, net, walk, index, snaps, 500, r);
+    EXPECT_NEAR(net2[0], 650, 1e-3);
+    // Woodland tier: only woodland sites count.
+    const greenspace::Tier wood{"w", 2, 500, true};
+    const auto w = greenspace::network_distance(sites, wood, net, walk, index, snaps, 500, r);
+    EXPECT_NEAR(w[1], 100, 1e-3) << "(400,200) is 100 m below the fallback point (400,300)";
+    // Straight line is never longer than the network.
+    for (const auto* tier : {&one_ha, &above, &wood}) {
+        const auto straight = greenspace::straight_line_distance(sites, *tier, origins);
+        const auto network_d = greenspace::network_distance(sites, *tier, net, walk, index, snaps, 500, r);
+        for (std::size_t o = 0; o < origins.size(); ++o) EXPECT_LE(straight[o], network_d[o] + 1e-9) << tier->name << " " << o;
+    }
+    EXPECT_NEAR(greenspace::straight_line_distance(sites, above, origins)[0], std::hypot(250.0, 400.0), 1e-6);
+    // Inside a site the straight-line distance is 0.
+    EXPECT_DOUBLE_EQ(greenspace::straight_line_distance(sites, one_ha, {{50, 50}})[0], 0.0);
+}
+
+TEST(Greenspace, ProvisionSharesHectaresAmongThePeopleAround) {
+    NullReporter r;
+    auto sites = greenspace::read_sites(write_sites(), "", options(), r);
+    const auto net = paths();
+    const auto walk = network::build_mode_graph(net, network::default_profile(network::Mode::walk));
+    greenspace::assign_entrances(sites, {}, net, walk, options());
+    const snapping::EdgeIndex index(net, walk);
+    // Two origins 100 m from Park A's gate, 1,000 people each; nothing else within 300 m.
+    const std::vector<snapping::Snap> snaps{index.snap({50, -100}, 500), index.snap({50, -100}, 500)};
+    const auto ha = greenspace::provision_ha_per_1000(sites, net, walk, index, snaps, {1000, 1000}, 300, 500, 1, r);
+    // Park A's 1 ha shared by 2,000 people = 0.5 ha per 1,000 people for each.
+    EXPECT_NEAR(ha[0], 0.5, 1e-9);
+    EXPECT_NEAR(ha[1], 0.5, 1e-9);
+}
