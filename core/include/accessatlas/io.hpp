@@ -49,7 +49,8 @@ struct NumericTable {
     std::map<std::string, double> values;
 };
 NumericTable read_numeric_table(const std::string& path, const std::string& code_field,
-                                const std::string& value_field, Reporter& reporter);
+                                const std::string& value_field, Reporter& reporter,
+                                const std::string& filter_field = {}, const std::string& filter_value = {});
 
 // Strict number parsing used by every reader: names the place when the text is not a
 // finite number.

@@ -75,6 +75,8 @@ struct Job {
     LayerRef population;  // table; empty path = population field on the areas layer
     std::string population_code_field;
     std::string population_field;
+    std::string population_filter_field;  // long tables: keep rows where this field ...
+    std::string population_filter_value;  // ... has this value
 
     OriginMethod origin_method = OriginMethod::street_points;
     LayerRef origin_points;       // for points / centroids, or the street-points fallback

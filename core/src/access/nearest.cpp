@@ -174,7 +174,8 @@ std::vector<AreaIndicators> aggregate_to_areas(std::size_t area_count, const std
         area.mean_time_min = reached_pop[a] > 0 ? time_sum[a] / reached_pop[a] / 60.0 : std::nan("");
         area.mean_length_km = reached_pop[a] > 0 ? length_sum[a] / reached_pop[a] / 1000.0 : std::nan("");
         for (std::size_t k = 0; k < k_count; ++k) {
-            area.pct_within[k] = area.population > 0 ? 100.0 * area.pct_within[k] / area.population : std::nan("");
+            // Capped at 100: a sum of per-point shares can round just above it.
+            area.pct_within[k] = area.population > 0 ? std::min(100.0, 100.0 * area.pct_within[k] / area.population) : std::nan("");
             area.mean_count[k] = area.population > 0 && !result.counts.empty() ? area.mean_count[k] / area.population : std::nan("");
         }
     }

@@ -220,11 +220,14 @@ double parse_number(const std::string& text, const std::string& file, const std:
 }
 
 NumericTable read_numeric_table(const std::string& path, const std::string& code_field, const std::string& value_field,
-                                Reporter&) {
+                                Reporter&, const std::string& filter_field, const std::string& filter_value) {
     auto ds = open_vector(path);
     OGRLayer* layer = pick_layer(*ds, path, {});
     const int ci = field_index(*layer, path, code_field);
     const int vi = field_index(*layer, path, value_field);
+    // Long tables (one row per area and indicator): keep the rows whose filter field has the
+    // value, compared in code (no SQL built from user text).
+    const int fi = filter_field.empty() ? -1 : field_index(*layer, path, filter_field);
     NumericTable t;
     t.path = path;
     std::size_t row = 0;
@@ -232,6 +235,7 @@ NumericTable read_numeric_table(const std::string& path, const std::string& code
     for (std::unique_ptr<OGRFeature> f(layer->GetNextFeature()); f; f.reset(layer->GetNextFeature())) {
         ++row;
         const std::string feature = "row " + std::to_string(row);
+        if (fi >= 0 && (!f->IsFieldSetAndNotNull(fi) || filter_value != f->GetFieldAsString(fi))) continue;
         if (!f->IsFieldSetAndNotNull(ci)) continue;
         std::string code = f->GetFieldAsString(ci);
         if (code.empty()) continue;

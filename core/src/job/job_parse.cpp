@@ -32,7 +32,7 @@ const std::map<std::string, std::vector<std::string>>& schema() {
         {"network", {"path", "layer", "class_field", "oneway_field", "maxspeed_field", "start_node_field", "end_node_field",
                      "snap_tolerance_m"}},
         {"areas", {"path", "layer", "code_field", "name_field"}},
-        {"population", {"path", "layer", "code_field", "field"}},
+        {"population", {"path", "layer", "code_field", "field", "filter"}},
         {"origins", {"method", "path", "layer", "code_field", "population_field", "spacing_m", "street_classes"}},
         {"services", {"name", "path", "layer", "id_field", "name_field", "supply_field"}},
         {"analysis", {"modes", "thresholds_min", "max_snap_m", "edge_buffer_m", "count_within_thresholds"}},
@@ -189,9 +189,15 @@ Job parse_job_table(const toml::table& root, const std::string& base_dir, const 
         job.threads = static_cast<unsigned>(r.number(*t, "job.", "threads", 0, 0, 1024));
     }
 
-    const auto* net = r.table(root, "network", true);
+    // A network is needed unless the job only measures straight-line green-space access.
+    const toml::table* greens = root.get("greenspace") ? root.get("greenspace")->as_table() : nullptr;
+    const bool straight_only = !root.contains("services") && greens && greens->get("mode") &&
+                               greens->get("mode")->value<std::string>().value_or("") == "straight";
+    const toml::table empty_network;
+    const auto* net = r.table(root, "network", !straight_only);
+    if (!net) net = &empty_network;
     r.check_keys(*net, "network", "network.");
-    job.network.path = r.path(*net, "network.", "path", true);
+    job.network.path = r.path(*net, "network.", "path", !straight_only);
     job.network.layer = r.text(*net, "network.", "layer", "");
     job.network_options.layer = job.network.layer;
     job.network_options.class_field = r.text(*net, "network.", "class_field", "");
@@ -214,6 +220,15 @@ Job parse_job_table(const toml::table& root, const std::string& base_dir, const 
         job.population.layer = r.text(*pop, "population.", "layer", "");
         job.population_code_field = r.text(*pop, "population.", "code_field", job.area_code_field);
         job.population_field = r.text(*pop, "population.", "field", "", true);
+        const std::string filter = r.text(*pop, "population.", "filter", "");
+        if (!filter.empty()) {
+            const auto eq = filter.find('=');
+            if (eq == std::string::npos || eq == 0)
+                r.fail("population.filter", "'" + filter + "' is not field=value", pop->get("filter"),
+                       "write e.g. filter = \"indicator=All persons\"");
+            job.population_filter_field = filter.substr(0, eq);
+            job.population_filter_value = filter.substr(eq + 1);
+        }
     }
 
     if (const auto* o = r.table(root, "origins", false)) {
@@ -227,7 +242,7 @@ Job parse_job_table(const toml::table& root, const std::string& base_dir, const 
         job.origin_points.path = r.path(*o, "origins.", "path", job.origin_method != OriginMethod::street_points);
         job.origin_points.layer = r.text(*o, "origins.", "layer", "");
         job.origin_code_field = r.text(*o, "origins.", "code_field", "");
-        job.origin_population_field = r.text(*o, "origins.", "population_field", "", job.origin_method == OriginMethod::points);
+        job.origin_population_field = r.text(*o, "origins.", "population_field", "");
         job.street_spacing_m = r.number(*o, "origins.", "spacing_m", 100, 5, 5000);
         const auto names = r.texts(*o, "origins.", "street_classes", {"residential", "living_street", "unclassified"});
         for (const auto& n : names) {

@@ -119,7 +119,8 @@ Areas read_areas(const Job& job, Reporter& reporter) {
                                 : 0.0;
         }
     } else if (!job.population.path.empty()) {
-        const auto raw_table = io::read_numeric_table(job.population.path, job.population_code_field, job.population_field, reporter);
+        const auto raw_table = io::read_numeric_table(job.population.path, job.population_code_field, job.population_field, reporter,
+                                                      job.population_filter_field, job.population_filter_value);
         std::map<std::string, double> table_values;
         std::size_t table_normalised = 0;
         for (const auto& [code, v] : raw_table.values) {
@@ -170,7 +171,8 @@ Origins make_origins(const Job& job, const Areas& areas, const network::RoadNetw
     if (!job.origin_points.path.empty()) {
         std::vector<std::string> fields;
         if (!job.origin_code_field.empty()) fields.push_back(job.origin_code_field);
-        if (job.origin_method == OriginMethod::points) fields.push_back(job.origin_population_field);
+        if (job.origin_method == OriginMethod::points && !job.origin_population_field.empty())
+            fields.push_back(job.origin_population_field);
         const auto layer = io::read_layer(job.origin_points.path, job.origin_points.layer, io::GeometryKind::point, fields, reporter);
         std::size_t outside = 0;
         for (std::size_t i = 0; i < layer.size(); ++i) {
@@ -187,7 +189,7 @@ Origins make_origins(const Job& job, const Areas& areas, const network::RoadNetw
                 continue;
             }
             double pop = 0;
-            if (job.origin_method == OriginMethod::points) {
+            if (job.origin_method == OriginMethod::points && !job.origin_population_field.empty()) {
                 const auto& v = layer.field(job.origin_population_field)[i];
                 pop = v ? io::parse_number(*v, job.origin_points.path, layer.layer_name, std::to_string(layer.fid[i]),
                                            job.origin_population_field)
@@ -209,6 +211,18 @@ Origins make_origins(const Job& job, const Areas& areas, const network::RoadNetw
         o.area = pt_area;
         o.population = pt_pop;
         o.kind.assign(pts.size(), "point");
+        if (job.origin_population_field.empty()) {
+            // No population on the points (e.g. postcodes): each area's people shared equally.
+            std::vector<std::uint32_t> count(n_areas, 0);
+            for (auto a : pt_area) ++count[a];
+            for (std::size_t i = 0; i < pts.size(); ++i) o.population[i] = areas.population[pt_area[i]] / count[pt_area[i]];
+            std::vector<std::string> empty_areas;
+            for (std::uint32_t a = 0; a < n_areas; ++a)
+                if (count[a] == 0) empty_areas.push_back(areas.code[a]);
+            if (!empty_areas.empty())
+                reporter.warning(fmt::format("{} areas have no origin point; their population is left out: {}", empty_areas.size(),
+                                             list_some(empty_areas)));
+        }
         return o;
     }
 
@@ -478,7 +492,7 @@ GreenspaceResult run_greenspace(const Job& job, const network::RoadNetwork& net,
     std::size_t fallback = 0;
     for (const auto& s : r.sites) fallback += s.fallback_entrances;
     if (fallback > 0)
-        reporter.warning(fmt::format("green space: {} of {} sites have no path touching them; their entrances are boundary "
+        reporter.warning(fmt::format("green space: {} of {} sites have no given entrance and no path touching them; their entrances are boundary "
                                      "points every {} m (flagged fallback_entrances)",
                                      fallback, r.sites.size(), spec.site_options.fallback_spacing_m));
     std::vector<snapping::Snap> osnaps;
@@ -507,7 +521,8 @@ GreenspaceResult run_greenspace(const Job& job, const network::RoadNetwork& net,
         std::vector<double> within(n, 0);
         for (std::size_t o = 0; o < origins.location.size(); ++o)
             if (r.tier_distance[t][o] <= spec.tiers[t].max_distance_m) within[origins.area[o]] += origins.population[o];
-        for (std::size_t a = 0; a < n; ++a) within[a] = pop[a] > 0 ? 100.0 * within[a] / pop[a] : std::nan("");
+        // Shares are capped at 100: a sum of per-point shares can round just above it.
+        for (std::size_t a = 0; a < n; ++a) within[a] = pop[a] > 0 ? std::min(100.0, 100.0 * within[a] / pop[a]) : std::nan("");
         r.pct.push_back(std::move(within));
     }
     r.beyond_10min.assign(n, std::nan(""));
@@ -524,12 +539,28 @@ GreenspaceResult run_greenspace(const Job& job, const network::RoadNetwork& net,
         }
         if (!r.provision.empty()) prov_sum[a] += origins.population[o] * r.provision[o];
     }
+    // Tiers no site in the data can meet (e.g. woodland when the source has no woodland type)
+    // would pull every score down alike: they are left out of the score, and said so.
+    std::vector<bool> scored(spec.tiers.size(), false);
+    std::vector<std::string> unscored;
+    for (std::size_t t = 0; t < spec.tiers.size(); ++t) {
+        for (const auto& site : r.sites)
+            scored[t] = scored[t] || (site.woodland == spec.tiers[t].woodland && site.area_ha >= spec.tiers[t].min_ha);
+        if (!scored[t]) unscored.push_back(spec.tiers[t].name);
+    }
+    if (!unscored.empty())
+        reporter.warning(fmt::format("green space: no site in the data can meet {}; left out of greenspace_score", list_some(unscored)));
     for (std::size_t a = 0; a < n; ++a) {
         if (dist_pop[a] > 0) r.mean_distance[a] = dist_sum[a] / dist_pop[a];
         if (!r.provision.empty() && pop[a] > 0) r.ha_per_1000[a] = prov_sum[a] / pop[a];
         double sum = 0;
-        for (std::size_t t = 0; t < spec.tiers.size(); ++t) sum += std::isfinite(r.pct[t][a]) ? r.pct[t][a] : 0;
-        r.score.push_back(spec.tiers.empty() ? 0 : sum / static_cast<double>(spec.tiers.size()));
+        std::size_t counted = 0;
+        for (std::size_t t = 0; t < spec.tiers.size(); ++t)
+            if (scored[t]) {
+                sum += std::isfinite(r.pct[t][a]) ? r.pct[t][a] : 0;
+                ++counted;
+            }
+        r.score.push_back(counted == 0 ? 0 : sum / static_cast<double>(counted));
     }
     // Deciles within the study area: 1 = the tenth with the least access.
     std::vector<std::size_t> order(n);
@@ -607,11 +638,17 @@ RunSummary run_job(const Job& job, Reporter& reporter) {
     Stopwatch clock;
 
     network::ReadStats read_stats;
-    const network::RoadNetwork net = network::read_network(job.network.path, job.network_options, collect, &read_stats);
+    network::RoadNetwork net;  // stays empty for straight-line-only jobs
+    if (!job.network.path.empty()) {
+        net = network::read_network(job.network.path, job.network_options, collect, &read_stats);
+        collect.info(fmt::format("network: {} nodes, {} edges from {} ways/lines", net.node_count(), net.edge_count(),
+                                 read_stats.features_used));
+    } else if (job.origin_method == OriginMethod::street_points) {
+        throw InputError("street-point origins need a road network", {job.job_file, {}, {}, {}},
+                         "add a [network] section, or use [origins] method = \"points\" or \"centroids\"");
+    }
     summary.network_nodes = net.node_count();
     summary.network_edges = net.edge_count();
-    collect.info(fmt::format("network: {} nodes, {} edges from {} ways/lines", net.node_count(), net.edge_count(),
-                             read_stats.features_used));
     collect.check_cancelled();
 
     collect.stage("Reading areas and population");
@@ -620,7 +657,8 @@ RunSummary run_job(const Job& job, Reporter& reporter) {
     summary.areas = areas.code.size();
 
     // Edge effects: people cross boundaries for care; the network should reach beyond.
-    const auto near_edge = io::areas_beyond_coverage(areas.layer.wkb, net.nodes, job.edge_buffer_m);
+    const auto near_edge = net.node_count() > 0 ? io::areas_beyond_coverage(areas.layer.wkb, net.nodes, job.edge_buffer_m)
+                                                : std::vector<std::uint32_t>{};
     if (!near_edge.empty()) {
         std::vector<std::string> codes;
         for (auto i : near_edge) codes.push_back(areas.code[i]);
@@ -652,7 +690,7 @@ RunSummary run_job(const Job& job, Reporter& reporter) {
     std::vector<Column> columns;
     std::map<network::Mode, std::vector<snapping::Snap>> origin_snaps;
 
-    for (const auto mode : job.modes) {
+    for (const auto mode : job.services.empty() ? std::vector<network::Mode>{} : job.modes) {
         const std::string mode_name(network::to_string(mode));
         collect.stage("Building the " + mode_name + " graph");
         const network::ModeGraph graph = network::build_mode_graph(net, job.profiles.at(mode));
@@ -898,11 +936,21 @@ RunSummary run_job(const Job& job, Reporter& reporter) {
                 rep.indicators.push_back(std::move(e));
             }
         }
-        rep.sources = {"Road network: " + job.network.path +
+        if (job.greenspace.enabled) {
+            report::Indicator g{"greenspace_score", "Green-space access score (0-100, higher = better access)", green.score,
+                                styles::percent_classes(), false};
+            rep.indicators.push_back(std::move(g));
+            if (rep.indicators.size() == 1) rep.ranking_indicator = 0;
+            rep.sources.push_back("Green space: " + job.greenspace.sites.path +
+                                  " (OpenStreetMap: ODbL 1.0, © OpenStreetMap contributors; OS Open Greenspace: OGL v3.0, contains OS data "
+                                  "© Crown copyright and database right)");
+        }
+        if (!job.network.path.empty())
+            rep.sources.push_back("Road network: " + job.network.path +
                            " (OpenStreetMap data: ODbL 1.0, © OpenStreetMap contributors; OS Open Roads: OGL v3.0, contains OS data © "
-                           "Crown copyright and database right)",
-                       "Areas and population: " + job.areas.path + (job.population.path.empty() ? "" : ", " + job.population.path) +
-                           " (ONS: Open Government Licence v3.0; contains National Statistics data © Crown copyright and database right)"};
+                           "Crown copyright and database right)");
+        rep.sources.push_back("Areas and population: " + job.areas.path + (job.population.path.empty() ? "" : ", " + job.population.path) +
+                           " (ONS: Open Government Licence v3.0; contains National Statistics data © Crown copyright and database right)");
         for (const auto& sv : job.services)
             rep.sources.push_back("Facilities (" + sv.name + "): " + sv.facilities.path + " (NHS data: Open Government Licence)");
         rep.sources.push_back("Methods: docs/methods/nearest-service.md and docs/methods/catchments-e2sfca.md in the Access Atlas sources");
