@@ -22,6 +22,7 @@ enum class ParamType {
     number,
     number_list,   // comma separated numbers
     boolean,       // true or false
+    text_list,     // comma separated text values
     text,
     output_file,
 };

@@ -98,7 +98,41 @@ std::vector<Algorithm> make_registry() {
     e2sfca.params.push_back({"exponential_per_min", "e2sfca.exponential_per_min", T::number, "Exponential decay rate (per minute)",
                              "0.1", false, {}, 0.0, 100.0});
     e2sfca.switches_on = {"e2sfca.enabled"};
-    return {nearest, catchments, e2sfca};
+    Algorithm green;
+    green.id = "greenspace";
+    green.name = "Green-space access index per LSOA";
+    green.group = "Wider determinants";
+    green.summary = "Distance to green space of each size tier, people beyond a 10-minute walk, hectares per 1,000, score and decile.";
+    green.help =
+        "Green-space sites from polygons (filtered, repaired, touching parts dissolved; woods flagged), entrances given "
+        "or derived where paths meet the boundary, then per origin the walking (or straight-line) distance to the nearest "
+        "site of each tier: Natural England's Green Infrastructure Framework / ANGSt sizes, Fields in Trust's 10-minute "
+        "walk and the Woodland Trust standard. Per LSOA: % meeting each tier, people beyond a 10-minute walk, mean distance, "
+        "hectares per 1,000 residents against a capacity standard, a 0-100 score and its decile.";
+    green.params = {
+        {"network", "network.path", T::network_file, "Road network (needed for mode network)", ""},
+        {"areas", "areas.path", T::vector_file, "Area polygons (LSOAs)", "", true},
+        {"area_code_field", "areas.code_field", T::field, "Area code field", "", true, {}, {}, {}, "areas"},
+        {"area_name_field", "areas.name_field", T::field, "Area name field", "", false, {}, {}, {}, "areas"},
+        {"population", "population.path", T::table_file, "Population table keyed by area code", ""},
+        {"population_code_field", "population.code_field", T::field, "Area code field in the population table", "", false, {}, {}, {}, "population"},
+        {"population_field", "population.field", T::field, "Population field", "", false, {}, {}, {}, "population"},
+        {"origin_method", "origins.method", T::enumeration, "How population is placed", "street_points", false,
+         {"street_points", "points", "centroids"}},
+        {"origins", "origins.path", T::vector_file, "Origin points", ""},
+        {"origin_code_field", "origins.code_field", T::field, "Area code on the origin points", "", false, {}, {}, {}, "origins"},
+        {"greenspace", "greenspace.path", T::vector_file, "Green-space polygons (OSM, OS Open Greenspace ...)", "", true},
+        {"include", "greenspace.include", T::text_list, "Filters field=value selecting green space (empty: all)", ""},
+        {"woodland", "greenspace.woodland", T::text_list, "Filters field=value marking woodland", ""},
+        {"site_name_field", "greenspace.name_field", T::field, "Site name field", "", false, {}, {}, {}, "greenspace"},
+        {"entrances", "greenspace.entrances", T::vector_file, "Given access points (optional)", ""},
+        {"mode", "greenspace.mode", T::enumeration, "Walking network or straight line", "network", false, {"network", "straight"}},
+        {"ten_minute_walk_m", "greenspace.ten_minute_walk_m", T::number, "A 10-minute walk (m)", "800", false, {}, 1.0, 100000.0},
+        {"neighbourhood_m", "greenspace.neighbourhood_m", T::number, "Provision counted within (m)", "1000", false, {}, 1.0, 100000.0},
+        {"capacity_ha_per_1000", "greenspace.capacity_ha_per_1000", T::number, "Capacity standard (ha per 1,000)", "3", false, {}, 0.0, 1e6},
+        {"output", "job.output", T::output_file, "Output GeoPackage", "", true},
+    };
+    return {nearest, catchments, e2sfca, green};
 }
 
 // Splits "a,b,c" and trims spaces.
@@ -184,6 +218,7 @@ job::Job job_from_parameters(const Algorithm& algorithm, const std::map<std::str
             t.insert_or_assign(key, value == "true");
             break;
         }
+        case ParamType::text_list:
         case ParamType::enumeration_list: {
             toml::array a;
             for (const auto& s : split(value)) a.push_back(s);

@@ -239,7 +239,7 @@ Job parse_job_table(const toml::table& root, const std::string& base_dir, const 
         else if (method == "centroids") job.origin_method = OriginMethod::centroids;
         else r.fail("origins.method", "'" + method + "' is not a method", o->get("method"),
                     "use \"street_points\", \"points\" or \"centroids\"");
-        job.origin_points.path = r.path(*o, "origins.", "path", job.origin_method != OriginMethod::street_points);
+        job.origin_points.path = r.path(*o, "origins.", "path", job.origin_method == OriginMethod::points);
         job.origin_points.layer = r.text(*o, "origins.", "layer", "");
         job.origin_code_field = r.text(*o, "origins.", "code_field", "");
         job.origin_population_field = r.text(*o, "origins.", "population_field", "");
