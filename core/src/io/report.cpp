@@ -2,6 +2,8 @@
 #include <accessatlas/report.hpp>
 #include <accessatlas/version.hpp>
 
+#include "io/xml_escape.hpp"
+
 #include <fmt/format.h>
 #include <ogr_geometry.h>
 
@@ -16,19 +18,9 @@ namespace accessatlas::report {
 
 namespace {
 
-std::string esc(const std::string& s) {
-    std::string out;
-    for (char c : s) {
-        switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        default: out += c;
-        }
-    }
-    return out;
-}
+using io::detail::xml_escape;
+const auto& esc = xml_escape;
+
 
 struct Frame {
     OGREnvelope env;

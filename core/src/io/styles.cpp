@@ -1,5 +1,7 @@
 #include <accessatlas/styles.hpp>
 
+#include "io/xml_escape.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -10,6 +12,8 @@ namespace accessatlas::styles {
 
 namespace {
 
+using io::detail::xml_escape;
+
 // ColorBrewer YlOrRd, 6 classes (colour-blind safe, sequential).
 const std::vector<std::string> ylorrd{"#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026"};
 
@@ -18,19 +22,6 @@ std::string rgba(const std::string& hex, int alpha = 255) {
     return fmt::format("{},{},{},{}", (v >> 16) & 255, (v >> 8) & 255, v & 255, alpha);
 }
 
-std::string xml_escape(const std::string& s) {
-    std::string out;
-    for (char c : s) {
-        switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        default: out += c;
-        }
-    }
-    return out;
-}
 
 std::string number(double v) {
     if (std::isinf(v)) return v > 0 ? "1e+308" : "-1e+308";

@@ -11,11 +11,10 @@ namespace accessatlas::algorithms {
 
 namespace {
 
-// Inputs every access algorithm shares: network, areas, population, origins, one service.
-std::vector<Param> access_inputs() {
+// Areas, population and origins: every algorithm needs them.
+std::vector<Param> area_inputs() {
     using T = ParamType;
     return {
-        {"network", "network.path", T::network_file, "Road network: OpenStreetMap .osm.pbf or a line layer (e.g. OS Open Roads)", "", true},
         {"areas", "areas.path", T::vector_file, "Area polygons (LSOAs)", "", true},
         {"area_code_field", "areas.code_field", T::field, "Area code field", "", true, {}, {}, {}, "areas"},
         {"area_name_field", "areas.name_field", T::field, "Area name field", "", false, {}, {}, {}, "areas"},
@@ -29,6 +28,16 @@ std::vector<Param> access_inputs() {
         {"origin_code_field", "origins.code_field", T::field, "Area code on the origin points (empty: point in polygon)", "", false, {}, {}, {}, "origins"},
         {"origin_population_field", "origins.population_field", T::field, "Population on the origin points (method points)", "", false, {}, {}, {}, "origins"},
         {"street_spacing_m", "origins.spacing_m", T::number, "Spacing of street points (m)", "100", false, {}, 5.0, 5000.0},
+    };
+}
+
+// The access algorithms add the network and one service to those.
+std::vector<Param> access_inputs() {
+    using T = ParamType;
+    std::vector<Param> params{
+        {"network", "network.path", T::network_file, "Road network: OpenStreetMap .osm.pbf or a line layer (e.g. OS Open Roads)", "", true}};
+    for (auto& p : area_inputs()) params.push_back(std::move(p));
+    const std::vector<Param> service{
         {"facilities", "services.path", T::vector_file, "Facility points (GP surgeries, pharmacies ...)", "", true},
         {"facility_id_field", "services.id_field", T::field, "Facility identifier field", "", false, {}, {}, {}, "facilities"},
         {"facility_name_field", "services.name_field", T::field, "Facility name field", "", false, {}, {}, {}, "facilities"},
@@ -39,6 +48,8 @@ std::vector<Param> access_inputs() {
         {"edge_buffer_m", "analysis.edge_buffer_m", T::number, "Distance the network should reach beyond the areas (m)", "5000", false, {}, 0.0, 100000.0},
         {"output", "job.output", T::output_file, "Output GeoPackage", "", true},
     };
+    params.insert(params.end(), service.begin(), service.end());
+    return params;
 }
 
 std::vector<Algorithm> make_registry() {
@@ -109,18 +120,9 @@ std::vector<Algorithm> make_registry() {
         "site of each tier: Natural England's Green Infrastructure Framework / ANGSt sizes, Fields in Trust's 10-minute "
         "walk and the Woodland Trust standard. Per LSOA: % meeting each tier, people beyond a 10-minute walk, mean distance, "
         "hectares per 1,000 residents against a capacity standard, a 0-100 score and its decile.";
-    green.params = {
-        {"network", "network.path", T::network_file, "Road network (needed for mode network)", ""},
-        {"areas", "areas.path", T::vector_file, "Area polygons (LSOAs)", "", true},
-        {"area_code_field", "areas.code_field", T::field, "Area code field", "", true, {}, {}, {}, "areas"},
-        {"area_name_field", "areas.name_field", T::field, "Area name field", "", false, {}, {}, {}, "areas"},
-        {"population", "population.path", T::table_file, "Population table keyed by area code", ""},
-        {"population_code_field", "population.code_field", T::field, "Area code field in the population table", "", false, {}, {}, {}, "population"},
-        {"population_field", "population.field", T::field, "Population field", "", false, {}, {}, {}, "population"},
-        {"origin_method", "origins.method", T::enumeration, "How population is placed", "street_points", false,
-         {"street_points", "points", "centroids"}},
-        {"origins", "origins.path", T::vector_file, "Origin points", ""},
-        {"origin_code_field", "origins.code_field", T::field, "Area code on the origin points", "", false, {}, {}, {}, "origins"},
+    green.params = {{"network", "network.path", T::network_file, "Road network (needed for mode network)", ""}};
+    for (auto& p : area_inputs()) green.params.push_back(std::move(p));
+    const std::vector<Param> green_params{
         {"greenspace", "greenspace.path", T::vector_file, "Green-space polygons (OSM, OS Open Greenspace ...)", "", true},
         {"include", "greenspace.include", T::text_list, "Filters field=value selecting green space (empty: all)", ""},
         {"woodland", "greenspace.woodland", T::text_list, "Filters field=value marking woodland", ""},
@@ -132,6 +134,7 @@ std::vector<Algorithm> make_registry() {
         {"capacity_ha_per_1000", "greenspace.capacity_ha_per_1000", T::number, "Capacity standard (ha per 1,000)", "3", false, {}, 0.0, 1e6},
         {"output", "job.output", T::output_file, "Output GeoPackage", "", true},
     };
+    green.params.insert(green.params.end(), green_params.begin(), green_params.end());
     return {nearest, catchments, e2sfca, green};
 }
 
