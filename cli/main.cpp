@@ -12,6 +12,10 @@
 
 int main(int argc, char** argv) {
     using namespace accessatlas;
+    // First thing: a Ctrl-C or SIGTERM from now on cancels cleanly instead of killing the run.
+    cli::TerminalReporter::install_signal_handlers();
+    // A full disk or a file-size limit must fail the write (and clean up), not kill the process.
+    std::signal(SIGXFSZ, SIG_IGN);
     CLI::App app{"Access Atlas: travel time to health services, green space and exclusion indices per LSOA"};
     app.set_version_flag("--version", std::string(version()));
     app.require_subcommand(1);
@@ -32,9 +36,6 @@ int main(int argc, char** argv) {
     } catch (const CLI::ParseError& e) {
         return app.exit(e) == 0 ? 0 : 1;
     }
-    cli::TerminalReporter::install_signal_handlers();
-    // A full disk or a file-size limit must fail the write (and clean up), not kill the process.
-    std::signal(SIGXFSZ, SIG_IGN);
     try {
         for (auto& action : actions) {
             const int rc = action();  // -1: not the chosen subcommand

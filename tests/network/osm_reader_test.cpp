@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 
 using namespace accessatlas;
@@ -97,4 +98,27 @@ TEST(OsmReader, CorruptAndTruncatedFilesGiveAClearInputError) {
         EXPECT_NE(std::string(e.what()).find("corrupt.osm.pbf"), std::string::npos) << e.what();
         EXPECT_NE(std::string(e.what()).find("truncated or corrupt"), std::string::npos) << e.what();
     }
+}
+
+// Found by fuzzing: a PBF that fails to parse must not leak its file descriptor (libosmium
+// 2.19 does when it reads the file itself), or a long-lived process runs out of them.
+TEST(OsmReader, FailedReadsDoNotLeakFileDescriptors) {
+    const std::string path = testing::TempDir() + "/leak.osm.pbf";
+    {
+        std::ifstream in(std::string(ACCESSATLAS_SAMPLE_DATA) + "/rutland/osm/rutland-2018-02-27.osm.pbf", std::ios::binary);
+        std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        std::ofstream(path, std::ios::binary).write(bytes.data(), 50000);
+    }
+    auto open_fds = [] {
+        std::size_t n = 0;
+        for (const auto& e : std::filesystem::directory_iterator("/proc/self/fd")) {
+            (void)e;
+            ++n;
+        }
+        return n;
+    };
+    NullReporter r;
+    const std::size_t before = open_fds();
+    for (int i = 0; i < 20; ++i) EXPECT_THROW(network::read_osm(path, r), InputError);
+    EXPECT_LE(open_fds(), before + 1);
 }

@@ -17,6 +17,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fmt/format.h>
+#include <fstream>
 
 namespace accessatlas::network {
 
@@ -182,14 +183,49 @@ private:
     std::vector<Point> m_points;
 };
 
+// The OSM file as libosmium should read it. Files up to 512 MB are read into memory first:
+// libosmium 2.19 leaks the file descriptor of a PBF whose parsing fails (found by fuzzing),
+// which matters in long-lived processes (the QGIS plugin, a cluster worker).
+struct OsmSource {
+    std::string bytes;
+    std::string format;
+    osmium::io::File file(const std::string& path) const {
+        return bytes.empty() ? osmium::io::File{path} : osmium::io::File{bytes.data(), bytes.size(), format};
+    }
+};
+
+OsmSource load_source(const std::string& path) {
+    OsmSource source;
+    auto ends = [&](const char* suffix) {
+        const std::string s = suffix;
+        return path.size() >= s.size() && path.compare(path.size() - s.size(), s.size(), s) == 0;
+    };
+    if (ends(".pbf")) source.format = "pbf";
+    else if (ends(".osm")) source.format = "xml";
+    else if (ends(".osm.bz2")) source.format = "xml.bz2";
+    else if (ends(".osm.gz")) source.format = "xml.gz";
+    else if (ends(".o5m")) source.format = "o5m";
+    else return source;  // let libosmium work the format out from the name
+    std::ifstream in(path, std::ios::binary | std::ios::ate);
+    if (!in) return source;
+    const std::streamoff size = in.tellg();
+    if (size <= 0 || size > (std::streamoff{512} << 20)) return source;
+    source.bytes.resize(static_cast<std::size_t>(size));
+    in.seekg(0);
+    in.read(source.bytes.data(), size);
+    if (!in) source.bytes.clear();
+    return source;
+}
+
 } // namespace
 
 RoadNetwork read_osm(const std::string& path, Reporter& reporter, ReadStats* stats) {
     try {
         reporter.stage("Reading OpenStreetMap ways");
+        const OsmSource source = load_source(path);
         JunctionCounter counter;
         {
-            osmium::io::Reader reader{path, osmium::osm_entity_bits::way};
+            osmium::io::Reader reader{source.file(path), osmium::osm_entity_bits::way};
             osmium::apply(reader, counter);
             reader.close();
         }
@@ -208,7 +244,7 @@ RoadNetwork read_osm(const std::string& path, Reporter& reporter, ReadStats* sta
         osmium::handler::NodeLocationsForWays<Index> locations{index};
         locations.ignore_errors();
         {
-            osmium::io::Reader reader{path, osmium::osm_entity_bits::node | osmium::osm_entity_bits::way};
+            osmium::io::Reader reader{source.file(path), osmium::osm_entity_bits::node | osmium::osm_entity_bits::way};
             osmium::apply(reader, locations, cutter);
             reader.close();
         }
