@@ -90,12 +90,18 @@ TEST(Greenspace, SitesAreFilteredRepairedAndDissolved) {
     EXPECT_EQ(sites.size(), 6u) << "A, B, two triangles, D, and B again as woodland";
 }
 
-TEST(Greenspace, EntrancesWherePathsMeetTheBoundaryElseFallback) {
+// The sites with their derived entrances on the hand-made paths.
+class GreenspaceOnPaths : public testing::Test {
+protected:
+    void SetUp() override { greenspace::assign_entrances(sites, {}, net, walk, options()); }
     NullReporter r;
-    auto sites = greenspace::read_sites(write_sites(), "", options(), r);
-    const auto net = paths();
-    const auto walk = network::build_mode_graph(net, network::default_profile(network::Mode::walk));
-    greenspace::assign_entrances(sites, {}, net, walk, options());
+    std::vector<greenspace::Site> sites = greenspace::read_sites(write_sites(), "", options(), r);
+    const network::RoadNetwork net = paths();
+    const network::ModeGraph walk = network::build_mode_graph(net, network::default_profile(network::Mode::walk));
+    const snapping::EdgeIndex index{net, walk};
+};
+
+TEST_F(GreenspaceOnPaths, EntrancesWherePathsMeetTheBoundaryElseFallback) {
     const auto* a = site_named(sites, "Park A");
     bool at_gate = false;
     for (const auto& p : a->entrances) at_gate = at_gate || distance(p, {50, 0}) < 1e-6;
@@ -112,13 +118,7 @@ TEST(Greenspace, EntrancesWherePathsMeetTheBoundaryElseFallback) {
     EXPECT_EQ(d->entrances.size(), 1u);
 }
 
-TEST(Greenspace, TiersAndDistancesOnAHandMadeNetwork) {
-    NullReporter r;
-    auto sites = greenspace::read_sites(write_sites(), "", options(), r);
-    const auto net = paths();
-    const auto walk = network::build_mode_graph(net, network::default_profile(network::Mode::walk));
-    greenspace::assign_entrances(sites, {}, net, walk, options());
-    const snapping::EdgeIndex index(net, walk);
+TEST_F(GreenspaceOnPaths, TiersAndDistancesOnAHandMadeNetwork) {
     const std::vector<Point> origins{{50, -100}, {400, 200}};
     std::vector<snapping::Snap> snaps;
     for (const auto& p : origins) snaps.push_back(index.snap(p, 500));
@@ -147,13 +147,7 @@ TEST(Greenspace, TiersAndDistancesOnAHandMadeNetwork) {
     EXPECT_DOUBLE_EQ(greenspace::straight_line_distance(sites, one_ha, {{50, 50}})[0], 0.0);
 }
 
-TEST(Greenspace, ProvisionSharesHectaresAmongThePeopleAround) {
-    NullReporter r;
-    auto sites = greenspace::read_sites(write_sites(), "", options(), r);
-    const auto net = paths();
-    const auto walk = network::build_mode_graph(net, network::default_profile(network::Mode::walk));
-    greenspace::assign_entrances(sites, {}, net, walk, options());
-    const snapping::EdgeIndex index(net, walk);
+TEST_F(GreenspaceOnPaths, ProvisionSharesHectaresAmongThePeopleAround) {
     // Two origins 100 m from Park A's gate, 1,000 people each; nothing else within 300 m.
     const std::vector<snapping::Snap> snaps{index.snap({50, -100}, 500), index.snap({50, -100}, 500)};
     const auto ha = greenspace::provision_ha_per_1000(sites, net, walk, index, snaps, {1000, 1000}, 300, 500, 1, r);

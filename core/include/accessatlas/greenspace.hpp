@@ -37,6 +37,9 @@ struct Site {
     bool given_entrances = false;
 };
 
+// A site counts for a tier when it is of the tier's kind (woodland or not) and large enough.
+inline bool qualifies(const Site& site, const Tier& tier) { return site.woodland == tier.woodland && site.area_ha >= tier.min_ha; }
+
 struct SiteOptions {
     // "field=value" filters: a polygon is green space when any matches (empty = every polygon).
     std::vector<std::string> include;

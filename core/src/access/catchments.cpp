@@ -1,5 +1,6 @@
 // Bounded per-facility searches (reach), E2SFCA, and service-area polygons.
-#include "access/geos_context.hpp"
+#include "util/geos_context.hpp"
+#include "access/seeding.hpp"
 
 #include <accessatlas/access.hpp>
 #include <accessatlas/catchments.hpp>
@@ -50,17 +51,6 @@ void for_each_facility(std::uint32_t count, unsigned threads, std::uint32_t per_
         });
     }
     reporter.progress(1.0);
-}
-
-// Seeds a search over the reversed graph with one facility: both ends of its edge.
-void seed_facility(routing::Dijkstra& search, const network::RoadNetwork& network, const network::ModeGraph& graph,
-                   const snapping::Snap& s, std::uint32_t tag) {
-    const auto& edge = network.edges[s.edge];
-    const double c = s.distance_m / (graph.profile.connector_kmh / 3.6);
-    const double from_start = along_edge_time(network, graph, s.edge, 0, s.offset_m);
-    const double from_end = along_edge_time(network, graph, s.edge, edge.length_m, s.offset_m);
-    if (std::isfinite(from_start)) search.add_source(edge.from, c + from_start, 0, tag);
-    if (std::isfinite(from_end)) search.add_source(edge.to, c + from_end, 0, tag);
 }
 
 // The part of the polyline of edge e between offsets a and b (metres from edge.from).
@@ -126,11 +116,11 @@ void edge_pieces(const network::RoadNetwork& network, const network::ModeGraph& 
 
 std::vector<unsigned char> buffer_pieces(const std::vector<std::vector<Point>>& pieces, double walk_off_m) {
     if (pieces.empty()) return {};
-    auto h = detail::geos();
+    auto h = accessatlas::detail::geos();
     // Join pieces into long lines first, buffer each line on its own (3 segments per quarter
     // circle: the walk-off is a tolerance, not a shape) and dissolve with a cascaded union:
     // far faster than buffering one multi-line of thousands of overlapping pieces.
-    GEOSGeometry* lines = detail::make_lines(pieces);
+    GEOSGeometry* lines = accessatlas::detail::make_lines(pieces);
     GEOSGeometry* merged = GEOSLineMerge_r(h, lines);
     GEOSGeom_destroy_r(h, lines);
     if (!merged) throw InternalError("GEOS could not merge catchment lines");
@@ -148,7 +138,7 @@ std::vector<unsigned char> buffer_pieces(const std::vector<std::vector<Point>>& 
     GEOSGeometry* area = GEOSUnaryUnion_r(h, all);
     GEOSGeom_destroy_r(h, all);
     if (!area) throw InternalError("GEOS could not dissolve a catchment");
-    auto wkb = detail::to_wkb(area);
+    auto wkb = accessatlas::detail::to_wkb(area);
     GEOSGeom_destroy_r(h, area);
     return wkb;
 }
@@ -223,7 +213,7 @@ Reach reach_origins_grouped(const network::RoadNetwork& network, const network::
         };
         w.search.reset();
         for (const auto& s : facility_entrances[f])
-            if (s.ok()) seed_facility(w.search, network, graph, s, f);
+            if (s.ok()) detail::seed_facility(w.search, network, graph, s, f);
         while (!w.search.finished() && w.search.next_time() <= limit_s) {
             const std::uint32_t v = w.search.settle_next();
             const double tv = w.search.time(v);
@@ -364,7 +354,7 @@ CatchmentPolygons catchment_polygons(const network::RoadNetwork& network, const 
         const auto& s = facility_snaps[f];
         if (!s.ok()) return;
         w.search.reset();
-        seed_facility(w.search, network, graph, s, f);
+        detail::seed_facility(w.search, network, graph, s, f);
         ++w.current;
         w.edges.clear();
         auto touch = [&](std::uint32_t e) {
@@ -397,7 +387,7 @@ CatchmentPolygons catchment_polygons(const network::RoadNetwork& network, const 
     // Coverage: one multi-source search from every facility gives the union directly.
     routing::Dijkstra all(graph.backward);
     for (std::uint32_t f = 0; f < n_fac; ++f)
-        if (facility_snaps[f].ok()) seed_facility(all, network, graph, facility_snaps[f], f);
+        if (facility_snaps[f].ok()) detail::seed_facility(all, network, graph, facility_snaps[f], f);
     all.settle_all([&reporter] { reporter.check_cancelled(); });
     std::vector<double> node_time(network.node_count());
     for (std::uint32_t v = 0; v < network.node_count(); ++v) node_time[v] = all.time(v);
@@ -408,8 +398,8 @@ CatchmentPolygons catchment_polygons(const network::RoadNetwork& network, const 
 
 double polygon_area_m2(const std::vector<unsigned char>& wkb) {
     if (wkb.empty()) return 0;
-    auto h = detail::geos();
-    GEOSGeometry* g = detail::from_wkb(wkb);
+    auto h = accessatlas::detail::geos();
+    GEOSGeometry* g = accessatlas::detail::from_wkb(wkb);
     double area = 0;
     GEOSArea_r(h, g, &area);
     GEOSGeom_destroy_r(h, g);
@@ -418,22 +408,22 @@ double polygon_area_m2(const std::vector<unsigned char>& wkb) {
 
 std::vector<unsigned char> polygon_difference(const std::vector<unsigned char>& a, const std::vector<unsigned char>& b) {
     if (a.empty() || b.empty()) return a;
-    auto h = detail::geos();
-    GEOSGeometry* ga = detail::from_wkb(a);
-    GEOSGeometry* gb = detail::from_wkb(b);
+    auto h = accessatlas::detail::geos();
+    GEOSGeometry* ga = accessatlas::detail::from_wkb(a);
+    GEOSGeometry* gb = accessatlas::detail::from_wkb(b);
     GEOSGeometry* d = GEOSDifference_r(h, ga, gb);
     GEOSGeom_destroy_r(h, ga);
     GEOSGeom_destroy_r(h, gb);
     if (!d) throw InternalError("GEOS could not subtract catchment polygons");
-    std::vector<unsigned char> out = GEOSisEmpty_r(h, d) == 1 ? std::vector<unsigned char>{} : detail::to_wkb(d);
+    std::vector<unsigned char> out = GEOSisEmpty_r(h, d) == 1 ? std::vector<unsigned char>{} : accessatlas::detail::to_wkb(d);
     GEOSGeom_destroy_r(h, d);
     return out;
 }
 
 bool polygon_contains(const std::vector<unsigned char>& wkb, Point p) {
     if (wkb.empty()) return false;
-    auto h = detail::geos();
-    GEOSGeometry* g = detail::from_wkb(wkb);
+    auto h = accessatlas::detail::geos();
+    GEOSGeometry* g = accessatlas::detail::from_wkb(wkb);
     GEOSGeometry* pt = GEOSGeom_createPointFromXY_r(h, p.x, p.y);
     const bool inside = GEOSIntersects_r(h, g, pt) == 1;
     GEOSGeom_destroy_r(h, pt);

@@ -4,6 +4,8 @@
 #include <accessatlas/catchments.hpp>
 #include <accessatlas/routing.hpp>
 
+#include "access/seeding.hpp"
+
 
 #include <algorithm>
 #include <chrono>
@@ -78,18 +80,8 @@ NearestResult nearest_facility(const network::RoadNetwork& network, const networ
     // 1. One search from all facilities over reversed arcs: time from every node to its nearest.
     routing::Dijkstra search(graph.backward);
     search.reset();
-    for (std::uint32_t f = 0; f < facility_snaps.size(); ++f) {
-        const auto& s = facility_snaps[f];
-        if (!s.ok()) continue;
-        const auto& edge = network.edges[s.edge];
-        const double c = connector(s);
-        const double to_facility_from_start = along(s.edge, 0, s.offset_m);
-        const double to_facility_from_end = along(s.edge, edge.length_m, s.offset_m);
-        if (std::isfinite(to_facility_from_start))
-            search.add_source(edge.from, c + to_facility_from_start, s.distance_m + s.offset_m, f);
-        if (std::isfinite(to_facility_from_end))
-            search.add_source(edge.to, c + to_facility_from_end, s.distance_m + (edge.length_m - s.offset_m), f);
-    }
+    for (std::uint32_t f = 0; f < facility_snaps.size(); ++f)
+        if (facility_snaps[f].ok()) detail::seed_facility(search, network, graph, facility_snaps[f], f);
     reporter.progress(0.0);
     search.settle_all([&reporter] { reporter.check_cancelled(); });
     r.nodes_settled = search.settled_count();
@@ -139,6 +131,20 @@ NearestResult nearest_facility(const network::RoadNetwork& network, const networ
     r.counts_seconds = reach.seconds;
     return r;
 }
+
+namespace detail {
+
+void seed_facility(routing::Dijkstra& search, const network::RoadNetwork& network, const network::ModeGraph& graph,
+                   const snapping::Snap& s, std::uint32_t tag) {
+    const auto& edge = network.edges[s.edge];
+    const double c = s.distance_m / (graph.profile.connector_kmh / 3.6);
+    const double from_start = along_edge_time(network, graph, s.edge, 0, s.offset_m);
+    const double from_end = along_edge_time(network, graph, s.edge, edge.length_m, s.offset_m);
+    if (std::isfinite(from_start)) search.add_source(edge.from, c + from_start, s.distance_m + s.offset_m, tag);
+    if (std::isfinite(from_end)) search.add_source(edge.to, c + from_end, s.distance_m + (edge.length_m - s.offset_m), tag);
+}
+
+} // namespace detail
 
 std::vector<AreaIndicators> aggregate_to_areas(std::size_t area_count, const std::vector<std::uint32_t>& origin_area,
                                                const std::vector<double>& origin_population, const NearestResult& result,

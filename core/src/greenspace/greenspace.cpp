@@ -1,4 +1,4 @@
-#include "access/geos_context.hpp"
+#include "util/geos_context.hpp"
 
 #include <accessatlas/catchments.hpp>
 #include <accessatlas/error.hpp>
@@ -12,7 +12,7 @@
 
 namespace accessatlas::greenspace {
 
-using access::detail::geos;
+using accessatlas::detail::geos;
 
 namespace {
 
@@ -60,7 +60,7 @@ std::vector<Site> dissolve(const std::vector<GEOSGeometry*>& parts, bool woodlan
         GEOSArea_r(h, p, &area);
         s.area_ha = area / 1e4;
         s.woodland = woodland;
-        s.wkb = access::detail::to_wkb(p);
+        s.wkb = accessatlas::detail::to_wkb(p);
         out.push_back(std::move(s));
     }
     GEOSGeom_destroy_r(h, merged);
@@ -103,8 +103,6 @@ void collect_points(const GEOSGeometry* g, std::vector<Point>& out) {
     }
 }
 
-bool qualifies(const Site& s, const Tier& t) { return s.woodland == t.woodland && s.area_ha >= t.min_ha; }
-
 } // namespace
 
 std::vector<Tier> default_tiers() {
@@ -137,7 +135,7 @@ std::vector<Site> read_sites(const std::string& path, const std::string& layer_n
     for (std::size_t i = 0; i < layer.size(); ++i) {
         const bool is_wood = !wood.empty() && matches(layer, i, wood);
         if (!include.empty() && !matches(layer, i, include) && !is_wood) continue;
-        GEOSGeometry* g = access::detail::from_wkb(layer.wkb[i]);
+        GEOSGeometry* g = accessatlas::detail::from_wkb(layer.wkb[i]);
         green.push_back(g);
         if (is_wood) woods.push_back(g);
         if (!options.name_field.empty() && layer.field(options.name_field)[i]) names.push_back({layer.points[i], *layer.field(options.name_field)[i]});
@@ -150,7 +148,7 @@ std::vector<Site> read_sites(const std::string& path, const std::string& layer_n
     sites.insert(sites.end(), std::make_move_iterator(wood_sites.begin()), std::make_move_iterator(wood_sites.end()));
     // A site takes the name of the first named polygon inside it.
     for (auto& s : sites) {
-        GEOSGeometry* g = access::detail::from_wkb(s.wkb);
+        GEOSGeometry* g = accessatlas::detail::from_wkb(s.wkb);
         const GEOSPreparedGeometry* pg = GEOSPrepare_r(h, g);
         for (const auto& [p, name] : names) {
             GEOSGeometry* pt = GEOSGeom_createPointFromXY_r(h, p.x, p.y);
@@ -179,7 +177,7 @@ void assign_entrances(std::vector<Site>& sites, const std::vector<Point>& given,
     std::vector<const GEOSPreparedGeometry*> prepared;
     std::vector<Envelope> env;
     for (const auto& s : sites) {
-        geoms.push_back(access::detail::from_wkb(s.wkb));
+        geoms.push_back(accessatlas::detail::from_wkb(s.wkb));
         prepared.push_back(GEOSPrepare_r(h, geoms.back()));
         env.push_back(envelope_of(geoms.back()));
     }
@@ -217,7 +215,7 @@ void assign_entrances(std::vector<Site>& sites, const std::vector<Point>& given,
             if (!boundary[s] || !env[s].overlaps(ee)) continue;
             if (!line) {
                 std::vector<Point> pts(network.edge_geometry_begin(e), network.edge_geometry_end(e));
-                GEOSGeometry* lines = access::detail::make_lines({pts});
+                GEOSGeometry* lines = accessatlas::detail::make_lines({pts});
                 line = GEOSGeom_clone_r(h, GEOSGetGeometryN_r(h, lines, 0));
                 GEOSGeom_destroy_r(h, lines);
             }
@@ -275,7 +273,7 @@ std::vector<double> straight_line_distance(const std::vector<Site>& sites, const
     std::vector<GEOSGeometry*> geoms;
     for (const auto& s : sites)
         if (qualifies(s, tier)) {
-            geoms.push_back(access::detail::from_wkb(s.wkb));
+            geoms.push_back(accessatlas::detail::from_wkb(s.wkb));
             GEOSSTRtree_insert_r(h, tree, geoms.back(), geoms.back());
         }
     if (!geoms.empty()) {

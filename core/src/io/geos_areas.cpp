@@ -1,34 +1,23 @@
 // Point-in-polygon with GEOS prepared geometries and an STR-tree, and edge-effect checks.
+#include "util/geos_context.hpp"
+
 #include <accessatlas/error.hpp>
 #include <accessatlas/io.hpp>
 
 #include <geos_c.h>
 
-#include <cstdarg>
-#include <cstdio>
 
 namespace accessatlas::io {
 
 namespace {
 
-void geos_message(const char*, void*) {}
+using accessatlas::detail::geos;
 
-struct Context {
-    GEOSContextHandle_t h;
-    Context() : h(GEOS_init_r()) {
-        GEOSContext_setNoticeMessageHandler_r(h, geos_message, nullptr);
-        GEOSContext_setErrorMessageHandler_r(h, geos_message, nullptr);
-    }
-    ~Context() { GEOS_finish_r(h); }
-    Context(const Context&) = delete;
-    Context& operator=(const Context&) = delete;
-};
-
-GEOSGeometry* from_wkb(GEOSContextHandle_t h, const std::vector<unsigned char>& wkb) {
-    GEOSWKBReader* reader = GEOSWKBReader_create_r(h);
-    GEOSGeometry* g = GEOSWKBReader_read_r(h, reader, wkb.data(), wkb.size());
-    GEOSWKBReader_destroy_r(h, reader);
-    if (!g) throw InternalError("GEOS could not read a polygon");
+// Reads a polygon and repairs it when invalid, so that point-in-polygon never fails on a
+// self-intersecting ring.
+GEOSGeometry* valid_from_wkb(const std::vector<unsigned char>& wkb) {
+    auto h = geos();
+    GEOSGeometry* g = accessatlas::detail::from_wkb(wkb);
     if (!GEOSisValid_r(h, g)) {
         GEOSGeometry* fixed = GEOSMakeValid_r(h, g);
         if (fixed) {
@@ -41,25 +30,27 @@ GEOSGeometry* from_wkb(GEOSContextHandle_t h, const std::vector<unsigned char>& 
 
 } // namespace
 
+// GEOS handles belong to the thread's context: an AreaLocator is built, used and destroyed on
+// one thread.
 struct AreaLocator::Impl {
-    Context ctx;
+    GEOSContextHandle_t h = geos();
     std::vector<GEOSGeometry*> geoms;
     std::vector<const GEOSPreparedGeometry*> prepared;
     std::vector<std::uint32_t> ids;
     GEOSSTRtree* tree = nullptr;
     ~Impl() {
-        if (tree) GEOSSTRtree_destroy_r(ctx.h, tree);
-        for (auto* p : prepared) GEOSPreparedGeom_destroy_r(ctx.h, p);
-        for (auto* g : geoms) GEOSGeom_destroy_r(ctx.h, g);
+        if (tree) GEOSSTRtree_destroy_r(h, tree);
+        for (auto* p : prepared) GEOSPreparedGeom_destroy_r(h, p);
+        for (auto* g : geoms) GEOSGeom_destroy_r(h, g);
     }
 };
 
 AreaLocator::AreaLocator(const std::vector<std::vector<unsigned char>>& polygons_wkb) : m_impl(std::make_unique<Impl>()) {
-    auto h = m_impl->ctx.h;
+    auto h = m_impl->h;
     m_impl->tree = GEOSSTRtree_create_r(h, 10);
     m_impl->ids.resize(polygons_wkb.size());
     for (std::uint32_t i = 0; i < polygons_wkb.size(); ++i) {
-        GEOSGeometry* g = from_wkb(h, polygons_wkb[i]);
+        GEOSGeometry* g = valid_from_wkb(polygons_wkb[i]);
         m_impl->geoms.push_back(g);
         m_impl->prepared.push_back(GEOSPrepare_r(h, g));
         m_impl->ids[i] = i;
@@ -72,7 +63,7 @@ AreaLocator::~AreaLocator() = default;
 std::uint32_t AreaLocator::size() const { return static_cast<std::uint32_t>(m_impl->geoms.size()); }
 
 std::uint32_t AreaLocator::locate(Point p) const {
-    auto h = m_impl->ctx.h;
+    auto h = m_impl->h;
     GEOSGeometry* pt = GEOSGeom_createPointFromXY_r(h, p.x, p.y);
     struct Query {
         const Impl* impl;
@@ -95,8 +86,7 @@ std::uint32_t AreaLocator::locate(Point p) const {
 
 std::vector<std::uint32_t> areas_beyond_coverage(const std::vector<std::vector<unsigned char>>& polygons_wkb,
                                                  const std::vector<Point>& coverage, double buffer_m) {
-    Context ctx;
-    auto h = ctx.h;
+    auto h = geos();
     std::vector<std::uint32_t> out;
     if (coverage.size() < 3) {
         for (std::uint32_t i = 0; i < polygons_wkb.size(); ++i) out.push_back(i);
@@ -109,7 +99,7 @@ std::vector<std::uint32_t> areas_beyond_coverage(const std::vector<std::vector<u
     GEOSGeom_destroy_r(h, mp);
     const GEOSPreparedGeometry* prepared = GEOSPrepare_r(h, hull);
     for (std::uint32_t i = 0; i < polygons_wkb.size(); ++i) {
-        GEOSGeometry* g = from_wkb(h, polygons_wkb[i]);
+        GEOSGeometry* g = valid_from_wkb(polygons_wkb[i]);
         GEOSGeometry* buffered = GEOSBuffer_r(h, g, buffer_m, 8);
         if (buffered && GEOSPreparedContains_r(h, prepared, buffered) != 1) out.push_back(i);
         if (buffered) GEOSGeom_destroy_r(h, buffered);

@@ -544,8 +544,7 @@ GreenspaceResult run_greenspace(const Job& job, const network::RoadNetwork& net,
     std::vector<bool> scored(spec.tiers.size(), false);
     std::vector<std::string> unscored;
     for (std::size_t t = 0; t < spec.tiers.size(); ++t) {
-        for (const auto& site : r.sites)
-            scored[t] = scored[t] || (site.woodland == spec.tiers[t].woodland && site.area_ha >= spec.tiers[t].min_ha);
+        for (const auto& site : r.sites) scored[t] = scored[t] || greenspace::qualifies(site, spec.tiers[t]);
         if (!scored[t]) unscored.push_back(spec.tiers[t].name);
     }
     if (!unscored.empty())

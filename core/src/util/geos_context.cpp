@@ -1,8 +1,8 @@
-#include "access/geos_context.hpp"
+#include "util/geos_context.hpp"
 
 #include <accessatlas/error.hpp>
 
-namespace accessatlas::access::detail {
+namespace accessatlas::detail {
 
 namespace {
 void quiet(const char*, void*) {}
@@ -58,4 +58,4 @@ GEOSGeometry* make_lines(const std::vector<std::vector<Point>>& lines) {
     return GEOSGeom_createCollection_r(h, GEOS_MULTILINESTRING, parts.data(), static_cast<unsigned>(parts.size()));
 }
 
-} // namespace accessatlas::access::detail
+} // namespace accessatlas::detail

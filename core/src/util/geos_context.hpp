@@ -7,11 +7,11 @@
 
 #include <vector>
 
-namespace accessatlas::access::detail {
+namespace accessatlas::detail {
 
 GEOSContextHandle_t geos();
 GEOSGeometry* from_wkb(const std::vector<unsigned char>& wkb);
 std::vector<unsigned char> to_wkb(const GEOSGeometry* g);
 GEOSGeometry* make_lines(const std::vector<std::vector<Point>>& lines);
 
-} // namespace accessatlas::access::detail
+} // namespace accessatlas::detail

@@ -1,0 +1,16 @@
+// Private: how a search starts from a facility snapped onto an edge, shared by the nearest-
+// facility search, the per-facility reach and the catchment polygons.
+#pragma once
+
+#include <accessatlas/graph.hpp>
+#include <accessatlas/routing.hpp>
+#include <accessatlas/snapping.hpp>
+
+namespace accessatlas::access::detail {
+
+// Seeds both ends of the facility's edge (over the reversed graph) with the time and
+// distance from that end to the facility, the walking connector included.
+void seed_facility(routing::Dijkstra& search, const network::RoadNetwork& network, const network::ModeGraph& graph,
+                   const snapping::Snap& s, std::uint32_t tag);
+
+} // namespace accessatlas::access::detail
