@@ -52,6 +52,25 @@ NumericTable read_numeric_table(const std::string& path, const std::string& code
                                 const std::string& value_field, Reporter& reporter,
                                 const std::string& filter_field = {}, const std::string& filter_value = {});
 
+// A table read as text, for indicator sources: any OGR table, or a CSV whose header line is
+// found by the code field's name (Nomis downloads carry title lines above the header and notes
+// below the data; both are skipped and counted).
+struct AttributeTable {
+    std::string path;
+    std::string layer_name;
+    std::vector<std::string> header;
+    std::vector<std::vector<std::string>> rows;  // [row][column], "" = empty
+    std::vector<std::string> row_label;          // "line 12" or "feature 3", for messages
+    int code_column = -1;
+    std::size_t header_lines_skipped = 0;
+    std::size_t footer_lines_skipped = 0;
+    // Column by name, ignoring case and surrounding spaces; -1 when absent.
+    int column(const std::string& name) const;
+    // As column(), but throws InputError listing the fields.
+    int require(const std::string& name) const;
+};
+AttributeTable read_attribute_table(const std::string& path, const std::string& layer_name, const std::string& code_field);
+
 // Strict number parsing used by every reader: names the place when the text is not a
 // finite number.
 double parse_number(const std::string& text, const std::string& file, const std::string& layer,

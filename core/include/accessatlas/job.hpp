@@ -4,10 +4,12 @@
 
 #include <accessatlas/catchments.hpp>
 #include <accessatlas/greenspace.hpp>
+#include <accessatlas/indices.hpp>
 #include <accessatlas/network.hpp>
 #include <accessatlas/reporter.hpp>
 
 #include <algorithm>
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -55,6 +57,67 @@ struct GreenspaceSpec {
     double capacity_ha_per_1000 = 3;
 };
 
+// Where an indicator's values come from: a table keyed by area code (CSV, Nomis CSV, any OGR
+// table), or a field of the areas layer when `path` is empty. value = scale x sum(numerator)
+// / sum(denominator), or scale x sum(numerator) without a denominator.
+struct IndicatorSource {
+    std::string path;
+    std::string layer;
+    std::string code_field;
+    std::vector<std::string> numerator;
+    std::vector<std::string> denominator;
+    double scale = 1;
+    std::string filter_field;  // long tables: keep rows where this field ...
+    std::string filter_value;  // ... has this value
+    bool aggregate = false;    // sum rows that share a code (e.g. output areas to LSOAs)
+    std::string geography;     // "lsoa11", "lsoa21"; empty = the areas' geography
+    indices::ValueKind kind = indices::ValueKind::rate;  // without a denominator: rate or count
+    bool given() const { return !numerator.empty(); }
+};
+
+struct IndexSpec {
+    indices::IndexDef def;
+    std::string layer;        // output layer, default lsoa_<name>
+    std::string group_field;  // field of the areas layer for basis = group
+    std::vector<IndicatorSource> sources;     // one per def.indicators; not given() = missing
+    std::vector<IndicatorSource> references;  // one per def.indicators, for basis = reference
+};
+
+struct CompositeDomain {
+    std::string name;
+    std::string title;
+    std::string field;       // an area field this run computes (e.g. gp_walk_time_min, deri_score) ...
+    IndicatorSource source;  // ... or a table
+    indices::Direction direction = indices::Direction::higher_is_worse;
+    double weight = 1;
+};
+
+struct CompositeSpec {
+    bool enabled = false;
+    std::string layer = "lsoa_atlas";
+    indices::Normalisation method = indices::Normalisation::minmax;  // minmax (mean of 0-10) or exponential (IMD)
+    std::vector<CompositeDomain> domains;
+    IndicatorSource imd_decile;  // Core20: IMD decile 1 or 2 (numerator = the decile field)
+};
+
+struct ClusteringSpec {
+    bool enabled = false;
+    std::vector<std::string> fields;
+    indices::Contiguity contiguity = indices::Contiguity::queen;
+    double tolerance_m = 0;
+    std::size_t permutations = 999;
+    std::uint64_t seed = 20221101;
+    double significance = 0.05;
+    std::string layer = "lsoa_clusters";
+};
+
+struct GeographySpec {
+    std::string areas;    // the areas' geography: "lsoa11", "lsoa21" or empty (not an LSOA set)
+    std::string lookup;   // ONS LSOA 2011 to 2021 lookup
+    IndicatorSource population_lsoa11;  // people per area, to apportion (numerator = the field)
+    IndicatorSource population_lsoa21;
+};
+
 enum class OriginMethod { street_points, points, centroids };
 
 struct Job {
@@ -96,6 +159,12 @@ struct Job {
     CatchmentSpec catchments;
     E2sfcaSpec e2sfca;
     GreenspaceSpec greenspace;
+    GeographySpec geography;
+    std::vector<IndexSpec> indices;
+    CompositeSpec composite;
+    ClusteringSpec clustering;
+    // True when the job routes or measures green space, so it needs origins.
+    bool needs_origins() const { return !services.empty() || greenspace.enabled; }
 };
 
 // Parses and validates a job file. Relative paths are resolved against the job file's

@@ -31,6 +31,14 @@ Style time_minutes(const std::string& field, const std::string& title);
 Style percent_better_high(const std::string& field, const std::string& title);
 // A measure where higher is better (E2SFCA): quintile breaks from the data, darker = lower.
 Style quantiles_better_high(const std::string& field, const std::string& title, std::vector<double> values);
+// A 0-10 risk score (DERI and its components): fixed bands of 2, darker = higher risk.
+Style score_0_10(const std::string& field, const std::string& title);
+// Deciles numbered from the highest need (1, as IMD decile 1 = most deprived): 1-2 darkest.
+Style deciles_worst_first(const std::string& field, const std::string& title);
+// LISA cluster classes (high-high, low-low, high-low, low-high, not significant).
+Style lisa_clusters(const std::string& field, const std::string& title);
+// A 0/1 flag such as Core20: 1 dark purple.
+Style flag(const std::string& field, const std::string& title, const std::string& yes_label, const std::string& no_label);
 // Nested catchment bands, categorised by the `band` field, translucent blues.
 Style catchment_bands(const std::vector<std::string>& bands);
 // Covered area per threshold: translucent outline fills.
@@ -52,6 +60,7 @@ std::vector<StyleFile> reference_set(const std::vector<std::string>& services, c
 // The classes a graduated style uses (for reports and legends).
 std::vector<Class> time_classes();
 std::vector<Class> percent_classes();
+std::vector<Class> score_classes();
 std::vector<Class> quantile_classes(std::vector<double> values, const std::string& unit);
 
 } // namespace accessatlas::styles

@@ -181,6 +181,7 @@ IndexResult compute_index(const IndexDef& def, const IndexInput& input, Reporter
             if (comp_of[k] == c) r.indicator_weight[k] = def.indicators[k].weight / s;
     }
 
+    std::vector<std::string> absent;  // indicators with no value anywhere
     r.indicator_score.resize(n_ind);
     r.missing_count.assign(n_ind, 0);
     for (std::size_t k = 0; k < n_ind; ++k) {
@@ -191,10 +192,7 @@ IndexResult compute_index(const IndexDef& def, const IndexInput& input, Reporter
         std::size_t constants = 0;
         r.indicator_score[k] = normalise(input.values[k], def.normalisation, ind.direction, def.basis, input.groups, ref, &constants);
         for (double v : input.values[k]) r.missing_count[k] += std::isnan(v);
-        if (r.missing_count[k] == n)
-            reporter.warning(fmt::format("index {}: indicator {} ({}) has no data for any area; {}", def.name, ind.id, ind.title,
-                                         def.missing == MissingRule::zero ? "it scores 0 everywhere (missing = zero)"
-                                                                          : "the weights are re-normalised over the indicators present"));
+        if (r.missing_count[k] == n) absent.push_back(ind.id);
         else if (r.missing_count[k] > 0)
             reporter.warning(fmt::format("index {}: indicator {} is missing for {} of {} areas; those areas are flagged {}_incomplete",
                                          def.name, ind.id, r.missing_count[k], n, def.name));
@@ -204,6 +202,22 @@ IndexResult compute_index(const IndexDef& def, const IndexInput& input, Reporter
                                          def.name, ind.id, constants));
     }
 
+    if (!absent.empty()) {
+        std::string list;
+        for (const auto& id : absent) list += (list.empty() ? "" : ", ") + id;
+        reporter.warning(fmt::format("index {}: no data for {} of {} indicators ({}); {}", def.name, absent.size(), n_ind, list,
+                                     def.missing == MissingRule::zero ? "they score 0 everywhere (missing = zero, GMCA's rule)"
+                                                                      : "the weights are re-normalised over the indicators present"));
+        for (std::size_t c = 0; c < n_comp; ++c) {
+            bool none = true;
+            for (std::size_t k = 0; k < n_ind; ++k)
+                if (comp_of[k] == c) none = none && std::find(absent.begin(), absent.end(), def.indicators[k].id) != absent.end();
+            if (none)
+                reporter.warning(fmt::format("index {}: component {} has no data at all; {}", def.name, def.components[c].id,
+                                             def.missing == MissingRule::zero ? "it scores 0 for every area"
+                                                                              : "the index is the weighted mean of the other components"));
+        }
+    }
     r.component_score.assign(n_comp, std::vector<double>(n, nan));
     r.score.assign(n, nan);
     r.incomplete.assign(n, 0);

@@ -10,6 +10,7 @@
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
@@ -21,10 +22,10 @@ namespace {
 
 void quiet_handler(CPLErr, CPLErrorNum, const char*) {}
 
-std::unique_ptr<GDALDataset> open_vector(const std::string& path) {
+std::unique_ptr<GDALDataset> open_vector(const std::string& path, const char* const* open_options = nullptr) {
     initialise_gdal();
     std::unique_ptr<GDALDataset> ds(static_cast<GDALDataset*>(
-        GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr)));
+        GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, open_options, nullptr)));
     if (!ds) {
         VSIStatBufL st;
         const bool exists = VSIStatL(path.c_str(), &st) == 0;
@@ -245,6 +246,113 @@ NumericTable read_numeric_table(const std::string& path, const std::string& code
         if (!t.values.emplace(code, v).second)
             throw InputError("duplicate code " + code, {path, layer->GetName(), feature, code_field},
                              "each area must appear once; aggregate the rows first");
+    }
+    return t;
+}
+
+namespace {
+
+std::string trimmed(const std::string& s) {
+    std::size_t b = 0, e = s.size();
+    while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
+    while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
+    return s.substr(b, e - b);
+}
+
+bool same_name(const std::string& a, const std::string& b) {
+    const std::string x = trimmed(a), y = trimmed(b);
+    if (x.size() != y.size()) return false;
+    for (std::size_t i = 0; i < x.size(); ++i)
+        if (std::tolower(static_cast<unsigned char>(x[i])) != std::tolower(static_cast<unsigned char>(y[i]))) return false;
+    return true;
+}
+
+bool is_csv(const std::string& path) {
+    std::string ext = path.size() > 4 ? path.substr(path.size() - 4) : path;
+    for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return ext == ".csv" || ext == ".txt";
+}
+
+} // namespace
+
+int AttributeTable::column(const std::string& name) const {
+    for (std::size_t i = 0; i < header.size(); ++i)
+        if (same_name(header[i], name)) return static_cast<int>(i);
+    return -1;
+}
+
+int AttributeTable::require(const std::string& name) const {
+    const int i = column(name);
+    if (i < 0) {
+        std::string names;
+        for (std::size_t k = 0; k < header.size() && k < 30; ++k) names += (k ? ", " : "") + header[k];
+        if (header.size() > 30) names += fmt::format(" and {} more", header.size() - 30);
+        throw InputError("no such field", {path, layer_name, {}, name}, "fields in the table: " + names);
+    }
+    return i;
+}
+
+AttributeTable read_attribute_table(const std::string& path, const std::string& layer_name, const std::string& code_field) {
+    AttributeTable t;
+    t.path = path;
+    if (!is_csv(path)) {
+        auto ds = open_vector(path);
+        OGRLayer* layer = pick_layer(*ds, path, layer_name);
+        t.layer_name = layer->GetName();
+        auto* defn = layer->GetLayerDefn();
+        for (int k = 0; k < defn->GetFieldCount(); ++k) t.header.emplace_back(defn->GetFieldDefn(k)->GetNameRef());
+        t.code_column = t.require(code_field);
+        layer->ResetReading();
+        for (std::unique_ptr<OGRFeature> f(layer->GetNextFeature()); f; f.reset(layer->GetNextFeature())) {
+            std::vector<std::string> row;
+            for (int k = 0; k < defn->GetFieldCount(); ++k) row.emplace_back(f->IsFieldSetAndNotNull(k) ? f->GetFieldAsString(k) : "");
+            t.rows.push_back(std::move(row));
+            t.row_label.push_back(fmt::format("feature {}", f->GetFID()));
+        }
+        return t;
+    }
+    // CSV: read every line as text (GDAL parses the quoting), then find the header line as the
+    // first that names the code field. Lines above it (Nomis titles) and below the data
+    // (Nomis notes, blank lines) are skipped and counted.
+    const char* options[] = {"HEADERS=NO", "AUTODETECT_TYPE=NO", "KEEP_GEOM_COLUMNS=YES", nullptr};
+    auto ds = open_vector(path, options);
+    OGRLayer* layer = pick_layer(*ds, path, {});
+    t.layer_name = layer->GetName();
+    std::vector<std::vector<std::string>> lines;
+    layer->ResetReading();
+    for (std::unique_ptr<OGRFeature> f(layer->GetNextFeature()); f; f.reset(layer->GetNextFeature())) {
+        std::vector<std::string> row;
+        for (int k = 0; k < f->GetFieldCount(); ++k) row.emplace_back(f->IsFieldSetAndNotNull(k) ? f->GetFieldAsString(k) : "");
+        lines.push_back(std::move(row));
+    }
+    std::size_t h = 0;
+    for (; h < lines.size(); ++h) {
+        const bool found = std::any_of(lines[h].begin(), lines[h].end(), [&](const std::string& c) { return same_name(c, code_field); });
+        if (found) break;
+    }
+    if (h == lines.size()) {
+        std::string first = lines.empty() ? std::string("(empty file)") : std::string();
+        for (std::size_t k = 0; !lines.empty() && k < lines[0].size() && k < 12; ++k) first += (k ? ", " : "") + lines[0][k];
+        throw InputError("no line names the code field", {path, {}, {}, code_field},
+                         "give the column that holds the area codes; the first line has: " + first);
+    }
+    t.header = lines[h];
+    t.header_lines_skipped = h;
+    t.code_column = t.require(code_field);
+    const auto cc = static_cast<std::size_t>(t.code_column);
+    bool started = false;
+    for (std::size_t i = h + 1; i < lines.size(); ++i) {
+        auto& row = lines[i];
+        const bool has_code = cc < row.size() && !trimmed(row[cc]).empty();
+        if (!has_code) {
+            const bool blank = std::all_of(row.begin(), row.end(), [](const std::string& c) { return trimmed(c).empty(); });
+            if (started && !blank) ++t.footer_lines_skipped;
+            continue;
+        }
+        started = true;
+        row.resize(t.header.size());
+        t.rows.push_back(std::move(row));
+        t.row_label.push_back(fmt::format("line {}", i + 1));
     }
     return t;
 }

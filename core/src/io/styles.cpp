@@ -103,6 +103,28 @@ Style graduated(const std::string& field, const std::string& title, const std::v
     return {field, title, qml_document(renderer, 2), sld_document(field, title, rules)};
 }
 
+// Polygons coloured by the exact value of a field (text or integer).
+Style categorised(const std::string& field, const std::string& title, const std::vector<std::pair<std::string, std::string>>& values,
+                  const std::vector<std::string>& labels) {
+    std::string categories, symbols, rules;
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        const auto& [value, color] = values[i];
+        categories += fmt::format(R"(<category value="{}" symbol="{}" label="{}" render="true"/>)", xml_escape(value), i,
+                                  xml_escape(labels[i]));
+        symbols += fill_symbol(std::to_string(i), color, 255, "80,80,80,255", 0.1);
+        rules += sld_polygon_rule(labels[i],
+                                  fmt::format("<ogc:Filter><ogc:PropertyIsEqualTo><ogc:PropertyName>{}</ogc:PropertyName>"
+                                              "<ogc:Literal>{}</ogc:Literal></ogc:PropertyIsEqualTo></ogc:Filter>",
+                                              xml_escape(field), xml_escape(value)),
+                                  color, 1.0);
+    }
+    const std::string renderer = fmt::format(
+        R"(<renderer-v2 type="categorizedSymbol" attr="{}" symbollevels="0" enableorderby="0" forceraster="0">)"
+        "<categories>{}</categories><symbols>{}</symbols><rotation/><sizescale/></renderer-v2>",
+        xml_escape(field), categories, symbols);
+    return {field, title, qml_document(renderer, 2), sld_document(field, title, rules)};
+}
+
 } // namespace
 
 std::vector<Class> time_classes() {
@@ -146,6 +168,35 @@ Style percent_better_high(const std::string& field, const std::string& title) {
 
 Style quantiles_better_high(const std::string& field, const std::string& title, std::vector<double> values) {
     return graduated(field, title, quantile_classes(std::move(values), "per 1,000"), "quantile");
+}
+
+std::vector<Class> score_classes() {
+    return {{0, 2, "0-2 (lowest risk)", ylorrd[0]}, {2, 4, "2-4", ylorrd[1]}, {4, 6, "4-6", ylorrd[2]},
+            {6, 8, "6-8", ylorrd[3]},                 {8, 10.0001, "8-10 (highest risk)", ylorrd[5]}};
+}
+
+Style score_0_10(const std::string& field, const std::string& title) { return graduated(field, title, score_classes(), "fixed"); }
+
+Style deciles_worst_first(const std::string& field, const std::string& title) {
+    return graduated(field, title,
+                     {{1, 3, "deciles 1-2 (highest need)", ylorrd[5]}, {3, 5, "deciles 3-4", ylorrd[3]}, {5, 7, "deciles 5-6", ylorrd[2]},
+                      {7, 9, "deciles 7-8", ylorrd[1]},                {9, 10.0001, "deciles 9-10 (lowest need)", ylorrd[0]}},
+                     "fixed");
+}
+
+Style lisa_clusters(const std::string& field, const std::string& title) {
+    // The usual LISA cluster-map colours: hot spots red, cold spots blue, outliers pale.
+    const std::vector<std::pair<std::string, std::string>> v{{"high-high", "#d7191c"}, {"low-low", "#2c7bb6"},
+                                                             {"high-low", "#fdae61"},  {"low-high", "#abd9e9"},
+                                                             {"not significant", "#eeeeee"}, {"no neighbours", "#ffffff"},
+                                                             {"no value", "#ffffff"}};
+    std::vector<std::string> labels;
+    for (const auto& [value, color] : v) labels.push_back(value);
+    return categorised(field, title, v, labels);
+}
+
+Style flag(const std::string& field, const std::string& title, const std::string& yes_label, const std::string& no_label) {
+    return categorised(field, title, {{"1", "#54278f"}, {"0", "#f2f0f7"}}, {yes_label, no_label});
 }
 
 Style catchment_bands(const std::vector<std::string>& bands) {

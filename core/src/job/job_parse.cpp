@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -20,7 +21,19 @@ namespace {
 // Every key a job file may hold, by section: unknown keys are refused.
 const std::map<std::string, std::vector<std::string>>& schema() {
     static const std::map<std::string, std::vector<std::string>> s{
-        {"", {"job", "network", "areas", "population", "origins", "services", "analysis", "profiles", "catchments", "e2sfca", "greenspace"}},
+        {"", {"job", "network", "areas", "population", "origins", "services", "analysis", "profiles", "catchments", "e2sfca", "greenspace",
+              "geography", "indices", "composite", "clustering"}},
+        {"geography", {"lookup", "population_lsoa11", "population_lsoa21"}},
+        {"index", {"preset", "title", "layer", "basis", "group_field", "normalisation", "missing", "table", "table_layer",
+                   "table_code_field", "fields", "indicators", "components"}},
+        {"indicator", {"title", "component", "weight", "direction", "path", "layer", "code_field", "numerator", "denominator", "field",
+                       "scale", "filter", "aggregate", "geography", "kind", "reference"}},
+        {"source", {"path", "layer", "code_field", "numerator", "denominator", "field", "scale", "filter", "aggregate", "geography", "kind"}},
+        {"component", {"title", "weight"}},
+        {"composite", {"enabled", "method", "layer", "domains", "core20"}},
+        {"domain", {"title", "field", "direction", "weight", "path", "layer", "code_field", "numerator", "denominator", "scale", "filter",
+                    "aggregate", "geography", "kind"}},
+        {"clustering", {"enabled", "fields", "contiguity", "tolerance_m", "permutations", "seed", "significance", "layer"}},
         {"greenspace", {"enabled", "path", "layer", "name_field", "include", "woodland", "entrances", "entrances_layer",
                         "entrance_max_m", "fallback_spacing_m", "mode", "tiers", "ten_minute_walk_m", "neighbourhood_m",
                         "capacity_ha_per_1000"}},
@@ -31,7 +44,7 @@ const std::map<std::string, std::vector<std::string>>& schema() {
         {"job", {"title", "output", "csv", "threads"}},
         {"network", {"path", "layer", "class_field", "oneway_field", "maxspeed_field", "start_node_field", "end_node_field",
                      "snap_tolerance_m"}},
-        {"areas", {"path", "layer", "code_field", "name_field"}},
+        {"areas", {"path", "layer", "code_field", "name_field", "geography"}},
         {"population", {"path", "layer", "code_field", "field", "filter"}},
         {"origins", {"method", "path", "layer", "code_field", "population_field", "spacing_m", "street_classes"}},
         {"services", {"name", "path", "layer", "id_field", "name_field", "supply_field"}},
@@ -149,6 +162,30 @@ public:
         return out;
     }
 
+    // A text or a list of texts (a numerator may sum several columns).
+    std::vector<std::string> text_or_list(const toml::table& t, const std::string& prefix, const std::string& key) const {
+        const toml::node* n = t.get(key);
+        if (!n) return {};
+        if (n->is_string()) return {n->as_string()->get()};
+        return texts(t, prefix, key, {});
+    }
+
+    template <typename E>
+    E choice(const toml::table& t, const std::string& prefix, const std::string& key, E def,
+             const std::vector<std::pair<std::string, E>>& options) const {
+        const toml::node* n = t.get(key);
+        if (!n) return def;
+        const std::string v = text(t, prefix, key, "");
+        std::vector<std::string> names;
+        for (const auto& [name, e] : options) {
+            if (name == v) return e;
+            names.push_back(name);
+        }
+        std::string all;
+        for (const auto& name : names) all += (all.empty() ? "" : ", ") + ("\"" + name + "\"");
+        fail(prefix + key, "'" + v + "' is not one of " + all, n, "did you mean '" + nearest_word(v, names) + "'?");
+    }
+
 private:
     std::string m_source;
     std::string m_base;
@@ -159,6 +196,181 @@ std::vector<std::string> class_names() {
     for (std::size_t i = 0; i < network::road_class_count; ++i)
         out.emplace_back(network::to_string(static_cast<network::RoadClass>(i)));
     return out;
+}
+
+bool is_field_name(const std::string& s) {
+    if (s.empty() || !(std::islower(static_cast<unsigned char>(s[0])))) return false;
+    for (char c : s)
+        if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '_')) return false;
+    return true;
+}
+
+std::string geography_name(const Reader& r, const toml::table& t, const std::string& prefix) {
+    const std::string g = r.text(t, prefix, "geography", "");
+    if (!g.empty() && g != "lsoa11" && g != "lsoa21")
+        r.fail(prefix + "geography", "'" + g + "' is not a geography", t.get("geography"), "use \"lsoa11\" or \"lsoa21\"");
+    return g;
+}
+
+// The source keys shared by indicators, references, composite domains and population tables.
+IndicatorSource parse_source(const Reader& r, const toml::table& t, const std::string& prefix, const std::string& default_code_field) {
+    IndicatorSource s;
+    s.path = r.path(t, prefix, "path", false);
+    s.layer = r.text(t, prefix, "layer", "");
+    s.code_field = r.text(t, prefix, "code_field", default_code_field);
+    s.numerator = r.text_or_list(t, prefix, "numerator");
+    const auto field = r.text_or_list(t, prefix, "field");
+    if (!field.empty() && !s.numerator.empty())
+        r.fail(prefix + "field", "give either field or numerator", t.get("field"), "field is a value as it stands; numerator is divided by denominator");
+    if (!field.empty()) s.numerator = field;
+    s.denominator = r.text_or_list(t, prefix, "denominator");
+    if (!s.denominator.empty() && s.numerator.empty())
+        r.fail(prefix + "denominator", "a denominator needs a numerator", t.get("denominator"), "add numerator = \"...\"");
+    s.scale = r.number(t, prefix, "scale", 1, -1e12, 1e12);
+    const std::string filter = r.text(t, prefix, "filter", "");
+    if (!filter.empty()) {
+        const auto eq = filter.find('=');
+        if (eq == std::string::npos || eq == 0)
+            r.fail(prefix + "filter", "'" + filter + "' is not field=value", t.get("filter"), "write e.g. filter = \"disability=Disabled\"");
+        s.filter_field = filter.substr(0, eq);
+        s.filter_value = filter.substr(eq + 1);
+    }
+    s.aggregate = r.boolean(t, prefix, "aggregate", false);
+    s.geography = geography_name(r, t, prefix);
+    s.kind = r.choice(t, prefix, "kind", indices::ValueKind::rate,
+                      {{"rate", indices::ValueKind::rate}, {"count", indices::ValueKind::count}});
+    if (s.given() && s.code_field.empty())
+        r.fail(prefix + "code_field", "missing", nullptr, "name the column that holds the area codes");
+    return s;
+}
+
+indices::Direction parse_direction(const Reader& r, const toml::table& t, const std::string& prefix, indices::Direction def) {
+    return r.choice(t, prefix, "direction", def,
+                    {{"higher_is_worse", indices::Direction::higher_is_worse}, {"lower_is_worse", indices::Direction::lower_is_worse},
+                     {"higher_is_better", indices::Direction::lower_is_worse}, {"lower_is_better", indices::Direction::higher_is_worse}});
+}
+
+IndexSpec parse_index(const Reader& r, const std::string& name, const toml::table& t, const Job& job) {
+    const std::string prefix = "indices." + name + ".";
+    r.check_keys(t, "index", prefix);
+    if (!is_field_name(name))
+        r.fail("indices." + name, "the index name must be lower-case letters, digits or _", &t, "it starts field names, e.g. deri_score");
+    IndexSpec spec;
+    const std::string preset = r.text(t, prefix, "preset", name == "deri" ? "deri" : "");
+    if (!preset.empty() && preset != "deri") r.fail(prefix + "preset", "'" + preset + "' is not a preset", t.get("preset"), "use \"deri\"");
+    auto& def = spec.def;
+    if (preset == "deri") def = indices::deri_preset();
+    def.name = name;
+    def.title = r.text(t, prefix, "title", def.title.empty() ? name : def.title);
+    spec.layer = r.text(t, prefix, "layer", preset == "deri" ? "lsoa_digital_exclusion" : "lsoa_" + name);
+    def.basis = r.choice(t, prefix, "basis", indices::Basis::area,
+                         {{"area", indices::Basis::area}, {"group", indices::Basis::group}, {"district", indices::Basis::group},
+                          {"reference", indices::Basis::reference}, {"nation", indices::Basis::reference}});
+    spec.group_field = r.text(t, prefix, "group_field", "");
+    if (def.basis == indices::Basis::group && spec.group_field.empty())
+        r.fail(prefix + "group_field", "basis group needs a group field", t.get("basis"),
+               "name the field of the areas layer that holds the district (e.g. lad_code), or use basis = \"area\"");
+    def.normalisation = r.choice(t, prefix, "normalisation", def.normalisation,
+                                 {{"minmax", indices::Normalisation::minmax}, {"rank", indices::Normalisation::rank},
+                                  {"normal", indices::Normalisation::normal}, {"zscore", indices::Normalisation::zscore},
+                                  {"exponential", indices::Normalisation::exponential}});
+    def.missing = r.choice(t, prefix, "missing", def.missing,
+                           {{"renormalise", indices::MissingRule::renormalise}, {"zero", indices::MissingRule::zero}});
+
+    if (const auto* comps = r.table(t, "components", false)) {
+        for (const auto& [k, v] : *comps) {
+            const std::string id(k.str());
+            const std::string cp = prefix + "components." + id + ".";
+            if (!v.is_table()) r.fail(cp, "must be a section", &v, "");
+            const auto& ct = *v.as_table();
+            r.check_keys(ct, "component", cp);
+            auto it = std::find_if(def.components.begin(), def.components.end(), [&](const auto& c) { return c.id == id; });
+            if (it == def.components.end()) {
+                if (preset == "deri") {
+                    std::vector<std::string> ids;
+                    for (const auto& c : def.components) ids.push_back(c.id);
+                    r.fail(cp, "DERI has no component '" + id + "'", &v, "did you mean '" + nearest_word(id, ids) + "'?");
+                }
+                if (!is_field_name(id)) r.fail(cp, "component names must be lower-case letters, digits or _", &v, "");
+                def.components.push_back({id, id, 1});
+                it = def.components.end() - 1;
+            }
+            it->title = r.text(ct, cp, "title", it->title);
+            it->weight = r.number(ct, cp, "weight", it->weight, 0, 1e9);
+        }
+    }
+
+    // Sources: per-indicator sections, or one table with a field per indicator.
+    std::map<std::string, IndicatorSource> sources, references;
+    const std::string table = r.path(t, prefix, "table", false);
+    if (const auto* fields = r.table(t, "fields", false)) {
+        if (table.empty()) r.fail(prefix + "fields", "needs a table", fields, "add table = \"...\" with the indicator columns");
+        for (const auto& [k, v] : *fields) {
+            IndicatorSource src;
+            src.path = table;
+            src.layer = r.text(t, prefix, "table_layer", "");
+            src.code_field = r.text(t, prefix, "table_code_field", job.area_code_field);
+            src.numerator = {r.text(*fields, prefix + "fields.", std::string(k.str()), "", true)};
+            if (src.numerator.front().empty()) continue;  // left blank in a dialog: missing
+            sources[std::string(k.str())] = src;
+        }
+    }
+    const auto* inds = r.table(t, "indicators", false);
+    if (inds) {
+        for (const auto& [k, v] : *inds) {
+            const std::string id(k.str());
+            const std::string ip = prefix + "indicators." + id + ".";
+            if (!v.is_table()) r.fail(ip, "must be a section", &v, "");
+            const auto& it = *v.as_table();
+            r.check_keys(it, "indicator", ip);
+            auto found = std::find_if(def.indicators.begin(), def.indicators.end(), [&](const auto& d) { return d.id == id; });
+            if (found == def.indicators.end()) {
+                if (preset == "deri") {
+                    std::vector<std::string> ids;
+                    for (const auto& d : def.indicators) ids.push_back(d.id);
+                    r.fail(ip, "DERI has no indicator '" + id + "'", &v, "did you mean '" + nearest_word(id, ids) + "'?");
+                }
+                if (!is_field_name(id)) r.fail(ip, "indicator names must be lower-case letters, digits or _", &v, "");
+                def.indicators.push_back({id, id, "", 1, indices::Direction::higher_is_worse});
+                found = def.indicators.end() - 1;
+            }
+            found->title = r.text(it, ip, "title", found->title);
+            found->component = r.text(it, ip, "component", found->component);
+            found->weight = r.number(it, ip, "weight", found->weight, 0, 1e9);
+            found->direction = parse_direction(r, it, ip, found->direction);
+            IndicatorSource src = parse_source(r, it, ip, table.empty() ? job.area_code_field : r.text(t, prefix, "table_code_field", job.area_code_field));
+            if (src.path.empty() && src.given() && !table.empty()) src.path = table;
+            if (src.given()) sources[id] = src;
+            if (const auto* ref = r.table(it, "reference", false)) {
+                r.check_keys(*ref, "source", ip + "reference.");
+                references[id] = parse_source(r, *ref, ip + "reference.", src.code_field);
+                if (!references[id].given()) r.fail(ip + "reference.field", "missing", ref, "name the reference table's value field");
+            }
+        }
+    }
+    if (def.indicators.empty()) r.fail(prefix + "indicators", "the index has no indicators", &t, "add [" + prefix + "indicators.<name>] sections");
+    if (def.components.empty()) def.components.push_back({"all", "All indicators", 1});
+    for (auto& d : def.indicators) {
+        if (d.component.empty()) {
+            if (def.components.size() == 1) d.component = def.components.front().id;
+            else r.fail(prefix + "indicators." + d.id + ".component", "missing", nullptr, "name the component the indicator belongs to");
+        }
+        if (std::none_of(def.components.begin(), def.components.end(), [&](const auto& c) { return c.id == d.component; }))
+            r.fail(prefix + "indicators." + d.id + ".component", "'" + d.component + "' is not a component of the index", nullptr,
+                   "add [" + prefix + "components." + d.component + "]");
+    }
+    for (const auto& [id, src] : sources)
+        if (std::none_of(def.indicators.begin(), def.indicators.end(), [&](const auto& d) { return d.id == id; })) {
+            std::vector<std::string> ids;
+            for (const auto& d : def.indicators) ids.push_back(d.id);
+            r.fail(prefix + "fields." + id, "'" + id + "' is not an indicator of the index", nullptr,
+                   "did you mean '" + nearest_word(id, ids) + "'?");
+        }
+    for (const auto& d : def.indicators) {
+        spec.sources.push_back(sources.count(d.id) ? sources[d.id] : IndicatorSource{});
+        spec.references.push_back(references.count(d.id) ? references[d.id] : IndicatorSource{});
+    }
+    return spec;
 }
 
 } // namespace
@@ -191,8 +403,9 @@ Job parse_job_table(const toml::table& root, const std::string& base_dir, const 
 
     // A network is needed unless the job only measures straight-line green-space access.
     const toml::table* greens = root.get("greenspace") ? root.get("greenspace")->as_table() : nullptr;
-    const bool straight_only = !root.contains("services") && greens && greens->get("mode") &&
-                               greens->get("mode")->value<std::string>().value_or("") == "straight";
+    const bool straight_only = !root.contains("services") &&
+                               ((greens && greens->get("mode") && greens->get("mode")->value<std::string>().value_or("") == "straight") ||
+                                (!greens && (root.contains("indices") || root.contains("composite") || root.contains("clustering"))));
     const toml::table empty_network;
     const auto* net = r.table(root, "network", !straight_only);
     if (!net) net = &empty_network;
@@ -213,6 +426,7 @@ Job parse_job_table(const toml::table& root, const std::string& base_dir, const 
     job.areas.layer = r.text(*areas, "areas.", "layer", "");
     job.area_code_field = r.text(*areas, "areas.", "code_field", "", true);
     job.area_name_field = r.text(*areas, "areas.", "name_field", "");
+    job.geography.areas = geography_name(r, *areas, "areas.");
 
     if (const auto* pop = r.table(root, "population", false)) {
         r.check_keys(*pop, "population", "population.");
@@ -299,7 +513,9 @@ Job parse_job_table(const toml::table& root, const std::string& base_dir, const 
     }
 
     const toml::node* services = root.get("services");
-    if (!services && !job.greenspace.enabled) r.fail("services", "missing", nullptr, "add at least one [[services]] section");
+    const bool area_only = root.contains("indices") || root.contains("composite") || root.contains("clustering");
+    if (!services && !job.greenspace.enabled && !area_only)
+        r.fail("services", "missing", nullptr, "add at least one [[services]] section (or [greenspace], or [indices.<name>])");
     if (services && !services->is_array_of_tables()) r.fail("services", "must be a list of [[services]] sections", services, "");
     std::set<std::string> seen;
     for (const auto& s : services ? *services->as_array() : toml::array{}) {
@@ -382,6 +598,92 @@ Job parse_job_table(const toml::table& root, const std::string& base_dir, const 
                                   d.kind == access::DecayKind::bands ? d.band_upper_min.back() : 30.0, 0.1, 1440);
         d.gaussian_sigma_min = r.number(*e, "e2sfca.", "gaussian_sigma_min", d.gaussian_sigma_min, 0.01, 1440);
         d.exponential_per_min = r.number(*e, "e2sfca.", "exponential_per_min", d.exponential_per_min, 0, 100);
+    }
+
+    if (const auto* g = r.table(root, "geography", false)) {
+        r.check_keys(*g, "geography", "geography.");
+        job.geography.lookup = r.path(*g, "geography.", "lookup", false);
+        for (const auto& [key, target] : {std::pair{"population_lsoa11", &job.geography.population_lsoa11},
+                                          std::pair{"population_lsoa21", &job.geography.population_lsoa21}}) {
+            if (const auto* pt = r.table(*g, key, false)) {
+                const std::string pp = std::string("geography.") + key + ".";
+                r.check_keys(*pt, "source", pp);
+                *target = parse_source(r, *pt, pp, "");
+                if (!target->given()) r.fail(pp + "field", "missing", pt, "name the population field");
+            }
+        }
+    }
+    if (const auto* ix = r.table(root, "indices", false)) {
+        for (const auto& [k, v] : *ix) {
+            if (!v.is_table()) r.fail("indices." + std::string(k.str()), "must be a section", &v, "write [indices.deri]");
+            job.indices.push_back(parse_index(r, std::string(k.str()), *v.as_table(), job));
+        }
+    }
+    // Tables in another LSOA year need the areas' year and a lookup: said now, not after routing.
+    auto check_geography = [&](const IndicatorSource& src, const std::string& key) {
+        if (src.geography.empty() || src.geography == job.geography.areas) return;
+        if (job.geography.areas.empty())
+            r.fail(key + ".geography", "the table is in " + src.geography + " but the areas' geography is not given", nullptr,
+                   "add geography = \"lsoa11\" or \"lsoa21\" to [areas]");
+        if (job.geography.lookup.empty())
+            r.fail(key + ".geography", "converting " + src.geography + " to " + job.geography.areas + " needs the ONS lookup", nullptr,
+                   "add [geography] lookup = \"...\" (LSOA11CD, LSOA21CD, CHGIND)");
+    };
+    for (const auto& ix : job.indices)
+        for (std::size_t k = 0; k < ix.sources.size(); ++k)
+            check_geography(ix.sources[k], "indices." + ix.def.name + ".indicators." + ix.def.indicators[k].id);
+
+    if (const auto* c = r.table(root, "composite", false)) {
+        r.check_keys(*c, "composite", "composite.");
+        auto& spec = job.composite;
+        spec.enabled = r.boolean(*c, "composite.", "enabled", true);
+        spec.layer = r.text(*c, "composite.", "layer", spec.layer);
+        spec.method = r.choice(*c, "composite.", "method", spec.method,
+                               {{"mean", indices::Normalisation::minmax}, {"exponential", indices::Normalisation::exponential}});
+        const auto* domains = r.table(*c, "domains", true);
+        for (const auto& [k, v] : *domains) {
+            const std::string name(k.str());
+            const std::string dp = "composite.domains." + name + ".";
+            if (!v.is_table()) r.fail(dp, "must be a section", &v, "");
+            if (!is_field_name(name)) r.fail(dp, "domain names must be lower-case letters, digits or _", &v, "");
+            const auto& dt = *v.as_table();
+            r.check_keys(dt, "domain", dp);
+            CompositeDomain d;
+            d.name = name;
+            d.title = r.text(dt, dp, "title", name);
+            d.field = r.text(dt, dp, "field", "");
+            d.direction = parse_direction(r, dt, dp, d.direction);
+            d.weight = r.number(dt, dp, "weight", 1, 0, 1e9);
+            if (d.field.empty() || dt.contains("path")) {
+                toml::table copy = dt;
+                for (const char* key : {"title", "direction", "weight"}) copy.erase(key);
+                d.source = parse_source(r, copy, dp, job.area_code_field);
+                d.field.clear();
+                if (!d.source.given()) r.fail(dp + "field", "missing", &v, "name a field this job computes (e.g. gp_walk_time_min) or a table");
+            }
+            spec.domains.push_back(std::move(d));
+        }
+        if (spec.domains.empty()) r.fail("composite.domains", "no domains", domains, "add [composite.domains.<name>] sections");
+        for (const auto& d : spec.domains) check_geography(d.source, "composite.domains." + d.name);
+        if (const auto* core20 = r.table(*c, "core20", false)) {
+            r.check_keys(*core20, "source", "composite.core20.");
+            spec.imd_decile = parse_source(r, *core20, "composite.core20.", job.area_code_field);
+            if (!spec.imd_decile.given()) r.fail("composite.core20.field", "missing", core20, "name the IMD decile field, e.g. IMD_decile");
+        }
+    }
+    if (const auto* c = r.table(root, "clustering", false)) {
+        r.check_keys(*c, "clustering", "clustering.");
+        auto& spec = job.clustering;
+        spec.enabled = r.boolean(*c, "clustering.", "enabled", true);
+        spec.fields = r.text_or_list(*c, "clustering.", "fields");
+        if (spec.fields.empty()) r.fail("clustering.fields", "missing", c, "name the output fields to test, e.g. [\"deri_score\"]");
+        spec.contiguity = r.choice(*c, "clustering.", "contiguity", spec.contiguity,
+                                   {{"queen", indices::Contiguity::queen}, {"rook", indices::Contiguity::rook}});
+        spec.tolerance_m = r.number(*c, "clustering.", "tolerance_m", spec.tolerance_m, 0, 1000);
+        spec.permutations = static_cast<std::size_t>(r.number(*c, "clustering.", "permutations", 999, 0, 99999));
+        spec.seed = static_cast<std::uint64_t>(r.number(*c, "clustering.", "seed", static_cast<double>(spec.seed), 0, 9e15));
+        spec.significance = r.number(*c, "clustering.", "significance", spec.significance, 1e-6, 0.5);
+        spec.layer = r.text(*c, "clustering.", "layer", spec.layer);
     }
 
     if (const auto* p = r.table(root, "profiles", false)) {

@@ -1,4 +1,6 @@
 // run_job: the whole nearest-service pipeline, shared by the CLI and the QGIS plugin.
+#include "job/area_indices.hpp"
+
 #include <accessatlas/access.hpp>
 #include <accessatlas/error.hpp>
 #include <accessatlas/greenspace.hpp>
@@ -24,6 +26,8 @@ namespace fs = std::filesystem;
 namespace accessatlas::job {
 
 using network::invalid_id;
+using detail::list_some;
+using detail::normalise_code;
 
 namespace {
 
@@ -46,22 +50,6 @@ std::string threshold_label(double minutes) {
     for (char& c : s)
         if (c == '.') c = '_';
     return s;
-}
-
-std::string list_some(const std::vector<std::string>& items, std::size_t most = 8) {
-    std::string out;
-    for (std::size_t i = 0; i < items.size() && i < most; ++i) out += (i ? ", " : "") + items[i];
-    if (items.size() > most) out += fmt::format(" and {} more", items.size() - most);
-    return out;
-}
-
-// LSOA codes as ONS writes them: upper case, no spaces ("e01013787 " -> "E01013787").
-std::string normalise_code(const std::string& code, bool* changed) {
-    std::string out;
-    for (char c : code)
-        if (!std::isspace(static_cast<unsigned char>(c))) out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    if (changed && out != code) *changed = true;
-    return out;
 }
 
 struct Areas {
@@ -630,6 +618,7 @@ void write_greenspace_layers(io::GpkgWriter& out, const Job& job, const Areas& a
 
 RunSummary run_job(const Job& job, Reporter& reporter) {
     check_output(job);
+    detail::check_area_field_names(job);
     io::initialise_gdal();
     RunSummary summary;
     summary.output = job.output;
@@ -642,7 +631,7 @@ RunSummary run_job(const Job& job, Reporter& reporter) {
         net = network::read_network(job.network.path, job.network_options, collect, &read_stats);
         collect.info(fmt::format("network: {} nodes, {} edges from {} ways/lines", net.node_count(), net.edge_count(),
                                  read_stats.features_used));
-    } else if (job.origin_method == OriginMethod::street_points) {
+    } else if (job.origin_method == OriginMethod::street_points && job.needs_origins()) {
         throw InputError("street-point origins need a road network", {job.job_file, {}, {}, {}},
                          "add a [network] section, or use [origins] method = \"points\" or \"centroids\"");
     }
@@ -665,9 +654,10 @@ RunSummary run_job(const Job& job, Reporter& reporter) {
                                     "boundary may be missed there (extend the network and facility lists): {}",
                                     job.edge_buffer_m / 1000.0, near_edge.size(), areas.code.size(), list_some(codes)));
     }
-    const Origins origins = make_origins(job, areas, net, locator, collect);
+    const Origins origins = job.needs_origins() ? make_origins(job, areas, net, locator, collect) : Origins{};
     summary.origins = origins.location.size();
-    collect.info(fmt::format("{} origins carry the population of {} areas", origins.location.size(), areas.code.size()));
+    if (job.needs_origins())
+        collect.info(fmt::format("{} origins carry the population of {} areas", origins.location.size(), areas.code.size()));
     summary.seconds["read"] += clock.lap();
 
     std::vector<Facilities> facilities;
@@ -785,6 +775,41 @@ RunSummary run_job(const Job& job, Reporter& reporter) {
     if (job.greenspace.enabled) green = run_greenspace(job, net, areas, origins, collect);
     summary.seconds["route"] += clock.lap();
 
+    // Area fields for the composite index and clustering, then the area-level stages.
+    detail::FieldStore store;
+    for (const auto& c : columns) {
+        const std::string p = c.service + "_" + std::string(network::to_string(c.mode)) + "_";
+        std::vector<double> time, dist, unreached;
+        for (const auto& a : c.areas) {
+            time.push_back(a.mean_time_min);
+            dist.push_back(a.mean_length_km);
+            unreached.push_back(a.unreached_population);
+        }
+        store.put(p + "time_min", std::move(time));
+        store.put(p + "dist_km", std::move(dist));
+        for (std::size_t k = 0; k < k_count; ++k) {
+            std::vector<double> pct, count;
+            for (const auto& a : c.areas) {
+                pct.push_back(a.pct_within[k]);
+                if (job.count_within_thresholds) count.push_back(a.mean_count[k]);
+            }
+            store.put(p + "pct_" + threshold_label(job.thresholds_min[k]), std::move(pct));
+            if (job.count_within_thresholds) store.put(p + "count_" + threshold_label(job.thresholds_min[k]), std::move(count));
+        }
+        store.put(p + "unreached_pop", std::move(unreached));
+        if (job.e2sfca.enabled) store.put(p + "e2sfca_per_1000", c.area_e2sfca);
+    }
+    if (job.greenspace.enabled) {
+        store.put("greenspace_score", green.score);
+        store.put("pop_beyond_10min", green.beyond_10min);
+        store.put("mean_dist_m", green.mean_distance);
+        store.put("ha_per_1000", green.ha_per_1000);
+        for (std::size_t t = 0; t < job.greenspace.tiers.size(); ++t) store.put("pct_" + job.greenspace.tiers[t].name, green.pct[t]);
+    }
+    const detail::AreaSet area_set{areas.code, areas.name, areas.population, areas.layer.wkb};
+    const auto area_indices = detail::compute_area_indices(job, area_set, store, collect);
+    summary.seconds["indices"] += clock.lap();
+
     collect.stage("Writing " + job.output);
     io::GpkgWriter out(job.output);
     if (!job.services.empty()) {
@@ -894,6 +919,7 @@ RunSummary run_job(const Job& job, Reporter& reporter) {
             }
     }
     if (job.greenspace.enabled) write_greenspace_layers(out, job, areas, green);
+    detail::write_area_indices(out, job, area_set, area_indices, store);
     for (const auto& c : columns) write_catchment_layers(out, job, c.service, c.mode, facilities[service_index(job, c.service)],
                                                          c.facility_snaps, c.reach, c.polygons, c.e2sfca, c.result, origins.population);
     collect.check_cancelled();  // Ctrl-C while writing: drop the temporary file, keep the old output

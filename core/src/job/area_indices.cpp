@@ -1,0 +1,711 @@
+// Indices, the composite index and clustering as job stages: indicator tables read and joined
+// by area code, converted between LSOA geographies, scored, written with styles and metadata.
+#include "job/area_indices.hpp"
+#include "job/job_parse.hpp"
+
+#include <accessatlas/error.hpp>
+#include <accessatlas/network.hpp>
+#include <accessatlas/styles.hpp>
+#include <accessatlas/version.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <ctime>
+#include <optional>
+#include <set>
+#include <unordered_map>
+
+namespace accessatlas::job::detail {
+
+std::string normalise_code(const std::string& code, bool* changed) {
+    std::string text = code;
+    const auto colon = text.find(" : ");  // Nomis: "E01013787 : Leicester 001A"
+    if (colon != std::string::npos) text = text.substr(0, colon);
+    std::string out;
+    for (char c : text)
+        if (!std::isspace(static_cast<unsigned char>(c))) out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (changed && out != code) *changed = true;
+    return out;
+}
+
+std::string list_some(const std::vector<std::string>& items, std::size_t most) {
+    std::string out;
+    for (std::size_t i = 0; i < items.size() && i < most; ++i) out += (i ? ", " : "") + items[i];
+    if (items.size() > most) out += fmt::format(" and {} more", items.size() - most);
+    return out;
+}
+
+void FieldStore::put(const std::string& name, std::vector<double> values) {
+    for (auto& [n, v] : m_fields)
+        if (n == name) {
+            v = std::move(values);
+            return;
+        }
+    m_fields.emplace_back(name, std::move(values));
+}
+
+const std::vector<double>* FieldStore::find(const std::string& name) const {
+    for (const auto& [n, v] : m_fields)
+        if (n == name) return &v;
+    return nullptr;
+}
+
+const std::vector<double>& FieldStore::get(const std::string& name, const std::string& who) const {
+    if (const auto* v = find(name)) return *v;
+    std::vector<std::string> names;
+    for (const auto& [n, v] : m_fields) names.push_back(n);
+    throw InputError(fmt::format("{}: no area field '{}' in this run", who, name), {},
+                     names.empty() ? std::string("this job computes no area fields; give a table instead (path, code_field, field)")
+                                   : fmt::format("did you mean '{}'? Fields: {}", nearest_word(name, names), list_some(names, 12)));
+}
+
+namespace {
+
+const double nan = std::numeric_limits<double>::quiet_NaN();
+
+indices::Geography to_geography(const std::string& g) { return g == "lsoa21" ? indices::Geography::lsoa21 : indices::Geography::lsoa11; }
+std::string nice_geography(const std::string& g) { return g == "lsoa21" ? "LSOA 2021" : "LSOA 2011"; }
+
+// Suppressed or unavailable cells in official tables: missing values, not errors.
+bool is_missing_marker(const std::string& text) {
+    std::string t;
+    for (char c : text)
+        if (!std::isspace(static_cast<unsigned char>(c))) t += c;
+    return t.empty() || t == ".." || t == "-" || t == ":" || t == "x" || t == "*" || t == "c" || t == "NA" || t == "n/a";
+}
+
+// Reads indicator sources, converting geographies through one lookup read once.
+class SourceReader {
+public:
+    SourceReader(const Job& job, Reporter& reporter, std::vector<std::string>& inputs)
+        : m_job(job), m_reporter(reporter), m_inputs(inputs) {}
+
+    // code -> value in the areas' geography; NaN for rows with a suppressed cell.
+    std::map<std::string, double> read_map(const IndicatorSource& src, const std::string& who, bool convert = true) {
+        const std::string path = src.path.empty() ? m_job.areas.path : src.path;
+        const std::string layer = src.path.empty() ? m_job.areas.layer : src.layer;
+        const std::string code_field = src.code_field.empty() ? m_job.area_code_field : src.code_field;
+        const auto t = io::read_attribute_table(path, layer, code_field);
+        if (std::find(m_inputs.begin(), m_inputs.end(), path) == m_inputs.end()) m_inputs.push_back(path);
+        if (t.header_lines_skipped + t.footer_lines_skipped > 0)
+            m_reporter.info(fmt::format("{}: {} title line(s) above the header and {} note line(s) below the data skipped", path,
+                                        t.header_lines_skipped, t.footer_lines_skipped));
+        const int filter = src.filter_field.empty() ? -1 : t.require(src.filter_field);
+        std::vector<int> num, den;
+        for (const auto& f : src.numerator) num.push_back(t.require(f));
+        for (const auto& f : src.denominator) den.push_back(t.require(f));
+        std::map<std::string, std::pair<double, double>> sums;
+        std::map<std::string, std::string> first_row;
+        std::size_t suppressed = 0, kept = 0;
+        for (std::size_t r = 0; r < t.rows.size(); ++r) {
+            const auto& row = t.rows[r];
+            if (filter >= 0 && row[static_cast<std::size_t>(filter)] != src.filter_value) continue;
+            const std::string code = normalise_code(row[static_cast<std::size_t>(t.code_column)]);
+            if (code.empty()) continue;
+            ++kept;
+            auto add = [&](const std::vector<int>& cols, const std::vector<std::string>& names) {
+                double s = 0;
+                for (std::size_t k = 0; k < cols.size(); ++k) {
+                    const std::string& cell = row[static_cast<std::size_t>(cols[k])];
+                    if (is_missing_marker(cell)) return nan;
+                    s += io::parse_number(cell, path, t.layer_name, t.row_label[r], names[k]);
+                }
+                return s;
+            };
+            const double n = add(num, src.numerator);
+            const double d = den.empty() ? 1.0 : add(den, src.denominator);
+            suppressed += std::isnan(n) || std::isnan(d);
+            auto [it, fresh] = sums.try_emplace(code, n, d);
+            if (!fresh) {
+                if (!src.aggregate)
+                    throw InputError(fmt::format("duplicate area code {} ({} and {})", code, first_row[code], t.row_label[r]),
+                                     {path, t.layer_name, t.row_label[r], code_field},
+                                     "each area must appear once: filter the rows (filter = \"field=value\") or sum them "
+                                     "(aggregate = true, e.g. output areas to LSOAs)");
+                it->second.first += n;
+                it->second.second += d;
+            } else {
+                first_row[code] = t.row_label[r];
+            }
+        }
+        if (kept == 0)
+            throw InputError(src.filter_field.empty() ? "no rows with an area code" : "no row has " + src.filter_field + " = " + src.filter_value,
+                             {path, t.layer_name, {}, src.filter_field.empty() ? code_field : src.filter_field},
+                             src.filter_field.empty() ? "check the code field" : "check the filter value (spelling, case)");
+        if (suppressed > 0)
+            m_reporter.warning(fmt::format("{}: {}: {} rows have suppressed or empty values (.., -, x or blank); those areas have no value",
+                                           who, path, suppressed));
+
+        const std::string from = src.geography.empty() ? m_job.geography.areas : src.geography;
+        const bool differ = convert && !src.geography.empty() && src.geography != m_job.geography.areas;
+        std::map<std::string, double> values;
+        std::size_t zero_den = 0;
+        auto finish = [&](double n, double d) {
+            if (d == 0) {
+                ++zero_den;
+                return nan;
+            }
+            return src.scale * n / d;
+        };
+        if (!differ) {
+            for (const auto& [code, nd] : sums) values[code] = finish(nd.first, den.empty() ? 1.0 : nd.second);
+        } else {
+            if (m_job.geography.areas.empty())
+                throw InputError(fmt::format("{}: the table is in {} but the areas' geography is not given", who, nice_geography(from)),
+                                 {path, {}, {}, {}}, "add geography = \"lsoa11\" or \"lsoa21\" to [areas]");
+            std::map<std::string, double> n_map, d_map;
+            for (const auto& [code, nd] : sums) {
+                n_map[code] = nd.first;
+                d_map[code] = nd.second;
+            }
+            indices::ConversionSummary s;
+            const auto kind = den.empty() ? src.kind : indices::ValueKind::count;
+            const auto n_conv = convert_table(n_map, from, kind, who, &s);
+            std::map<std::string, double> d_conv;
+            if (!den.empty()) d_conv = convert_table(d_map, from, indices::ValueKind::count, who, nullptr);
+            for (const auto& [code, n] : n_conv) values[code] = finish(n, den.empty() ? 1.0 : d_conv[code]);
+        }
+        if (zero_den > 0)
+            m_reporter.warning(fmt::format("{}: {}: {} areas have a denominator of 0; they have no value", who, path, zero_den));
+        return values;
+    }
+
+    // Per area of the study, in area order; reports codes missing on either side.
+    std::vector<double> read_for_areas(const IndicatorSource& src, const std::string& who, const std::vector<std::string>& codes) {
+        const auto values = read_map(src, who);
+        std::vector<double> out(codes.size(), nan);
+        std::vector<std::string> missing;
+        std::size_t matched = 0;
+        for (std::size_t a = 0; a < codes.size(); ++a) {
+            const auto it = values.find(codes[a]);
+            if (it == values.end()) missing.push_back(codes[a]);
+            else {
+                out[a] = it->second;
+                ++matched;
+            }
+        }
+        const std::string path = src.path.empty() ? m_job.areas.path : src.path;
+        if (matched == 0)
+            throw InputError(fmt::format("{}: none of the {} area codes (e.g. {}) is in the table (e.g. {})", who, codes.size(),
+                                         codes.empty() ? "" : codes.front(), values.empty() ? "none" : values.begin()->first),
+                             {path, {}, {}, src.code_field},
+                             "are the codes from another LSOA year? Set geography = \"lsoa21\" (or \"lsoa11\") on the source and "
+                             "give [geography] lookup");
+        if (!missing.empty())
+            m_reporter.warning(fmt::format("{}: {} of {} areas are not in {} ({})", who, missing.size(), codes.size(), path, list_some(missing)));
+        if (values.size() > matched)
+            m_reporter.info(fmt::format("{}: {} codes of {} are outside the study area", who, values.size() - matched, path));
+        return out;
+    }
+
+private:
+    std::map<std::string, double> convert_table(const std::map<std::string, double>& values, const std::string& from,
+                                                indices::ValueKind kind, const std::string& who, indices::ConversionSummary* s) {
+        load_lookup();
+        const std::string& to = m_job.geography.areas;
+        const auto& pop_from = population(from);
+        const auto& pop_to = population(to);
+        indices::ConversionSummary local;
+        auto out = indices::convert_geography(values, to_geography(from), to_geography(to), kind, m_lookup, pop_from, pop_to, s ? s : &local);
+        if (s)
+            m_reporter.info(fmt::format("{}: converted from {} to {} with the ONS lookup: {} areas unchanged, {} from splits, {} from "
+                                        "merges, {} from complex changes{}{}",
+                                        who, nice_geography(from), nice_geography(to), s->unchanged, s->split, s->merged, s->complex,
+                                        s->equal_shares ? fmt::format("; {} shared equally (no population)", s->equal_shares) : "",
+                                        s->unknown_codes.empty() ? "" : fmt::format("; {} codes not in the lookup ({})", s->unknown_codes.size(),
+                                                                                    list_some(s->unknown_codes, 4))));
+        return out;
+    }
+
+    const std::map<std::string, double>& population(const std::string& geography) {
+        auto& cache = geography == "lsoa21" ? m_pop21 : m_pop11;
+        if (!cache) {
+            const auto& src = geography == "lsoa21" ? m_job.geography.population_lsoa21 : m_job.geography.population_lsoa11;
+            cache.emplace();
+            if (src.given()) {
+                IndicatorSource s = src;
+                s.kind = indices::ValueKind::count;
+                *cache = read_map(s, "population (" + nice_geography(geography) + ")", false);
+            } else {
+                m_reporter.warning(fmt::format("no [geography] population_{} given: areas split or merged between LSOA years are "
+                                               "shared equally", geography));
+            }
+        }
+        return *cache;
+    }
+
+    void load_lookup() {
+        if (m_lookup_loaded) return;
+        if (m_job.geography.lookup.empty())
+            throw InputError("a table must be converted between LSOA 2011 and 2021 but no lookup is given", {m_job.job_file, {}, {}, {}},
+                             "add [geography] lookup = \"...\" (the ONS LSOA (2011) to LSOA (2021) lookup: LSOA11CD, LSOA21CD, CHGIND)");
+        const std::string& path = m_job.geography.lookup;
+        // Accept the ONS names and the snake_case ones of our sample data.
+        io::AttributeTable tab;
+        try {
+            tab = io::read_attribute_table(path, {}, "LSOA11CD");
+        } catch (const InputError&) {
+            tab = io::read_attribute_table(path, {}, "lsoa11_code");
+        }
+        const auto find_any = [&](const io::AttributeTable& table, std::initializer_list<const char*> names) {
+            for (const char* n : names)
+                if (table.column(n) >= 0) return table.column(n);
+            return -1;
+        };
+        m_inputs.push_back(path);
+        const int c11 = find_any(tab, {"LSOA11CD", "lsoa11_code"});
+        const int c21 = find_any(tab, {"LSOA21CD", "lsoa21_code"});
+        const int cch = find_any(tab, {"CHGIND", "change_code"});
+        if (c21 < 0) throw InputError("the lookup has no LSOA21CD column", {path, {}, {}, "LSOA21CD"}, "give the ONS LSOA 2011 to 2021 lookup");
+        for (std::size_t r = 0; r < tab.rows.size(); ++r) {
+            indices::LookupRow row;
+            row.lsoa11 = normalise_code(tab.rows[r][static_cast<std::size_t>(c11)]);
+            row.lsoa21 = normalise_code(tab.rows[r][static_cast<std::size_t>(c21)]);
+            const std::string ch = cch >= 0 ? tab.rows[r][static_cast<std::size_t>(cch)] : "U";
+            row.change = ch.empty() ? 'U' : static_cast<char>(std::toupper(static_cast<unsigned char>(ch[0])));
+            if (row.change != 'U' && row.change != 'S' && row.change != 'M' && row.change != 'X')
+                throw InputError("unknown change code '" + ch + "'", {path, tab.layer_name, tab.row_label[r], "CHGIND"},
+                                 "ONS change codes are U, S, M and X");
+            m_lookup.push_back(std::move(row));
+        }
+        m_lookup_loaded = true;
+    }
+
+    const Job& m_job;
+    Reporter& m_reporter;
+    std::vector<std::string>& m_inputs;
+    bool m_lookup_loaded = false;
+    std::vector<indices::LookupRow> m_lookup;
+    std::optional<std::map<std::string, double>> m_pop11, m_pop21;
+};
+
+std::vector<int> score_bands(const std::vector<double>& score) {
+    std::vector<int> out;
+    for (double s : score) out.push_back(std::isnan(s) ? -1 : std::clamp(static_cast<int>(std::floor(s)), 0, 9));
+    return out;
+}
+
+std::string now_utc() {
+    std::time_t now = std::time(nullptr);
+    char date[32];
+    std::strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+    return date;
+}
+
+const char* basis_name(indices::Basis b) {
+    switch (b) {
+    case indices::Basis::area: return "area (the study's areas)";
+    case indices::Basis::group: return "group (per district)";
+    case indices::Basis::reference: return "reference (a national table)";
+    }
+    return "";
+}
+
+const char* normalisation_name(indices::Normalisation n) {
+    switch (n) {
+    case indices::Normalisation::minmax: return "minmax (0-10)";
+    case indices::Normalisation::rank: return "rank";
+    case indices::Normalisation::normal: return "normal scores";
+    case indices::Normalisation::zscore: return "z-score";
+    case indices::Normalisation::exponential: return "exponential (IMD, 0-100)";
+    }
+    return "";
+}
+
+void common_metadata(io::LayerWriter& layer, const Job& job, const std::vector<std::string>& inputs) {
+    std::string in = job.areas.path;
+    for (const auto& i : inputs) in += "; " + i;
+    layer.set_metadata("accessatlas_inputs", in);
+    layer.set_metadata("accessatlas_run_date", now_utc());
+    layer.set_metadata("accessatlas_software", std::string("Access Atlas ") + version());
+    layer.set_metadata("accessatlas_job", job.job_file.empty() ? std::string("(parameters)") : job.job_file);
+}
+
+io::Value num(double v) { return std::isnan(v) ? io::Value() : io::Value(v); }
+io::Value whole(int v, int none = 0) { return v == none ? io::Value() : io::Value(static_cast<std::int64_t>(v)); }
+
+} // namespace
+
+namespace {
+
+std::string label_minutes(double minutes) {
+    if (minutes == std::floor(minutes)) return fmt::format("{}", static_cast<long long>(minutes));
+    std::string s = fmt::format("{}", minutes);
+    std::replace(s.begin(), s.end(), '.', '_');
+    return s;
+}
+
+} // namespace
+
+void check_area_field_names(const Job& job) {
+    std::vector<std::string> names;
+    for (auto mode : job.modes)
+        for (const auto& s : job.services) {
+            const std::string p = s.name + "_" + std::string(network::to_string(mode)) + "_";
+            names.push_back(p + "time_min");
+            names.push_back(p + "dist_km");
+            for (double t : job.thresholds_min) {
+                names.push_back(p + "pct_" + label_minutes(t));
+                if (job.count_within_thresholds) names.push_back(p + "count_" + label_minutes(t));
+            }
+            names.push_back(p + "unreached_pop");
+            if (job.e2sfca.enabled) names.push_back(p + "e2sfca_per_1000");
+        }
+    if (job.greenspace.enabled) {
+        for (const char* f : {"greenspace_score", "pop_beyond_10min", "mean_dist_m", "ha_per_1000"}) names.emplace_back(f);
+        for (const auto& t : job.greenspace.tiers) names.push_back("pct_" + t.name);
+    }
+    for (const auto& ix : job.indices) {
+        names.push_back(ix.def.name + "_score");
+        for (const auto& c : ix.def.components) names.push_back(ix.def.name + "_" + c.id);
+        for (const auto& i : ix.def.indicators) {
+            names.push_back(ix.def.name + "_" + i.id);
+            names.push_back(ix.def.name + "_" + i.id + "_score");
+        }
+    }
+    const auto check = [&](const std::string& name, const std::string& who) {
+        if (std::find(names.begin(), names.end(), name) != names.end()) return;
+        throw InputError(fmt::format("{}: this job computes no area field '{}'", who, name), {job.job_file, {}, {}, {}},
+                         names.empty() ? std::string("give a table instead (path, code_field, field)")
+                                       : fmt::format("did you mean '{}'?", nearest_word(name, names)));
+    };
+    if (job.composite.enabled)
+        for (const auto& d : job.composite.domains)
+            if (!d.field.empty()) check(d.field, "composite.domains." + d.name + ".field");
+    if (job.composite.enabled) {
+        names.push_back("composite_score");
+        for (const auto& d : job.composite.domains) names.push_back(d.name + "_score");
+    }
+    if (job.clustering.enabled)
+        for (const auto& f : job.clustering.fields) check(f, "clustering.fields");
+}
+
+AreaIndicesOutcome compute_area_indices(const Job& job, const AreaSet& areas, FieldStore& store, Reporter& reporter) {
+    AreaIndicesOutcome out;
+    SourceReader reader(job, reporter, out.inputs);
+    const std::size_t n = areas.code.size();
+
+    for (const auto& spec : job.indices) {
+        const auto& def = spec.def;
+        reporter.stage("Index " + def.name);
+        IndexOutcome io;
+        io.spec = &spec;
+        indices::IndexInput input;
+        for (std::size_t k = 0; k < def.indicators.size(); ++k) {
+            const auto& src = spec.sources[k];
+            const std::string who = fmt::format("index {} indicator {}", def.name, def.indicators[k].id);
+            if (!src.given()) {
+                input.values.emplace_back(n, nan);
+            } else {
+                input.values.push_back(reader.read_for_areas(src, who, areas.code));
+            }
+            std::vector<double> reference;
+            if (def.basis == indices::Basis::reference) {
+                if (spec.references[k].given()) {
+                    for (const auto& [code, v] : reader.read_map(spec.references[k], who + " reference", false)) reference.push_back(v);
+                } else if (src.given()) {
+                    reporter.warning(fmt::format("{}: basis reference but no reference table; scored against the study area", who));
+                }
+            }
+            input.reference.push_back(std::move(reference));
+            reporter.check_cancelled();
+        }
+        if (def.basis == indices::Basis::group) {
+            const auto t = io::read_attribute_table(job.areas.path, job.areas.layer, job.area_code_field);
+            const int gc = t.require(spec.group_field);
+            std::map<std::string, std::string> group_of;
+            for (const auto& row : t.rows) group_of[normalise_code(row[static_cast<std::size_t>(t.code_column)])] = row[static_cast<std::size_t>(gc)];
+            std::map<std::string, std::uint32_t> ids;
+            for (const auto& code : areas.code) {
+                const auto it = ids.try_emplace(group_of[code], static_cast<std::uint32_t>(ids.size())).first;
+                input.groups.push_back(it->second);
+            }
+            reporter.info(fmt::format("index {}: min-max per {} ({} groups)", def.name, spec.group_field, ids.size()));
+        }
+        io.result = indices::compute_index(def, input, reporter);
+        io.raw = std::move(input.values);
+        io.band = score_bands(io.result.score);
+        io.quintile = indices::quantile_groups(io.result.score, 5);
+        io.decile = indices::quantile_groups(io.result.score, 10);
+        store.put(def.name + "_score", io.result.score);
+        for (std::size_t c = 0; c < def.components.size(); ++c) store.put(def.name + "_" + def.components[c].id, io.result.component_score[c]);
+        for (std::size_t k = 0; k < def.indicators.size(); ++k) {
+            store.put(def.name + "_" + def.indicators[k].id, io.raw[k]);
+            store.put(def.name + "_" + def.indicators[k].id + "_score", io.result.indicator_score[k]);
+        }
+        double mean = 0;
+        std::size_t counted = 0;
+        for (double s : io.result.score)
+            if (!std::isnan(s)) {
+                mean += s;
+                ++counted;
+            }
+        reporter.info(fmt::format("index {}: {} areas scored, mean {:.2f}; {} incomplete", def.name, counted,
+                                  counted ? mean / static_cast<double>(counted) : nan,
+                                  std::count(io.result.incomplete.begin(), io.result.incomplete.end(), 1)));
+        out.indices.push_back(std::move(io));
+    }
+
+    if (job.composite.enabled) {
+        reporter.stage("Composite index");
+        const auto& spec = job.composite;
+        indices::IndexDef def;
+        def.name = "composite";
+        def.title = "Composite access and exclusion index";
+        def.normalisation = spec.method;
+        def.basis = indices::Basis::area;
+        indices::IndexInput input;
+        for (const auto& d : spec.domains) {
+            def.components.push_back({d.name, d.title, d.weight});
+            def.indicators.push_back({d.name, d.title, d.name, 1, d.direction});
+            const std::string who = "composite domain " + d.name;
+            input.values.push_back(d.field.empty() ? reader.read_for_areas(d.source, who, areas.code) : store.get(d.field, who));
+        }
+        auto& c = out.composite;
+        c.result = indices::compute_index(def, input, reporter);
+        c.raw = std::move(input.values);
+        c.rank = indices::descending_ranks(c.result.score);
+        c.decile = indices::quantile_groups(c.result.score, 10);
+        c.imd_decile.assign(n, 0);
+        if (spec.imd_decile.given()) {
+            const auto d = reader.read_for_areas(spec.imd_decile, "composite Core20 (IMD decile)", areas.code);
+            for (std::size_t a = 0; a < n; ++a) {
+                if (std::isnan(d[a])) continue;
+                if (d[a] < 1 || d[a] > 10 || d[a] != std::floor(d[a]))
+                    throw InputError(fmt::format("IMD decile {} for {} is not a whole number from 1 to 10", d[a], areas.code[a]),
+                                     {spec.imd_decile.path, {}, areas.code[a], spec.imd_decile.numerator.front()},
+                                     "give the IMD decile field (1 = most deprived 10%)");
+                c.imd_decile[a] = static_cast<int>(d[a]);
+            }
+        }
+        store.put("composite_score", c.result.score);
+        for (std::size_t k = 0; k < spec.domains.size(); ++k) store.put(spec.domains[k].name + "_score", c.result.indicator_score[k]);
+    }
+
+    if (job.clustering.enabled) {
+        reporter.stage("Spatial clustering (Moran's I, LISA)");
+        const auto& spec = job.clustering;
+        const auto w = indices::contiguity(areas.wkb, spec.contiguity, spec.tolerance_m);
+        auto& cl = out.clusters;
+        std::vector<std::string> islands;
+        for (std::size_t a = 0; a < n; ++a) {
+            cl.neighbour_count.push_back(static_cast<std::uint32_t>(w[a].size()));
+            if (w[a].empty()) islands.push_back(areas.code[a]);
+        }
+        if (!islands.empty())
+            reporter.warning(fmt::format("clustering: {} areas have no neighbour ({}) and are left out; raise clustering.tolerance_m if "
+                                         "the boundaries were generalised one by one",
+                                         islands.size(), list_some(islands)));
+        for (const auto& f : spec.fields) {
+            const auto& values = store.get(f, "clustering");
+            cl.global.push_back(indices::moran_global(values, w, spec.permutations, spec.seed));
+            cl.local.push_back(indices::local_moran(values, w, spec.permutations, spec.seed, spec.significance, reporter));
+            const auto& g = cl.global.back();
+            std::map<indices::LisaClass, std::size_t> counts;
+            for (auto k : cl.local.back().cls) ++counts[k];
+            reporter.info(fmt::format("{}: Moran's I = {:.3f} (expected {:.3f}, pseudo p = {:.3f} from {} permutations); LISA: {} high-high, "
+                                      "{} low-low, {} high-low, {} low-high",
+                                      f, g.i, g.expected, g.p_value, g.permutations, counts[indices::LisaClass::high_high],
+                                      counts[indices::LisaClass::low_low], counts[indices::LisaClass::high_low],
+                                      counts[indices::LisaClass::low_high]));
+        }
+    }
+    return out;
+}
+
+void write_area_indices(io::GpkgWriter& out, const Job& job, const AreaSet& areas, const AreaIndicesOutcome& outcome,
+                        const FieldStore& store) {
+    const std::size_t n = areas.code.size();
+    for (const auto& io_ : outcome.indices) {
+        const auto& spec = *io_.spec;
+        const auto& def = spec.def;
+        const auto& r = io_.result;
+        const std::string p = def.name + "_";
+        std::vector<io::FieldDef> fields{{"lsoa_code", io::FieldType::text}, {"lsoa_name", io::FieldType::text},
+                                         {"population", io::FieldType::real}, {p + "score", io::FieldType::real}};
+        for (const auto& c : def.components) fields.push_back({p + c.id, io::FieldType::real});
+        const bool minmax = def.normalisation == indices::Normalisation::minmax;
+        if (minmax) fields.push_back({p + "band", io::FieldType::integer});
+        fields.push_back({p + "quintile", io::FieldType::integer});
+        fields.push_back({p + "decile", io::FieldType::integer});
+        fields.push_back({p + "incomplete", io::FieldType::integer});
+        fields.push_back({p + "missing", io::FieldType::text});
+        for (const auto& ind : def.indicators) {
+            fields.push_back({p + ind.id, io::FieldType::real});
+            fields.push_back({p + ind.id + "_score", io::FieldType::real});
+        }
+        auto& layer = out.create_layer(spec.layer, io::GeometryKind::polygon, fields, def.title);
+        layer.set_metadata("accessatlas_what", def.title + ": score, components, indicator values and scores per area");
+        layer.set_metadata("accessatlas_units", minmax ? "0-10, 10 = highest risk (scores); indicator values in their own units"
+                                                       : "normalised scores, higher = higher risk");
+        std::string weights;
+        for (std::size_t c = 0; c < def.components.size(); ++c) {
+            weights += fmt::format("{}{} {:.4f} [", c ? "; " : "", def.components[c].id, r.component_weight[c]);
+            bool first = true;
+            for (std::size_t k = 0; k < def.indicators.size(); ++k)
+                if (def.indicators[k].component == def.components[c].id) {
+                    weights += fmt::format("{}{} {:.4f}", first ? "" : ", ", def.indicators[k].id, r.indicator_weight[k]);
+                    first = false;
+                }
+            weights += "]";
+        }
+        layer.set_metadata("accessatlas_method",
+                           fmt::format("normalisation {}; basis {}; missing {}; weights normalised within each level; bands: floor of the "
+                                       "score, quintile and decile 1 = highest risk; see docs/indices.md",
+                                       normalisation_name(def.normalisation), basis_name(def.basis),
+                                       def.missing == indices::MissingRule::zero ? "zero (GMCA)" : "renormalise"));
+        layer.set_metadata("accessatlas_weights", weights);
+        std::string missing;
+        for (std::size_t k = 0; k < def.indicators.size(); ++k)
+            if (r.missing_count[k] > 0) missing += fmt::format("{}{} ({} of {} areas)", missing.empty() ? "" : "; ", def.indicators[k].id, r.missing_count[k], n);
+        layer.set_metadata("accessatlas_missing_indicators", missing.empty() ? std::string("none") : missing);
+        common_metadata(layer, job, outcome.inputs);
+        const bool deri = def.name == "deri";
+        const auto main_style = minmax ? styles::score_0_10(p + "score", def.title + " (0-10, higher = higher risk)")
+                                       : styles::deciles_worst_first(p + "decile", def.title + " decile (1 = highest risk)");
+        out.add_style(spec.layer, main_style.name, main_style.qml, main_style.sld, true, main_style.title);
+        for (const auto& c : def.components) {
+            if (!minmax) break;
+            const auto st = styles::score_0_10(p + c.id, (deri ? "DERI " : def.name + " ") + c.title + " component (0-10)");
+            out.add_style(spec.layer, st.name, st.qml, st.sld, false, st.title);
+        }
+        const auto dec = styles::deciles_worst_first(p + "decile", def.title + " decile (1 = highest risk)");
+        if (minmax) out.add_style(spec.layer, dec.name, dec.qml, dec.sld, false, dec.title);
+        for (std::size_t a = 0; a < n; ++a) {
+            std::vector<io::Value> v{areas.code[a], areas.name[a], areas.population[a], num(r.score[a])};
+            for (std::size_t c = 0; c < def.components.size(); ++c) v.push_back(num(r.component_score[c][a]));
+            if (minmax) v.push_back(whole(io_.band[a], -1));
+            v.push_back(whole(io_.quintile[a]));
+            v.push_back(whole(io_.decile[a]));
+            v.push_back(static_cast<std::int64_t>(r.incomplete[a]));
+            v.push_back(r.missing_list[a].empty() ? io::Value() : io::Value(r.missing_list[a]));
+            for (std::size_t k = 0; k < def.indicators.size(); ++k) {
+                v.push_back(num(io_.raw[k][a]));
+                v.push_back(num(r.indicator_score[k][a]));
+            }
+            layer.add(v, &areas.wkb[a]);
+        }
+    }
+
+    if (job.composite.enabled) {
+        const auto& spec = job.composite;
+        const auto& c = outcome.composite;
+        std::vector<io::FieldDef> fields{{"lsoa_code", io::FieldType::text}, {"lsoa_name", io::FieldType::text},
+                                         {"population", io::FieldType::real}};
+        for (const auto& d : spec.domains) {
+            fields.push_back({d.name, io::FieldType::real});
+            fields.push_back({d.name + "_score", io::FieldType::real});
+        }
+        for (const auto& [name, type] : std::vector<std::pair<std::string, io::FieldType>>{
+                 {"composite_score", io::FieldType::real},       {"composite_rank", io::FieldType::integer},
+                 {"composite_decile", io::FieldType::integer},   {"composite_incomplete", io::FieldType::integer},
+                 {"imd_decile", io::FieldType::integer},         {"core20", io::FieldType::integer}})
+            fields.push_back({name, type});
+        auto& layer = out.create_layer(spec.layer, io::GeometryKind::polygon, fields, "Composite index of access and exclusion");
+        const bool exponential = spec.method == indices::Normalisation::exponential;
+        layer.set_metadata("accessatlas_what", "Composite index joining access to services, green space and digital exclusion per area, "
+                                               "with Core20 (IMD deciles 1-2)");
+        layer.set_metadata("accessatlas_units", exponential ? "0-100 (exponential transform of ranks; 100 = highest need)"
+                                                            : "0-10 (mean of min-max scores; 10 = highest need)");
+        std::string domains;
+        for (std::size_t k = 0; k < spec.domains.size(); ++k)
+            domains += fmt::format("{}{} = {} ({}, weight {:.4f})", k ? "; " : "", spec.domains[k].name,
+                                   spec.domains[k].field.empty() ? spec.domains[k].source.path : spec.domains[k].field,
+                                   spec.domains[k].direction == indices::Direction::higher_is_worse ? "higher is worse" : "lower is worse",
+                                   c.result.component_weight[k]);
+        layer.set_metadata("accessatlas_method",
+                           fmt::format("{}; rank and decile 1 = highest need; core20 = IMD decile 1 or 2; see docs/indices.md",
+                                       exponential ? "each domain ranked, exponential transform X = -23 ln(1 - R (1 - e^-100/23)), weighted mean"
+                                                   : "each domain min-max to 0-10 (10 = worst), weighted mean"));
+        layer.set_metadata("accessatlas_weights", domains);
+        common_metadata(layer, job, outcome.inputs);
+        const auto st = styles::deciles_worst_first("composite_decile", "Composite index decile (1 = highest need)");
+        out.add_style(spec.layer, st.name, st.qml, st.sld, true, st.title);
+        const auto cs = styles::flag("core20", "Core20: England's most deprived 20% (IMD deciles 1-2)", "Core20 (IMD decile 1-2)", "not Core20");
+        out.add_style(spec.layer, cs.name, cs.qml, cs.sld, false, cs.title);
+        if (!exponential) {
+            const auto ss = styles::score_0_10("composite_score", "Composite index (0-10, higher = higher need)");
+            out.add_style(spec.layer, ss.name, ss.qml, ss.sld, false, ss.title);
+        }
+        for (std::size_t a = 0; a < n; ++a) {
+            std::vector<io::Value> v{areas.code[a], areas.name[a], areas.population[a]};
+            for (std::size_t k = 0; k < spec.domains.size(); ++k) {
+                v.push_back(num(c.raw[k][a]));
+                v.push_back(num(c.result.indicator_score[k][a]));
+            }
+            v.push_back(num(c.result.score[a]));
+            v.push_back(whole(c.rank[a]));
+            v.push_back(whole(c.decile[a]));
+            v.push_back(static_cast<std::int64_t>(c.result.incomplete[a]));
+            v.push_back(whole(c.imd_decile[a]));
+            v.push_back(c.imd_decile[a] == 0 ? io::Value() : io::Value(static_cast<std::int64_t>(c.imd_decile[a] <= 2 ? 1 : 0)));
+            layer.add(v, &areas.wkb[a]);
+        }
+    }
+
+    if (job.clustering.enabled) {
+        const auto& spec = job.clustering;
+        const auto& cl = outcome.clusters;
+        std::vector<io::FieldDef> fields{{"lsoa_code", io::FieldType::text}, {"lsoa_name", io::FieldType::text},
+                                         {"neighbours", io::FieldType::integer}};
+        for (const auto& f : spec.fields) {
+            fields.push_back({f, io::FieldType::real});
+            fields.push_back({f + "_lisa_i", io::FieldType::real});
+            fields.push_back({f + "_lisa_p", io::FieldType::real});
+            fields.push_back({f + "_lisa", io::FieldType::text});
+        }
+        auto& layer = out.create_layer(spec.layer, io::GeometryKind::polygon, fields, "Local Moran (LISA) clusters");
+        layer.set_metadata("accessatlas_what", "Local indicators of spatial association (LISA) per area for the listed fields");
+        layer.set_metadata("accessatlas_units", "field values in their own units; local I (unitless); pseudo p-value (0-1); cluster class");
+        layer.set_metadata("accessatlas_method",
+                           fmt::format("{} contiguity (tolerance {} m), row-standardised; {} conditional permutations, seed {}; significance "
+                                       "{}; pseudo p = (extreme + 1) / (permutations + 1)",
+                                       spec.contiguity == indices::Contiguity::queen ? "queen" : "rook", spec.tolerance_m, spec.permutations,
+                                       spec.seed, spec.significance));
+        std::string global;
+        for (std::size_t k = 0; k < spec.fields.size(); ++k)
+            global += fmt::format("{}{}: I = {:.6f}, E[I] = {:.6f}, z = {:.3f}, pseudo p = {:.4f}, areas = {}", k ? "; " : "", spec.fields[k],
+                                  cl.global[k].i, cl.global[k].expected, cl.global[k].z, cl.global[k].p_value, cl.global[k].areas);
+        layer.set_metadata("accessatlas_moran_global", global);
+        common_metadata(layer, job, outcome.inputs);
+        for (std::size_t k = 0; k < spec.fields.size(); ++k) {
+            const auto st = styles::lisa_clusters(spec.fields[k] + "_lisa", "LISA clusters of " + spec.fields[k]);
+            out.add_style(spec.layer, st.name, st.qml, st.sld, k == 0, st.title);
+        }
+        for (std::size_t a = 0; a < n; ++a) {
+            std::vector<io::Value> v{areas.code[a], areas.name[a], static_cast<std::int64_t>(cl.neighbour_count[a])};
+            for (std::size_t k = 0; k < spec.fields.size(); ++k) {
+                v.push_back(num((*store.find(spec.fields[k]))[a]));
+                v.push_back(num(cl.local[k].local_i[a]));
+                v.push_back(num(cl.local[k].p_value[a]));
+                v.push_back(std::string(indices::to_string(cl.local[k].cls[a])));
+            }
+            layer.add(v, &areas.wkb[a]);
+        }
+        auto& table = out.create_layer("moran_global", io::GeometryKind::none,
+                                       {{"field", io::FieldType::text},
+                                        {"moran_i", io::FieldType::real},
+                                        {"expected_i", io::FieldType::real},
+                                        {"z_permutation", io::FieldType::real},
+                                        {"p_pseudo", io::FieldType::real},
+                                        {"permutations", io::FieldType::integer},
+                                        {"areas", io::FieldType::integer},
+                                        {"contiguity", io::FieldType::text}},
+                                       "Global Moran's I per field");
+        table.set_metadata("accessatlas_what", "Global Moran's I per field (spatial autocorrelation over the study area)");
+        table.set_metadata("accessatlas_units", "I (unitless, -1 to 1); z against the permutations; pseudo p-value (0-1)");
+        table.set_metadata("accessatlas_method", "row-standardised contiguity weights; seeded permutations; see docs/indices.md");
+        common_metadata(table, job, outcome.inputs);
+        for (std::size_t k = 0; k < spec.fields.size(); ++k) {
+            const auto& g = cl.global[k];
+            table.add({spec.fields[k], g.i, g.expected, g.z, g.p_value, static_cast<std::int64_t>(g.permutations),
+                       static_cast<std::int64_t>(g.areas), std::string(spec.contiguity == indices::Contiguity::queen ? "queen" : "rook")},
+                      nullptr);
+        }
+    }
+}
+
+} // namespace accessatlas::job::detail

@@ -1,0 +1,76 @@
+// Private: the area-level stages of a job (indices, composite, clustering), which work on
+// per-area fields: the ones the routing and green-space stages computed, and tables.
+#pragma once
+
+#include <accessatlas/indices.hpp>
+#include <accessatlas/io.hpp>
+#include <accessatlas/job.hpp>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace accessatlas::job::detail {
+
+// LSOA codes as ONS writes them: upper case, no spaces ("e01013787 " -> "E01013787"); a
+// Nomis label "E01013787 : Leicester 001A" keeps its code.
+std::string normalise_code(const std::string& code, bool* changed = nullptr);
+// "a, b, c and 5 more"
+std::string list_some(const std::vector<std::string>& items, std::size_t most = 8);
+
+struct AreaSet {
+    const std::vector<std::string>& code;
+    const std::vector<std::string>& name;
+    const std::vector<double>& population;
+    const std::vector<std::vector<unsigned char>>& wkb;
+};
+
+// Per-area numeric fields by name, in the order computed: what composite domains and
+// clustering may refer to.
+class FieldStore {
+public:
+    void put(const std::string& name, std::vector<double> values);
+    const std::vector<double>* find(const std::string& name) const;
+    // Throws InputError naming the nearest field when absent.
+    const std::vector<double>& get(const std::string& name, const std::string& who) const;
+
+private:
+    std::vector<std::pair<std::string, std::vector<double>>> m_fields;
+};
+
+struct IndexOutcome {
+    const IndexSpec* spec = nullptr;
+    std::vector<std::vector<double>> raw;  // [indicator][area]
+    indices::IndexResult result;
+    std::vector<int> band, quintile, decile;
+};
+
+struct CompositeOutcome {
+    std::vector<std::vector<double>> raw;  // [domain][area]
+    indices::IndexResult result;
+    std::vector<int> rank, decile;
+    std::vector<int> imd_decile;  // 0 = unknown
+};
+
+struct ClusterOutcome {
+    std::vector<std::uint32_t> neighbour_count;
+    std::vector<indices::MoranGlobal> global;  // per field
+    std::vector<indices::Lisa> local;
+};
+
+struct AreaIndicesOutcome {
+    std::vector<IndexOutcome> indices;
+    CompositeOutcome composite;
+    ClusterOutcome clusters;
+    std::vector<std::string> inputs;  // files read, for metadata and reports
+};
+
+// The area fields a job will compute, in order, so that composite domains and clustering
+// fields are checked before the long work starts. Throws InputError for an unknown name.
+void check_area_field_names(const Job& job);
+
+AreaIndicesOutcome compute_area_indices(const Job& job, const AreaSet& areas, FieldStore& store, Reporter& reporter);
+void write_area_indices(io::GpkgWriter& out, const Job& job, const AreaSet& areas, const AreaIndicesOutcome& outcome,
+                        const FieldStore& store);
+
+} // namespace accessatlas::job::detail
