@@ -42,11 +42,8 @@ std::function<int()> add_styles_command(CLI::App& app) {
     return [sub, a]() -> int {
         if (!sub->parsed()) return -1;
         const auto job = job::load_job(a->job);
-        std::vector<std::string> services, modes;
-        for (const auto& s : job.services) services.push_back(s.name);
-        for (auto m : job.modes) modes.emplace_back(network::to_string(m));
         std::filesystem::create_directories(a->out);
-        const auto files = styles::reference_set(services, modes, {job.thresholds_min.front()}, job.catchments.thresholds_min);
+        const auto files = job::reference_styles(job);
         for (const auto& f : files) {
             std::ofstream(std::filesystem::path(a->out) / (f.stem + ".qml"), std::ios::binary) << f.style.qml;
             std::ofstream(std::filesystem::path(a->out) / (f.stem + ".sld"), std::ios::binary) << f.style.sld;

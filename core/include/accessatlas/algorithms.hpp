@@ -38,6 +38,7 @@ struct Param {
     std::optional<double> minimum;
     std::optional<double> maximum;
     std::string parent;    // for fields: the layer parameter they belong to
+    std::string only_with; // applies (default included) only when this other parameter has a value
 };
 
 struct Algorithm {

@@ -69,6 +69,9 @@ struct AttributeTable {
     // As column(), but throws InputError listing the fields.
     int require(const std::string& name) const;
 };
+// The field names of a layer (the first when `layer_name` is empty), without reading features.
+std::vector<std::string> layer_field_names(const std::string& path, const std::string& layer_name);
+
 AttributeTable read_attribute_table(const std::string& path, const std::string& layer_name, const std::string& code_field);
 
 // Strict number parsing used by every reader: names the place when the text is not a

@@ -7,6 +7,7 @@
 #include <accessatlas/indices.hpp>
 #include <accessatlas/network.hpp>
 #include <accessatlas/reporter.hpp>
+#include <accessatlas/styles.hpp>
 
 #include <algorithm>
 #include <cstdint>
@@ -184,5 +185,9 @@ struct RunSummary {
 };
 
 RunSummary run_job(const Job& job, Reporter& reporter);
+
+// The reference style files (styles/) for a job's output layers: access, catchments and the
+// index layers, named <layer>.<field> or <layer>.
+std::vector<styles::StyleFile> reference_styles(const Job& job);
 
 } // namespace accessatlas::job

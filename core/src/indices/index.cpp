@@ -202,6 +202,9 @@ IndexResult compute_index(const IndexDef& def, const IndexInput& input, Reporter
                                          def.name, ind.id, constants));
     }
 
+    if (absent.size() == n_ind)
+        throw InputError(fmt::format("index {}: no indicator has data", def.name), {},
+                         "give at least one indicator's table and field (see docs/indices.md)");
     if (!absent.empty()) {
         std::string list;
         for (const auto& id : absent) list += (list.empty() ? "" : ", ") + id;

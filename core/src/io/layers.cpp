@@ -292,6 +292,14 @@ int AttributeTable::require(const std::string& name) const {
     return i;
 }
 
+std::vector<std::string> layer_field_names(const std::string& path, const std::string& layer_name) {
+    auto ds = open_vector(path);
+    OGRLayer* layer = pick_layer(*ds, path, layer_name);
+    std::vector<std::string> out;
+    for (int k = 0; k < layer->GetLayerDefn()->GetFieldCount(); ++k) out.emplace_back(layer->GetLayerDefn()->GetFieldDefn(k)->GetNameRef());
+    return out;
+}
+
 AttributeTable read_attribute_table(const std::string& path, const std::string& layer_name, const std::string& code_field) {
     AttributeTable t;
     t.path = path;

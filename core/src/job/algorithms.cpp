@@ -1,11 +1,13 @@
 #include <accessatlas/algorithms.hpp>
 #include <accessatlas/error.hpp>
+#include <accessatlas/indices.hpp>
 
 #include "job/job_parse.hpp"
 
 #include <fmt/format.h>
 
 #include <sstream>
+#include <tuple>
 
 namespace accessatlas::algorithms {
 
@@ -135,7 +137,102 @@ std::vector<Algorithm> make_registry() {
         {"output", "job.output", T::output_file, "Output GeoPackage", "", true},
     };
     green.params.insert(green.params.end(), green_params.begin(), green_params.end());
-    return {nearest, catchments, e2sfca, green};
+
+    // Area inputs for the index algorithms: no network, no origins.
+    const std::vector<Param> areas_only{
+        {"areas", "areas.path", T::vector_file, "Area polygons (LSOAs)", "", true},
+        {"areas_layer", "areas.layer", T::text, "Layer of the areas file (empty: the first)", ""},
+        {"area_code_field", "areas.code_field", T::field, "Area code field", "", true, {}, {}, {}, "areas"},
+        {"area_name_field", "areas.name_field", T::field, "Area name field", "", false, {}, {}, {}, "areas"},
+        {"population", "population.path", T::table_file, "Population table keyed by area code (optional; for counts of people)", ""},
+        {"population_code_field", "population.code_field", T::field, "Area code field in the population table", "", false, {}, {}, {}, "population"},
+        {"population_field", "population.field", T::field, "Population field", "", false, {}, {}, {}, "population"},
+    };
+
+    Algorithm deri;
+    deri.id = "deri";
+    deri.name = "Digital exclusion risk index (DERI)";
+    deri.group = "Exclusion and composite indices";
+    deri.summary = "GMCA's Digital Exclusion Risk Index v1.6: 0-10 score, demography, broadband and deprivation components, bands.";
+    deri.help =
+        "Each indicator is scaled 0-10 between its minimum and maximum (10 = highest risk; download speed reversed) over the "
+        "study area or per district, weighted within its component (demography 5/5/2/2, broadband 3/3/3, deprivation "
+        "4/2/2/2) and the components averaged. Indicators without data are reported and the weights re-normalised over "
+        "those present (or scored 0, GMCA's rule). Writes lsoa_digital_exclusion with deri_score, each component, each "
+        "indicator's value and score, deri_band (floor), deri_quintile and deri_decile (1 = highest risk).";
+    deri.params = areas_only;
+    deri.params.push_back({"table", "indices.deri.table", T::table_file,
+                           "Table with the indicator values, one row per area (empty: the areas layer)", ""});
+    deri.params.push_back({"table_code_field", "indices.deri.table_code_field", T::field, "Area code field of the table", "", false,
+                           {}, {}, {}, "table"});
+    for (const auto& ind : indices::deri_preset().indicators)
+        deri.params.push_back({ind.id + "_field", "indices.deri.fields." + ind.id, T::field, ind.title + " (empty: missing)", "", false,
+                               {}, {}, {}, "table"});
+    deri.params.push_back({"basis", "indices.deri.basis", T::enumeration,
+                           "Minimum and maximum over the study area, or per district (group field)", "area", false, {"area", "group"}});
+    deri.params.push_back({"group_field", "indices.deri.group_field", T::field, "District field of the areas (basis group)", "", false,
+                           {}, {}, {}, "areas"});
+    deri.params.push_back({"missing", "indices.deri.missing", T::enumeration,
+                           "Missing indicators: re-normalise the weights, or score 0 (GMCA)", "renormalise", false, {"renormalise", "zero"}});
+    deri.params.push_back({"output", "job.output", T::output_file, "Output GeoPackage", "", true});
+
+    Algorithm composite;
+    composite.id = "composite";
+    composite.name = "Composite access and exclusion index with Core20";
+    composite.group = "Exclusion and composite indices";
+    composite.summary = "Health-service access, green-space access and digital exclusion combined into one index, rank and decile.";
+    composite.help =
+        "Each domain comes from a field of the areas layer (e.g. a joined output of the other algorithms). Method 'mean': "
+        "each domain min-max scaled to 0-10 (10 = worst) and averaged with the weights. Method 'exponential': each domain "
+        "ranked and put through the IMD exponential transform (0-100), then averaged, as in the IMD and CDRC's AHAH. Writes "
+        "lsoa_atlas with each domain's value and score, composite_score, composite_rank and composite_decile (1 = highest "
+        "need) and core20 (IMD decile 1 or 2) when an IMD decile table is given.";
+    composite.params = areas_only;
+    for (const auto& [domain, title, direction] : std::vector<std::tuple<std::string, std::string, std::string>>{
+             {"health_access", "Health-service access (e.g. gp_walk_time_min)", "higher_is_worse"},
+             {"green_space", "Green-space access (e.g. greenspace_score)", "higher_is_better"},
+             {"digital_exclusion", "Digital exclusion (e.g. deri_score)", "higher_is_worse"}}) {
+        composite.params.push_back({domain + "_field", "composite.domains." + domain + ".field", T::field, title + " (empty: not used)",
+                                    "", false, {}, {}, {}, "areas"});
+        Param dir{domain + "_direction", "composite.domains." + domain + ".direction", T::enumeration, "Which way is worse", direction,
+                  false, {"higher_is_worse", "higher_is_better"}};
+        dir.only_with = domain + "_field";
+        composite.params.push_back(dir);
+        Param weight{domain + "_weight", "composite.domains." + domain + ".weight", T::number, "Weight", "1", false, {}, 0.0, 1e9};
+        weight.only_with = domain + "_field";
+        composite.params.push_back(weight);
+    }
+    composite.params.push_back({"method", "composite.method", T::enumeration, "Combination: mean of 0-10 scores, or IMD exponential transform",
+                                "exponential", false, {"mean", "exponential"}});
+    composite.params.push_back({"imd_table", "composite.core20.path", T::table_file, "IMD table for Core20 (optional)", ""});
+    Param imd_code{"imd_code_field", "composite.core20.code_field", T::field, "Area code field of the IMD table", "", false, {}, {}, {}, "imd_table"};
+    imd_code.only_with = "imd_table";
+    composite.params.push_back(imd_code);
+    Param imd_decile{"imd_decile_field", "composite.core20.field", T::field, "IMD decile field (1 = most deprived)", "IMD_decile", false,
+                     {}, {}, {}, "imd_table"};
+    imd_decile.only_with = "imd_table";
+    composite.params.push_back(imd_decile);
+    composite.params.push_back({"output", "job.output", T::output_file, "Output GeoPackage", "", true});
+
+    Algorithm clusters;
+    clusters.id = "clusters";
+    clusters.name = "Hot spots: Moran's I and LISA clusters";
+    clusters.group = "Exclusion and composite indices";
+    clusters.summary = "Global Moran's I and local Moran (LISA) cluster classes for fields of an area layer.";
+    clusters.help =
+        "Contiguity from the polygons (queen: any shared point; rook: a shared edge; a tolerance bridges boundaries "
+        "generalised one by one), row-standardised. Global Moran's I with a seeded permutation pseudo p-value; local Moran "
+        "per area with conditional permutations, classed high-high, low-low, high-low, low-high or not significant. Writes "
+        "lsoa_clusters and the moran_global table.";
+    clusters.params = areas_only;
+    clusters.params.push_back({"fields", "clustering.fields", T::text_list, "Numeric fields of the areas layer to test", "", true});
+    clusters.params.push_back({"contiguity", "clustering.contiguity", T::enumeration, "Neighbours", "queen", false, {"queen", "rook"}});
+    clusters.params.push_back({"tolerance_m", "clustering.tolerance_m", T::number, "Gap still counted as shared (m)", "0", false, {}, 0.0, 1000.0});
+    clusters.params.push_back({"permutations", "clustering.permutations", T::number, "Permutations", "999", false, {}, 0.0, 99999.0});
+    clusters.params.push_back({"seed", "clustering.seed", T::number, "Random seed", "20221101", false, {}, 0.0, 9e15});
+    clusters.params.push_back({"significance", "clustering.significance", T::number, "Significance level", "0.05", false, {}, 1e-6, 0.5});
+    clusters.params.push_back({"output", "job.output", T::output_file, "Output GeoPackage", "", true});
+    return {nearest, catchments, e2sfca, green, deri, composite, clusters};
 }
 
 // Splits "a,b,c" and trims spaces.
@@ -151,13 +248,25 @@ std::vector<std::string> split(const std::string& s) {
     return out;
 }
 
-toml::table& section(toml::table& root, const std::string& name) {
-    if (name == "services") {
-        if (!root.contains("services")) root.insert("services", toml::array{toml::table{}});
-        return *root["services"].as_array()->get(0)->as_table();
+// The table a dotted job key lives in ("indices.deri.fields.pct_65_plus" -> indices.deri.fields),
+// created on the way; [[services]] is the one array of tables.
+toml::table& section(toml::table& root, const std::string& dotted) {
+    toml::table* t = &root;
+    std::size_t start = 0;
+    while (start <= dotted.size()) {
+        const auto dot = dotted.find('.', start);
+        const std::string name = dotted.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+        if (t == &root && name == "services") {
+            if (!root.contains("services")) root.insert("services", toml::array{toml::table{}});
+            t = root["services"].as_array()->get(0)->as_table();
+        } else {
+            if (!t->contains(name)) t->insert(name, toml::table{});
+            t = (*t)[name].as_table();
+        }
+        if (dot == std::string::npos) break;
+        start = dot + 1;
     }
-    if (!root.contains(name)) root.insert(name, toml::table{});
-    return *root[name].as_table();
+    return *t;
 }
 
 } // namespace
@@ -191,7 +300,11 @@ job::Job job_from_parameters(const Algorithm& algorithm, const std::map<std::str
             if (p.required) throw InputError(fmt::format("{}: parameter '{}' is required", algorithm.id, p.name), {}, p.description);
             continue;
         }
-        const auto dot = p.job_key.find('.');
+        if (!p.only_with.empty()) {
+            const auto w = values.find(p.only_with);
+            if (w == values.end() || w->second.empty()) continue;
+        }
+        const auto dot = p.job_key.rfind('.');
         toml::table& t = section(root, p.job_key.substr(0, dot));
         const std::string key = p.job_key.substr(dot + 1);
         switch (p.type) {
@@ -232,7 +345,7 @@ job::Job job_from_parameters(const Algorithm& algorithm, const std::map<std::str
         }
     }
     for (const auto& key : algorithm.switches_on) {
-        const auto dot = key.find('.');
+        const auto dot = key.rfind('.');
         section(root, key.substr(0, dot)).insert_or_assign(key.substr(dot + 1), true);
     }
     return job::parse_job_table(root, "", "parameters of " + algorithm.id);

@@ -366,8 +366,17 @@ void check_area_field_names(const Job& job) {
             names.push_back(ix.def.name + "_" + i.id + "_score");
         }
     }
+    // Fields of the areas layer itself may be used too (e.g. indicators an officer already has).
+    std::vector<std::string> layer_fields;
+    bool layer_read = false;
     const auto check = [&](const std::string& name, const std::string& who) {
         if (std::find(names.begin(), names.end(), name) != names.end()) return;
+        if (!layer_read) {
+            layer_fields = io::layer_field_names(job.areas.path, job.areas.layer);
+            layer_read = true;
+        }
+        if (std::find(layer_fields.begin(), layer_fields.end(), name) != layer_fields.end()) return;
+        names.insert(names.end(), layer_fields.begin(), layer_fields.end());
         throw InputError(fmt::format("{}: this job computes no area field '{}'", who, name), {job.job_file, {}, {}, {}},
                          names.empty() ? std::string("give a table instead (path, code_field, field)")
                                        : fmt::format("did you mean '{}'?", nearest_word(name, names)));
@@ -387,6 +396,14 @@ AreaIndicesOutcome compute_area_indices(const Job& job, const AreaSet& areas, Fi
     AreaIndicesOutcome out;
     SourceReader reader(job, reporter, out.inputs);
     const std::size_t n = areas.code.size();
+    // A field this run computed, or else a numeric field of the areas layer.
+    const auto run_or_layer_field = [&](const std::string& name, const std::string& who) {
+        if (const auto* v = store.find(name)) return *v;
+        IndicatorSource s;
+        s.numerator = {name};
+        s.code_field = job.area_code_field;
+        return reader.read_for_areas(s, who, areas.code);
+    };
 
     for (const auto& spec : job.indices) {
         const auto& def = spec.def;
@@ -462,7 +479,7 @@ AreaIndicesOutcome compute_area_indices(const Job& job, const AreaSet& areas, Fi
             def.components.push_back({d.name, d.title, d.weight});
             def.indicators.push_back({d.name, d.title, d.name, 1, d.direction});
             const std::string who = "composite domain " + d.name;
-            input.values.push_back(d.field.empty() ? reader.read_for_areas(d.source, who, areas.code) : store.get(d.field, who));
+            input.values.push_back(d.field.empty() ? reader.read_for_areas(d.source, who, areas.code) : run_or_layer_field(d.field, who));
         }
         auto& c = out.composite;
         c.result = indices::compute_index(def, input, reporter);
@@ -500,7 +517,8 @@ AreaIndicesOutcome compute_area_indices(const Job& job, const AreaSet& areas, Fi
                                          "the boundaries were generalised one by one",
                                          islands.size(), list_some(islands)));
         for (const auto& f : spec.fields) {
-            const auto& values = store.get(f, "clustering");
+            const auto values = run_or_layer_field(f, "clustering");
+            if (!store.find(f)) store.put(f, values);
             cl.global.push_back(indices::moran_global(values, w, spec.permutations, spec.seed));
             cl.local.push_back(indices::local_moran(values, w, spec.permutations, spec.seed, spec.significance, reporter));
             const auto& g = cl.global.back();
@@ -513,6 +531,35 @@ AreaIndicesOutcome compute_area_indices(const Job& job, const AreaSet& areas, Fi
                                       counts[indices::LisaClass::low_high]));
         }
     }
+    return out;
+}
+
+std::vector<LayerStyle> index_layer_styles(const Job& job) {
+    std::vector<LayerStyle> out;
+    for (const auto& spec : job.indices) {
+        const auto& def = spec.def;
+        const std::string p = def.name + "_";
+        const bool minmax = def.normalisation == indices::Normalisation::minmax;
+        const auto decile = styles::deciles_worst_first(p + "decile", def.title + " decile (1 = highest risk)");
+        if (!minmax) {
+            out.push_back({spec.layer, decile, true});
+            continue;
+        }
+        out.push_back({spec.layer, styles::score_0_10(p + "score", def.title + " (0-10, higher = higher risk)"), true});
+        for (const auto& c : def.components)
+            out.push_back({spec.layer, styles::score_0_10(p + c.id, (def.name == "deri" ? "DERI " : def.name + " ") + c.title + " component (0-10)"), false});
+        out.push_back({spec.layer, decile, false});
+    }
+    if (job.composite.enabled) {
+        const auto& layer = job.composite.layer;
+        out.push_back({layer, styles::deciles_worst_first("composite_decile", "Composite index decile (1 = highest need)"), true});
+        out.push_back({layer, styles::flag("core20", "Core20: England's most deprived 20% (IMD deciles 1-2)", "Core20 (IMD decile 1-2)", "not Core20"), false});
+        if (job.composite.method == indices::Normalisation::minmax)
+            out.push_back({layer, styles::score_0_10("composite_score", "Composite index (0-10, higher = higher need)"), false});
+    }
+    if (job.clustering.enabled)
+        for (std::size_t k = 0; k < job.clustering.fields.size(); ++k)
+            out.push_back({job.clustering.layer, styles::lisa_clusters(job.clustering.fields[k] + "_lisa", "LISA clusters of " + job.clustering.fields[k]), k == 0});
     return out;
 }
 
@@ -563,17 +610,6 @@ void write_area_indices(io::GpkgWriter& out, const Job& job, const AreaSet& area
             if (r.missing_count[k] > 0) missing += fmt::format("{}{} ({} of {} areas)", missing.empty() ? "" : "; ", def.indicators[k].id, r.missing_count[k], n);
         layer.set_metadata("accessatlas_missing_indicators", missing.empty() ? std::string("none") : missing);
         common_metadata(layer, job, outcome.inputs);
-        const bool deri = def.name == "deri";
-        const auto main_style = minmax ? styles::score_0_10(p + "score", def.title + " (0-10, higher = higher risk)")
-                                       : styles::deciles_worst_first(p + "decile", def.title + " decile (1 = highest risk)");
-        out.add_style(spec.layer, main_style.name, main_style.qml, main_style.sld, true, main_style.title);
-        for (const auto& c : def.components) {
-            if (!minmax) break;
-            const auto st = styles::score_0_10(p + c.id, (deri ? "DERI " : def.name + " ") + c.title + " component (0-10)");
-            out.add_style(spec.layer, st.name, st.qml, st.sld, false, st.title);
-        }
-        const auto dec = styles::deciles_worst_first(p + "decile", def.title + " decile (1 = highest risk)");
-        if (minmax) out.add_style(spec.layer, dec.name, dec.qml, dec.sld, false, dec.title);
         for (std::size_t a = 0; a < n; ++a) {
             std::vector<io::Value> v{areas.code[a], areas.name[a], areas.population[a], num(r.score[a])};
             for (std::size_t c = 0; c < def.components.size(); ++c) v.push_back(num(r.component_score[c][a]));
@@ -622,14 +658,6 @@ void write_area_indices(io::GpkgWriter& out, const Job& job, const AreaSet& area
                                                    : "each domain min-max to 0-10 (10 = worst), weighted mean"));
         layer.set_metadata("accessatlas_weights", domains);
         common_metadata(layer, job, outcome.inputs);
-        const auto st = styles::deciles_worst_first("composite_decile", "Composite index decile (1 = highest need)");
-        out.add_style(spec.layer, st.name, st.qml, st.sld, true, st.title);
-        const auto cs = styles::flag("core20", "Core20: England's most deprived 20% (IMD deciles 1-2)", "Core20 (IMD decile 1-2)", "not Core20");
-        out.add_style(spec.layer, cs.name, cs.qml, cs.sld, false, cs.title);
-        if (!exponential) {
-            const auto ss = styles::score_0_10("composite_score", "Composite index (0-10, higher = higher need)");
-            out.add_style(spec.layer, ss.name, ss.qml, ss.sld, false, ss.title);
-        }
         for (std::size_t a = 0; a < n; ++a) {
             std::vector<io::Value> v{areas.code[a], areas.name[a], areas.population[a]};
             for (std::size_t k = 0; k < spec.domains.size(); ++k) {
@@ -671,10 +699,6 @@ void write_area_indices(io::GpkgWriter& out, const Job& job, const AreaSet& area
                                   cl.global[k].i, cl.global[k].expected, cl.global[k].z, cl.global[k].p_value, cl.global[k].areas);
         layer.set_metadata("accessatlas_moran_global", global);
         common_metadata(layer, job, outcome.inputs);
-        for (std::size_t k = 0; k < spec.fields.size(); ++k) {
-            const auto st = styles::lisa_clusters(spec.fields[k] + "_lisa", "LISA clusters of " + spec.fields[k]);
-            out.add_style(spec.layer, st.name, st.qml, st.sld, k == 0, st.title);
-        }
         for (std::size_t a = 0; a < n; ++a) {
             std::vector<io::Value> v{areas.code[a], areas.name[a], static_cast<std::int64_t>(cl.neighbour_count[a])};
             for (std::size_t k = 0; k < spec.fields.size(); ++k) {
@@ -706,6 +730,7 @@ void write_area_indices(io::GpkgWriter& out, const Job& job, const AreaSet& area
                       nullptr);
         }
     }
+    for (const auto& s : index_layer_styles(job)) out.add_style(s.layer, s.style.name, s.style.qml, s.style.sld, s.is_default, s.style.title);
 }
 
 } // namespace accessatlas::job::detail

@@ -5,6 +5,7 @@
 #include <accessatlas/indices.hpp>
 #include <accessatlas/io.hpp>
 #include <accessatlas/job.hpp>
+#include <accessatlas/styles.hpp>
 
 #include <string>
 #include <utility>
@@ -68,6 +69,15 @@ struct AreaIndicesOutcome {
 // The area fields a job will compute, in order, so that composite domains and clustering
 // fields are checked before the long work starts. Throws InputError for an unknown name.
 void check_area_field_names(const Job& job);
+
+// The styles of the index layers, the default first per layer: embedded in the GeoPackage
+// and written to styles/ (one description, so the two cannot differ).
+struct LayerStyle {
+    std::string layer;
+    styles::Style style;
+    bool is_default = false;
+};
+std::vector<LayerStyle> index_layer_styles(const Job& job);
 
 AreaIndicesOutcome compute_area_indices(const Job& job, const AreaSet& areas, FieldStore& store, Reporter& reporter);
 void write_area_indices(io::GpkgWriter& out, const Job& job, const AreaSet& areas, const AreaIndicesOutcome& outcome,

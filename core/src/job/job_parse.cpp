@@ -304,7 +304,6 @@ IndexSpec parse_index(const Reader& r, const std::string& name, const toml::tabl
     std::map<std::string, IndicatorSource> sources, references;
     const std::string table = r.path(t, prefix, "table", false);
     if (const auto* fields = r.table(t, "fields", false)) {
-        if (table.empty()) r.fail(prefix + "fields", "needs a table", fields, "add table = \"...\" with the indicator columns");
         for (const auto& [k, v] : *fields) {
             IndicatorSource src;
             src.path = table;
