@@ -96,7 +96,7 @@ struct CompositeDomain {
 struct CompositeSpec {
     bool enabled = false;
     std::string layer = "lsoa_atlas";
-    indices::Normalisation method = indices::Normalisation::minmax;  // minmax (mean of 0-10) or exponential (IMD)
+    indices::Normalisation method = indices::Normalisation::exponential;  // exponential (IMD, default) or minmax (mean of 0-10)
     std::vector<CompositeDomain> domains;
     IndicatorSource imd_decile;  // Core20: IMD decile 1 or 2 (numerator = the decile field)
 };
