@@ -928,18 +928,20 @@ RunSummary run_job(const Job& job, Reporter& reporter) {
     if (!job.report.empty()) {
         report::Report rep;
         rep.title = job.title.empty() ? std::string("Access to health services") : job.title;
-        rep.summary = {{"Output", job.output},
-                       {"Job", job.job_file.empty() ? std::string("(parameters)") : job.job_file},
-                       {"Network", fmt::format("{} ({} nodes, {} edges)", job.network.path, net.node_count(), net.edge_count())},
-                       {"Areas", fmt::format("{} ({} areas)", job.areas.path, areas.code.size())},
-                       {"Population", job.population.path.empty() ? std::string("(areas layer)") : job.population.path},
-                       {"Origins", fmt::format("{} points", origins.location.size())}};
+        rep.summary = {{"Output", job.output}, {"Job", job.job_file.empty() ? std::string("(parameters)") : job.job_file}};
+        if (!job.network.path.empty())
+            rep.summary.push_back({"Network", fmt::format("{} ({} nodes, {} edges)", job.network.path, net.node_count(), net.edge_count())});
+        rep.summary.push_back({"Areas", fmt::format("{} ({} areas)", job.areas.path, areas.code.size())});
+        rep.summary.push_back({"Population", job.population.path.empty() ? std::string("(areas layer)") : job.population.path});
+        if (job.needs_origins()) rep.summary.push_back({"Origins", fmt::format("{} points", origins.location.size())});
         std::string modes, thresholds;
         for (auto m : job.modes) modes += (modes.empty() ? "" : ", ") + std::string(network::to_string(m));
         for (double t : job.thresholds_min) thresholds += (thresholds.empty() ? "" : ", ") + threshold_label(t);
-        rep.summary.push_back({"Modes", modes});
-        rep.summary.push_back({"Thresholds (min)", thresholds});
-        rep.summary.push_back({"Maximum snap distance", fmt::format("{} m", job.max_snap_m)});
+        if (!job.services.empty()) {
+            rep.summary.push_back({"Modes", modes});
+            rep.summary.push_back({"Thresholds (min)", thresholds});
+            rep.summary.push_back({"Maximum snap distance", fmt::format("{} m", job.max_snap_m)});
+        }
         for (std::size_t s = 0; s < job.services.size(); ++s)
             rep.summary.push_back({"Service " + job.services[s].name,
                                    fmt::format("{} ({} facilities)", job.services[s].facilities.path, facilities[s].location.size())});
@@ -969,6 +971,26 @@ RunSummary run_job(const Job& job, Reporter& reporter) {
             rep.sources.push_back("Green space: " + job.greenspace.sites.path +
                                   " (OpenStreetMap: ODbL 1.0, © OpenStreetMap contributors; OS Open Greenspace: OGL v3.0, contains OS data "
                                   "© Crown copyright and database right)");
+        }
+        for (const auto& ix : area_indices.indices) {
+            const auto& def = ix.spec->def;
+            if (def.normalisation != indices::Normalisation::minmax) continue;
+            rep.indicators.push_back({def.name + "_score", def.title + " (0-10, higher = higher risk)", ix.result.score,
+                                      styles::score_classes(), true});
+            if (rep.indicators.size() == 1) rep.ranking_indicator = 0;
+        }
+        if (job.composite.enabled) {
+            // The "most excluded" list follows the composite index when there is one.
+            rep.indicators.push_back({"composite_score", "Composite index of access and exclusion (higher = higher need)",
+                                      area_indices.composite.result.score,
+                                      styles::quantile_classes(area_indices.composite.result.score, ""), true});
+            rep.ranking_indicator = rep.indicators.size() - 1;
+        }
+        if (!area_indices.inputs.empty()) {
+            std::string tables;
+            for (const auto& i : area_indices.inputs) tables += (tables.empty() ? "" : ", ") + i;
+            rep.sources.push_back("Index tables: " + tables + " (ONS, MHCLG: Open Government Licence v3.0; mySociety composite IMD: CC BY 4.0)");
+            rep.sources.push_back("Methods: docs/indices.md (GMCA DERI v1.6 method notes, OGL v3.0)");
         }
         if (!job.network.path.empty())
             rep.sources.push_back("Road network: " + job.network.path +
