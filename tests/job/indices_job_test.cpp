@@ -198,3 +198,38 @@ TEST(AttributeTable, NomisTitleAndNotesAreSkipped) {
     EXPECT_EQ(t.column("total"), 1);
     EXPECT_THROW(t.require("Aged 64 years"), InputError);
 }
+
+TEST_F(IndicesJob, ReferenceBasisScoresAgainstTheNationalRange) {
+    // England's values of indicator a run from 0 to 20: scores are 10 a / 20 = 0.5, 1, 1.5
+    std::ofstream(dir / "england.csv") << "lsoa,a\nE1,0\nE2,20\nE3,7\n";
+    const std::string text = R"([job]
+output = "out.gpkg"
+[areas]
+path = "areas.geojson"
+code_field = "code"
+[indices.national]
+basis = "reference"
+[indices.national.indicators.a]
+path = "domains.csv"
+code_field = "code"
+field = "a"
+[indices.national.indicators.a.reference]
+path = "england.csv"
+code_field = "lsoa"
+field = "a"
+)";
+    run(text);
+    std::unique_ptr<GDALDataset> ds(static_cast<GDALDataset*>(GDALOpenEx((dir / "out.gpkg").c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr)));
+    auto* layer = ds->GetLayerByName("lsoa_national");
+    ASSERT_TRUE(layer);
+    std::map<std::string, double> score;
+    for (auto& f : *layer) score[f->GetFieldAsString("lsoa_code")] = f->GetFieldAsDouble("national_score");
+    EXPECT_DOUBLE_EQ(score["E01013600"], 0.5);
+    EXPECT_DOUBLE_EQ(score["E01013601"], 1.0);
+    EXPECT_DOUBLE_EQ(score["E01013602"], 1.5);
+    auto* summary = ds->GetLayerByName("index_summary");
+    ASSERT_TRUE(summary);
+    auto f = std::unique_ptr<OGRFeature>(summary->GetNextFeature());
+    EXPECT_DOUBLE_EQ(f->GetFieldAsDouble("mean"), 1.0);
+    EXPECT_EQ(f->GetFieldAsInteger("areas_highest_quintile"), 1);  // floor((rank - 1) 5 / 3) + 1 = 1 for rank 1 only
+}

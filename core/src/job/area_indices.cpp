@@ -80,8 +80,8 @@ bool is_missing_marker(const std::string& text) {
 // Reads indicator sources, converting geographies through one lookup read once.
 class SourceReader {
 public:
-    SourceReader(const Job& job, Reporter& reporter, std::vector<std::string>& inputs)
-        : m_job(job), m_reporter(reporter), m_inputs(inputs) {}
+    SourceReader(const Job& job, Reporter& reporter, std::vector<std::string>& inputs, std::vector<std::string>& conversions)
+        : m_job(job), m_reporter(reporter), m_inputs(inputs), m_conversions(conversions) {}
 
     // code -> value in the areas' geography; NaN for rows with a suppressed cell.
     std::map<std::string, double> read_map(const IndicatorSource& src, const std::string& who, bool convert = true) {
@@ -210,13 +210,17 @@ private:
         const auto& pop_to = population(to);
         indices::ConversionSummary local;
         auto out = indices::convert_geography(values, to_geography(from), to_geography(to), kind, m_lookup, pop_from, pop_to, s ? s : &local);
-        if (s)
-            m_reporter.info(fmt::format("{}: converted from {} to {} with the ONS lookup: {} areas unchanged, {} from splits, {} from "
-                                        "merges, {} from complex changes{}{}",
-                                        who, nice_geography(from), nice_geography(to), s->unchanged, s->split, s->merged, s->complex,
-                                        s->equal_shares ? fmt::format("; {} shared equally (no population)", s->equal_shares) : "",
-                                        s->unknown_codes.empty() ? "" : fmt::format("; {} codes not in the lookup ({})", s->unknown_codes.size(),
-                                                                                    list_some(s->unknown_codes, 4))));
+        if (s) {
+            const std::string text =
+                fmt::format("{}: converted from {} to {} with the ONS lookup: {} areas unchanged, {} from splits, {} from "
+                            "merges, {} from complex changes{}{}",
+                            who, nice_geography(from), nice_geography(to), s->unchanged, s->split, s->merged, s->complex,
+                            s->equal_shares ? fmt::format("; {} shared equally (no population)", s->equal_shares) : "",
+                            s->unknown_codes.empty() ? "" : fmt::format("; {} codes not in the lookup ({})", s->unknown_codes.size(),
+                                                                        list_some(s->unknown_codes, 4)));
+            m_reporter.info(text);
+            m_conversions.push_back(text);
+        }
         return out;
     }
 
@@ -277,6 +281,7 @@ private:
     const Job& m_job;
     Reporter& m_reporter;
     std::vector<std::string>& m_inputs;
+    std::vector<std::string>& m_conversions;
     bool m_lookup_loaded = false;
     std::vector<indices::LookupRow> m_lookup;
     std::optional<std::map<std::string, double>> m_pop11, m_pop21;
@@ -315,10 +320,13 @@ const char* normalisation_name(indices::Normalisation n) {
     return "";
 }
 
-void common_metadata(io::LayerWriter& layer, const Job& job, const std::vector<std::string>& inputs) {
+void common_metadata(io::LayerWriter& layer, const Job& job, const AreaIndicesOutcome& outcome) {
     std::string in = job.areas.path;
-    for (const auto& i : inputs) in += "; " + i;
+    for (const auto& i : outcome.inputs) in += "; " + i;
     layer.set_metadata("accessatlas_inputs", in);
+    std::string conv;
+    for (const auto& c : outcome.conversions) conv += (conv.empty() ? "" : " | ") + c;
+    if (!conv.empty()) layer.set_metadata("accessatlas_geography_conversions", conv);
     layer.set_metadata("accessatlas_run_date", now_utc());
     layer.set_metadata("accessatlas_software", std::string("Access Atlas ") + version());
     layer.set_metadata("accessatlas_job", job.job_file.empty() ? std::string("(parameters)") : job.job_file);
@@ -394,7 +402,7 @@ void check_area_field_names(const Job& job) {
 
 AreaIndicesOutcome compute_area_indices(const Job& job, const AreaSet& areas, FieldStore& store, Reporter& reporter) {
     AreaIndicesOutcome out;
-    SourceReader reader(job, reporter, out.inputs);
+    SourceReader reader(job, reporter, out.inputs, out.conversions);
     const std::size_t n = areas.code.size();
     // A field this run computed, or else a numeric field of the areas layer.
     const auto run_or_layer_field = [&](const std::string& name, const std::string& who) {
@@ -534,6 +542,71 @@ AreaIndicesOutcome compute_area_indices(const Job& job, const AreaSet& areas, Fi
     return out;
 }
 
+namespace {
+
+// The figures officers quote for each index: means, the people in the highest-need fifth,
+// incomplete areas, Core20.
+void write_summary(io::GpkgWriter& out, const Job& job, const AreaSet& areas, const AreaIndicesOutcome& outcome) {
+    if (outcome.indices.empty() && !job.composite.enabled) return;
+    auto& table = out.create_layer("index_summary", io::GeometryKind::none,
+                                   {{"field", io::FieldType::text},
+                                    {"areas", io::FieldType::integer},
+                                    {"population", io::FieldType::real},
+                                    {"mean", io::FieldType::real},
+                                    {"population_weighted_mean", io::FieldType::real},
+                                    {"minimum", io::FieldType::real},
+                                    {"maximum", io::FieldType::real},
+                                    {"areas_highest_quintile", io::FieldType::integer},
+                                    {"population_highest_quintile", io::FieldType::real},
+                                    {"pct_population_highest_quintile", io::FieldType::real},
+                                    {"areas_incomplete", io::FieldType::integer},
+                                    {"areas_core20", io::FieldType::integer},
+                                    {"population_core20", io::FieldType::real}},
+                                   "Area statistics per index");
+    table.set_metadata("accessatlas_what", "Summary statistics of each index over the study area");
+    table.set_metadata("accessatlas_units", "index units; people; % of the study population");
+    table.set_metadata("accessatlas_method", "highest quintile = quintile 1 (the 20% of areas with the highest need); Core20 = IMD decile 1-2");
+    common_metadata(table, job, outcome);
+    const auto row = [&](const std::string& field, const std::vector<double>& score, const std::vector<std::uint8_t>& incomplete,
+                         const std::vector<int>* imd_decile) {
+        const auto quintile = indices::quantile_groups(score, 5);
+        std::int64_t count = 0, top = 0, inc = 0, core = 0;
+        double pop = 0, sum = 0, wsum = 0, wpop = 0, top_pop = 0, core_pop = 0;
+        double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+        for (std::size_t a = 0; a < score.size(); ++a) {
+            const double p = areas.population[a];
+            pop += p;
+            if (imd_decile && (*imd_decile)[a] >= 1 && (*imd_decile)[a] <= 2) {
+                ++core;
+                core_pop += p;
+            }
+            if (std::isnan(score[a])) continue;
+            ++count;
+            sum += score[a];
+            wsum += p * score[a];
+            wpop += p;
+            lo = std::min(lo, score[a]);
+            hi = std::max(hi, score[a]);
+            inc += incomplete[a];
+            if (quintile[a] == 1) {
+                ++top;
+                top_pop += p;
+            }
+        }
+        table.add({field, count, pop, count ? io::Value(sum / static_cast<double>(count)) : io::Value(),
+                   wpop > 0 ? io::Value(wsum / wpop) : io::Value(), count ? io::Value(lo) : io::Value(), count ? io::Value(hi) : io::Value(),
+                   top, top_pop, pop > 0 ? io::Value(100.0 * top_pop / pop) : io::Value(), inc,
+                   imd_decile ? io::Value(core) : io::Value(), imd_decile ? io::Value(core_pop) : io::Value()},
+                  nullptr);
+    };
+    for (const auto& ix : outcome.indices) row(ix.spec->def.name + "_score", ix.result.score, ix.result.incomplete, nullptr);
+    if (job.composite.enabled)
+        row("composite_score", outcome.composite.result.score, outcome.composite.result.incomplete,
+            job.composite.imd_decile.given() ? &outcome.composite.imd_decile : nullptr);
+}
+
+} // namespace
+
 std::vector<LayerStyle> index_layer_styles(const Job& job) {
     std::vector<LayerStyle> out;
     for (const auto& spec : job.indices) {
@@ -609,7 +682,7 @@ void write_area_indices(io::GpkgWriter& out, const Job& job, const AreaSet& area
         for (std::size_t k = 0; k < def.indicators.size(); ++k)
             if (r.missing_count[k] > 0) missing += fmt::format("{}{} ({} of {} areas)", missing.empty() ? "" : "; ", def.indicators[k].id, r.missing_count[k], n);
         layer.set_metadata("accessatlas_missing_indicators", missing.empty() ? std::string("none") : missing);
-        common_metadata(layer, job, outcome.inputs);
+        common_metadata(layer, job, outcome);
         for (std::size_t a = 0; a < n; ++a) {
             std::vector<io::Value> v{areas.code[a], areas.name[a], areas.population[a], num(r.score[a])};
             for (std::size_t c = 0; c < def.components.size(); ++c) v.push_back(num(r.component_score[c][a]));
@@ -657,7 +730,7 @@ void write_area_indices(io::GpkgWriter& out, const Job& job, const AreaSet& area
                                        exponential ? "each domain ranked, exponential transform X = -23 ln(1 - R (1 - e^-100/23)), weighted mean"
                                                    : "each domain min-max to 0-10 (10 = worst), weighted mean"));
         layer.set_metadata("accessatlas_weights", domains);
-        common_metadata(layer, job, outcome.inputs);
+        common_metadata(layer, job, outcome);
         for (std::size_t a = 0; a < n; ++a) {
             std::vector<io::Value> v{areas.code[a], areas.name[a], areas.population[a]};
             for (std::size_t k = 0; k < spec.domains.size(); ++k) {
@@ -698,7 +771,7 @@ void write_area_indices(io::GpkgWriter& out, const Job& job, const AreaSet& area
             global += fmt::format("{}{}: I = {:.6f}, E[I] = {:.6f}, z = {:.3f}, pseudo p = {:.4f}, areas = {}", k ? "; " : "", spec.fields[k],
                                   cl.global[k].i, cl.global[k].expected, cl.global[k].z, cl.global[k].p_value, cl.global[k].areas);
         layer.set_metadata("accessatlas_moran_global", global);
-        common_metadata(layer, job, outcome.inputs);
+        common_metadata(layer, job, outcome);
         for (std::size_t a = 0; a < n; ++a) {
             std::vector<io::Value> v{areas.code[a], areas.name[a], static_cast<std::int64_t>(cl.neighbour_count[a])};
             for (std::size_t k = 0; k < spec.fields.size(); ++k) {
@@ -722,7 +795,7 @@ void write_area_indices(io::GpkgWriter& out, const Job& job, const AreaSet& area
         table.set_metadata("accessatlas_what", "Global Moran's I per field (spatial autocorrelation over the study area)");
         table.set_metadata("accessatlas_units", "I (unitless, -1 to 1); z against the permutations; pseudo p-value (0-1)");
         table.set_metadata("accessatlas_method", "row-standardised contiguity weights; seeded permutations; see docs/indices.md");
-        common_metadata(table, job, outcome.inputs);
+        common_metadata(table, job, outcome);
         for (std::size_t k = 0; k < spec.fields.size(); ++k) {
             const auto& g = cl.global[k];
             table.add({spec.fields[k], g.i, g.expected, g.z, g.p_value, static_cast<std::int64_t>(g.permutations),
@@ -730,6 +803,7 @@ void write_area_indices(io::GpkgWriter& out, const Job& job, const AreaSet& area
                       nullptr);
         }
     }
+    write_summary(out, job, areas, outcome);
     for (const auto& s : index_layer_styles(job)) out.add_style(s.layer, s.style.name, s.style.qml, s.style.sld, s.is_default, s.style.title);
 }
 

@@ -64,6 +64,7 @@ struct AreaIndicesOutcome {
     CompositeOutcome composite;
     ClusterOutcome clusters;
     std::vector<std::string> inputs;  // files read, for metadata and reports
+    std::vector<std::string> conversions;  // LSOA year conversions done, for metadata
 };
 
 // The area fields a job will compute, in order, so that composite domains and clustering

@@ -281,7 +281,7 @@ IndexSpec parse_index(const Reader& r, const std::string& name, const toml::tabl
         for (const auto& [k, v] : *comps) {
             const std::string id(k.str());
             const std::string cp = prefix + "components." + id + ".";
-            if (!v.is_table()) r.fail(cp, "must be a section", &v, "");
+            if (!v.is_table()) r.fail(cp.substr(0, cp.size() - 1), "must be a section", &v, "");
             const auto& ct = *v.as_table();
             r.check_keys(ct, "component", cp);
             auto it = std::find_if(def.components.begin(), def.components.end(), [&](const auto& c) { return c.id == id; });
@@ -289,9 +289,9 @@ IndexSpec parse_index(const Reader& r, const std::string& name, const toml::tabl
                 if (preset == "deri") {
                     std::vector<std::string> ids;
                     for (const auto& c : def.components) ids.push_back(c.id);
-                    r.fail(cp, "DERI has no component '" + id + "'", &v, "did you mean '" + nearest_word(id, ids) + "'?");
+                    r.fail(cp.substr(0, cp.size() - 1), "DERI has no component '" + id + "'", &v, "did you mean '" + nearest_word(id, ids) + "'?");
                 }
-                if (!is_field_name(id)) r.fail(cp, "component names must be lower-case letters, digits or _", &v, "");
+                if (!is_field_name(id)) r.fail(cp.substr(0, cp.size() - 1), "component names must be lower-case letters, digits or _", &v, "");
                 def.components.push_back({id, id, 1});
                 it = def.components.end() - 1;
             }
@@ -319,7 +319,7 @@ IndexSpec parse_index(const Reader& r, const std::string& name, const toml::tabl
         for (const auto& [k, v] : *inds) {
             const std::string id(k.str());
             const std::string ip = prefix + "indicators." + id + ".";
-            if (!v.is_table()) r.fail(ip, "must be a section", &v, "");
+            if (!v.is_table()) r.fail(ip.substr(0, ip.size() - 1), "must be a section", &v, "");
             const auto& it = *v.as_table();
             r.check_keys(it, "indicator", ip);
             auto found = std::find_if(def.indicators.begin(), def.indicators.end(), [&](const auto& d) { return d.id == id; });
@@ -327,9 +327,9 @@ IndexSpec parse_index(const Reader& r, const std::string& name, const toml::tabl
                 if (preset == "deri") {
                     std::vector<std::string> ids;
                     for (const auto& d : def.indicators) ids.push_back(d.id);
-                    r.fail(ip, "DERI has no indicator '" + id + "'", &v, "did you mean '" + nearest_word(id, ids) + "'?");
+                    r.fail(ip.substr(0, ip.size() - 1), "DERI has no indicator '" + id + "'", &v, "did you mean '" + nearest_word(id, ids) + "'?");
                 }
-                if (!is_field_name(id)) r.fail(ip, "indicator names must be lower-case letters, digits or _", &v, "");
+                if (!is_field_name(id)) r.fail(ip.substr(0, ip.size() - 1), "indicator names must be lower-case letters, digits or _", &v, "");
                 def.indicators.push_back({id, id, "", 1, indices::Direction::higher_is_worse});
                 found = def.indicators.end() - 1;
             }
@@ -643,8 +643,8 @@ Job parse_job_table(const toml::table& root, const std::string& base_dir, const 
         for (const auto& [k, v] : *domains) {
             const std::string name(k.str());
             const std::string dp = "composite.domains." + name + ".";
-            if (!v.is_table()) r.fail(dp, "must be a section", &v, "");
-            if (!is_field_name(name)) r.fail(dp, "domain names must be lower-case letters, digits or _", &v, "");
+            if (!v.is_table()) r.fail(dp.substr(0, dp.size() - 1), "must be a section", &v, "");
+            if (!is_field_name(name)) r.fail(dp.substr(0, dp.size() - 1), "domain names must be lower-case letters, digits or _", &v, "");
             const auto& dt = *v.as_table();
             r.check_keys(dt, "domain", dp);
             CompositeDomain d;

@@ -154,6 +154,35 @@ case("network-polygons", 1, "expected lines", job(network=f'path = "{R}/boundari
 case("network-no-crs", 1, "no coordinate reference system", job(network='path = "roads.csv"'),
      {"roads.csv": 'WKT,highway\n"LINESTRING (480000 300000,481000 300000)",residential\n'})
 
+# ---- area indices ----------------------------------------------------------------------------
+L = "../../../../../data/leicester"
+
+
+def index_job(indicator, extra=""):
+    return (f'[areas]\npath = "{L}/boundaries/lsoa11.geojson"\ncode_field = "lsoa11_code"\ngeography = "lsoa11"\n\n'
+            f'[indices.deri]\n\n[indices.deri.indicators.pct_65_plus]\n{indicator}\n' + extra)
+
+
+case("index-duplicate-codes", 1, "duplicate area code E01013600",
+     index_job('path = "t.csv"\ncode_field = "code"\nfield = "v"'), {"t.csv": "code,v\nE01013600,1\nE01013600,2\n"})
+case("index-not-a-number", 1, "line 2", index_job('path = "t.csv"\ncode_field = "code"\nfield = "v"'), {"t.csv": "code,v\nE01013600,12%\n"})
+case("index-no-code-matches", 1, "another LSOA year", index_job('path = "t.csv"\ncode_field = "code"\nfield = "v"'),
+     {"t.csv": "code,v\nE01999999,1\n"})
+case("index-header-not-found", 1, "no line names the code field", index_job('path = "t.csv"\ncode_field = "lsoa"\nfield = "v"'),
+     {"t.csv": "code,v\nE01013600,1\n"})
+case("index-other-year-without-lookup", 1, "needs the ONS lookup",
+     index_job(f'path = "{L}/tables/disability_census2021_lsoa21.csv"\ncode_field = "lsoa21_code"\nfilter = "disability=Disabled under the Equality Act"\n'
+               'numerator = "n"\ndenominator = "total_residents"\ngeography = "lsoa21"'))
+case("index-unknown-indicator", 1, "did you mean 'pct_75_plus'",
+     index_job('path = "t.csv"\ncode_field = "code"\nfield = "v"', '[indices.deri.indicators.pct_75plus]\nfield = "v"\n'), {"t.csv": "code,v\n"})
+case("index-negative-weight", 1, "out of range", index_job('path = "t.csv"\ncode_field = "code"\nfield = "v"\nweight = -1'), {"t.csv": "code,v\n"})
+case("index-group-without-field", 1, "basis group needs a group field",
+     index_job('path = "t.csv"\ncode_field = "code"\nfield = "v"').replace("[indices.deri]\n", '[indices.deri]\nbasis = "district"\n'), {"t.csv": "code,v\n"})
+case("index-filter-matches-nothing", 1, "no row has disability = disabled",
+     index_job(f'path = "{L}/tables/disability_census2021_lsoa21.csv"\ncode_field = "lsoa21_code"\nfilter = "disability=disabled"\nfield = "n"'))
+case("composite-unknown-field", 1, "did you mean 'deri_score'",
+     index_job('path = "t.csv"\ncode_field = "code"\nfield = "v"', '[composite.domains.x]\nfield = "deri_scor"\n'), {"t.csv": "code,v\nE01013600,1\n"})
+
 
 def main():
     if os.path.isdir(OUT):
