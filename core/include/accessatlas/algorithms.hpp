@@ -56,7 +56,14 @@ const Algorithm* find(const std::string& id);
 
 // Builds a job from parameter values given as text (lists comma separated), validated by
 // the same code that reads job files. Missing values take their defaults.
-job::Job job_from_parameters(const Algorithm& algorithm, const std::map<std::string, std::string>& values);
+// `layers` names the layer to read for file parameters of multi-layer files (a GeoPackage
+// layer chosen in QGIS): by parameter name.
+job::Job job_from_parameters(const Algorithm& algorithm, const std::map<std::string, std::string>& values,
+                             const std::map<std::string, std::string>& layers = {});
+
+// The job key that holds the layer name for a file parameter's job key
+// ("services.path" -> "services.layer", "greenspace.entrances" -> "greenspace.entrances_layer").
+std::string layer_key_for(const std::string& job_key);
 
 // Markdown reference of every algorithm (docs/algorithms.md is this text).
 std::string markdown_reference();

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <sstream>
 #include <tuple>
 
@@ -282,7 +283,14 @@ const Algorithm* find(const std::string& id) {
     return nullptr;
 }
 
-job::Job job_from_parameters(const Algorithm& algorithm, const std::map<std::string, std::string>& values) {
+std::string layer_key_for(const std::string& job_key) {
+    const auto dot = job_key.rfind('.');
+    const std::string last = job_key.substr(dot + 1);
+    return job_key.substr(0, dot + 1) + (last == "path" ? std::string("layer") : last + "_layer");
+}
+
+job::Job job_from_parameters(const Algorithm& algorithm, const std::map<std::string, std::string>& values,
+                             const std::map<std::string, std::string>& layers) {
     for (const auto& [k, v] : values) {
         bool known = false;
         for (const auto& p : algorithm.params) known = known || p.name == k;
@@ -343,6 +351,14 @@ job::Job job_from_parameters(const Algorithm& algorithm, const std::map<std::str
         }
         default: t.insert_or_assign(key, value); break;
         }
+    }
+    for (const auto& [name, layer] : layers) {
+        if (layer.empty()) continue;
+        const auto p = std::find_if(algorithm.params.begin(), algorithm.params.end(), [&](const Param& q) { return q.name == name; });
+        if (p == algorithm.params.end()) throw InputError(fmt::format("{}: unknown parameter '{}' for a layer name", algorithm.id, name));
+        const std::string key = layer_key_for(p->job_key);
+        const auto dot = key.rfind('.');
+        section(root, key.substr(0, dot)).insert_or_assign(key.substr(dot + 1), layer);
     }
     for (const auto& key : algorithm.switches_on) {
         const auto dot = key.rfind('.');

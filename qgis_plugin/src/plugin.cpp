@@ -1,0 +1,87 @@
+// The desktop plugin: registers the Processing provider, and adds a menu and a toolbar button
+// that open the Processing Toolbox and the officer's guide.
+#include "provider.hpp"
+
+#include <accessatlas/version.hpp>
+
+#include <qgisinterface.h>
+#include <qgisplugin.h>
+#include <qgsapplication.h>
+#include <qgsprocessingregistry.h>
+
+#include <QAction>
+#include <QDesktopServices>
+#include <QDockWidget>
+#include <QFileInfo>
+#include <QLineEdit>
+#include <QMainWindow>
+#include <QUrl>
+
+namespace {
+
+const QString kName = QStringLiteral("Access Atlas");
+const QString kDescription = QStringLiteral("Access to health services, green space and digital exclusion per LSOA: Processing algorithms");
+const QString kCategory = QStringLiteral("Analysis");
+const QString kVersion = QStringLiteral(ACCESSATLAS_PLUGIN_VERSION);
+const QString kIcon = QStringLiteral(":/accessatlas/accessatlas.svg");
+
+class AccessAtlasPlugin : public QObject, public QgisPlugin {
+public:
+    explicit AccessAtlasPlugin(QgisInterface* iface)
+        : QgisPlugin(kName, kDescription, kCategory, kVersion, QgisPlugin::UI), m_iface(iface) {}
+
+    void initGui() override {
+        m_added_provider = accessatlas_register_provider() == 1;
+        m_toolbox = new QAction(QIcon(kIcon), QStringLiteral("Access Atlas algorithms (Processing Toolbox)"), this);
+        connect(m_toolbox, &QAction::triggered, this, [this] { show_toolbox(); });
+        m_docs = new QAction(QStringLiteral("Access Atlas guide"), this);
+        connect(m_docs, &QAction::triggered, this, [] {
+            QDesktopServices::openUrl(QUrl::fromLocalFile(QStringLiteral(ACCESSATLAS_DOCS_DIR "/qgis.md")));
+        });
+        m_iface->addPluginToMenu(QStringLiteral("&Access Atlas"), m_toolbox);
+        m_iface->addPluginToMenu(QStringLiteral("&Access Atlas"), m_docs);
+        m_iface->addToolBarIcon(m_toolbox);
+    }
+
+    void unload() override {
+        m_iface->removePluginMenu(QStringLiteral("&Access Atlas"), m_toolbox);
+        m_iface->removePluginMenu(QStringLiteral("&Access Atlas"), m_docs);
+        m_iface->removeToolBarIcon(m_toolbox);
+        delete m_toolbox;
+        delete m_docs;
+        m_toolbox = m_docs = nullptr;
+        // Leave the provider when the Python bridge registered it first.
+        if (m_added_provider)
+            if (auto* p = QgsApplication::processingRegistry()->providerById(QStringLiteral("accessatlas")))
+                QgsApplication::processingRegistry()->removeProvider(p);
+    }
+
+private:
+    // The toolbox is a dock of the Processing plugin; it filters on its search box.
+    void show_toolbox() {
+        auto* window = qobject_cast<QMainWindow*>(m_iface->mainWindow());
+        if (!window) return;
+        if (auto* dock = window->findChild<QDockWidget*>(QStringLiteral("ProcessingToolbox"))) {
+            dock->show();
+            dock->raise();
+            if (auto* search = dock->findChild<QLineEdit*>(QStringLiteral("searchBox"))) search->setText(QStringLiteral("Access Atlas"));
+        }
+    }
+
+    QgisInterface* m_iface;
+    QAction* m_toolbox = nullptr;
+    QAction* m_docs = nullptr;
+    bool m_added_provider = false;
+};
+
+} // namespace
+
+// The entry points QGIS looks up in a native plugin.
+QGISEXTERN QgisPlugin* classFactory(QgisInterface* iface) { return new AccessAtlasPlugin(iface); }
+QGISEXTERN const QString* name() { return &kName; }
+QGISEXTERN const QString* description() { return &kDescription; }
+QGISEXTERN const QString* category() { return &kCategory; }
+QGISEXTERN int type() { return QgisPlugin::UI; }
+QGISEXTERN const QString* version() { return &kVersion; }
+QGISEXTERN const QString* icon() { return &kIcon; }
+QGISEXTERN void unload(QgisPlugin* plugin) { delete plugin; }

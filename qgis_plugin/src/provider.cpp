@@ -1,0 +1,34 @@
+#include "provider.hpp"
+#include "registry_algorithm.hpp"
+
+#include <accessatlas/algorithms.hpp>
+#include <accessatlas/version.hpp>
+
+#include <qgsapplication.h>
+#include <qgsprocessingregistry.h>
+
+#include <QIcon>
+
+namespace accessatlas::qgis {
+
+QString Provider::id() const { return QStringLiteral("accessatlas"); }
+QString Provider::name() const { return QStringLiteral("Access Atlas"); }
+QString Provider::longName() const { return QStringLiteral("Access Atlas %1").arg(QString::fromUtf8(version())); }
+QIcon Provider::icon() const { return QIcon(QStringLiteral(":/accessatlas/accessatlas.svg")); }
+QString Provider::helpId() const { return QStringLiteral("accessatlas"); }
+
+void Provider::loadAlgorithms() {
+    for (const auto& a : algorithms::all()) addAlgorithm(new RegistryAlgorithm(a));
+    addAlgorithm(new RunJobAlgorithm());
+}
+
+int register_provider() {
+    QgsProcessingRegistry* registry = QgsApplication::processingRegistry();
+    if (!registry) return -1;
+    if (registry->providerById(QStringLiteral("accessatlas"))) return 0;
+    return registry->addProvider(new Provider()) ? 1 : -1;
+}
+
+} // namespace accessatlas::qgis
+
+extern "C" Q_DECL_EXPORT int accessatlas_register_provider() { return accessatlas::qgis::register_provider(); }

@@ -1,0 +1,276 @@
+#include "registry_algorithm.hpp"
+#include "feedback_reporter.hpp"
+
+#include <accessatlas/error.hpp>
+#include <accessatlas/job.hpp>
+
+#include <gdal_priv.h>
+#include <ogrsf_frmts.h>
+#include <qgslayertree.h>
+#include <qgsprocessingcontext.h>
+#include <qgsexception.h>
+#include <qgsprocessingfeedback.h>
+#include <qgsprocessingparameters.h>
+#include <qgsproject.h>
+
+#include <QDateTime>
+#include <QFileInfo>
+#include <QIcon>
+
+#include <memory>
+
+namespace accessatlas::qgis {
+
+namespace {
+
+QString qs(const std::string& s) { return QString::fromStdString(s); }
+
+const QString kGroupId = QStringLiteral("accessatlas");
+
+QString group_id(const std::string& group) {
+    QString id = qs(group).toLower();
+    id.replace(QRegularExpression(QStringLiteral("[^a-z0-9]+")), QStringLiteral("_"));
+    return id;
+}
+
+// Moves each loaded output into one layer-tree group per run ("Access Atlas: <algorithm>
+// <time>"), at the top of the project.
+class GroupPostProcessor : public QgsProcessingLayerPostProcessorInterface {
+public:
+    explicit GroupPostProcessor(QString group) : m_group(std::move(group)) {}
+    void postProcessLayer(QgsMapLayer* layer, QgsProcessingContext& context, QgsProcessingFeedback*) override {
+        QgsProject* project = context.project();
+        if (!project || !layer) return;
+        QgsLayerTree* root = project->layerTreeRoot();
+        QgsLayerTreeLayer* node = root->findLayer(layer->id());
+        if (!node) return;
+        QgsLayerTreeGroup* group = root->findGroup(m_group);
+        if (!group) group = root->insertGroup(0, m_group);
+        QgsLayerTreeGroup* parent = qobject_cast<QgsLayerTreeGroup*>(node->parent());
+        if (parent == group) return;
+        group->addChildNode(node->clone());
+        if (parent) parent->removeChildNode(node);
+    }
+
+private:
+    QString m_group;
+};
+
+// The layers of a GeoPackage the engine wrote, in order, without GeoPackage system tables.
+QStringList output_layers(const QString& path) {
+    QStringList names;
+    std::unique_ptr<GDALDataset> ds(static_cast<GDALDataset*>(
+        GDALOpenEx(path.toUtf8().constData(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr)));
+    if (!ds) return names;
+    for (int i = 0; i < ds->GetLayerCount(); ++i) {
+        const QString n = QString::fromUtf8(ds->GetLayer(i)->GetName());
+        if (n != QLatin1String("layer_styles")) names << n;
+    }
+    return names;
+}
+
+// Runs a job and queues its layers to load, styled by the styles embedded in the GeoPackage.
+QVariantMap run_and_load(const job::Job& job, const QString& title, QgsProcessingContext& context, QgsProcessingFeedback* feedback) {
+    FeedbackReporter reporter(feedback);
+    try {
+        const auto summary = job::run_job(job, reporter);
+        if (feedback)
+            feedback->pushInfo(QStringLiteral("wrote %1: %2 areas, %3 warnings").arg(qs(summary.output)).arg(summary.areas).arg(summary.warnings.size()));
+    } catch (const CancelledError&) {
+        if (feedback) feedback->reportError(QStringLiteral("Cancelled: no output was written"), false);
+        return {};
+    } catch (const Error& e) {
+        QString message = QString::fromUtf8(e.what());
+        if (!e.hint().empty()) message += QStringLiteral(". ") + qs(e.hint());
+        throw QgsProcessingException(message);
+    } catch (const std::exception& e) {
+        throw QgsProcessingException(QStringLiteral("internal error: %1").arg(QString::fromUtf8(e.what())));
+    }
+    const QString path = qs(job.output);
+    const QString group = QStringLiteral("Access Atlas: %1 %2").arg(title, QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss")));
+    for (const QString& layer : output_layers(path)) {
+        QgsProcessingContext::LayerDetails details(layer, context.project(), QStringLiteral("OUTPUT"), QgsProcessingUtils::LayerHint::Vector);
+        details.forceName = true;
+        details.setPostProcessor(new GroupPostProcessor(group));
+        context.addLayerToLoadOnCompletion(path + QStringLiteral("|layername=") + layer, details);
+    }
+    QVariantMap out;
+    out.insert(QStringLiteral("OUTPUT"), path);
+    return out;
+}
+
+QString format_number(double v) { return QString::number(v, 'g', 17); }
+
+} // namespace
+
+QString parameter_name(const std::string& registry_name) { return qs(registry_name).toUpper(); }
+
+QString RegistryAlgorithm::name() const { return qs(m_algorithm.id); }
+QString RegistryAlgorithm::displayName() const { return qs(m_algorithm.name); }
+QString RegistryAlgorithm::group() const { return qs(m_algorithm.group); }
+QString RegistryAlgorithm::groupId() const { return group_id(m_algorithm.group); }
+QString RegistryAlgorithm::shortDescription() const { return qs(m_algorithm.summary); }
+QString RegistryAlgorithm::shortHelpString() const {
+    return qs(m_algorithm.summary) + QStringLiteral("\n\n") + qs(m_algorithm.help) +
+           QStringLiteral("\n\nThe same algorithm runs from the command line: accessatlas %1 --help").arg(qs(m_algorithm.id));
+}
+QIcon RegistryAlgorithm::icon() const { return QIcon(QStringLiteral(":/accessatlas/accessatlas.svg")); }
+QgsProcessingAlgorithm* RegistryAlgorithm::createInstance() const { return new RegistryAlgorithm(m_algorithm); }
+
+void RegistryAlgorithm::initAlgorithm(const QVariantMap&) {
+    using T = algorithms::ParamType;
+    for (const auto& p : m_algorithm.params) {
+        const QString name = parameter_name(p.name);
+        const QString desc = qs(p.description);
+        const bool optional = !p.required;
+        const QVariant def = p.default_value.empty() ? QVariant() : QVariant(qs(p.default_value));
+        std::unique_ptr<QgsProcessingParameterDefinition> d;
+        switch (p.type) {
+        case T::vector_file:
+            d = std::make_unique<QgsProcessingParameterFeatureSource>(name, desc, QList<int>{QgsProcessing::TypeVectorAnyGeometry}, QVariant(), optional);
+            break;
+        case T::table_file:
+            d = std::make_unique<QgsProcessingParameterFeatureSource>(name, desc, QList<int>{QgsProcessing::TypeVector}, QVariant(), optional);
+            break;
+        case T::network_file:
+            d = std::make_unique<QgsProcessingParameterFile>(name, desc, QgsProcessingParameterFile::File, QString(), QVariant(), optional,
+                                                             QStringLiteral("Road networks (*.osm.pbf *.pbf *.osm *.gpkg *.shp *.geojson);;All files (*)"));
+            break;
+        case T::field:
+            d = std::make_unique<QgsProcessingParameterField>(name, desc, def, parameter_name(p.parent), QgsProcessingParameterField::Any,
+                                                              false, optional);
+            break;
+        case T::enumeration:
+        case T::enumeration_list: {
+            QStringList options;
+            for (const auto& c : p.choices) options << qs(c);
+            const bool multiple = p.type == T::enumeration_list;
+            QVariantList defaults;
+            for (const auto& piece : qs(p.default_value).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+                const int i = options.indexOf(piece.trimmed());
+                if (i >= 0) defaults << i;
+            }
+            QVariant d_value = multiple ? QVariant(defaults) : (defaults.isEmpty() ? QVariant() : defaults.front());
+            d = std::make_unique<QgsProcessingParameterEnum>(name, desc, options, multiple, d_value, optional);
+            break;
+        }
+        case T::number: {
+            auto n = std::make_unique<QgsProcessingParameterNumber>(name, desc, QgsProcessingParameterNumber::Double,
+                                                                    p.default_value.empty() ? QVariant() : QVariant(std::stod(p.default_value)), optional);
+            if (p.minimum) n->setMinimum(*p.minimum);
+            if (p.maximum) n->setMaximum(*p.maximum);
+            d = std::move(n);
+            break;
+        }
+        case T::boolean:
+            d = std::make_unique<QgsProcessingParameterBoolean>(name, desc, QVariant(p.default_value == "true"), optional);
+            break;
+        case T::output_file:
+            d = std::make_unique<QgsProcessingParameterFileDestination>(name, desc, QStringLiteral("GeoPackage (*.gpkg *.GPKG)"), QVariant(), optional);
+            break;
+        case T::number_list:
+        case T::text_list:
+        case T::text:
+            d = std::make_unique<QgsProcessingParameterString>(name, desc, def, false, optional);
+            break;
+        }
+        d->setHelp(desc);
+        addParameter(d.release());
+    }
+}
+
+QVariantMap RegistryAlgorithm::processAlgorithm(const QVariantMap& parameters, QgsProcessingContext& context, QgsProcessingFeedback* feedback) {
+    using T = algorithms::ParamType;
+    std::map<std::string, std::string> values, layers;
+    for (const auto& p : m_algorithm.params) {
+        const QString name = parameter_name(p.name);
+        const QgsProcessingParameterDefinition* def = parameterDefinition(name);
+        const QVariant raw = parameters.value(name);
+        const bool given = parameters.contains(name) && raw.isValid() && !(raw.type() == QVariant::String && raw.toString().isEmpty());
+        if (!given && !def->defaultValue().isValid()) continue;
+        std::string value;
+        switch (p.type) {
+        case T::vector_file:
+        case T::table_file: {
+            if (!given) continue;
+            // Memory layers, selections, database and web layers are written to a temporary
+            // GeoPackage by QGIS; files the engine reads directly are passed as they are.
+            QStringList formats{QStringLiteral("gpkg"), QStringLiteral("shp"), QStringLiteral("geojson"), QStringLiteral("json"),
+                                QStringLiteral("fgb"), QStringLiteral("sqlite")};
+            QString layer_name;
+            const QString path = parameterAsCompatibleSourceLayerPathAndLayerName(parameters, name, context, formats, QStringLiteral("gpkg"),
+                                                                                  feedback, &layer_name);
+            if (path.isEmpty()) throw QgsProcessingException(invalidSourceError(parameters, name));
+            value = path.toStdString();
+            if (!layer_name.isEmpty()) layers[p.name] = layer_name.toStdString();
+            break;
+        }
+        case T::network_file: value = parameterAsFile(parameters, name, context).toStdString(); break;
+        case T::field: {
+            const QStringList f = parameterAsFields(parameters, name, context);
+            if (!f.isEmpty()) value = f.front().toStdString();
+            break;
+        }
+        case T::enumeration: {
+            const int i = parameterAsEnum(parameters, name, context);
+            if (i >= 0 && static_cast<std::size_t>(i) < p.choices.size()) value = p.choices[static_cast<std::size_t>(i)];
+            break;
+        }
+        case T::enumeration_list: {
+            for (int i : parameterAsEnums(parameters, name, context))
+                if (i >= 0 && static_cast<std::size_t>(i) < p.choices.size()) value += (value.empty() ? "" : ",") + p.choices[static_cast<std::size_t>(i)];
+            break;
+        }
+        case T::number: value = format_number(parameterAsDouble(parameters, name, context)).toStdString(); break;
+        case T::boolean: value = parameterAsBoolean(parameters, name, context) ? "true" : "false"; break;
+        case T::output_file: value = parameterAsFileOutput(parameters, name, context).toStdString(); break;
+        case T::number_list:
+        case T::text_list:
+        case T::text: value = parameterAsString(parameters, name, context).toStdString(); break;
+        }
+        if (!value.empty()) values[p.name] = value;
+    }
+    job::Job job;
+    try {
+        job = algorithms::job_from_parameters(m_algorithm, values, layers);
+    } catch (const Error& e) {
+        throw QgsProcessingException(QString::fromUtf8(e.what()) + (e.hint().empty() ? QString() : QStringLiteral(". ") + qs(e.hint())));
+    }
+    return run_and_load(job, displayName(), context, feedback);
+}
+
+QString RunJobAlgorithm::displayName() const { return QStringLiteral("Run job file"); }
+QString RunJobAlgorithm::group() const { return QStringLiteral("Batch"); }
+QString RunJobAlgorithm::groupId() const { return QStringLiteral("batch"); }
+QString RunJobAlgorithm::shortDescription() const {
+    return QStringLiteral("Runs a TOML job file exactly as `accessatlas run` does, and loads its layers styled.");
+}
+QString RunJobAlgorithm::shortHelpString() const {
+    return shortDescription() +
+           QStringLiteral("\n\nA job file describes a whole run: network, areas, population, services, modes, thresholds, catchments, "
+                          "E2SFCA, green space, indices (DERI), the composite index and clustering. See docs/job-file.md. Relative "
+                          "paths are resolved from the job file's folder. Leave the output empty to use the job's own.");
+}
+QIcon RunJobAlgorithm::icon() const { return QIcon(QStringLiteral(":/accessatlas/accessatlas.svg")); }
+
+void RunJobAlgorithm::initAlgorithm(const QVariantMap&) {
+    addParameter(new QgsProcessingParameterFile(QStringLiteral("JOB"), QStringLiteral("Job file (TOML)"), QgsProcessingParameterFile::File,
+                                                QStringLiteral("toml")));
+    addParameter(new QgsProcessingParameterFileDestination(QStringLiteral("OUTPUT"), QStringLiteral("Output GeoPackage (empty: the job's)"),
+                                                           QStringLiteral("GeoPackage (*.gpkg *.GPKG)"), QVariant(), true));
+}
+
+QVariantMap RunJobAlgorithm::processAlgorithm(const QVariantMap& parameters, QgsProcessingContext& context, QgsProcessingFeedback* feedback) {
+    const QString path = parameterAsFile(parameters, QStringLiteral("JOB"), context);
+    job::Job job;
+    try {
+        job = job::load_job(path.toStdString());
+    } catch (const Error& e) {
+        throw QgsProcessingException(QString::fromUtf8(e.what()) + (e.hint().empty() ? QString() : QStringLiteral(". ") + qs(e.hint())));
+    }
+    const QVariant out = parameters.value(QStringLiteral("OUTPUT"));
+    if (out.isValid() && !out.toString().isEmpty()) job.output = parameterAsFileOutput(parameters, QStringLiteral("OUTPUT"), context).toStdString();
+    return run_and_load(job, QFileInfo(path).completeBaseName(), context, feedback);
+}
+
+} // namespace accessatlas::qgis
