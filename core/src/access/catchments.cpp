@@ -373,6 +373,7 @@ CatchmentPolygons catchment_polygons(const network::RoadNetwork& network, const 
         std::sort(w.edges.begin(), w.edges.end());  // deterministic piece order
         const OnEdge own{s.offset_m, s.distance_m / walk};
         for (std::size_t k = 0; k < limits.size(); ++k) {
+            if (reporter.cancelled()) return;  // a large buffer takes a second: look between them
             std::vector<std::vector<Point>> pieces;
             for (std::uint32_t e : w.edges) {
                 const auto& edge = network.edges[e];
@@ -391,8 +392,11 @@ CatchmentPolygons catchment_polygons(const network::RoadNetwork& network, const 
     all.settle_all([&reporter] { reporter.check_cancelled(); });
     std::vector<double> node_time(network.node_count());
     for (std::uint32_t v = 0; v < network.node_count(); ++v) node_time[v] = all.time(v);
-    for (double limit : limits)
+    for (double limit : limits) {
+        reporter.check_cancelled();
         result.coverage.push_back(buffer_pieces(reachable_pieces(network, graph, node_time, facility_snaps, limit), options.walk_off_m));
+    }
+    reporter.check_cancelled();
     return result;
 }
 

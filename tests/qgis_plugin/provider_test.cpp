@@ -1,0 +1,340 @@
+// The QGIS plugin headless: QgsApplication offscreen, the provider registered, every algorithm
+// run through the Processing registry on the sample data, outputs compared with the
+// command-line tool's, a memory layer with a selection as input, cancellation, the layers
+// queued for loading in a group per run, and a styled output rendered to an image.
+#include "provider.hpp"
+
+#include <gdal_priv.h>
+#include <ogrsf_frmts.h>
+#include <gtest/gtest.h>
+#include <qgsapplication.h>
+#include <qgsfeature.h>
+#include <qgsgeometry.h>
+#include <qgslayertree.h>
+#include <qgsmapsettings.h>
+#include <qgsmaprenderersequentialjob.h>
+#include <qgsprocessingalgorithm.h>
+#include <qgsprocessingcontext.h>
+#include <qgsprocessingfeedback.h>
+#include <qgsprocessingparameters.h>
+#include <qgsprocessingregistry.h>
+#include <qgsproject.h>
+#include <qgsrenderer.h>
+#include <qgsvectorlayer.h>
+
+#include <QDir>
+#include <QImage>
+#include <QTemporaryDir>
+
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <future>
+#include <map>
+#include <thread>
+
+namespace {
+
+const QString kRutland = QStringLiteral(ACCESSATLAS_SAMPLE_DATA "/rutland/");
+const QString kLeicester = QStringLiteral(ACCESSATLAS_SAMPLE_DATA "/leicester/");
+QTemporaryDir* g_out = nullptr;
+
+QString out_path(const QString& name) { return g_out->filePath(name); }
+
+const QgsProcessingAlgorithm* algorithm(const QString& id) {
+    return QgsApplication::processingRegistry()->algorithmById(QStringLiteral("accessatlas:") + id);
+}
+
+struct Run {
+    QVariantMap results;
+    bool ok = false;
+    QStringList layers_to_load;
+    std::unique_ptr<QgsProcessingContext> context;
+};
+
+Run run(const QString& id, const QVariantMap& parameters, QgsProcessingFeedback* feedback = nullptr, QgsProject* project = nullptr) {
+    Run r;
+    r.context = std::make_unique<QgsProcessingContext>();
+    r.context->setProject(project ? project : QgsProject::instance());
+    QgsProcessingFeedback local;
+    const QgsProcessingAlgorithm* alg = algorithm(id);
+    EXPECT_NE(alg, nullptr) << id.toStdString();
+    if (!alg) return r;
+    r.results = alg->run(parameters, *r.context, feedback ? feedback : &local, &r.ok);
+    for (auto it = r.context->layersToLoadOnCompletion().cbegin(); it != r.context->layersToLoadOnCompletion().cend(); ++it)
+        r.layers_to_load << it.value().name;
+    return r;
+}
+
+// Area values of a GeoPackage layer: code -> field -> value.
+std::map<std::string, std::map<std::string, double>> read_areas(const QString& path, const char* layer) {
+    std::map<std::string, std::map<std::string, double>> out;
+    std::unique_ptr<GDALDataset> ds(static_cast<GDALDataset*>(GDALOpenEx(path.toUtf8().constData(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr)));
+    if (!ds) return out;
+    OGRLayer* l = ds->GetLayerByName(layer);
+    if (!l) return out;
+    for (auto& f : *l)
+        for (int i = 0; i < f->GetFieldCount(); ++i)
+            if (f->GetFieldDefnRef(i)->GetType() == OFTReal || f->GetFieldDefnRef(i)->GetType() == OFTInteger64)
+                out[f->GetFieldAsString("lsoa_code")][f->GetFieldDefnRef(i)->GetNameRef()] =
+                    f->IsFieldSetAndNotNull(i) ? f->GetFieldAsDouble(i) : std::nan("");
+    return out;
+}
+
+void expect_same(const QString& a, const QString& b, const char* layer) {
+    const auto x = read_areas(a, layer), y = read_areas(b, layer);
+    ASSERT_FALSE(x.empty()) << a.toStdString() << " " << layer;
+    ASSERT_EQ(x.size(), y.size());
+    std::size_t compared = 0;
+    for (const auto& [code, fields] : x)
+        for (const auto& [field, v] : fields) {
+            const double w = y.at(code).at(field);
+            if (std::isnan(v)) EXPECT_TRUE(std::isnan(w)) << code << " " << field;
+            else EXPECT_DOUBLE_EQ(v, w) << code << " " << field;
+            ++compared;
+        }
+    EXPECT_GT(compared, x.size());
+}
+
+QVariantMap nearest_parameters(const QString& output) {
+    return {{QStringLiteral("NETWORK"), kRutland + "osm/rutland-2018-02-27.osm.pbf"},
+            {QStringLiteral("AREAS"), kRutland + "boundaries/lsoa11.geojson"},
+            {QStringLiteral("AREA_CODE_FIELD"), QStringLiteral("lsoa11_code")},
+            {QStringLiteral("AREA_NAME_FIELD"), QStringLiteral("lsoa11_name")},
+            {QStringLiteral("POPULATION"), kRutland + "tables/population_mid2020_lsoa11_single_year_age.csv"},
+            {QStringLiteral("POPULATION_CODE_FIELD"), QStringLiteral("lsoa11_code")},
+            {QStringLiteral("POPULATION_FIELD"), QStringLiteral("total_population")},
+            {QStringLiteral("FACILITIES"), kRutland + "services/nhs_choices_2014_gp.geojson"},
+            {QStringLiteral("FACILITY_ID_FIELD"), QStringLiteral("OrganisationID")},
+            {QStringLiteral("SERVICE_NAME"), QStringLiteral("gp")},
+            {QStringLiteral("OUTPUT"), output}};
+}
+
+std::string cli_nearest(const QString& output) {
+    const QString r = kRutland;
+    return QStringLiteral("\"" ACCESSATLAS_CLI "\" -q nearest_service --network '%1osm/rutland-2018-02-27.osm.pbf' "
+                          "--areas '%1boundaries/lsoa11.geojson' --area_code_field lsoa11_code --area_name_field lsoa11_name "
+                          "--population '%1tables/population_mid2020_lsoa11_single_year_age.csv' --population_code_field lsoa11_code "
+                          "--population_field total_population --facilities '%1services/nhs_choices_2014_gp.geojson' "
+                          "--facility_id_field OrganisationID --service_name gp --output '%2'")
+        .arg(r, output)
+        .toStdString();
+}
+
+} // namespace
+
+TEST(Provider, EveryRegistryAlgorithmWithItsParameters) {
+    auto* provider = QgsApplication::processingRegistry()->providerById(QStringLiteral("accessatlas"));
+    ASSERT_NE(provider, nullptr);
+    EXPECT_EQ(provider->name(), QStringLiteral("Access Atlas"));
+    QStringList ids;
+    for (const auto* a : provider->algorithms()) ids << a->name();
+    for (const char* id : {"nearest_service", "catchments", "e2sfca", "greenspace", "deri", "composite", "clusters", "run_job"})
+        EXPECT_TRUE(ids.contains(QString::fromLatin1(id))) << id;
+    const auto* nearest = algorithm(QStringLiteral("nearest_service"));
+    const auto* code = dynamic_cast<const QgsProcessingParameterField*>(nearest->parameterDefinition(QStringLiteral("AREA_CODE_FIELD")));
+    ASSERT_NE(code, nullptr);
+    EXPECT_EQ(code->parentLayerParameterName(), QStringLiteral("AREAS"));
+    const auto* modes = dynamic_cast<const QgsProcessingParameterEnum*>(nearest->parameterDefinition(QStringLiteral("MODES")));
+    ASSERT_NE(modes, nullptr);
+    EXPECT_TRUE(modes->allowMultiple());
+    EXPECT_EQ(modes->options(), (QStringList{"walk", "cycle", "drive"}));
+    const auto* snap = dynamic_cast<const QgsProcessingParameterNumber*>(nearest->parameterDefinition(QStringLiteral("MAX_SNAP_M")));
+    ASSERT_NE(snap, nullptr);
+    EXPECT_DOUBLE_EQ(snap->defaultValue().toDouble(), 500);
+    EXPECT_DOUBLE_EQ(snap->maximum(), 100000);
+    EXPECT_FALSE(nearest->shortHelpString().isEmpty());
+}
+
+TEST(Provider, NearestServiceEqualsTheCommandLine) {
+    const QString mine = out_path(QStringLiteral("plugin_nearest.gpkg")), cli = out_path(QStringLiteral("cli_nearest.gpkg"));
+    const auto r = run(QStringLiteral("nearest_service"), nearest_parameters(mine));
+    ASSERT_TRUE(r.ok);
+    ASSERT_EQ(std::system(cli_nearest(cli).c_str()), 0);
+    expect_same(mine, cli, "lsoa_access");
+    // every layer queued for loading, named after itself
+    EXPECT_TRUE(r.layers_to_load.contains(QStringLiteral("lsoa_access")));
+    EXPECT_TRUE(r.layers_to_load.contains(QStringLiteral("facilities")));
+    EXPECT_FALSE(r.layers_to_load.contains(QStringLiteral("layer_styles")));
+}
+
+TEST(Provider, EveryOtherAlgorithmRunsOnTheSamples) {
+    auto p = nearest_parameters(out_path(QStringLiteral("catchments.gpkg")));
+    p[QStringLiteral("MODES")] = QVariantList{0};
+    EXPECT_TRUE(run(QStringLiteral("catchments"), p).ok);
+    p[QStringLiteral("OUTPUT")] = out_path(QStringLiteral("e2sfca.gpkg"));
+    EXPECT_TRUE(run(QStringLiteral("e2sfca"), p).ok);
+    EXPECT_FALSE(read_areas(out_path(QStringLiteral("e2sfca.gpkg")), "lsoa_access").empty());
+
+    QVariantMap g{{QStringLiteral("NETWORK"), kRutland + "osm/rutland-2018-02-27.osm.pbf"},
+                  {QStringLiteral("AREAS"), kRutland + "boundaries/lsoa11.geojson"},
+                  {QStringLiteral("AREA_CODE_FIELD"), QStringLiteral("lsoa11_code")},
+                  {QStringLiteral("ORIGIN_METHOD"), 2},
+                  {QStringLiteral("ORIGINS"), kRutland + "origins/lsoa11_pop_weighted_centroids.geojson"},
+                  {QStringLiteral("ORIGIN_CODE_FIELD"), QStringLiteral("lsoa11cd")},
+                  {QStringLiteral("GREENSPACE"), kRutland + "greenspace/osm_2018_green_spaces.gpkg"},
+                  {QStringLiteral("INCLUDE"), QStringLiteral("leisure=park,leisure=recreation_ground,natural=wood")},
+                  {QStringLiteral("WOODLAND"), QStringLiteral("natural=wood")},
+                  {QStringLiteral("OUTPUT"), out_path(QStringLiteral("greenspace.gpkg"))}};
+    EXPECT_TRUE(run(QStringLiteral("greenspace"), g).ok);
+    EXPECT_EQ(read_areas(out_path(QStringLiteral("greenspace.gpkg")), "lsoa_greenspace").size(), 23u);
+
+    QVariantMap d{{QStringLiteral("AREAS"), kLeicester + "boundaries/lsoa11.geojson"},
+                  {QStringLiteral("AREA_CODE_FIELD"), QStringLiteral("lsoa11_code")},
+                  {QStringLiteral("TABLE"), kLeicester + "tables/population_mid2020_lsoa11_single_year_age.csv"},
+                  {QStringLiteral("TABLE_CODE_FIELD"), QStringLiteral("lsoa11_code")},
+                  {QStringLiteral("PCT_65_PLUS_FIELD"), QStringLiteral("pct_65_plus")},
+                  {QStringLiteral("OUTPUT"), out_path(QStringLiteral("deri.gpkg"))}};
+    const auto deri = run(QStringLiteral("deri"), d);
+    EXPECT_TRUE(deri.ok);
+    const auto scores = read_areas(out_path(QStringLiteral("deri.gpkg")), "lsoa_digital_exclusion");
+    ASSERT_EQ(scores.size(), 192u);
+    // one indicator: the DERI is its min-max score
+    for (const auto& [code, f] : scores) EXPECT_DOUBLE_EQ(f.at("deri_score"), f.at("deri_pct_65_plus_score")) << code;
+}
+
+TEST(Provider, RunJobThenCompositeAndClustersEqualTheJob) {
+    const QString job_out = out_path(QStringLiteral("leicester_job.gpkg"));
+    const auto job = run(QStringLiteral("run_job"), {{QStringLiteral("JOB"), kLeicester + "exclusion.toml"}, {QStringLiteral("OUTPUT"), job_out}});
+    ASSERT_TRUE(job.ok);
+    const QString cli = out_path(QStringLiteral("leicester_cli.gpkg"));
+    ASSERT_EQ(std::system(("\"" ACCESSATLAS_CLI "\" -q run '" + (kLeicester + "exclusion.toml").toStdString() + "' --out '" + cli.toStdString() + "'").c_str()), 0);
+    expect_same(job_out, cli, "lsoa_digital_exclusion");
+    expect_same(job_out, cli, "lsoa_clusters");
+    // clusters on the job's own DERI layer give the job's LISA values
+    const QString cl = out_path(QStringLiteral("clusters.gpkg"));
+    EXPECT_TRUE(run(QStringLiteral("clusters"), {{QStringLiteral("AREAS"), job_out + "|layername=lsoa_digital_exclusion"},
+                                                 {QStringLiteral("AREA_CODE_FIELD"), QStringLiteral("lsoa_code")},
+                                                 {QStringLiteral("FIELDS"), QStringLiteral("deri_score")},
+                                                 {QStringLiteral("TOLERANCE_M"), 25},
+                                                 {QStringLiteral("OUTPUT"), cl}})
+                    .ok);
+    const auto a = read_areas(cl, "lsoa_clusters"), b = read_areas(cli, "lsoa_clusters");
+    ASSERT_EQ(a.size(), 192u);
+    for (const auto& [code, f] : a) EXPECT_DOUBLE_EQ(f.at("deri_score_lisa_p"), b.at(code).at("deri_score_lisa_p")) << code;
+    // composite from fields of that layer
+    const QString comp = out_path(QStringLiteral("composite.gpkg"));
+    EXPECT_TRUE(run(QStringLiteral("composite"), {{QStringLiteral("AREAS"), job_out + "|layername=lsoa_digital_exclusion"},
+                                                  {QStringLiteral("AREA_CODE_FIELD"), QStringLiteral("lsoa_code")},
+                                                  {QStringLiteral("DIGITAL_EXCLUSION_FIELD"), QStringLiteral("deri_score")},
+                                                  {QStringLiteral("HEALTH_ACCESS_FIELD"), QStringLiteral("deri_imd_score")},
+                                                  {QStringLiteral("IMD_TABLE"), kLeicester + "tables/imd2019_lsoa11_ranks_deciles_scores.csv"},
+                                                  {QStringLiteral("IMD_CODE_FIELD"), QStringLiteral("lsoa11_code")},
+                                                  {QStringLiteral("OUTPUT"), comp}})
+                    .ok);
+    const auto c = read_areas(comp, "lsoa_atlas");
+    ASSERT_EQ(c.size(), 192u);
+    int core20 = 0;
+    for (const auto& [code, f] : c) core20 += static_cast<int>(f.at("core20"));
+    EXPECT_GT(core20, 50);  // Leicester is among England's most deprived cities
+}
+
+TEST(Provider, MemoryLayerWithASelectionIsHandedToTheCore) {
+    // three surgeries as a memory layer, two of them selected
+    auto* layer = new QgsVectorLayer(QStringLiteral("Point?crs=EPSG:27700&field=OrganisationID:string"), QStringLiteral("my gps"),
+                                     QStringLiteral("memory"));
+    QgsFeatureList features;
+    for (const auto& [id, x, y] : std::vector<std::tuple<const char*, double, double>>{{"oakham", 486180, 308720},
+                                                                                       {"uppingham", 487030, 299830},
+                                                                                       {"empingham", 495230, 308400}}) {
+        QgsFeature f(layer->fields());
+        f.setAttribute(0, QString::fromLatin1(id));
+        f.setGeometry(QgsGeometry::fromPointXY(QgsPointXY(x, y)));
+        features << f;
+    }
+    layer->dataProvider()->addFeatures(features);
+    layer->selectByIds({1, 2});
+    QgsProject project;
+    project.addMapLayer(layer);
+    auto p = nearest_parameters(out_path(QStringLiteral("memory.gpkg")));
+    p[QStringLiteral("FACILITIES")] = QVariant::fromValue(QgsProcessingFeatureSourceDefinition(layer->id(), true));
+    p[QStringLiteral("MODES")] = QVariantList{0};
+    ASSERT_TRUE(run(QStringLiteral("nearest_service"), p, nullptr, &project).ok);
+    std::unique_ptr<GDALDataset> ds(static_cast<GDALDataset*>(GDALOpenEx(out_path(QStringLiteral("memory.gpkg")).toUtf8().constData(), GDAL_OF_VECTOR,
+                                                                         nullptr, nullptr, nullptr)));
+    ASSERT_TRUE(ds);
+    OGRLayer* fac = ds->GetLayerByName("facilities");
+    ASSERT_TRUE(fac);
+    EXPECT_EQ(fac->GetFeatureCount(), 2);  // the selection only
+    project.removeAllMapLayers();
+}
+
+TEST(Provider, CancelStopsWithinASecond) {
+    auto p = nearest_parameters(out_path(QStringLiteral("cancelled.gpkg")));
+    p[QStringLiteral("MODES")] = QVariantList{0, 2};
+    p[QStringLiteral("CATCHMENT_THRESHOLDS_MIN")] = QStringLiteral("20,40,60");
+    QgsProcessingFeedback feedback;
+    using clock = std::chrono::steady_clock;
+    clock::time_point cancelled_at;
+    std::thread canceller([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+        cancelled_at = clock::now();
+        feedback.cancel();
+    });
+    const auto r = run(QStringLiteral("catchments"), p, &feedback);
+    const double seconds = std::chrono::duration<double>(clock::now() - cancelled_at).count();
+    canceller.join();
+    EXPECT_TRUE(r.results.isEmpty());
+    std::printf("stopped %.3f s after Cancel\n", seconds);
+    EXPECT_LT(seconds, 1.0);
+    EXPECT_FALSE(QFile::exists(out_path(QStringLiteral("cancelled.gpkg"))));
+}
+
+TEST(Provider, OutputsLoadInAGroupWithTheirStyleAndRenderItsColours) {
+    QgsProject project;
+    const QString path = out_path(QStringLiteral("styled.gpkg"));
+    const auto r = run(QStringLiteral("run_job"), {{QStringLiteral("JOB"), kLeicester + "exclusion.toml"}, {QStringLiteral("OUTPUT"), path}}, nullptr, &project);
+    ASSERT_TRUE(r.ok);
+    // what QGIS does on completion: load each layer into the project, then post-process it
+    QgsVectorLayer* deri = nullptr;
+    for (auto it = r.context->layersToLoadOnCompletion().cbegin(); it != r.context->layersToLoadOnCompletion().cend(); ++it) {
+        auto* layer = new QgsVectorLayer(it.key(), it.value().name, QStringLiteral("ogr"));
+        ASSERT_TRUE(layer->isValid()) << it.key().toStdString();
+        project.addMapLayer(layer);
+        it.value().postProcessor()->postProcessLayer(layer, *r.context, nullptr);
+        if (it.value().name == QLatin1String("lsoa_digital_exclusion")) deri = layer;
+    }
+    ASSERT_NE(deri, nullptr);
+    const auto groups = project.layerTreeRoot()->findGroups();
+    ASSERT_EQ(groups.size(), 1);
+    EXPECT_TRUE(groups.front()->name().startsWith(QStringLiteral("Access Atlas: exclusion "))) << groups.front()->name().toStdString();
+    EXPECT_EQ(groups.front()->findLayers().size(), r.layers_to_load.size());
+    // the embedded default style: graduated on deri_score
+    ASSERT_NE(deri->renderer(), nullptr);
+    EXPECT_EQ(deri->renderer()->type(), QStringLiteral("graduatedSymbol"));
+    QgsMapSettings settings;
+    settings.setLayers({deri});
+    settings.setDestinationCrs(deri->crs());
+    settings.setExtent(deri->extent());
+    settings.setOutputSize(QSize(400, 400));
+    settings.setBackgroundColor(Qt::white);
+    QgsMapRendererSequentialJob job(settings);
+    job.start();
+    job.waitForFinished();
+    const QImage image = job.renderedImage();
+    std::map<QRgb, int> counts;
+    for (int y = 0; y < image.height(); ++y)
+        for (int x = 0; x < image.width(); ++x) ++counts[image.pixel(x, y) | 0xff000000u];
+    // Leicester's DERI spans 0.4 to 7.7: the 0-2, 2-4, 4-6 and 6-8 classes of YlOrRd appear
+    for (const char* hex : {"#ffffb2", "#fed976", "#feb24c", "#fd8d3c"})
+        EXPECT_GT(counts[QColor(QString::fromLatin1(hex)).rgb()], 200) << hex;
+    EXPECT_EQ(counts[QColor(QStringLiteral("#bd0026")).rgb()], 0);  // nothing at 8-10
+    project.removeAllMapLayers();
+}
+
+int main(int argc, char** argv) {
+    qputenv("QT_QPA_PLATFORM", "offscreen");
+    QTemporaryDir profile;
+    QgsApplication app(argc, argv, false, profile.path());
+    QgsApplication::setPrefixPath(QStringLiteral("/usr"), true);
+    QgsApplication::initQgis();
+    GDALAllRegister();
+    accessatlas::qgis::register_provider();
+    QTemporaryDir out;
+    g_out = &out;
+    ::testing::InitGoogleTest(&argc, argv);
+    const int rc = RUN_ALL_TESTS();
+    QgsProject::instance()->removeAllMapLayers();
+    QgsApplication::exitQgis();
+    return rc;
+}
