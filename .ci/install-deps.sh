@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs every build and test dependency from Debian 12 packages. Idempotent: when all
-# packages are present it only checks and returns (about a second).
+# packages are present it only checks and returns (about a second). QGIS (libqgis-dev for the
+# plugin, qgis for qgis_process and the desktop test, xvfb for that test) is the largest part.
 set -euo pipefail
 packages=(
   build-essential cmake pkg-config git
@@ -8,6 +9,7 @@ packages=(
   libboost-dev libosmium2-dev libprotozero-dev zlib1g-dev libbz2-dev libexpat1-dev
   libcli11-dev libtomlplusplus-dev libfmt-dev libtbb-dev
   libgtest-dev python3-networkx python3-gdal
+  libqgis-dev qgis qgis-providers python3-qgis xvfb xauth imagemagick
 )
 missing=()
 for p in "${packages[@]}"; do

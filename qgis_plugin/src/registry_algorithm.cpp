@@ -12,6 +12,7 @@
 #include <qgsprocessingfeedback.h>
 #include <qgsprocessingparameters.h>
 #include <qgsproject.h>
+#include <qgsvectorlayer.h>
 
 #include <QDateTime>
 #include <QFileInfo>
@@ -33,12 +34,18 @@ QString group_id(const std::string& group) {
     return id;
 }
 
-// Moves each loaded output into one layer-tree group per run ("Access Atlas: <algorithm>
-// <time>"), at the top of the project.
+// Applies the layer's default style from the GeoPackage (Processing loads outputs without
+// their default style) and moves each output into one layer-tree group per run
+// ("Access Atlas: <algorithm> <time>"), at the top of the project.
 class GroupPostProcessor : public QgsProcessingLayerPostProcessorInterface {
 public:
     explicit GroupPostProcessor(QString group) : m_group(std::move(group)) {}
     void postProcessLayer(QgsMapLayer* layer, QgsProcessingContext& context, QgsProcessingFeedback*) override {
+        if (auto* vl = qobject_cast<QgsVectorLayer*>(layer)) {
+            bool ok = false;
+            vl->loadDefaultStyle(ok);
+            vl->triggerRepaint();
+        }
         QgsProject* project = context.project();
         if (!project || !layer) return;
         QgsLayerTree* root = project->layerTreeRoot();

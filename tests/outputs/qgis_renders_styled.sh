@@ -6,8 +6,8 @@
 set -euo pipefail
 gpkg=$(realpath "$1")
 work=$2
-mkdir -p "$work/profiles/test/QGIS"
-cat >"$work/profiles/test/QGIS/QGIS3.ini" <<'INI'
+mkdir -p "$work/profiles/profiles/test/QGIS"  # QGIS keeps profiles in <profiles-path>/profiles/<name>
+cat >"$work/profiles/profiles/test/QGIS/QGIS3.ini" <<'INI'
 [projections]
 promptWhenMultipleTransformsExist=false
 [qgis]

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# The plugin in a real QGIS 3.22 desktop under Xvfb, installed the way an officer would:
+# cmake --install into a prefix, accessatlas-qgis-enable for a fresh profile, then QGIS starts
+# with the plugin enabled, shows the provider in the Processing Toolbox and runs an algorithm
+# (tests/qgis_plugin/desktop_check.py). Writes qgis_desktop.png (docs/images/ with --copy).
+# usage: desktop_screenshot.sh BUILD_DIR WORK_DIR [PNG_COPY]
+set -euo pipefail
+build=$(realpath "$1"); work=$2; copy=${3:-}
+here=$(cd "$(dirname "$0")" && pwd)
+rm -rf "$work"; mkdir -p "$work"
+work=$(realpath "$work")
+cmake --install "$build" --prefix "$work/prefix" >/dev/null
+"$work/prefix/bin/accessatlas-qgis-enable" "$work/profiles/profiles/officer" >/dev/null  # QGIS keeps profiles in <profiles-path>/profiles/<name>
+grep -q "libaccessatlasplugin=true" "$work/profiles/profiles/officer/QGIS/QGIS3.ini" || { echo "FAIL: the helper did not enable the plugin"; exit 1; }
+cat >>"$work/profiles/profiles/officer/QGIS/QGIS3.ini" <<'INI'
+[projections]
+promptWhenMultipleTransformsExist=false
+[qgis]
+showTips=false
+checkVersion=false
+INI
+display=:$((90 + RANDOM % 100))
+Xvfb "$display" -screen 0 1400x900x24 >/dev/null 2>&1 &
+xvfb=$!
+trap 'kill $xvfb 2>/dev/null || true' EXIT
+sleep 1
+export ACCESSATLAS_DESKTOP_OUT="$work" ACCESSATLAS_RUTLAND="$(realpath "$here/../../data/rutland")"
+DISPLAY=$display timeout 180 qgis --nologo --noversioncheck --profiles-path "$work/profiles" --profile officer \
+  --code "$here/desktop_check.py" >"$work/qgis.log" 2>&1 || true
+[ -s "$work/desktop_result.json" ] || { echo "FAIL: QGIS wrote no result (see $work/qgis.log)"; tail -20 "$work/qgis.log"; exit 1; }
+cat "$work/desktop_result.json"
+/usr/bin/python3 - "$work/desktop_result.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert not r["error"], r["error"]
+assert r["provider"], "no accessatlas provider in the desktop's Processing registry"
+assert "accessatlas:nearest_service" in r["algorithms"] and "accessatlas:run_job" in r["algorithms"], r["algorithms"]
+assert r["menu"], "no Access Atlas entry in the Plugins menu"
+assert "lsoa_access" in r["loaded_layers"], r["loaded_layers"]
+assert any(g.startswith("Access Atlas: ") for g in r["groups"]), r["groups"]
+assert r.get("renderer") == "graduatedSymbol", r.get("renderer")
+print("desktop QGIS: provider listed, algorithm run, layers loaded styled in a group")
+PY
+[ -s "$work/qgis_desktop.png" ] || { echo "FAIL: no screenshot"; exit 1; }
+[ -z "$copy" ] || cp "$work/qgis_desktop.png" "$copy"
