@@ -6,21 +6,11 @@
 set -euo pipefail
 gpkg=$(realpath "$1")
 work=$2
-mkdir -p "$work/profiles/profiles/test/QGIS"  # QGIS keeps profiles in <profiles-path>/profiles/<name>
-cat >"$work/profiles/profiles/test/QGIS/QGIS3.ini" <<'INI'
-[projections]
-promptWhenMultipleTransformsExist=false
-[qgis]
-showTips=false
-checkVersion=false
-INI
-display=:$((90 + RANDOM % 100))
-Xvfb "$display" -screen 0 1280x1024x24 >/dev/null 2>&1 &
-xvfb=$!
-trap 'kill $xvfb 2>/dev/null || true' EXIT
-sleep 1
+source "$(dirname "$0")/../support/qgis_desktop.sh"
+quiet_profile "$work/profiles/profiles/test/QGIS/QGIS3.ini"
+start_xvfb 1280x1024
 rm -f "$work/snapshot.png"
-DISPLAY=$display timeout 120 qgis --nologo --noversioncheck --noplugins --profiles-path "$work/profiles" --profile test \
+timeout 120 qgis --nologo --noversioncheck --noplugins --profiles-path "$work/profiles" --profile test \
   --width 900 --height 700 --snapshot "$work/snapshot.png" "$gpkg|layername=lsoa_access" >"$work/qgis.log" 2>&1 || true
 [ -s "$work/snapshot.png" ] || { echo "FAIL: QGIS wrote no snapshot (see $work/qgis.log)"; exit 1; }
 colours=$(convert "$work/snapshot.png" -format %k info:)

@@ -12,20 +12,11 @@ work=$(realpath "$work")
 cmake --install "$build" --prefix "$work/prefix" >/dev/null
 "$work/prefix/bin/accessatlas-qgis-enable" "$work/profiles/profiles/officer" >/dev/null  # QGIS keeps profiles in <profiles-path>/profiles/<name>
 grep -q "libaccessatlasplugin=true" "$work/profiles/profiles/officer/QGIS/QGIS3.ini" || { echo "FAIL: the helper did not enable the plugin"; exit 1; }
-cat >>"$work/profiles/profiles/officer/QGIS/QGIS3.ini" <<'INI'
-[projections]
-promptWhenMultipleTransformsExist=false
-[qgis]
-showTips=false
-checkVersion=false
-INI
-display=:$((90 + RANDOM % 100))
-Xvfb "$display" -screen 0 1400x900x24 >/dev/null 2>&1 &
-xvfb=$!
-trap 'kill $xvfb 2>/dev/null || true' EXIT
-sleep 1
+source "$here/../support/qgis_desktop.sh"
+quiet_profile "$work/profiles/profiles/officer/QGIS/QGIS3.ini"
+start_xvfb 1400x900
 export ACCESSATLAS_DESKTOP_OUT="$work" ACCESSATLAS_RUTLAND="$(realpath "$here/../../data/rutland")"
-DISPLAY=$display timeout 180 qgis --nologo --noversioncheck --profiles-path "$work/profiles" --profile officer \
+timeout 180 qgis --nologo --noversioncheck --profiles-path "$work/profiles" --profile officer \
   --code "$here/desktop_check.py" >"$work/qgis.log" 2>&1 || true
 [ -s "$work/desktop_result.json" ] || { echo "FAIL: QGIS wrote no result (see $work/qgis.log)"; tail -20 "$work/qgis.log"; exit 1; }
 cat "$work/desktop_result.json"
