@@ -16,7 +16,7 @@ void print_run_summary(const job::RunSummary& s, bool quiet) {
     for (const auto& [k, v] : s.seconds) total += v;
     fmt::print(stderr, "wrote {}: {} areas, {} origins; network {} nodes, {} edges\n", s.output, s.areas, s.origins,
                s.network_nodes, s.network_edges);
-    fmt::print(stderr, "time: read {:.2f}s, graph {:.2f}s, snap {:.2f}s, route {:.2f}s, write {:.2f}s (total {:.2f}s); "
+    fmt::print(stderr, "time: read {:.3f}s, graph {:.3f}s, snap {:.3f}s, route {:.4f}s, write {:.3f}s (total {:.3f}s); "
                        "{} nodes settled; {} warnings\n",
                s.seconds.count("read") ? s.seconds.at("read") : 0.0, s.seconds.count("graph") ? s.seconds.at("graph") : 0.0,
                s.seconds.count("snap") ? s.seconds.at("snap") : 0.0, s.seconds.count("route") ? s.seconds.at("route") : 0.0,

@@ -49,6 +49,8 @@ std::vector<Param> access_inputs() {
         {"thresholds_min", "analysis.thresholds_min", T::number_list, "Time thresholds for the area indicators (minutes)", "15,30,45,60"},
         {"max_snap_m", "analysis.max_snap_m", T::number, "Maximum snap distance to the network (m)", "500", false, {}, 0.0, 100000.0},
         {"edge_buffer_m", "analysis.edge_buffer_m", T::number, "Distance the network should reach beyond the areas (m)", "5000", false, {}, 0.0, 100000.0},
+        {"count_within_thresholds", "analysis.count_within_thresholds", T::boolean,
+         "Also count the facilities within each threshold (one bounded search per facility)", "true"},
         {"output", "job.output", T::output_file, "Output GeoPackage", "", true},
     };
     params.insert(params.end(), service.begin(), service.end());

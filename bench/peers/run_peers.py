@@ -1,0 +1,344 @@
+#!/usr/bin/python3
+"""Access Atlas against its peers, side by side, on the same network, origins and facilities.
+
+Workload 1 (the issue's first): the nearest GP on foot for every origin in Rutland: the 23
+LSOA population-weighted centroids plus 2,000 random nodes of the walking network (fixed
+seed), with the GP sites within 500 m of the network. Every point is placed on a node of the
+walking graph, so that no tool's snapping rule changes the answer.
+
+Tools, each through its fastest sensible path, timed as median of N runs:
+  ours      `accessatlas nearest_service` end to end (process start to GeoPackage written)
+  networkx  multi_source_dijkstra from every GP node (routing only; graph build reported apart)
+  qgis      QGIS native `native:shortestpathlayertopoint` through qgis_process, one run per GP
+            (each run: process start, layer read, graph build, one full search), minimum taken
+  pgrouting reported "not run" unless PostgreSQL with pgRouting is installed (see docs)
+Answers are compared origin by origin with ours (equal within 1 s, or 0.1% for QGIS, which
+measures on the ellipsoid).
+
+usage: run_peers.py ACCESSATLAS WORK_DIR [--runs 5] [--skip-qgis]
+Writes WORK_DIR/peers.md (the table) and WORK_DIR/peers.json."""
+import json
+import math
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections import defaultdict
+
+import networkx as nx
+from osgeo import ogr, osr
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DATA = os.path.normpath(os.path.join(HERE, "..", "..", "data", "rutland"))
+QGIS_PROCESS = "/usr/bin/qgis_process.bin"
+SEED = 20180227
+
+
+def sh(cmd, **kw):
+    return subprocess.run(cmd, check=True, capture_output=True, text=True, **kw)
+
+
+def timed(fn, runs):
+    times = []
+    result = None
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times), result
+
+
+def bng():
+    s = osr.SpatialReference()
+    s.ImportFromEPSG(27700)
+    return s
+
+
+def write_points(path, points, fields):
+    """points: list of (x, y, {field: value})"""
+    if os.path.exists(path):
+        os.remove(path)
+    ds = ogr.GetDriverByName("GPKG").CreateDataSource(path)
+    layer = ds.CreateLayer("points", bng(), ogr.wkbPoint)
+    for name, kind in fields:
+        layer.CreateField(ogr.FieldDefn(name, kind))
+    for x, y, attrs in points:
+        f = ogr.Feature(layer.GetLayerDefn())
+        for k, v in attrs.items():
+            f.SetField(k, v)
+        g = ogr.Geometry(ogr.wkbPoint)
+        g.AddPoint_2D(x, y)
+        f.SetGeometry(g)
+        layer.CreateFeature(f)
+    ds = None
+
+
+def run_pgrouting(pg_bin, work, edges_path, origin_nodes, fac_nodes, runs, agreement):
+    """A throw-away PostgreSQL cluster (run as the postgres user: initdb refuses root), the
+    same edges loaded with ogr2ogr, then pgr_dijkstraCost from the GP nodes to every origin
+    node, reduced to the minimum per origin (the issue's reference form)."""
+    data = os.path.join(work, "pgdata")
+    shutil.rmtree(data, ignore_errors=True)
+    os.makedirs(data)
+    as_pg = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    if os.geteuid() == 0:
+        shutil.chown(data, "postgres", "postgres")
+    port = "54329"
+    sock = "/tmp"
+    sh(as_pg + [os.path.join(pg_bin, "initdb"), "-D", data, "-A", "trust", "-U", "postgres"])
+    sh(as_pg + [os.path.join(pg_bin, "pg_ctl"), "-D", data, "-o", f"-p {port} -k {sock}", "-w", "start", "-l", os.path.join(data, "log")])
+    try:
+        psql = ["psql", "-h", sock, "-p", port, "-U", "postgres", "-q", "-t", "-A", "-d", "postgres"]
+        sh(psql + ["-c", "CREATE EXTENSION postgis; CREATE EXTENSION pgrouting;"]) if os.path.exists(
+            "/usr/share/postgresql/15/extension/postgis.control") else sh(psql + ["-c", "CREATE EXTENSION pgrouting;"])
+        sh(["ogr2ogr", "-f", "PostgreSQL", f"PG:host={sock} port={port} user=postgres dbname=postgres", edges_path, "network_edges",
+            "-nln", "edges", "-lco", "GEOMETRY_NAME=geom", "-nlt", "PROMOTE_TO_MULTI"] if os.path.exists(
+            "/usr/share/postgresql/15/extension/postgis.control") else
+           ["ogr2ogr", "-f", "PostgreSQL", f"PG:host={sock} port={port} user=postgres dbname=postgres", edges_path, "network_edges",
+            "-nln", "edges", "-skipfailures", "-nlt", "NONE", "-select", "edge_id,source,target,walk_cost_s,walk_reverse_cost_s"])
+        sources = ",".join(str(n) for n in fac_nodes)
+        targets = ",".join(str(n) for n in origin_nodes)
+        query = ("SELECT end_vid, min(agg_cost) FROM pgr_dijkstraCost("
+                 "'SELECT edge_id AS id, source, target, coalesce(walk_cost_s, -1) AS cost, coalesce(walk_reverse_cost_s, -1) AS reverse_cost "
+                 "FROM edges WHERE walk_cost_s IS NOT NULL OR walk_reverse_cost_s IS NOT NULL', "
+                 f"ARRAY[{sources}]::bigint[], ARRAY[{targets}]::bigint[], directed := true) GROUP BY end_vid")
+        sql_path = os.path.join(work, "pgr.sql")
+        with open(sql_path, "w") as f:
+            f.write("\\timing on\n" + query + ";\n")
+
+        def once():
+            out = sh(psql + ["-f", sql_path]).stdout
+            ms = [float(l.split()[1]) for l in out.splitlines() if l.startswith("Time:")]
+            times = {}
+            for l in out.splitlines():
+                if "|" in l:
+                    v, c = l.split("|")
+                    times[int(v)] = float(c)
+            return ms[-1] / 1000.0, times
+        samples = [once() for _ in range(runs)]
+        seconds = statistics.median(s for s, _ in samples)
+        # pgr_dijkstraCost reports only reachable pairs and drops an origin on a facility's
+        # own node (cost 0): give those 0 so they compare.
+        times = dict(samples[-1][1])
+        for n in origin_nodes:
+            if n in fac_nodes:
+                times[n] = 0.0
+        return {"seconds": seconds, "what": "routing only: pgr_dijkstraCost from the GP nodes to the origins, minimum per origin "
+                "(server-side time of the query)", **agreement(times)}
+    finally:
+        sh(as_pg + [os.path.join(pg_bin, "pg_ctl"), "-D", data, "-w", "stop", "-m", "fast"])
+
+
+def main(tool, work, runs=5, skip_qgis=False):
+    os.makedirs(work, exist_ok=True)
+    edges_path = os.path.join(work, "edges.gpkg")
+    sh([tool, "-q", "network", os.path.join(DATA, "osm/rutland-2018-02-27.osm.pbf"), "--modes", "walk", "--export", edges_path])
+
+    # The walking graph as everyone will see it: edges usable on foot, cost in seconds.
+    ds = ogr.Open(edges_path)
+    layer = ds.GetLayerByName("network_edges")
+    graph = nx.DiGraph()
+    node_xy = {}
+    walk_edges = []
+    for f in layer:
+        fw, bw = f["walk_cost_s"], f["walk_reverse_cost_s"]
+        if fw is None and bw is None:
+            continue
+        g = f.GetGeometryRef()
+        line = g.GetGeometryRef(0) if g.GetGeometryCount() else g
+        a, b = f["source"], f["target"]
+        node_xy[a] = line.GetPoint_2D(0)
+        node_xy[b] = line.GetPoint_2D(line.GetPointCount() - 1)
+        for u, v, c in ((a, b, fw), (b, a, bw)):
+            if c is not None and c >= 0 and (not graph.has_edge(u, v) or graph[u][v]["w"] > c):
+                graph.add_edge(u, v, w=c)
+        walk_edges.append((f.GetFID(), fw, bw, f["length_m"], line.ExportToWkt()))
+    ds = None
+    largest = max(nx.weakly_connected_components(graph), key=len)
+    nodes = sorted(largest)
+
+    # GP sites within 500 m of the network, each moved to its nearest node of the component.
+    gp = ogr.Open(os.path.join(DATA, "services/nhs_choices_2014_gp.geojson"))
+    to_bng = osr.CoordinateTransformation(gp.GetLayer(0).GetSpatialRef(), bng())
+    xs = [(n, node_xy[n][0], node_xy[n][1]) for n in nodes]
+
+    def nearest_node(x, y):
+        best = min(xs, key=lambda t: (t[1] - x) ** 2 + (t[2] - y) ** 2)
+        return best[0], math.hypot(best[1] - x, best[2] - y)
+
+    facilities = []
+    for f in gp.GetLayer(0):
+        g = f.GetGeometryRef().Clone()
+        g.Transform(to_bng)
+        n, d = nearest_node(g.GetX(), g.GetY())
+        if d <= 500 and n not in [q[0] for q in facilities]:
+            facilities.append((n, f["OrganisationID"]))
+    cent = ogr.Open(os.path.join(DATA, "origins/lsoa11_pop_weighted_centroids.geojson"))
+    to_bng_c = osr.CoordinateTransformation(cent.GetLayer(0).GetSpatialRef(), bng())
+    origin_nodes = []
+    for f in cent.GetLayer(0):
+        g = f.GetGeometryRef().Clone()
+        g.Transform(to_bng_c)
+        origin_nodes.append(nearest_node(g.GetX(), g.GetY())[0])
+    rng = random.Random(SEED)
+    origin_nodes += rng.sample(nodes, 2000)
+    fac_nodes = [n for n, _ in facilities]
+    print(f"workload 1: {len(origin_nodes)} origins, {len(fac_nodes)} GP sites within 500 m, walking graph "
+          f"{graph.number_of_nodes()} nodes / {graph.number_of_edges()} arcs", flush=True)
+
+    origins_path = os.path.join(work, "origins.gpkg")
+    write_points(origins_path, [(node_xy[n][0], node_xy[n][1], {"oid": i, "pop": 1.0}) for i, n in enumerate(origin_nodes)],
+                 [("oid", ogr.OFTInteger), ("pop", ogr.OFTReal)])
+    gps_path = os.path.join(work, "gps.gpkg")
+    write_points(gps_path, [(node_xy[n][0], node_xy[n][1], {"gp_id": str(i)}) for n, i in facilities], [("gp_id", ogr.OFTString)])
+
+    results = {"workload": "Rutland: nearest GP on foot", "origins": len(origin_nodes), "facilities": len(fac_nodes), "tools": {}}
+
+    # ---- ours ---------------------------------------------------------------------------
+    out = os.path.join(work, "ours.gpkg")
+    cmd = [tool, "nearest_service", "--network", os.path.join(DATA, "osm/rutland-2018-02-27.osm.pbf"),
+           "--areas", os.path.join(DATA, "boundaries/lsoa11.geojson"), "--area_code_field", "lsoa11_code",
+           "--origin_method", "points", "--origins", origins_path, "--origin_population_field", "pop",
+           "--facilities", gps_path, "--facility_id_field", "gp_id", "--service_name", "gp", "--modes", "walk",
+           "--thresholds_min", "15,30", "--count_within_thresholds", "false", "--output", out]
+    import re
+    route = []
+
+    def ours_once():
+        err = sh(cmd).stderr
+        m = re.search(r"graph ([0-9.]+)s, snap ([0-9.]+)s, route ([0-9.]+)s", err)
+        route.append(tuple(float(x) for x in m.groups()))
+    ours_s, _ = timed(ours_once, runs)
+    ours_graph = statistics.median(r[0] for r in route)
+    ours_route = statistics.median(r[2] for r in route)
+    ds = ogr.Open(out)
+    ours = {}
+    for f in ds.GetLayerByName("origins_nearest"):
+        g = f.GetGeometryRef()
+        ours[(round(g.GetX(), 2), round(g.GetY(), 2))] = f["gp_walk_time_min"] * 60 if f["gp_walk_time_min"] is not None else None
+    ds = None
+    key_of = {n: (round(node_xy[n][0], 2), round(node_xy[n][1], 2)) for n in origin_nodes}
+    results["tools"]["ours"] = {"seconds": ours_s, "what": "end to end: process start to GeoPackage written (1 process)",
+                                "graph_s": ours_graph, "route_s": ours_route}
+    results["tools"]["ours (routing)"] = {"seconds": ours_route, "what": "routing only: the multi-source search and the area figures"}
+    print(f"ours: {ours_s:.3f} s end to end, graph {ours_graph:.4f} s, routing {ours_route:.4f} s", flush=True)
+
+    def agreement(times, rel=0.0):
+        compared, worst, bad = 0, 0.0, 0
+        for n in origin_nodes:
+            a, b = ours.get(key_of[n]), times.get(n)
+            if a is None or b is None or math.isinf(b):
+                continue
+            compared += 1
+            diff = abs(a - b)
+            worst = max(worst, diff)
+            if diff > max(1.0, rel * b):
+                bad += 1
+        return {"compared": compared, "worst_s": worst, "disagree": bad, "agree": compared > 0 and bad == 0}
+
+    # ---- NetworkX -----------------------------------------------------------------------
+    def nx_route():
+        return nx.multi_source_dijkstra_path_length(graph.reverse(copy=False), set(fac_nodes), weight="w")
+    nx_s, nx_times = timed(nx_route, runs)
+    build_s, _ = timed(lambda: nx.DiGraph(graph), 1)
+    results["tools"]["networkx"] = {"seconds": nx_s, "what": "routing only (multi_source_dijkstra), graph already built",
+                                    "graph_copy_s": build_s, **agreement(nx_times)}
+    print(f"networkx: {nx_s:.3f} s routing; agreement {results['tools']['networkx']}", flush=True)
+
+    # ---- QGIS native --------------------------------------------------------------------
+    if skip_qgis or not os.path.exists(QGIS_PROCESS):
+        results["tools"]["qgis"] = {"seconds": None, "what": "not run (" + ("--skip-qgis" if skip_qgis else "qgis_process not installed") + ")"}
+    else:
+        # QGIS's fastest path needs a speed per edge (km/h) and one direction rule: walking
+        # edges are two-way with equal costs in both directions here.
+        net_path = os.path.join(work, "qgis_walk_network.gpkg")
+        if os.path.exists(net_path):
+            os.remove(net_path)
+        nds = ogr.GetDriverByName("GPKG").CreateDataSource(net_path)
+        nl = nds.CreateLayer("walk", bng(), ogr.wkbLineString)
+        nl.CreateField(ogr.FieldDefn("speed_kmh", ogr.OFTReal))
+        nl.CreateField(ogr.FieldDefn("dir", ogr.OFTString))
+        nds.StartTransaction()
+        for fid, fw, bw, length, wkt in walk_edges:
+            f = ogr.Feature(nl.GetLayerDefn())
+            cost = fw if fw is not None else bw
+            f.SetField("speed_kmh", length / cost * 3.6 if cost and cost > 0 else 4.8)
+            f.SetField("dir", "B" if fw is not None and bw is not None else ("F" if fw is not None else "R"))
+            f.SetGeometry(ogr.CreateGeometryFromWkt(wkt))
+            nl.CreateFeature(f)
+        nds.CommitTransaction()
+        nds = None
+        env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=os.path.join(work, "qgis_home"),
+                   XDG_DATA_HOME=os.path.join(work, "qgis_home", ".local", "share"))
+        os.makedirs(env["HOME"], exist_ok=True)
+        # QGIS 3.22 refuses network algorithms without a project: an empty one in EPSG:27700.
+        project = os.path.join(work, "empty.qgs")
+        subprocess.run(["/usr/bin/python3", "-c",
+                        "import sys\nfrom qgis.core import QgsApplication, QgsProject, QgsCoordinateReferenceSystem\n"
+                        "app = QgsApplication([], False); app.initQgis()\n"
+                        "p = QgsProject.instance(); p.setCrs(QgsCoordinateReferenceSystem('EPSG:27700'))\n"
+                        "p.setEllipsoid('NONE'); p.write(sys.argv[1]); app.exitQgis()", project], check=True, env=env,
+                       capture_output=True)
+
+        def qgis_all():
+            best = defaultdict(lambda: math.inf)
+            for k, (n, _) in enumerate(facilities):
+                out_k = os.path.join(work, f"qgis_{k}.gpkg")
+                if os.path.exists(out_k):
+                    os.remove(out_k)
+                x, y = node_xy[n]
+                sh([QGIS_PROCESS, "run", "native:shortestpathlayertopoint", f"--PROJECT_PATH={project}", "--", f"INPUT={net_path}", "STRATEGY=1",
+                    "DIRECTION_FIELD=dir", "VALUE_FORWARD=F", "VALUE_BACKWARD=R", "VALUE_BOTH=B", "DEFAULT_DIRECTION=2",
+                    "SPEED_FIELD=speed_kmh", "DEFAULT_SPEED=4.8", "TOLERANCE=0", f"START_POINTS={origins_path}",
+                    f"END_POINT={x},{y} [EPSG:27700]", f"OUTPUT={out_k}"], env=env)
+                ds_k = ogr.Open(out_k)
+                for f in ds_k.GetLayer(0):
+                    if f["cost"] is not None:
+                        best[f["oid"]] = min(best[f["oid"]], f["cost"] * 3600.0)  # fastest: cost in hours
+                ds_k = None
+            return {origin_nodes[i]: t for i, t in best.items()}
+        qruns = max(1, min(runs, 3))
+        q_s, q_times = timed(qgis_all, qruns)
+        results["tools"]["qgis"] = {"seconds": q_s, "runs": qruns,
+                                    "what": f"end to end: {len(facilities)} qgis_process runs of native:shortestpathlayertopoint", **agreement(q_times, rel=0.001)}
+        print(f"qgis: {q_s:.1f} s; agreement {results['tools']['qgis']}", flush=True)
+
+    # ---- pgRouting ----------------------------------------------------------------------
+    pg_bin = "/usr/lib/postgresql/15/bin"
+    if not os.path.exists(os.path.join(pg_bin, "initdb")) or not os.path.exists("/usr/share/postgresql/15/extension/pgrouting.control"):
+        results["tools"]["pgrouting"] = {"seconds": None,
+                                         "what": "not run: apt-get install postgresql-15 postgresql-15-pgrouting (bench/peers/install_peers.sh)"}
+    else:
+        results["tools"]["pgrouting"] = run_pgrouting(pg_bin, work, edges_path, origin_nodes, fac_nodes, runs, agreement)
+        print(f"pgrouting: {results['tools']['pgrouting']}", flush=True)
+
+    # ---- table --------------------------------------------------------------------------
+    lines = [f"## {results['workload']}: {results['origins']} origins, {results['facilities']} GP sites", "",
+             "| tool | time (s) | ours faster by (like for like) | agrees | what is timed |", "|---|---|---|---|---|"]
+    for name, t in results["tools"].items():
+        sec = t.get("seconds")
+        # end-to-end peers against our end to end, routing-only peers against our routing
+        base = ours_route if "routing only" in t["what"] else ours_s
+        ratio = "" if sec is None or name.startswith("ours") else f"{sec / base:,.1f}×"
+        agree = "" if "agree" not in t else ("yes" if t["agree"] else "NO") + f" ({t['compared']} origins, worst {t['worst_s']:.2f} s)"
+        lines.append(f"| {name} | {'' if sec is None else f'{sec:.4f}'} | {ratio} | {agree} | {t['what']} |")
+    table = "\n".join(lines) + "\n"
+    print("\n" + table)
+    with open(os.path.join(work, "peers.md"), "w") as f:
+        f.write(table)
+    with open(os.path.join(work, "peers.json"), "w") as f:
+        json.dump(results, f, indent=1, default=str)
+    failed = [n for n, t in results["tools"].items() if "agree" in t and not t["agree"]]
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    runs = 5
+    if "--runs" in sys.argv:
+        runs = int(sys.argv[sys.argv.index("--runs") + 1])
+        args = [a for a in args if a != str(runs)]
+    sys.exit(main(args[0], args[1], runs, "--skip-qgis" in sys.argv))
