@@ -158,75 +158,108 @@ TEST(Provider, NearestServiceEqualsTheCommandLine) {
     EXPECT_FALSE(r.layers_to_load.contains(QStringLiteral("layer_styles")));
 }
 
-TEST(Provider, EveryOtherAlgorithmRunsOnTheSamples) {
-    auto p = nearest_parameters(out_path(QStringLiteral("catchments.gpkg")));
+// The command line with the same options as a Processing parameter map: file parameters as
+// paths, enums by their option text, lists comma separated.
+std::string cli_for(const QString& id, const QVariantMap& parameters) {
+    const auto* alg = algorithm(id);
+    std::string cmd = "\"" ACCESSATLAS_CLI "\" -q " + id.toStdString();
+    for (auto it = parameters.cbegin(); it != parameters.cend(); ++it) {
+        const auto* def = alg->parameterDefinition(it.key());
+        std::string value;
+        if (const auto* e = dynamic_cast<const QgsProcessingParameterEnum*>(def)) {
+            QStringList chosen;
+            for (const auto& v : (it.value().type() == QVariant::List ? it.value().toList() : QVariantList{it.value()}))
+                chosen << e->options().at(v.toInt());
+            value = chosen.join(QLatin1Char(',')).toStdString();
+        } else {
+            value = it.value().toString().toStdString();
+        }
+        cmd += " --" + it.key().toLower().toStdString() + " '" + value + "'";
+    }
+    return cmd;
+}
+
+// Runs an algorithm through the Processing registry and through the CLI with the same options,
+// and compares the area layer field by field.
+void expect_plugin_equals_cli(const QString& id, QVariantMap p, const char* layer) {
+    const QString mine = out_path(QStringLiteral("plugin_%1.gpkg").arg(id)), cli = out_path(QStringLiteral("cli_%1.gpkg").arg(id));
+    p[QStringLiteral("OUTPUT")] = mine;
+    ASSERT_TRUE(run(id, p).ok) << id.toStdString();
+    p[QStringLiteral("OUTPUT")] = cli;
+    ASSERT_EQ(std::system(cli_for(id, p).c_str()), 0) << cli_for(id, p);
+    expect_same(mine, cli, layer);
+}
+
+TEST(Provider, EveryOtherAlgorithmEqualsTheCommandLine) {
+    auto p = nearest_parameters({});
     p[QStringLiteral("MODES")] = QVariantList{0};
-    EXPECT_TRUE(run(QStringLiteral("catchments"), p).ok);
-    p[QStringLiteral("OUTPUT")] = out_path(QStringLiteral("e2sfca.gpkg"));
-    EXPECT_TRUE(run(QStringLiteral("e2sfca"), p).ok);
-    EXPECT_FALSE(read_areas(out_path(QStringLiteral("e2sfca.gpkg")), "lsoa_access").empty());
+    expect_plugin_equals_cli(QStringLiteral("catchments"), p, "lsoa_access");
+    p[QStringLiteral("DECAY")] = 1;  // gaussian
+    expect_plugin_equals_cli(QStringLiteral("e2sfca"), p, "lsoa_access");
+    EXPECT_FALSE(read_areas(out_path(QStringLiteral("plugin_e2sfca.gpkg")), "lsoa_access").empty());
 
-    QVariantMap g{{QStringLiteral("NETWORK"), kRutland + "osm/rutland-2018-02-27.osm.pbf"},
-                  {QStringLiteral("AREAS"), kRutland + "boundaries/lsoa11.geojson"},
-                  {QStringLiteral("AREA_CODE_FIELD"), QStringLiteral("lsoa11_code")},
-                  {QStringLiteral("ORIGIN_METHOD"), 2},
-                  {QStringLiteral("ORIGINS"), kRutland + "origins/lsoa11_pop_weighted_centroids.geojson"},
-                  {QStringLiteral("ORIGIN_CODE_FIELD"), QStringLiteral("lsoa11cd")},
-                  {QStringLiteral("GREENSPACE"), kRutland + "greenspace/osm_2018_green_spaces.gpkg"},
-                  {QStringLiteral("INCLUDE"), QStringLiteral("leisure=park,leisure=recreation_ground,natural=wood")},
-                  {QStringLiteral("WOODLAND"), QStringLiteral("natural=wood")},
-                  {QStringLiteral("OUTPUT"), out_path(QStringLiteral("greenspace.gpkg"))}};
-    EXPECT_TRUE(run(QStringLiteral("greenspace"), g).ok);
-    EXPECT_EQ(read_areas(out_path(QStringLiteral("greenspace.gpkg")), "lsoa_greenspace").size(), 23u);
+    const QVariantMap g{{QStringLiteral("NETWORK"), kRutland + "osm/rutland-2018-02-27.osm.pbf"},
+                        {QStringLiteral("AREAS"), kRutland + "boundaries/lsoa11.geojson"},
+                        {QStringLiteral("AREA_CODE_FIELD"), QStringLiteral("lsoa11_code")},
+                        {QStringLiteral("ORIGIN_METHOD"), 2},
+                        {QStringLiteral("ORIGINS"), kRutland + "origins/lsoa11_pop_weighted_centroids.geojson"},
+                        {QStringLiteral("ORIGIN_CODE_FIELD"), QStringLiteral("lsoa11cd")},
+                        {QStringLiteral("GREENSPACE"), kRutland + "greenspace/osm_2018_green_spaces.gpkg"},
+                        {QStringLiteral("INCLUDE"), QStringLiteral("leisure=park,leisure=recreation_ground,natural=wood")},
+                        {QStringLiteral("WOODLAND"), QStringLiteral("natural=wood")}};
+    expect_plugin_equals_cli(QStringLiteral("greenspace"), g, "lsoa_greenspace");
+    EXPECT_EQ(read_areas(out_path(QStringLiteral("plugin_greenspace.gpkg")), "lsoa_greenspace").size(), 23u);
 
-    QVariantMap d{{QStringLiteral("AREAS"), kLeicester + "boundaries/lsoa11.geojson"},
-                  {QStringLiteral("AREA_CODE_FIELD"), QStringLiteral("lsoa11_code")},
-                  {QStringLiteral("TABLE"), kLeicester + "tables/population_mid2020_lsoa11_single_year_age.csv"},
-                  {QStringLiteral("TABLE_CODE_FIELD"), QStringLiteral("lsoa11_code")},
-                  {QStringLiteral("PCT_65_PLUS_FIELD"), QStringLiteral("pct_65_plus")},
-                  {QStringLiteral("OUTPUT"), out_path(QStringLiteral("deri.gpkg"))}};
-    const auto deri = run(QStringLiteral("deri"), d);
-    EXPECT_TRUE(deri.ok);
-    const auto scores = read_areas(out_path(QStringLiteral("deri.gpkg")), "lsoa_digital_exclusion");
-    ASSERT_EQ(scores.size(), 192u);
-    // one indicator: the DERI is its min-max score
-    for (const auto& [code, f] : scores) EXPECT_DOUBLE_EQ(f.at("deri_score"), f.at("deri_pct_65_plus_score")) << code;
+    const QVariantMap d{{QStringLiteral("AREAS"), kRutland + "boundaries/lsoa11.geojson"},
+                        {QStringLiteral("AREA_CODE_FIELD"), QStringLiteral("lsoa11_code")},
+                        {QStringLiteral("TABLE"), kRutland + "tables/population_mid2020_lsoa11_single_year_age.csv"},
+                        {QStringLiteral("TABLE_CODE_FIELD"), QStringLiteral("lsoa11_code")},
+                        {QStringLiteral("PCT_65_PLUS_FIELD"), QStringLiteral("pct_65_plus")},
+                        {QStringLiteral("MISSING"), 1}};
+    expect_plugin_equals_cli(QStringLiteral("deri"), d, "lsoa_digital_exclusion");
+    const auto scores = read_areas(out_path(QStringLiteral("plugin_deri.gpkg")), "lsoa_digital_exclusion");
+    ASSERT_EQ(scores.size(), 23u);
+    // GMCA's rule (missing = zero): one indicator of weight 5/14 in demography, components 1/3
+    for (const auto& [code, f] : scores) EXPECT_NEAR(f.at("deri_score"), f.at("deri_pct_65_plus_score") * 5.0 / 14 / 3, 1e-12) << code;
 }
 
 TEST(Provider, RunJobThenCompositeAndClustersEqualTheJob) {
-    const QString job_out = out_path(QStringLiteral("leicester_job.gpkg"));
-    const auto job = run(QStringLiteral("run_job"), {{QStringLiteral("JOB"), kLeicester + "exclusion.toml"}, {QStringLiteral("OUTPUT"), job_out}});
+    // The Rutland sample job (access, catchments, E2SFCA, green space, DERI, composite, clusters)
+    const QString job_out = out_path(QStringLiteral("rutland_job.gpkg"));
+    const auto job = run(QStringLiteral("run_job"), {{QStringLiteral("JOB"), kRutland + "job.toml"}, {QStringLiteral("OUTPUT"), job_out}});
     ASSERT_TRUE(job.ok);
-    const QString cli = out_path(QStringLiteral("leicester_cli.gpkg"));
-    ASSERT_EQ(std::system(("\"" ACCESSATLAS_CLI "\" -q run '" + (kLeicester + "exclusion.toml").toStdString() + "' --out '" + cli.toStdString() + "'").c_str()), 0);
-    expect_same(job_out, cli, "lsoa_digital_exclusion");
-    expect_same(job_out, cli, "lsoa_clusters");
-    // clusters on the job's own DERI layer give the job's LISA values
+    const QString cli = out_path(QStringLiteral("rutland_cli.gpkg"));
+    ASSERT_EQ(std::system(("\"" ACCESSATLAS_CLI "\" -q run '" + (kRutland + "job.toml").toStdString() + "' --out '" + cli.toStdString() + "'").c_str()), 0);
+    for (const char* layer : {"lsoa_access", "lsoa_greenspace", "lsoa_digital_exclusion", "lsoa_atlas", "lsoa_clusters"})
+        expect_same(job_out, cli, layer);
+    // clusters and composite on the job's own lsoa_atlas layer give the job's values
+    const QString atlas = job_out + "|layername=lsoa_atlas";
     const QString cl = out_path(QStringLiteral("clusters.gpkg"));
-    EXPECT_TRUE(run(QStringLiteral("clusters"), {{QStringLiteral("AREAS"), job_out + "|layername=lsoa_digital_exclusion"},
+    ASSERT_TRUE(run(QStringLiteral("clusters"), {{QStringLiteral("AREAS"), atlas},
                                                  {QStringLiteral("AREA_CODE_FIELD"), QStringLiteral("lsoa_code")},
-                                                 {QStringLiteral("FIELDS"), QStringLiteral("deri_score")},
+                                                 {QStringLiteral("FIELDS"), QStringLiteral("composite_score")},
                                                  {QStringLiteral("TOLERANCE_M"), 25},
                                                  {QStringLiteral("OUTPUT"), cl}})
                     .ok);
     const auto a = read_areas(cl, "lsoa_clusters"), b = read_areas(cli, "lsoa_clusters");
-    ASSERT_EQ(a.size(), 192u);
-    for (const auto& [code, f] : a) EXPECT_DOUBLE_EQ(f.at("deri_score_lisa_p"), b.at(code).at("deri_score_lisa_p")) << code;
-    // composite from fields of that layer
+    ASSERT_EQ(a.size(), 23u);
+    for (const auto& [code, f] : a) EXPECT_DOUBLE_EQ(f.at("composite_score_lisa_p"), b.at(code).at("composite_score_lisa_p")) << code;
     const QString comp = out_path(QStringLiteral("composite.gpkg"));
-    EXPECT_TRUE(run(QStringLiteral("composite"), {{QStringLiteral("AREAS"), job_out + "|layername=lsoa_digital_exclusion"},
+    ASSERT_TRUE(run(QStringLiteral("composite"), {{QStringLiteral("AREAS"), atlas},
                                                   {QStringLiteral("AREA_CODE_FIELD"), QStringLiteral("lsoa_code")},
-                                                  {QStringLiteral("DIGITAL_EXCLUSION_FIELD"), QStringLiteral("deri_score")},
-                                                  {QStringLiteral("HEALTH_ACCESS_FIELD"), QStringLiteral("deri_imd_score")},
-                                                  {QStringLiteral("IMD_TABLE"), kLeicester + "tables/imd2019_lsoa11_ranks_deciles_scores.csv"},
+                                                  {QStringLiteral("HEALTH_ACCESS_FIELD"), QStringLiteral("health_access")},
+                                                  {QStringLiteral("GREEN_SPACE_FIELD"), QStringLiteral("green_space")},
+                                                  {QStringLiteral("DIGITAL_EXCLUSION_FIELD"), QStringLiteral("digital_exclusion")},
+                                                  {QStringLiteral("IMD_TABLE"), kRutland + "tables/imd2019_lsoa11_ranks_deciles_scores.csv"},
                                                   {QStringLiteral("IMD_CODE_FIELD"), QStringLiteral("lsoa11_code")},
                                                   {QStringLiteral("OUTPUT"), comp}})
                     .ok);
-    const auto c = read_areas(comp, "lsoa_atlas");
-    ASSERT_EQ(c.size(), 192u);
-    int core20 = 0;
-    for (const auto& [code, f] : c) core20 += static_cast<int>(f.at("core20"));
-    EXPECT_GT(core20, 50);  // Leicester is among England's most deprived cities
+    const auto c = read_areas(comp, "lsoa_atlas"), d = read_areas(cli, "lsoa_atlas");
+    ASSERT_EQ(c.size(), 23u);
+    for (const auto& [code, f] : c) {
+        EXPECT_DOUBLE_EQ(f.at("composite_score"), d.at(code).at("composite_score")) << code;
+        EXPECT_DOUBLE_EQ(f.at("core20"), d.at(code).at("core20")) << code;
+    }
 }
 
 TEST(Provider, MemoryLayerWithASelectionIsHandedToTheCore) {
