@@ -687,34 +687,42 @@ RunSummary run_job(const Job& job, Reporter& reporter) {
                                  mode_name, graph.forward.arc_count(), graph.component_count, graph.largest_component_nodes,
                                  net.node_count(), 100.0 * graph.largest_component_nodes / std::max<std::size_t>(1, net.node_count()),
                                  (graph.forward.memory_bytes() + graph.backward.memory_bytes()) / 1e6));
-        const snapping::EdgeIndex index(net, graph, true);
-        summary.seconds["graph"] += clock.lap();
-
-        collect.stage("Snapping origins to the " + mode_name + " network");
+        // The snapping index is only needed until every point is placed: it is dropped before
+        // routing, which on a national graph lowers the peak by the R-tree's size.
+        std::vector<std::vector<snapping::Snap>> facility_snaps(job.services.size());
         auto& osnaps = origin_snaps[mode];
-        osnaps.reserve(origins.location.size());
-        std::size_t off = 0;
-        double off_pop = 0;
-        for (std::size_t i = 0; i < origins.location.size(); ++i) {
-            osnaps.push_back(index.snap(origins.location[i], job.max_snap_m));
-            if (!osnaps.back().ok()) {
-                ++off;
-                off_pop += origins.population[i];
-            }
-        }
-        if (off > 0)
-            collect.warning(fmt::format("{}: {} origins ({:.0f} people) lie more than {} m from the network and count as "
-                                        "not reached",
-                                        mode_name, off, off_pop, job.max_snap_m));
-        summary.seconds["snap"] += clock.lap();
+        {
+            const snapping::EdgeIndex index(net, graph, true);
+            summary.seconds["graph"] += clock.lap();
 
+            collect.stage("Snapping origins to the " + mode_name + " network");
+            osnaps.reserve(origins.location.size());
+            std::size_t off = 0;
+            double off_pop = 0;
+            for (std::size_t i = 0; i < origins.location.size(); ++i) {
+                osnaps.push_back(index.snap(origins.location[i], job.max_snap_m));
+                if (!osnaps.back().ok()) {
+                    ++off;
+                    off_pop += origins.population[i];
+                }
+            }
+            if (off > 0)
+                collect.warning(fmt::format("{}: {} origins ({:.0f} people) lie more than {} m from the network and count as "
+                                            "not reached",
+                                            mode_name, off, off_pop, job.max_snap_m));
+            summary.seconds["snap"] += clock.lap();
+
+            for (std::size_t s = 0; s < job.services.size(); ++s)
+                for (std::size_t f = 0; f < facilities[s].location.size(); ++f)
+                    facility_snaps[s].push_back(index.snap(facilities[s].location[f], job.max_snap_m));
+        }
         for (std::size_t s = 0; s < job.services.size(); ++s) {
             const auto& service = job.services[s];
             Column col{service.name, mode, {}, {}, {}, {}, {}, {}, {}};
             std::vector<std::string> excluded;
+            col.facility_snaps = std::move(facility_snaps[s]);
             for (std::size_t f = 0; f < facilities[s].location.size(); ++f) {
-                col.facility_snaps.push_back(index.snap(facilities[s].location[f], job.max_snap_m));
-                if (!col.facility_snaps.back().ok())
+                if (!col.facility_snaps[f].ok())
                     excluded.push_back(facilities[s].name[f].empty() ? facilities[s].id[f] : facilities[s].name[f]);
             }
             const std::size_t used = facilities[s].location.size() - excluded.size();
