@@ -337,16 +337,12 @@ io::Value whole(int v, int none = 0) { return v == none ? io::Value() : io::Valu
 
 } // namespace
 
-namespace {
-
-std::string label_minutes(double minutes) {
+std::string threshold_label(double minutes) {
     if (minutes == std::floor(minutes)) return fmt::format("{}", static_cast<long long>(minutes));
     std::string s = fmt::format("{}", minutes);
     std::replace(s.begin(), s.end(), '.', '_');
     return s;
 }
-
-} // namespace
 
 void check_area_field_names(const Job& job) {
     std::vector<std::string> names;
@@ -356,8 +352,8 @@ void check_area_field_names(const Job& job) {
             names.push_back(p + "time_min");
             names.push_back(p + "dist_km");
             for (double t : job.thresholds_min) {
-                names.push_back(p + "pct_" + label_minutes(t));
-                if (job.count_within_thresholds) names.push_back(p + "count_" + label_minutes(t));
+                names.push_back(p + "pct_" + threshold_label(t));
+                if (job.count_within_thresholds) names.push_back(p + "count_" + threshold_label(t));
             }
             names.push_back(p + "unreached_pop");
             if (job.e2sfca.enabled) names.push_back(p + "e2sfca_per_1000");

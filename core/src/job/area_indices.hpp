@@ -16,6 +16,8 @@ namespace accessatlas::job::detail {
 // LSOA codes as ONS writes them: upper case, no spaces ("e01013787 " -> "E01013787"); a
 // Nomis label "E01013787 : Leicester 001A" keeps its code.
 std::string normalise_code(const std::string& code, bool* changed = nullptr);
+// A threshold in field names: 15 -> "15", 7.5 -> "7_5".
+std::string threshold_label(double minutes);
 // "a, b, c and 5 more"
 std::string list_some(const std::vector<std::string>& items, std::size_t most = 8);
 

@@ -28,6 +28,7 @@ namespace accessatlas::job {
 using network::invalid_id;
 using detail::list_some;
 using detail::normalise_code;
+using detail::threshold_label;
 
 namespace {
 
@@ -43,14 +44,6 @@ public:
 private:
     std::chrono::steady_clock::time_point m_t = std::chrono::steady_clock::now();
 };
-
-std::string threshold_label(double minutes) {
-    if (minutes == std::floor(minutes)) return fmt::format("{}", static_cast<long long>(minutes));
-    std::string s = fmt::format("{}", minutes);
-    for (char& c : s)
-        if (c == '.') c = '_';
-    return s;
-}
 
 struct Areas {
     io::Layer layer;
