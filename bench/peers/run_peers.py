@@ -76,7 +76,46 @@ def write_points(path, points, fields):
     ds = None
 
 
-def workload2(tool, work, graph, node_xy, origin_nodes, facilities, origins_path, gps_path, runs, pg_bin):
+def qgis_env(work):
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=os.path.join(work, "qgis_home"),
+               XDG_DATA_HOME=os.path.join(work, "qgis_home", ".local", "share"))
+    os.makedirs(env["HOME"], exist_ok=True)
+    return env
+
+
+def empty_project(work, env):
+    """QGIS 3.22 refuses network algorithms without a project: an empty one in EPSG:27700
+    with no ellipsoid (planar lengths, as ours)."""
+    project = os.path.join(work, "empty.qgs")
+    subprocess.run(["/usr/bin/python3", "-c",
+                    "import sys\nfrom qgis.core import QgsApplication, QgsProject, QgsCoordinateReferenceSystem\n"
+                    "app = QgsApplication([], False); app.initQgis()\n"
+                    "p = QgsProject.instance(); p.setCrs(QgsCoordinateReferenceSystem('EPSG:27700'))\n"
+                    "p.setEllipsoid('NONE'); p.write(sys.argv[1]); app.exitQgis()", project], check=True, env=env,
+                   capture_output=True)
+    return project
+
+
+def write_qgis_network(path, walk_edges):
+    """The walking edges with a speed (km/h) and a direction code, as QGIS's network tools want."""
+    if os.path.exists(path):
+        os.remove(path)
+    nds = ogr.GetDriverByName("GPKG").CreateDataSource(path)
+    nl = nds.CreateLayer("walk", bng(), ogr.wkbLineString)
+    nl.CreateField(ogr.FieldDefn("speed_kmh", ogr.OFTReal))
+    nl.CreateField(ogr.FieldDefn("dir", ogr.OFTString))
+    nds.StartTransaction()
+    for fid, fw, bw, length, wkt in walk_edges:
+        f = ogr.Feature(nl.GetLayerDefn())
+        cost = fw if fw is not None else bw
+        f.SetField("speed_kmh", length / cost * 3.6 if cost and cost > 0 else 4.8)
+        f.SetField("dir", "B" if fw is not None and bw is not None else ("F" if fw is not None else "R"))
+        f.SetGeometry(ogr.CreateGeometryFromWkt(wkt))
+        nl.CreateFeature(f)
+    nds.CommitTransaction()
+
+
+def workload2(tool, work, graph, node_xy, origin_nodes, facilities, origins_path, gps_path, runs, pg_bin, walk_edges, skip_qgis):
     """Every GP's walking catchment at 10/20/30 minutes (800/1,600/2,400 m at 4.8 km/h): the
     (GP, origin) pairs within 30 minutes with their times. Ours: one bounded search per GP
     (catchments with members, no polygons); NetworkX: single_source_dijkstra with a cutoff per
@@ -142,6 +181,36 @@ def workload2(tool, work, graph, node_xy, origin_nodes, facilities, origins_path
         # pgr_drivingDistance runs from the start along the arcs: reverse arcs are what a
         # walk to the GP uses, and walking costs are equal both ways here.
         rows.append(("pgrouting", pg[0], compare({(int(s_), int(v)): c for s_, v, c in pg[1]}), "pgr_drivingDistance from every GP (server-side query time)"))
+    if not skip_qgis:
+        env = qgis_env(work)
+        project = empty_project(work, env)
+        net_path = os.path.join(work, "qgis_walk_network.gpkg")
+        write_qgis_network(net_path, walk_edges)
+        by_xy = {(round(node_xy[n][0], 2), round(node_xy[n][1], 2)): n for n in node_xy}
+
+        def qgis_areas():
+            reached = {}
+            for metres in (800, 1600, 2400):  # one run per distance, as an officer would
+                out_nodes = os.path.join(work, f"qgis_sa_{metres}.gpkg")
+                for q in (out_nodes, out_nodes.replace("_sa_", "_sa_lines_")):
+                    if os.path.exists(q):
+                        os.remove(q)
+                sh([QGIS_PROCESS, "run", "native:serviceareafromlayer", f"--PROJECT_PATH={project}", "--", f"INPUT={net_path}",
+                    "STRATEGY=0", "DEFAULT_DIRECTION=2", "TOLERANCE=0", f"START_POINTS={gps_path}", f"TRAVEL_COST2={metres}",
+                    "INCLUDE_BOUNDS=false", f"OUTPUT={out_nodes}", f"OUTPUT_LINES={out_nodes.replace('_sa_', '_sa_lines_')}"], env=env)
+                if metres == 2400:
+                    ds_q = ogr.Open(out_nodes)
+                    for f in ds_q.GetLayer(0):
+                        g = f.GetGeometryRef()
+                        for i in range(g.GetGeometryCount()):
+                            pt = g.GetGeometryRef(i)
+                            n = by_xy.get((round(pt.GetX(), 2), round(pt.GetY(), 2)))
+                            if n is not None:
+                                reached[(gp_node[str(f["gp_id"])], n)] = nx_pairs.get((gp_node[str(f["gp_id"])], n), limit)
+                    ds_q = None
+            return reached
+        q_s, q_pairs = timed(qgis_areas, max(1, min(runs, 3)))
+        rows.append(("qgis", q_s, compare(q_pairs), "end to end: 3 qgis_process runs of native:serviceareafromlayer (800/1,600/2,400 m)"))
     out = ["### Workload 2: walking catchments of every GP at 10/20/30 min (800/1,600/2,400 m)", "",
            "| tool | time (s) | ours faster by (like for like) | agrees | what is timed |", "|---|---|---|---|---|"]
     for name, sec, agree, what in rows:
@@ -336,33 +405,9 @@ def main(tool, work, runs=5, skip_qgis=False):
         # QGIS's fastest path needs a speed per edge (km/h) and one direction rule: walking
         # edges are two-way with equal costs in both directions here.
         net_path = os.path.join(work, "qgis_walk_network.gpkg")
-        if os.path.exists(net_path):
-            os.remove(net_path)
-        nds = ogr.GetDriverByName("GPKG").CreateDataSource(net_path)
-        nl = nds.CreateLayer("walk", bng(), ogr.wkbLineString)
-        nl.CreateField(ogr.FieldDefn("speed_kmh", ogr.OFTReal))
-        nl.CreateField(ogr.FieldDefn("dir", ogr.OFTString))
-        nds.StartTransaction()
-        for fid, fw, bw, length, wkt in walk_edges:
-            f = ogr.Feature(nl.GetLayerDefn())
-            cost = fw if fw is not None else bw
-            f.SetField("speed_kmh", length / cost * 3.6 if cost and cost > 0 else 4.8)
-            f.SetField("dir", "B" if fw is not None and bw is not None else ("F" if fw is not None else "R"))
-            f.SetGeometry(ogr.CreateGeometryFromWkt(wkt))
-            nl.CreateFeature(f)
-        nds.CommitTransaction()
-        nds = None
-        env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=os.path.join(work, "qgis_home"),
-                   XDG_DATA_HOME=os.path.join(work, "qgis_home", ".local", "share"))
-        os.makedirs(env["HOME"], exist_ok=True)
-        # QGIS 3.22 refuses network algorithms without a project: an empty one in EPSG:27700.
-        project = os.path.join(work, "empty.qgs")
-        subprocess.run(["/usr/bin/python3", "-c",
-                        "import sys\nfrom qgis.core import QgsApplication, QgsProject, QgsCoordinateReferenceSystem\n"
-                        "app = QgsApplication([], False); app.initQgis()\n"
-                        "p = QgsProject.instance(); p.setCrs(QgsCoordinateReferenceSystem('EPSG:27700'))\n"
-                        "p.setEllipsoid('NONE'); p.write(sys.argv[1]); app.exitQgis()", project], check=True, env=env,
-                       capture_output=True)
+        write_qgis_network(net_path, walk_edges)
+        env = qgis_env(work)
+        project = empty_project(work, env)
 
         def qgis_all():
             best = defaultdict(lambda: math.inf)
@@ -397,7 +442,8 @@ def main(tool, work, runs=5, skip_qgis=False):
         print(f"pgrouting: {results['tools']['pgrouting']}", flush=True)
 
     # ---- workload 2: service areas (800/1,600/2,400 m on foot = 10/20/30 min) for every GP
-    w2 = workload2(tool, work, graph, node_xy, origin_nodes, facilities, origins_path, gps_path, runs, pg_bin)
+    w2 = workload2(tool, work, graph, node_xy, origin_nodes, facilities, origins_path, gps_path, runs, pg_bin, walk_edges,
+                   skip_qgis or not os.path.exists(QGIS_PROCESS))
     # ---- table --------------------------------------------------------------------------
     lines = [f"## {results['workload']}: {results['origins']} origins, {results['facilities']} GP sites", "",
              "| tool | time (s) | ours faster by (like for like) | agrees | what is timed |", "|---|---|---|---|---|"]
