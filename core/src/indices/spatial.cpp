@@ -154,7 +154,7 @@ Prepared prepare(const std::vector<double>& values, const std::vector<std::vecto
 }
 
 // Moran's I for deviations z (by position) under row-standardised weights.
-double moran_i(const Prepared& p, const std::vector<std::vector<std::uint32_t>>& nb_pos, const std::vector<double>& z) {
+double moran_i(const std::vector<std::vector<std::uint32_t>>& nb_pos, const std::vector<double>& z) {
     double num = 0, den = 0;
     for (std::size_t k = 0; k < z.size(); ++k) {
         double lag = 0;
@@ -162,7 +162,6 @@ double moran_i(const Prepared& p, const std::vector<std::vector<std::uint32_t>>&
         num += z[k] * lag / static_cast<double>(nb_pos[k].size());
         den += z[k] * z[k];
     }
-    (void)p;
     return den > 0 ? num / den : 0.0;  // n / S0 = 1 with row-standardised weights
 }
 
@@ -191,7 +190,7 @@ MoranGlobal moran_global(const std::vector<double>& values, const std::vector<st
     g.permutations = permutations;
     if (g.areas < 3) return g;
     g.expected = -1.0 / static_cast<double>(g.areas - 1);
-    g.i = moran_i(p, nb, p.z);
+    g.i = moran_i(nb, p.z);
     if (permutations == 0) return g;
     std::mt19937_64 rng(seed);
     std::vector<double> z = p.z;
@@ -199,7 +198,7 @@ MoranGlobal moran_global(const std::vector<double>& values, const std::vector<st
     double s = 0, ss = 0;
     for (std::size_t r = 0; r < permutations; ++r) {
         for (std::size_t k = z.size() - 1; k > 0; --k) std::swap(z[k], z[draw_below(rng, k + 1)]);  // Fisher-Yates
-        const double ip = moran_i(p, nb, z);
+        const double ip = moran_i(nb, z);
         larger += ip >= g.i;
         s += ip;
         ss += ip * ip;

@@ -14,16 +14,28 @@ namespace accessatlas::algorithms {
 
 namespace {
 
-// Areas, population and origins: every algorithm needs them.
-std::vector<Param> area_inputs() {
+// Areas and population: every algorithm needs them. The index algorithms also name the
+// areas' layer (they often read a layer of an earlier output GeoPackage).
+std::vector<Param> areas_and_population(bool with_layer) {
     using T = ParamType;
-    return {
+    std::vector<Param> params{
         {"areas", "areas.path", T::vector_file, "Area polygons (LSOAs)", "", true},
         {"area_code_field", "areas.code_field", T::field, "Area code field", "", true, {}, {}, {}, "areas"},
         {"area_name_field", "areas.name_field", T::field, "Area name field", "", false, {}, {}, {}, "areas"},
         {"population", "population.path", T::table_file, "Population table keyed by area code (empty: a field of the areas layer)", ""},
         {"population_code_field", "population.code_field", T::field, "Area code field in the population table", "", false, {}, {}, {}, "population"},
         {"population_field", "population.field", T::field, "Population field", "", false, {}, {}, {}, "population"},
+    };
+    if (with_layer)
+        params.insert(params.begin() + 1, {"areas_layer", "areas.layer", T::text, "Layer of the areas file (empty: the first)", ""});
+    return params;
+}
+
+// Areas, population and origins: the routing and green-space algorithms.
+std::vector<Param> area_inputs() {
+    using T = ParamType;
+    std::vector<Param> params = areas_and_population(false);
+    const std::vector<Param> origins{
         {"origin_method", "origins.method", T::enumeration,
          "How population is placed: along residential streets (dasymetric), at given points with population, or at area centroids",
          "street_points", false, {"street_points", "points", "centroids"}},
@@ -32,6 +44,8 @@ std::vector<Param> area_inputs() {
         {"origin_population_field", "origins.population_field", T::field, "Population on the origin points (method points)", "", false, {}, {}, {}, "origins"},
         {"street_spacing_m", "origins.spacing_m", T::number, "Spacing of street points (m)", "100", false, {}, 5.0, 5000.0},
     };
+    params.insert(params.end(), origins.begin(), origins.end());
+    return params;
 }
 
 // The access algorithms add the network and one service to those.
@@ -141,16 +155,8 @@ std::vector<Algorithm> make_registry() {
     };
     green.params.insert(green.params.end(), green_params.begin(), green_params.end());
 
-    // Area inputs for the index algorithms: no network, no origins.
-    const std::vector<Param> areas_only{
-        {"areas", "areas.path", T::vector_file, "Area polygons (LSOAs)", "", true},
-        {"areas_layer", "areas.layer", T::text, "Layer of the areas file (empty: the first)", ""},
-        {"area_code_field", "areas.code_field", T::field, "Area code field", "", true, {}, {}, {}, "areas"},
-        {"area_name_field", "areas.name_field", T::field, "Area name field", "", false, {}, {}, {}, "areas"},
-        {"population", "population.path", T::table_file, "Population table keyed by area code (optional; for counts of people)", ""},
-        {"population_code_field", "population.code_field", T::field, "Area code field in the population table", "", false, {}, {}, {}, "population"},
-        {"population_field", "population.field", T::field, "Population field", "", false, {}, {}, {}, "population"},
-    };
+    // The index algorithms: areas and tables only, no network, no origins.
+    const std::vector<Param> areas_only = areas_and_population(true);
 
     Algorithm deri;
     deri.id = "deri";

@@ -62,6 +62,15 @@ const std::vector<double>& FieldStore::get(const std::string& name, const std::s
                                    : fmt::format("did you mean '{}'? Fields: {}", nearest_word(name, names), list_some(names, 12)));
 }
 
+void stamp_run(io::LayerWriter& layer, const Job& job) {
+    std::time_t now = std::time(nullptr);
+    char date[32];
+    std::strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+    layer.set_metadata("accessatlas_run_date", date);
+    layer.set_metadata("accessatlas_software", std::string("Access Atlas ") + version());
+    layer.set_metadata("accessatlas_job", job.job_file.empty() ? std::string("(parameters)") : job.job_file);
+}
+
 namespace {
 
 const double nan = std::numeric_limits<double>::quiet_NaN();
@@ -293,13 +302,6 @@ std::vector<int> score_bands(const std::vector<double>& score) {
     return out;
 }
 
-std::string now_utc() {
-    std::time_t now = std::time(nullptr);
-    char date[32];
-    std::strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
-    return date;
-}
-
 const char* basis_name(indices::Basis b) {
     switch (b) {
     case indices::Basis::area: return "area (the study's areas)";
@@ -327,9 +329,7 @@ void common_metadata(io::LayerWriter& layer, const Job& job, const AreaIndicesOu
     std::string conv;
     for (const auto& c : outcome.conversions) conv += (conv.empty() ? "" : " | ") + c;
     if (!conv.empty()) layer.set_metadata("accessatlas_geography_conversions", conv);
-    layer.set_metadata("accessatlas_run_date", now_utc());
-    layer.set_metadata("accessatlas_software", std::string("Access Atlas ") + version());
-    layer.set_metadata("accessatlas_job", job.job_file.empty() ? std::string("(parameters)") : job.job_file);
+    stamp_run(layer, job);
 }
 
 io::Value num(double v) { return std::isnan(v) ? io::Value() : io::Value(v); }

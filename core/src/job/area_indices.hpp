@@ -18,6 +18,8 @@ namespace accessatlas::job::detail {
 std::string normalise_code(const std::string& code, bool* changed = nullptr);
 // A threshold in field names: 15 -> "15", 7.5 -> "7_5".
 std::string threshold_label(double minutes);
+// The run's date, software version and job file in a layer's metadata (every output layer).
+void stamp_run(io::LayerWriter& layer, const Job& job);
 // "a, b, c and 5 more"
 std::string list_some(const std::vector<std::string>& items, std::size_t most = 8);
 

@@ -301,9 +301,6 @@ void add_snap_values(std::vector<io::Value>& v, const snapping::Snap& s) {
 
 // What a planner needs to know about a layer in six months: stored in gpkg_metadata.
 void describe(io::LayerWriter& layer, const Job& job, const std::string& what, const std::string& units, const std::string& method) {
-    std::time_t now = std::time(nullptr);
-    char date[32];
-    std::strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
     std::string inputs = job.network.path + "; " + job.areas.path;
     if (!job.population.path.empty()) inputs += "; " + job.population.path;
     for (const auto& s : job.services) inputs += "; " + s.facilities.path;
@@ -314,9 +311,7 @@ void describe(io::LayerWriter& layer, const Job& job, const std::string& what, c
     layer.set_metadata("accessatlas_units", units);
     layer.set_metadata("accessatlas_method", method);
     layer.set_metadata("accessatlas_inputs", inputs);
-    layer.set_metadata("accessatlas_run_date", date);
-    layer.set_metadata("accessatlas_software", std::string("Access Atlas ") + version());
-    layer.set_metadata("accessatlas_job", job.job_file.empty() ? std::string("(parameters)") : job.job_file);
+    detail::stamp_run(layer, job);
     layer.set_metadata("accessatlas_parameters",
                        fmt::format("modes={}; thresholds_min={}; max_snap_m={}; origins={}; street_spacing_m={}; catchments={}; e2sfca={}",
                                    modes, thresholds, job.max_snap_m,
