@@ -72,6 +72,10 @@ struct CatchmentOptions {
     std::vector<double> thresholds_min{10, 20, 30};
     double walk_off_m = 50;  // buffer around the reachable network
     unsigned threads = 0;
+    // Either half may be skipped: a task of a distributed run makes the polygons of its own
+    // facilities, and the coverage comes from the task that sees them all.
+    bool facility_polygons = true;
+    bool coverage = true;
 };
 
 // Polygons as ISO WKB (EPSG:27700), one per threshold; empty when nothing is reachable.

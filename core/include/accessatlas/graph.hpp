@@ -45,6 +45,8 @@ struct ModeGraph {
     bool edge_in_largest_component(std::uint32_t e, const RoadNetwork& network) const;
 };
 
-ModeGraph build_mode_graph(const RoadNetwork& network, const Profile& profile);
+// `closed_edges` (sorted edge indices) are left out for every mode: road closures.
+ModeGraph build_mode_graph(const RoadNetwork& network, const Profile& profile,
+                           const std::vector<std::uint32_t>& closed_edges = {});
 
 } // namespace accessatlas::network

@@ -119,6 +119,33 @@ struct GeographySpec {
     IndicatorSource population_lsoa21;
 };
 
+// ---- What-if scenarios ----------------------------------------------------------------
+// A facility a scenario opens: a point in EPSG:27700 (job files may give lon/lat instead).
+struct NewFacility {
+    std::string id;
+    std::string name;
+    Point location;
+    double supply = 1;
+};
+
+struct FacilityChanges {
+    std::string service;
+    std::vector<std::string> remove;        // facility ids that close
+    std::vector<NewFacility> add;           // facilities that open
+    LayerRef add_layer;                     // ... or a layer of them (the service's id/name/supply fields)
+    std::map<std::string, double> supply;   // id -> new supply (e.g. GP FTE)
+};
+
+struct ScenarioSpec {
+    std::string name;   // [a-z0-9_]; prefixes the scenario's layers: <name>_lsoa_access ...
+    std::string title;
+    std::vector<FacilityChanges> services;
+    std::vector<std::int64_t> close_ways;   // OSM way ids (or OGR feature ids) closed to every mode
+    LayerRef close_area;                    // polygons: every road meeting them is closed
+    std::map<network::Mode, network::Profile> profiles;  // the job's profiles with this scenario's speeds
+    bool changes_network() const { return !close_ways.empty() || !close_area.path.empty(); }
+};
+
 enum class OriginMethod { street_points, points, centroids };
 
 struct Job {
@@ -130,6 +157,7 @@ struct Job {
     bool verbose = false;
 
     LayerRef network;
+    std::string graph_file;  // preprocessed .aagraph of `network` (refused when stale)
     network::OgrNetworkOptions network_options;
 
     LayerRef areas;
@@ -164,6 +192,7 @@ struct Job {
     std::vector<IndexSpec> indices;
     CompositeSpec composite;
     ClusteringSpec clustering;
+    std::vector<ScenarioSpec> scenarios;  // what-ifs, each against the baseline (the job as given)
     // True when the job routes or measures green space, so it needs origins.
     bool needs_origins() const { return !services.empty() || greenspace.enabled; }
 };
@@ -182,6 +211,7 @@ struct RunSummary {
     std::vector<std::string> warnings;
     std::map<std::string, double> seconds;  // by stage: read, graph, snap, route, write
     std::uint64_t nodes_settled = 0;
+    std::size_t scenarios = 0;
 };
 
 RunSummary run_job(const Job& job, Reporter& reporter);

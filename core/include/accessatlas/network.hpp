@@ -107,6 +107,33 @@ RoadNetwork read_ogr_network(const std::string& path, const OgrNetworkOptions& o
 RoadNetwork read_network(const std::string& path, const OgrNetworkOptions& options,
                          Reporter& reporter, ReadStats* stats = nullptr);
 
+// ---- Preprocessed network file (.aagraph) ----------------------------------------------
+// The network saved once in a compact binary file (format version, checksum, and the source
+// file's size, time and reading options), loaded through a memory map: a worker starts from it
+// without parsing OSM. A file of another version, byte order or source is refused.
+inline constexpr std::uint32_t graph_file_version = 1;
+struct GraphFileSource {
+    std::string path;             // the network it was built from
+    std::uint64_t size = 0;
+    std::int64_t mtime_ns = 0;
+    std::uint64_t options_hash = 0;  // layer and field names used to read it
+};
+GraphFileSource describe_source(const std::string& network_path, const OgrNetworkOptions& options);
+void save_graph_file(const RoadNetwork& network, const GraphFileSource& source, const std::string& path);
+RoadNetwork load_graph_file(const std::string& path, GraphFileSource* source = nullptr);
+// Loads `graph_path` and refuses it (InputError saying how to rebuild) unless it was built from
+// `network_path` as it is now, with the same options.
+RoadNetwork load_graph_file_for(const std::string& graph_path, const std::string& network_path, const OgrNetworkOptions& options);
+bool is_graph_file(const std::string& path);
+
+// ---- Road closures (what-if scenarios) ---------------------------------------------------
+// The edges cut from ways by their source id (OSM way id, OGR feature id): sorted, unique.
+// Ids with no edge are returned in `not_found`.
+std::vector<std::uint32_t> edges_of_ways(const RoadNetwork& network, const std::vector<std::int64_t>& way_ids,
+                                         std::vector<std::int64_t>* not_found = nullptr);
+// The edges whose geometry meets any of the polygons (ISO WKB, EPSG:27700): sorted, unique.
+std::vector<std::uint32_t> edges_meeting(const RoadNetwork& network, const std::vector<std::vector<unsigned char>>& polygons_wkb);
+
 // Renumbers nodes along a Hilbert curve so that nearby nodes sit near in memory.
 void sort_nodes_spatially(RoadNetwork& network);
 

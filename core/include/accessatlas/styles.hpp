@@ -31,6 +31,8 @@ Style time_minutes(const std::string& field, const std::string& title);
 Style percent_better_high(const std::string& field, const std::string& title);
 // A measure where higher is better (E2SFCA): quintile breaks from the data, darker = lower.
 Style quantiles_better_high(const std::string& field, const std::string& title, std::vector<double> values);
+// A change in minutes (scenario minus baseline): blues faster, reds slower, pale within a minute.
+Style difference_minutes(const std::string& field, const std::string& title);
 // A 0-10 risk score (DERI and its components): fixed bands of 2, darker = higher risk.
 Style score_0_10(const std::string& field, const std::string& title);
 // Deciles numbered from the highest need (1, as IMD decile 1 = most deprived): 1-2 darkest.

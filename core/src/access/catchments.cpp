@@ -352,7 +352,7 @@ CatchmentPolygons catchment_polygons(const network::RoadNetwork& network, const 
         [&] { return Worker{routing::Dijkstra(graph.backward), std::vector<std::uint32_t>(network.edge_count(), 0), 0, {}}; });
     for_each_facility(n_fac, options.threads, 1, workers, reporter, [&](Worker& w, std::uint32_t f) {
         const auto& s = facility_snaps[f];
-        if (!s.ok()) return;
+        if (!s.ok() || !options.facility_polygons) return;
         w.search.reset();
         detail::seed_facility(w.search, network, graph, s, f);
         ++w.current;
@@ -385,6 +385,7 @@ CatchmentPolygons catchment_polygons(const network::RoadNetwork& network, const 
         }
     });
 
+    if (!options.coverage) return result;
     // Coverage: one multi-source search from every facility gives the union directly.
     routing::Dijkstra all(graph.backward);
     for (std::uint32_t f = 0; f < n_fac; ++f)

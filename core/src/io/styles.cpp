@@ -170,6 +170,16 @@ Style quantiles_better_high(const std::string& field, const std::string& title, 
     return graduated(field, title, quantile_classes(std::move(values), "per 1,000"), "quantile");
 }
 
+Style difference_minutes(const std::string& field, const std::string& title) {
+    // ColorBrewer RdBu, 5 classes, reversed so that red = slower.
+    const std::vector<Class> classes{{-1e9, -5, "5+ min faster", "#0571b0"},
+                                     {-5, -1, "1-5 min faster", "#92c5de"},
+                                     {-1, 1, "within 1 min", "#f7f7f7"},
+                                     {1, 5, "1-5 min slower", "#f4a582"},
+                                     {5, 1e9, "5+ min slower", "#ca0020"}};
+    return graduated(field, title, classes, "fixed");
+}
+
 std::vector<Class> score_classes() {
     return {{0, 2, "0-2 (lowest risk)", ylorrd[0]}, {2, 4, "2-4", ylorrd[1]}, {4, 6, "4-6", ylorrd[2]},
             {6, 8, "6-8", ylorrd[3]},                 {8, 10.0001, "8-10 (highest risk)", ylorrd[5]}};

@@ -4,8 +4,11 @@
 
 #include <fmt/format.h>
 
+#include "crs/to_bng.hpp"
+
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -22,7 +25,11 @@ namespace {
 const std::map<std::string, std::vector<std::string>>& schema() {
     static const std::map<std::string, std::vector<std::string>> s{
         {"", {"job", "network", "areas", "population", "origins", "services", "analysis", "profiles", "catchments", "e2sfca", "greenspace",
-              "geography", "indices", "composite", "clustering"}},
+              "geography", "indices", "composite", "clustering", "scenarios"}},
+        {"scenario", {"name", "title", "services", "roads", "speeds"}},
+        {"scenario_service", {"service", "remove", "add", "add_path", "add_layer", "supply"}},
+        {"new_facility", {"id", "name", "x", "y", "lon", "lat", "supply"}},
+        {"roads", {"close_ways", "close_area", "close_area_layer"}},
         {"geography", {"lookup", "population_lsoa11", "population_lsoa21"}},
         {"index", {"preset", "title", "layer", "basis", "group_field", "normalisation", "missing", "table", "table_layer",
                    "table_code_field", "fields", "indicators", "components"}},
@@ -42,7 +49,7 @@ const std::map<std::string, std::vector<std::string>>& schema() {
         {"e2sfca", {"enabled", "decay", "max_time_min", "band_upper_min", "band_weights", "gaussian_sigma_min",
                     "exponential_per_min"}},
         {"job", {"title", "output", "csv", "threads"}},
-        {"network", {"path", "layer", "class_field", "oneway_field", "maxspeed_field", "start_node_field", "end_node_field",
+        {"network", {"path", "graph", "layer", "class_field", "oneway_field", "maxspeed_field", "start_node_field", "end_node_field",
                      "snap_tolerance_m"}},
         {"areas", {"path", "layer", "code_field", "name_field", "geography"}},
         {"population", {"path", "layer", "code_field", "field", "filter"}},
@@ -387,6 +394,121 @@ std::string nearest_word(const std::string& word, const std::vector<std::string>
     return best;
 }
 
+namespace {
+
+bool is_name(const std::string& s) {
+    if (s.empty()) return false;
+    for (char c : s)
+        if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '_')) return false;
+    return true;
+}
+
+void parse_scenarios(const Reader& r, const toml::table& root, Job& job) {
+    const toml::node* list = root.get("scenarios");
+    if (!list) return;
+    if (!list->is_array_of_tables()) r.fail("scenarios", "must be a list of [[scenarios]] sections", list, "");
+    if (job.services.empty()) r.fail("scenarios", "scenarios change services, and the job has none", list, "add [[services]]");
+    std::set<std::string> names;
+    for (const auto& node : *list->as_array()) {
+        const auto& t = *node.as_table();
+        r.check_keys(t, "scenario", "scenarios.");
+        ScenarioSpec sc;
+        sc.name = r.text(t, "scenarios.", "name", "", true);
+        const std::string prefix = "scenarios." + sc.name + ".";
+        if (!is_name(sc.name) || sc.name == "baseline")
+            r.fail("scenarios.name", "'" + sc.name + "' must be lower-case letters, digits or _, and not 'baseline'", t.get("name"),
+                   "it prefixes the scenario's layers, e.g. " + (is_name(sc.name) ? sc.name : std::string("closure")) + "_lsoa_access");
+        if (!names.insert(sc.name).second) r.fail("scenarios.name", "'" + sc.name + "' appears twice", t.get("name"), "");
+        sc.title = r.text(t, prefix, "title", sc.name);
+        sc.profiles = job.profiles;
+        if (const toml::node* svs = t.get("services")) {
+            if (!svs->is_array_of_tables()) r.fail(prefix + "services", "must be a list of [[scenarios.services]] sections", svs, "");
+            for (const auto& sn : *svs->as_array()) {
+                const auto& st = *sn.as_table();
+                r.check_keys(st, "scenario_service", prefix + "services.");
+                FacilityChanges fc;
+                fc.service = r.text(st, prefix + "services.", "service", "", true);
+                std::vector<std::string> known;
+                for (const auto& s : job.services) known.push_back(s.name);
+                if (std::find(known.begin(), known.end(), fc.service) == known.end())
+                    r.fail(prefix + "services.service", "'" + fc.service + "' is not a service of this job", st.get("service"),
+                           "did you mean '" + nearest_word(fc.service, known) + "'?");
+                fc.remove = r.texts(st, prefix + "services.", "remove", {});
+                fc.add_layer.path = r.path(st, prefix + "services.", "add_path", false);
+                fc.add_layer.layer = r.text(st, prefix + "services.", "add_layer", "");
+                if (const toml::node* add = st.get("add")) {
+                    if (!add->is_array()) r.fail(prefix + "services.add", "must be a list of points", add,
+                                                 "write add = [{ id = \"NEW1\", x = 486000, y = 308000, supply = 4 }]");
+                    for (const auto& an : *add->as_array()) {
+                        if (!an.is_table()) r.fail(prefix + "services.add", "must be a list of { id = ..., x = ..., y = ... }", &an, "");
+                        const auto& at = *an.as_table();
+                        const std::string ap = prefix + "services.add.";
+                        r.check_keys(at, "new_facility", ap);
+                        NewFacility f;
+                        f.id = r.text(at, ap, "id", "", true);
+                        f.name = r.text(at, ap, "name", "");
+                        f.supply = r.number(at, ap, "supply", 1, 0, 1e9);
+                        const bool xy = at.contains("x") || at.contains("y");
+                        const bool ll = at.contains("lon") || at.contains("lat");
+                        if (xy == ll)
+                            r.fail(ap + "x", "give x and y (EPSG:27700 metres) or lon and lat (WGS84)", &an,
+                                   "e.g. { id = \"NEW1\", x = 486000, y = 308000 }");
+                        if (xy) {
+                            f.location = {r.number(at, ap, "x", std::nan(""), 0, 800000), r.number(at, ap, "y", std::nan(""), 0, 1400000)};
+                            if (!(std::isfinite(f.location.x) && std::isfinite(f.location.y)))
+                                r.fail(ap + "x", "needs both x and y", &an, "");
+                        } else {
+                            const double lon = r.number(at, ap, "lon", std::nan(""), -180, 180);
+                            const double lat = r.number(at, ap, "lat", std::nan(""), -90, 90);
+                            if (!(std::isfinite(lon) && std::isfinite(lat))) r.fail(ap + "lon", "needs both lon and lat", &an, "");
+                            f.location = crs::ToBng::from_wgs84().transform(Point{lon, lat});
+                        }
+                        fc.add.push_back(std::move(f));
+                    }
+                }
+                if (const auto* sup = r.table(st, "supply", false)) {
+                    for (const auto& [k, v] : *sup) fc.supply[std::string(k.str())] = r.number(*sup, prefix + "services.supply.", std::string(k.str()), 0, 0, 1e9);
+                }
+                sc.services.push_back(std::move(fc));
+            }
+        }
+        if (const auto* roads = r.table(t, "roads", false)) {
+            r.check_keys(*roads, "roads", prefix + "roads.");
+            if (roads->contains("close_ways"))
+                for (double id : r.numbers(*roads, prefix + "roads.", "close_ways", {}, -9e15, 9e15))
+                    sc.close_ways.push_back(static_cast<std::int64_t>(id));
+            sc.close_area.path = r.path(*roads, prefix + "roads.", "close_area", false);
+            sc.close_area.layer = r.text(*roads, prefix + "roads.", "close_area_layer", "");
+        }
+        if (const auto* speeds = r.table(t, "speeds", false)) {
+            for (const auto& [mk, mv] : *speeds) {
+                const std::string mode_name(mk.str());
+                const auto mode = network::mode_from_string(mode_name);
+                const std::string sp = prefix + "speeds." + mode_name + ".";
+                if (!mode || !sc.profiles.count(*mode))
+                    r.fail(prefix + "speeds." + mode_name, "not a mode of this job", &mv, "use one of analysis.modes");
+                if (!mv.is_table()) r.fail(sp, "must be a section of class = km/h (and factor = ...)", &mv, "");
+                auto& profile = sc.profiles[*mode];
+                const auto& mt = *mv.as_table();
+                // The factor first (congestion, a slower fleet), then speeds given by class.
+                const double factor = r.number(mt, sp, "factor", 1, 0.01, 10);
+                for (auto& v : profile.speed_kmh) v *= factor;
+                profile.dual_carriageway_kmh *= factor;
+                for (const auto& [ck, cv] : mt) {
+                    const std::string cls(ck.str());
+                    if (cls == "factor") continue;
+                    const auto c = network::road_class_from_string(cls);
+                    if (!c) r.fail(sp + cls, "not a road class", &cv, "did you mean '" + nearest_word(cls, class_names()) + "'?");
+                    profile.speed_kmh[static_cast<std::size_t>(*c)] = r.number(mt, sp, cls, 0, 0, 200);
+                }
+            }
+        }
+        job.scenarios.push_back(std::move(sc));
+    }
+}
+
+} // namespace
+
 Job parse_job_table(const toml::table& root, const std::string& base_dir, const std::string& source_name) {
     const Reader r(source_name, base_dir);
     r.check_keys(root, "", "");
@@ -411,6 +533,10 @@ Job parse_job_table(const toml::table& root, const std::string& base_dir, const 
     r.check_keys(*net, "network", "network.");
     job.network.path = r.path(*net, "network.", "path", !straight_only);
     job.network.layer = r.text(*net, "network.", "layer", "");
+    job.graph_file = r.path(*net, "network.", "graph", false);
+    if (!job.graph_file.empty() && !network::is_graph_file(job.graph_file))
+        r.fail("network.graph", "must be an Access Atlas graph file (.aagraph)", net->get("graph"),
+               "build one with: accessatlas network NETWORK --save-graph FILE.aagraph");
     job.network_options.layer = job.network.layer;
     job.network_options.class_field = r.text(*net, "network.", "class_field", "");
     job.network_options.oneway_field = r.text(*net, "network.", "oneway_field", "");
@@ -711,6 +837,7 @@ Job parse_job_table(const toml::table& root, const std::string& base_dir, const 
             job.profiles[mode] = profile;
         }
     }
+    parse_scenarios(r, root, job);
     return job;
 }
 

@@ -1,5 +1,6 @@
 // run_job: the whole nearest-service pipeline, shared by the CLI and the QGIS plugin.
 #include "job/area_indices.hpp"
+#include "job/pipeline.hpp"
 
 #include <accessatlas/access.hpp>
 #include <accessatlas/error.hpp>
@@ -25,6 +26,9 @@ namespace fs = std::filesystem;
 
 namespace accessatlas::job {
 
+using detail::Areas;
+using detail::Facilities;
+using detail::Origins;
 using network::invalid_id;
 using detail::list_some;
 using detail::normalise_code;
@@ -45,19 +49,7 @@ private:
     std::chrono::steady_clock::time_point m_t = std::chrono::steady_clock::now();
 };
 
-struct Areas {
-    io::Layer layer;
-    std::vector<std::string> code;
-    std::vector<std::string> name;
-    std::vector<double> population;
-};
 
-struct Origins {
-    std::vector<Point> location;
-    std::vector<std::uint32_t> area;
-    std::vector<double> population;
-    std::vector<std::string> kind;  // street_point, centroid, point
-};
 
 Areas read_areas(const Job& job, Reporter& reporter) {
     Areas a;
@@ -244,12 +236,6 @@ Origins make_origins(const Job& job, const Areas& areas, const network::RoadNetw
     return o;
 }
 
-struct Facilities {
-    std::vector<Point> location;
-    std::vector<std::string> id;
-    std::vector<std::string> name;
-    std::vector<double> supply;
-};
 
 Facilities read_facilities(const ServiceSpec& s, Reporter& reporter) {
     std::vector<std::string> fields;
@@ -332,11 +318,11 @@ std::string band_label(double lower, double upper) {
 }
 
 // <service>_<mode>_catchments, _coverage, _supply and _catchment_members.
-void write_catchment_layers(io::GpkgWriter& out, const Job& job, const std::string& service, network::Mode mode,
+void write_catchment_layers(io::GpkgWriter& out, const Job& job, const std::string& prefix, const std::string& service, network::Mode mode,
                             const Facilities& facilities, const std::vector<snapping::Snap>& snaps, const access::Reach& reach,
                             const access::CatchmentPolygons& polygons, const access::E2sfca& e2, const access::NearestResult& nearest,
                             const std::vector<double>& population) {
-    const std::string p = service + "_" + std::string(network::to_string(mode)) + "_";
+    const std::string p = prefix + service + "_" + std::string(network::to_string(mode)) + "_";
     const auto& thresholds = job.catchments.thresholds_min;
     const bool catchments = job.catchments.applies_to(service);
     if (catchments && job.catchments.polygons) {
@@ -423,7 +409,10 @@ void write_catchment_layers(io::GpkgWriter& out, const Job& job, const std::stri
     }
 }
 
-void check_output(const Job& job) {
+
+} // namespace
+
+void detail::check_output(const Job& job) {
     if (job.output.empty()) throw InputError("no output file given", {job.job_file, {}, {}, {}}, "set [job] output or pass --out FILE.gpkg");
     const fs::path out = fs::absolute(job.output).lexically_normal();
     std::vector<std::string> inputs{job.network.path, job.areas.path, job.population.path, job.origin_points.path, job.job_file};
@@ -435,8 +424,6 @@ void check_output(const Job& job) {
     if (out.extension() != ".gpkg")
         throw InputError("the output must be a GeoPackage (.gpkg)", {job.output, {}, {}, {}}, "name the output FILE.gpkg");
 }
-
-} // namespace
 
 struct GreenspaceResult {
     std::vector<greenspace::Site> sites;
@@ -604,18 +591,112 @@ void write_greenspace_layers(io::GpkgWriter& out, const Job& job, const Areas& a
     }
 }
 
-RunSummary run_job(const Job& job, Reporter& reporter) {
-    check_output(job);
-    detail::check_area_field_names(job);
-    io::initialise_gdal();
-    RunSummary summary;
-    summary.output = job.output;
-    CollectingReporter collect(&reporter);
-    Stopwatch clock;
+namespace detail {
 
+namespace {
+
+std::string mode_name(network::Mode m) { return std::string(network::to_string(m)); }
+
+std::string scenario_suffix(const ScenarioInputs& sc) { return sc.name.empty() ? std::string() : " [" + sc.name + "]"; }
+
+// The baseline's facilities with a scenario's supply changes, closures and openings (in that order).
+Facilities apply_changes(const Job& job, const ScenarioSpec& sc, const ServiceSpec& service, const Facilities& base, Reporter& reporter) {
+    Facilities f = base;
+    const ErrorContext where{job.job_file, {}, {}, {}};
+    for (const auto& ch : sc.services) {
+        if (ch.service != service.name) continue;
+        auto index_of = [&](const std::string& id) {
+            const auto it = std::find(f.id.begin(), f.id.end(), id);
+            if (it == f.id.end())
+                throw InputError(fmt::format("scenario '{}': there is no {} facility with id '{}'", sc.name, service.name, id), where,
+                                 fmt::format("use ids from the field '{}' of {} (e.g. {})",
+                                             service.id_field.empty() ? std::string("fid") : service.id_field, service.facilities.path,
+                                             list_some(base.id, 3)));
+            return static_cast<std::size_t>(it - f.id.begin());
+        };
+        for (const auto& [id, supply] : ch.supply) f.supply[index_of(id)] = supply;
+        std::vector<std::size_t> drop;
+        for (const auto& id : ch.remove) drop.push_back(index_of(id));
+        std::sort(drop.begin(), drop.end());
+        drop.erase(std::unique(drop.begin(), drop.end()), drop.end());
+        for (auto it = drop.rbegin(); it != drop.rend(); ++it) {
+            const auto i = static_cast<std::ptrdiff_t>(*it);
+            f.location.erase(f.location.begin() + i);
+            f.id.erase(f.id.begin() + i);
+            f.name.erase(f.name.begin() + i);
+            f.supply.erase(f.supply.begin() + i);
+        }
+        auto add = [&](const std::string& id, const std::string& name, Point p, double supply) {
+            if (std::find(f.id.begin(), f.id.end(), id) != f.id.end())
+                throw InputError(fmt::format("scenario '{}': the new {} facility '{}' has the id of another one", sc.name, service.name, id),
+                                 where, "give each new facility its own id");
+            f.location.push_back(p);
+            f.id.push_back(id);
+            f.name.push_back(name);
+            f.supply.push_back(supply);
+        };
+        for (const auto& nf : ch.add) add(nf.id, nf.name, nf.location, nf.supply);
+        if (!ch.add_layer.path.empty()) {
+            ServiceSpec s = service;
+            s.facilities = ch.add_layer;
+            const Facilities extra = read_facilities(s, reporter);
+            for (std::size_t i = 0; i < extra.id.size(); ++i) add(extra.id[i], extra.name[i], extra.location[i], extra.supply[i]);
+        }
+    }
+    if (f.id.empty())
+        throw InputError(fmt::format("scenario '{}' leaves no {} facility", sc.name, service.name), where, "keep or add at least one");
+    return f;
+}
+
+std::vector<std::uint32_t> scenario_closures(const Job& job, const ScenarioSpec& sc, const network::RoadNetwork& net, Reporter& reporter) {
+    std::vector<std::int64_t> missing;
+    auto edges = network::edges_of_ways(net, sc.close_ways, &missing);
+    if (!missing.empty()) {
+        std::vector<std::string> ids;
+        for (auto id : missing) ids.push_back(std::to_string(id));
+        throw InputError(fmt::format("scenario '{}': {} closed way(s) are not in the network: {}", sc.name, missing.size(), list_some(ids)),
+                         {job.job_file, {}, {}, {}},
+                         "give OSM way ids of roads in " + job.network.path + " (feature ids for a line layer)");
+    }
+    if (!sc.close_area.path.empty()) {
+        const auto layer = io::read_layer(sc.close_area.path, sc.close_area.layer, io::GeometryKind::polygon, {}, reporter);
+        const auto more = network::edges_meeting(net, layer.wkb);
+        if (more.empty())
+            reporter.warning(fmt::format("scenario '{}': no road meets the closure polygons in {}", sc.name, sc.close_area.path));
+        edges.insert(edges.end(), more.begin(), more.end());
+        std::sort(edges.begin(), edges.end());
+        edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
+    }
+    if (sc.changes_network()) reporter.info(fmt::format("scenario '{}': {} road edges closed", sc.name, edges.size()));
+    return edges;
+}
+
+// Two profiles open the same edges (speeds may differ): snaps made for one hold for the other.
+bool same_open_classes(const network::Profile& a, const network::Profile& b) {
+    for (std::size_t c = 0; c < network::road_class_count; ++c)
+        if ((a.speed_kmh[c] > 0) != (b.speed_kmh[c] > 0)) return false;
+    return true;
+}
+
+
+} // namespace
+
+network::ModeGraph scenario_graph(const network::RoadNetwork& net, const ScenarioInputs& scenario, std::size_t mode) {
+    return network::build_mode_graph(net, scenario.profiles[mode], scenario.closed_edges);
+}
+
+Prepared prepare(const Job& job, Reporter& collect, RunSummary& summary, const WithGraph& with_graph) {
+    Stopwatch clock;
+    Prepared p;
+    auto& net = p.net;  // stays empty for straight-line-only jobs
     network::ReadStats read_stats;
-    network::RoadNetwork net;  // stays empty for straight-line-only jobs
-    if (!job.network.path.empty()) {
+    if (!job.graph_file.empty()) {
+        collect.stage("Loading the graph file " + job.graph_file);
+        net = job.network.path.empty() || job.network.path == job.graph_file
+                  ? network::load_graph_file(job.graph_file)
+                  : network::load_graph_file_for(job.graph_file, job.network.path, job.network_options);
+        collect.info(fmt::format("network: {} nodes, {} edges from the graph file", net.node_count(), net.edge_count()));
+    } else if (!job.network.path.empty()) {
         net = network::read_network(job.network.path, job.network_options, collect, &read_stats);
         collect.info(fmt::format("network: {} nodes, {} edges from {} ways/lines", net.node_count(), net.edge_count(),
                                  read_stats.features_used));
@@ -628,7 +709,8 @@ RunSummary run_job(const Job& job, Reporter& reporter) {
     collect.check_cancelled();
 
     collect.stage("Reading areas and population");
-    const Areas areas = read_areas(job, collect);
+    p.areas = read_areas(job, collect);
+    const auto& areas = p.areas;
     const io::AreaLocator locator(areas.layer.wkb);
     summary.areas = areas.code.size();
 
@@ -642,130 +724,467 @@ RunSummary run_job(const Job& job, Reporter& reporter) {
                                     "boundary may be missed there (extend the network and facility lists): {}",
                                     job.edge_buffer_m / 1000.0, near_edge.size(), areas.code.size(), list_some(codes)));
     }
-    const Origins origins = job.needs_origins() ? make_origins(job, areas, net, locator, collect) : Origins{};
+    if (job.needs_origins()) p.origins = make_origins(job, areas, net, locator, collect);
+    const auto& origins = p.origins;
     summary.origins = origins.location.size();
     if (job.needs_origins())
         collect.info(fmt::format("{} origins carry the population of {} areas", origins.location.size(), areas.code.size()));
+
+    ScenarioInputs base;
+    for (const auto& s : job.services) base.facilities.push_back(read_facilities(s, collect));
+    for (auto m : job.modes) base.profiles.push_back(job.profiles.at(m));
+    p.scenarios.push_back(std::move(base));
+    for (const auto& spec : job.scenarios) {
+        ScenarioInputs sc;
+        sc.name = spec.name;
+        sc.title = spec.title;
+        for (std::size_t s = 0; s < job.services.size(); ++s)
+            sc.facilities.push_back(apply_changes(job, spec, job.services[s], p.scenarios[0].facilities[s], collect));
+        sc.closed_edges = scenario_closures(job, spec, net, collect);
+        for (auto m : job.modes) sc.profiles.push_back(spec.profiles.at(m));
+        p.scenarios.push_back(std::move(sc));
+    }
+    summary.scenarios = job.scenarios.size();
     summary.seconds["read"] += clock.lap();
+    if (job.services.empty()) return p;
 
-    std::vector<Facilities> facilities;
-    for (const auto& s : job.services) facilities.push_back(read_facilities(s, collect));
-    summary.seconds["read"] += clock.lap();
-
-    const std::size_t k_count = job.thresholds_min.size();
-    struct Column {
-        std::string service;
-        network::Mode mode;
-        access::NearestResult result;
-        std::vector<access::AreaIndicators> areas;
-        std::vector<snapping::Snap> facility_snaps;
-        access::Reach reach;                // catchments and E2SFCA
-        access::CatchmentPolygons polygons;
-        access::E2sfca e2sfca;
-        std::vector<double> area_e2sfca;    // per area, supply per 1,000 people
-    };
-    std::vector<Column> columns;
-    std::map<network::Mode, std::vector<snapping::Snap>> origin_snaps;
-
-    for (const auto mode : job.services.empty() ? std::vector<network::Mode>{} : job.modes) {
-        const std::string mode_name(network::to_string(mode));
-        collect.stage("Building the " + mode_name + " graph");
-        const network::ModeGraph graph = network::build_mode_graph(net, job.profiles.at(mode));
-        collect.info(fmt::format("{} graph: {} arcs, {} components, the largest holds {} of {} nodes ({:.1f}%); {:.1f} MB",
-                                 mode_name, graph.forward.arc_count(), graph.component_count, graph.largest_component_nodes,
-                                 net.node_count(), 100.0 * graph.largest_component_nodes / std::max<std::size_t>(1, net.node_count()),
-                                 (graph.forward.memory_bytes() + graph.backward.memory_bytes()) / 1e6));
-        // The snapping index is only needed until every point is placed: it is dropped before
-        // routing, which on a national graph lowers the peak by the R-tree's size.
-        std::vector<std::vector<snapping::Snap>> facility_snaps(job.services.size());
-        auto& osnaps = origin_snaps[mode];
-        {
-            const snapping::EdgeIndex index(net, graph, true);
-            summary.seconds["graph"] += clock.lap();
-
-            collect.stage("Snapping origins to the " + mode_name + " network");
-            osnaps.reserve(origins.location.size());
-            std::size_t off = 0;
-            double off_pop = 0;
-            for (std::size_t i = 0; i < origins.location.size(); ++i) {
-                osnaps.push_back(index.snap(origins.location[i], job.max_snap_m));
-                if (!osnaps.back().ok()) {
-                    ++off;
-                    off_pop += origins.population[i];
+    for (std::size_t si = 0; si < p.scenarios.size(); ++si) {
+        auto& sc = p.scenarios[si];
+        sc.origin_snaps.resize(job.modes.size());
+        sc.facility_snaps.resize(job.modes.size());
+        for (std::size_t mi = 0; mi < job.modes.size(); ++mi) {
+            const std::string mode = mode_name(job.modes[mi]);
+            collect.stage("Building the " + mode + " graph" + scenario_suffix(sc));
+            const network::ModeGraph graph = scenario_graph(net, sc, mi);
+            if (si == 0)
+                collect.info(fmt::format("{} graph: {} arcs, {} components, the largest holds {} of {} nodes ({:.1f}%); {:.1f} MB", mode,
+                                         graph.forward.arc_count(), graph.component_count, graph.largest_component_nodes,
+                                         net.node_count(),
+                                         100.0 * graph.largest_component_nodes / std::max<std::size_t>(1, net.node_count()),
+                                         (graph.forward.memory_bytes() + graph.backward.memory_bytes()) / 1e6));
+            // A scenario that leaves the open network as it is keeps the baseline's origin snaps.
+            const bool reuse = si > 0 && sc.closed_edges.empty() && same_open_classes(sc.profiles[mi], p.scenarios[0].profiles[mi]);
+            {
+                // The snapping index is only needed until every point is placed: it is dropped
+                // before routing, which on a national graph lowers the peak by the R-tree's size.
+                const snapping::EdgeIndex index(net, graph, true);
+                summary.seconds["graph"] += clock.lap();
+                if (reuse) {
+                    sc.origin_snaps[mi] = p.scenarios[0].origin_snaps[mi];
+                } else {
+                    collect.stage("Snapping origins to the " + mode + " network" + scenario_suffix(sc));
+                    auto snaps = std::make_shared<Snaps>();
+                    snaps->reserve(origins.location.size());
+                    std::size_t off = 0;
+                    double off_pop = 0;
+                    for (std::size_t i = 0; i < origins.location.size(); ++i) {
+                        snaps->push_back(index.snap(origins.location[i], job.max_snap_m));
+                        if (!snaps->back().ok()) {
+                            ++off;
+                            off_pop += origins.population[i];
+                        }
+                    }
+                    if (off > 0)
+                        collect.warning(fmt::format("{}{}: {} origins ({:.0f} people) lie more than {} m from the network and count "
+                                                    "as not reached",
+                                                    mode, scenario_suffix(sc), off, off_pop, job.max_snap_m));
+                    sc.origin_snaps[mi] = std::move(snaps);
+                }
+                for (std::size_t s = 0; s < job.services.size(); ++s) {
+                    auto& fs = sc.facility_snaps[mi].emplace_back();
+                    for (const auto& loc : sc.facilities[s].location) fs.push_back(index.snap(loc, job.max_snap_m));
                 }
             }
-            if (off > 0)
-                collect.warning(fmt::format("{}: {} origins ({:.0f} people) lie more than {} m from the network and count as "
-                                            "not reached",
-                                            mode_name, off, off_pop, job.max_snap_m));
+            for (std::size_t s = 0; s < job.services.size(); ++s) {
+                const auto& service = job.services[s];
+                const auto& fac = sc.facilities[s];
+                std::vector<std::string> excluded;
+                for (std::size_t f = 0; f < fac.location.size(); ++f)
+                    if (!sc.facility_snaps[mi][s][f].ok()) excluded.push_back(fac.name[f].empty() ? fac.id[f] : fac.name[f]);
+                if (!excluded.empty())
+                    collect.warning(fmt::format("{} ({}){}: {} of {} facilities lie more than {} m from the network and were "
+                                                "excluded: {}",
+                                                service.name, mode, scenario_suffix(sc), excluded.size(), fac.location.size(),
+                                                job.max_snap_m, list_some(excluded, 5)));
+                if (excluded.size() == fac.location.size())
+                    throw InputError(fmt::format("no {} facility lies within {} m of the {} network{}", service.name, job.max_snap_m,
+                                                 mode, scenario_suffix(sc)),
+                                     {service.facilities.path, {}, {}, {}},
+                                     "check the facilities and the network cover the same area and CRS, or raise analysis.max_snap_m");
+            }
             summary.seconds["snap"] += clock.lap();
-
-            for (std::size_t s = 0; s < job.services.size(); ++s)
-                for (std::size_t f = 0; f < facilities[s].location.size(); ++f)
-                    facility_snaps[s].push_back(index.snap(facilities[s].location[f], job.max_snap_m));
-        }
-        for (std::size_t s = 0; s < job.services.size(); ++s) {
-            const auto& service = job.services[s];
-            Column col{service.name, mode, {}, {}, {}, {}, {}, {}, {}};
-            std::vector<std::string> excluded;
-            col.facility_snaps = std::move(facility_snaps[s]);
-            for (std::size_t f = 0; f < facilities[s].location.size(); ++f) {
-                if (!col.facility_snaps[f].ok())
-                    excluded.push_back(facilities[s].name[f].empty() ? facilities[s].id[f] : facilities[s].name[f]);
-            }
-            const std::size_t used = facilities[s].location.size() - excluded.size();
-            if (!excluded.empty())
-                collect.warning(fmt::format("{} ({}): {} of {} facilities lie more than {} m from the network and were "
-                                            "excluded: {}",
-                                            service.name, mode_name, excluded.size(), facilities[s].location.size(),
-                                            job.max_snap_m, list_some(excluded, 5)));
-            if (used == 0)
-                throw InputError(fmt::format("no {} facility lies within {} m of the {} network", service.name, job.max_snap_m, mode_name),
-                                 {service.facilities.path, {}, {}, {}},
-                                 "check the facilities and the network cover the same area and CRS, or raise analysis.max_snap_m");
-            summary.seconds["snap"] += clock.lap();
-
-            collect.stage(fmt::format("Routing to the nearest {} ({})", service.name, mode_name));
-            access::NearestOptions options;
-            options.thresholds_min = job.thresholds_min;
-            options.count_within_thresholds = job.count_within_thresholds;
-            options.threads = job.threads;
-            col.result = access::nearest_facility(net, graph, col.facility_snaps, osnaps, options, collect);
-            summary.nodes_settled += col.result.nodes_settled;
-            col.areas = access::aggregate_to_areas(areas.code.size(), origins.area, origins.population, col.result, job.thresholds_min);
-            const bool catchments = job.catchments.applies_to(service.name);
-            if (catchments || job.e2sfca.enabled) {
-                double limit_min = 0;
-                if (catchments) limit_min = job.catchments.thresholds_min.back();
-                if (job.e2sfca.enabled) limit_min = std::max(limit_min, job.e2sfca.decay.max_time_min);
-                collect.stage(fmt::format("Catchments of every {} ({}, {} min)", service.name, mode_name, limit_min));
-                col.reach = access::reach_origins(net, graph, col.facility_snaps, osnaps, limit_min * 60.0, job.threads, collect);
-                summary.nodes_settled += col.reach.nodes_settled;
-                collect.info(fmt::format("{} (facility, origin) pairs within {} min", col.reach.origin.size(), limit_min));
-            }
-            if (catchments && job.catchments.polygons) {
-                collect.stage(fmt::format("Service-area polygons for {} ({})", service.name, mode_name));
-                access::CatchmentOptions copt;
-                copt.thresholds_min = job.catchments.thresholds_min;
-                copt.walk_off_m = job.catchments.walk_off_m;
-                copt.threads = job.threads;
-                col.polygons = access::catchment_polygons(net, graph, col.facility_snaps, copt, collect);
-            }
-            if (job.e2sfca.enabled) {
-                col.e2sfca = access::e2sfca(col.reach, facilities[s].supply, origins.population, origins.location.size(),
-                                            job.e2sfca.decay);
-                std::vector<double> sum(areas.code.size(), 0), pop(areas.code.size(), 0);
-                for (std::size_t o = 0; o < origins.location.size(); ++o) {
-                    sum[origins.area[o]] += origins.population[o] * col.e2sfca.accessibility[o];
-                    pop[origins.area[o]] += origins.population[o];
-                }
-                for (std::size_t a = 0; a < areas.code.size(); ++a)
-                    col.area_e2sfca.push_back(pop[a] > 0 ? 1000.0 * sum[a] / pop[a] : std::nan(""));
-            }
-            summary.seconds["route"] += clock.lap();
-            columns.push_back(std::move(col));
+            if (with_graph) with_graph(p, si, mi, graph);
+            clock.lap();
         }
     }
+    return p;
+}
+
+double reach_limit_s(const Job& job, const std::string& service) {
+    double limit_min = 0;
+    if (job.catchments.applies_to(service)) limit_min = job.catchments.thresholds_min.back();
+    if (job.e2sfca.enabled) limit_min = std::max(limit_min, job.e2sfca.decay.max_time_min);
+    return limit_min * 60.0;
+}
+
+std::vector<TaskSpec> plan_tasks(const Job& job, const Prepared& prepared, std::uint32_t facilities_per_task) {
+    std::vector<TaskSpec> tasks;
+    for (std::uint32_t si = 0; si < prepared.scenarios.size(); ++si)
+        for (std::uint32_t mi = 0; mi < job.modes.size(); ++mi)
+            for (std::uint32_t s = 0; s < job.services.size(); ++s) {
+                const auto n = static_cast<std::uint32_t>(prepared.scenarios[si].facilities[s].id.size());
+                tasks.push_back({TaskKind::nearest, si, s, mi, 0, n});
+                if (reach_limit_s(job, job.services[s].name) <= 0) continue;
+                const std::uint32_t chunk = facilities_per_task == 0 ? std::max(n, 1u) : facilities_per_task;
+                for (std::uint32_t first = 0; first < n; first += chunk) tasks.push_back({TaskKind::reach, si, s, mi, first, std::min(n, first + chunk)});
+            }
+    return tasks;
+}
+
+TaskResult run_task(const Job& job, const network::RoadNetwork& net, const network::ModeGraph& graph, const std::vector<Snaps>& facility_snaps,
+                    const Snaps& origin_snaps, const TaskSpec& task, Reporter& reporter) {
+    TaskResult r;
+    const auto& snaps = facility_snaps.at(task.service);
+    const std::string& service = job.services.at(task.service).name;
+    const std::string mode = mode_name(job.modes.at(task.mode));
+    const bool polygons = job.catchments.applies_to(service) && job.catchments.polygons;
+    access::CatchmentOptions copt;
+    copt.thresholds_min = job.catchments.thresholds_min;
+    copt.walk_off_m = job.catchments.walk_off_m;
+    copt.threads = job.threads;
+    if (task.kind == TaskKind::nearest) {
+        reporter.stage(fmt::format("Routing to the nearest {} ({})", service, mode));
+        access::NearestOptions options;
+        options.thresholds_min = job.thresholds_min;
+        options.count_within_thresholds = job.count_within_thresholds;
+        options.threads = job.threads;
+        r.nearest = access::nearest_facility(net, graph, snaps, origin_snaps, options, reporter);
+        if (polygons) {
+            reporter.stage(fmt::format("Area within reach of any {} ({})", service, mode));
+            copt.facility_polygons = false;
+            r.coverage = access::catchment_polygons(net, graph, snaps, copt, reporter).coverage;
+        }
+        return r;
+    }
+    // Facilities outside the task's range are masked (not snapped): their rows stay empty.
+    Snaps mine(snaps.size());
+    const std::uint32_t end = std::min<std::uint32_t>(task.end_facility, static_cast<std::uint32_t>(snaps.size()));
+    for (std::uint32_t f = task.first_facility; f < end; ++f) mine[f] = snaps[f];
+    const double limit_s = reach_limit_s(job, service);
+    reporter.stage(fmt::format("Catchments of {} {} facilities ({}, {} min)", end - task.first_facility, service, mode, limit_s / 60.0));
+    r.reach = access::reach_origins(net, graph, mine, origin_snaps, limit_s, job.threads, reporter);
+    reporter.info(fmt::format("{} (facility, origin) pairs within {} min", r.reach.origin.size(), limit_s / 60.0));
+    if (polygons) {
+        reporter.stage(fmt::format("Service-area polygons for {} ({})", service, mode));
+        copt.coverage = false;
+        auto polys = access::catchment_polygons(net, graph, mine, copt, reporter);
+        r.polygons.assign(std::make_move_iterator(polys.facility.begin() + task.first_facility),
+                          std::make_move_iterator(polys.facility.begin() + end));
+    }
+    return r;
+}
+
+Column assemble(const Job& job, const Prepared& prepared, const TaskSpec& nt, TaskResult&& nearest,
+                std::vector<std::pair<TaskSpec, TaskResult>>&& reach_parts, Reporter& reporter) {
+    (void)reporter;
+    const auto& sc = prepared.scenarios.at(nt.scenario);
+    const auto& origins = prepared.origins;
+    const auto& areas = prepared.areas;
+    Column col;
+    col.service = job.services.at(nt.service).name;
+    col.mode = job.modes.at(nt.mode);
+    col.facility_snaps = sc.facility_snaps.at(nt.mode).at(nt.service);
+    col.result = std::move(nearest.nearest);
+    col.areas = access::aggregate_to_areas(areas.code.size(), origins.area, origins.population, col.result, job.thresholds_min);
+    const std::size_t nf = col.facility_snaps.size();
+    const bool polygons = job.catchments.applies_to(col.service) && job.catchments.polygons;
+    if (reach_limit_s(job, col.service) > 0) {
+        std::sort(reach_parts.begin(), reach_parts.end(),
+                  [](const auto& a, const auto& b) { return a.first.first_facility < b.first.first_facility; });
+        auto& reach = col.reach;
+        reach.first.assign(1, 0);
+        if (polygons) col.polygons.facility.resize(nf);
+        std::uint32_t next = 0;
+        for (auto& [spec, part] : reach_parts) {
+            if (spec.first_facility != next || part.reach.facility_count() != nf)
+                throw InternalError(fmt::format("the reach tasks of {} ({}) do not cover facilities {} onwards", col.service,
+                                                mode_name(col.mode), next));
+            for (std::uint32_t f = spec.first_facility; f < spec.end_facility; ++f) {
+                for (std::uint64_t i = part.reach.first[f]; i < part.reach.first[f + 1]; ++i) {
+                    reach.origin.push_back(part.reach.origin[i]);
+                    reach.time_s.push_back(part.reach.time_s[i]);
+                }
+                reach.first.push_back(reach.origin.size());
+                if (polygons) col.polygons.facility[f] = std::move(part.polygons.at(f - spec.first_facility));
+            }
+            reach.nodes_settled += part.reach.nodes_settled;
+            reach.seconds += part.reach.seconds;
+            next = spec.end_facility;
+        }
+        if (next != nf)
+            throw InternalError(fmt::format("the reach tasks of {} ({}) stop at facility {} of {}", col.service, mode_name(col.mode), next, nf));
+    }
+    col.polygons.coverage = std::move(nearest.coverage);
+    if (job.e2sfca.enabled) {
+        const auto& supply = sc.facilities.at(nt.service).supply;
+        col.e2sfca = access::e2sfca(col.reach, supply, origins.population, origins.location.size(), job.e2sfca.decay);
+        std::vector<double> sum(areas.code.size(), 0), pop(areas.code.size(), 0);
+        for (std::size_t o = 0; o < origins.location.size(); ++o) {
+            sum[origins.area[o]] += origins.population[o] * col.e2sfca.accessibility[o];
+            pop[origins.area[o]] += origins.population[o];
+        }
+        for (std::size_t a = 0; a < areas.code.size(); ++a) col.area_e2sfca.push_back(pop[a] > 0 ? 1000.0 * sum[a] / pop[a] : std::nan(""));
+    }
+    return col;
+}
+
+namespace {
+
+// lsoa_access, origins_nearest and facilities of one scenario (prefixed by its name).
+void write_service_layers(io::GpkgWriter& out, const Job& job, const Prepared& prepared, std::size_t si, const std::vector<Column>& columns) {
+    const auto& sc = prepared.scenarios[si];
+    const auto& areas = prepared.areas;
+    const auto& origins = prepared.origins;
+    const auto& facilities = sc.facilities;
+    const std::string prefix = sc.name.empty() ? std::string() : sc.name + "_";
+    const std::string sc_what = sc.name.empty() ? std::string() : "Scenario '" + sc.title + "': ";
+    const std::size_t k_count = job.thresholds_min.size();
+    if (!job.services.empty()) {
+        std::vector<io::FieldDef> fields{{"lsoa_code", io::FieldType::text}, {"lsoa_name", io::FieldType::text},
+                                         {"population", io::FieldType::real}};
+        for (const auto& c : columns) {
+            const std::string p = c.service + "_" + std::string(network::to_string(c.mode)) + "_";
+            fields.push_back({p + "time_min", io::FieldType::real});
+            fields.push_back({p + "dist_km", io::FieldType::real});
+            for (double t : job.thresholds_min) fields.push_back({p + "pct_" + threshold_label(t), io::FieldType::real});
+            if (job.count_within_thresholds)
+                for (double t : job.thresholds_min) fields.push_back({p + "count_" + threshold_label(t), io::FieldType::real});
+            fields.push_back({p + "unreached_pop", io::FieldType::real});
+            if (job.e2sfca.enabled) fields.push_back({p + "e2sfca_per_1000", io::FieldType::real});
+        }
+        auto& layer = out.create_layer(prefix + "lsoa_access", io::GeometryKind::polygon, fields,
+                                       "Travel time and distance to the nearest service per area, population-weighted");
+        describe(layer, job, sc_what + "Access to services per area (LSOA): nearest-facility time and distance, % within thresholds, "
+                             "facilities within thresholds, E2SFCA",
+                 "minutes (time_min), km (dist_km), % of population (pct_T), facilities (count_T), people (unreached_pop), "
+                 "supply per 1,000 people (e2sfca_per_1000)",
+                 "Multi-source Dijkstra on the OSM/OGR network per mode; origins weighted by population; see docs/methods");
+        bool first_style = true;
+        for (const auto& c : columns) {
+            const std::string p = c.service + "_" + std::string(network::to_string(c.mode)) + "_";
+            const std::string nice = c.service + " by " + std::string(network::to_string(c.mode));
+            const auto t = styles::time_minutes(p + "time_min", "Time to the nearest " + nice + " (minutes)");
+            out.add_style(prefix + "lsoa_access", t.name, t.qml, t.sld, first_style, t.title);
+            first_style = false;
+            const std::string pct = p + "pct_" + threshold_label(job.thresholds_min.front());
+            const auto pc = styles::percent_better_high(pct, fmt::format("% of people within {} min of a {}", threshold_label(job.thresholds_min.front()), nice));
+            out.add_style(prefix + "lsoa_access", pc.name, pc.qml, pc.sld, false, pc.title);
+            if (job.e2sfca.enabled) {
+                const auto e = styles::quantiles_better_high(p + "e2sfca_per_1000", nice + " E2SFCA (supply per 1,000 people)", c.area_e2sfca);
+                out.add_style(prefix + "lsoa_access", e.name, e.qml, e.sld, false, e.title);
+            }
+        }
+        std::vector<std::vector<io::Value>> rows;
+        for (std::size_t a = 0; a < areas.code.size(); ++a) {
+            std::vector<io::Value> v{areas.code[a], areas.name[a], areas.population[a]};
+            for (const auto& c : columns) {
+                const auto& ai = c.areas[a];
+                v.emplace_back(ai.mean_time_min);
+                v.emplace_back(ai.mean_length_km);
+                for (std::size_t k = 0; k < k_count; ++k) v.emplace_back(ai.pct_within[k]);
+                if (job.count_within_thresholds)
+                    for (std::size_t k = 0; k < k_count; ++k) v.emplace_back(ai.mean_count[k]);
+                v.emplace_back(ai.unreached_population);
+                if (job.e2sfca.enabled) v.emplace_back(c.area_e2sfca[a]);
+            }
+            layer.add(v, &areas.layer.wkb[a]);
+            rows.push_back(std::move(v));
+        }
+        if (job.write_csv) io::write_csv(fs::path(job.output).replace_extension("." + prefix + "lsoa_access.csv").string(), fields, rows);
+    }
+    if (!job.services.empty()) {
+        std::vector<io::FieldDef> fields{{"origin_id", io::FieldType::integer}, {"lsoa_code", io::FieldType::text},
+                                         {"kind", io::FieldType::text}, {"population", io::FieldType::real}};
+        add_snap_fields(fields, job.modes);
+        for (const auto& c : columns) {
+            const std::string p = c.service + "_" + std::string(network::to_string(c.mode)) + "_";
+            fields.push_back({p + "facility", io::FieldType::text});
+            fields.push_back({p + "time_min", io::FieldType::real});
+            fields.push_back({p + "dist_km", io::FieldType::real});
+        }
+        auto& layer = out.create_layer(prefix + "origins_nearest", io::GeometryKind::point, fields,
+                                       "Origins (population points) with the nearest facility per service and mode");
+        describe(layer, job, sc_what + "Population points (origins) with their nearest facility per service and mode",
+                 "people (population), minutes (time_min), km (dist_km), metres (snap_*)", "see docs/methods/nearest-service.md");
+        const auto st = styles::points("origins", "#525252");
+        out.add_style(prefix + "origins_nearest", st.name, st.qml, st.sld, true, "Population points");
+        for (std::size_t o = 0; o < origins.location.size(); ++o) {
+            std::vector<io::Value> v{static_cast<std::int64_t>(o), areas.code[origins.area[o]], origins.kind[o], origins.population[o]};
+            for (std::size_t mi = 0; mi < job.modes.size(); ++mi) add_snap_values(v, (*sc.origin_snaps[mi])[o]);
+            for (std::size_t ci = 0; ci < columns.size(); ++ci) {
+                const auto& c = columns[ci];
+                const std::size_t service = ci % job.services.size();
+                const std::uint32_t f = c.result.facility[o];
+                v.emplace_back(f == invalid_id ? io::Value() : io::Value(facilities[service].id[f]));
+                v.emplace_back(c.result.time_s[o] / 60.0);
+                v.emplace_back(c.result.length_m[o] / 1000.0);
+            }
+            layer.add_point(v, origins.location[o]);
+        }
+    }
+    if (!job.services.empty()) {
+        std::vector<io::FieldDef> fields{{"service", io::FieldType::text}, {"facility_id", io::FieldType::text},
+                                         {"name", io::FieldType::text}, {"snapped", io::FieldType::integer}};
+        add_snap_fields(fields, job.modes);
+        auto& layer = out.create_layer(prefix + "facilities", io::GeometryKind::point, fields,
+                                       "Input facilities as used: snapped = 1 when on the network for every mode");
+        describe(layer, job, sc_what + "Facilities as used, with their snap distance per mode; snapped = 0: off the network, excluded",
+                 "metres (snap_*)", "nearest usable edge within analysis.max_snap_m (Boost.Geometry R-tree)");
+        const auto st = styles::facilities();
+        out.add_style(prefix + "facilities", st.name, st.qml, st.sld, true, st.title);
+        for (std::size_t s = 0; s < job.services.size(); ++s)
+            for (std::size_t f = 0; f < facilities[s].location.size(); ++f) {
+                std::vector<io::Value> v{job.services[s].name, facilities[s].id[f], facilities[s].name[f], std::int64_t{0}};
+                bool all = true;
+                for (std::size_t mi = 0; mi < job.modes.size(); ++mi) {
+                    const auto& snap = columns[mi * job.services.size() + s].facility_snaps[f];
+                    all = all && snap.ok();
+                    add_snap_values(v, snap);
+                }
+                v[3] = static_cast<std::int64_t>(all ? 1 : 0);
+                layer.add_point(v, facilities[s].location[f]);
+            }
+    }
+}
+
+// <scenario>_lsoa_delta: the scenario minus the baseline per area, and the people who cross
+// each threshold; one row per (service, mode) in scenario_summary.
+struct ScenarioTotals {
+    std::string service, mode;
+    double mean_base = 0, mean_scenario = 0;
+    std::vector<double> newly_beyond, newly_within;
+    std::int64_t areas_slower = 0, areas_faster = 0;
+};
+
+std::vector<ScenarioTotals> write_delta_layer(io::GpkgWriter& out, const Job& job, const Prepared& prepared, std::size_t si,
+                                              const std::vector<Column>& base, const std::vector<Column>& scen) {
+    const auto& sc = prepared.scenarios[si];
+    const auto& areas = prepared.areas;
+    const auto& origins = prepared.origins;
+    const std::string layer_name = sc.name + "_lsoa_delta";
+    std::vector<io::FieldDef> fields{{"lsoa_code", io::FieldType::text}, {"lsoa_name", io::FieldType::text}, {"population", io::FieldType::real}};
+    for (const auto& c : base) {
+        const std::string p = c.service + "_" + mode_name(c.mode) + "_";
+        fields.push_back({p + "time_min_delta", io::FieldType::real});
+        fields.push_back({p + "unreached_pop_delta", io::FieldType::real});
+        for (double t : job.thresholds_min) fields.push_back({p + "newly_beyond_" + threshold_label(t), io::FieldType::real});
+        for (double t : job.thresholds_min) fields.push_back({p + "newly_within_" + threshold_label(t), io::FieldType::real});
+        if (job.e2sfca.enabled) fields.push_back({p + "e2sfca_per_1000_delta", io::FieldType::real});
+    }
+    auto& layer = out.create_layer(layer_name, io::GeometryKind::polygon, fields,
+                                   "Scenario '" + sc.title + "' minus the baseline, per area");
+    describe(layer, job, "Scenario '" + sc.title + "' against the baseline: change in time to the nearest service, people newly beyond "
+                             "or within each threshold",
+             "minutes (time_min_delta, + = slower), people (newly_beyond_T, newly_within_T, unreached_pop_delta), supply per 1,000 "
+             "people (e2sfca_per_1000_delta)",
+             "the same origins routed on the baseline and on the scenario; see docs/scenarios.md");
+    layer.set_metadata("accessatlas_scenario", sc.name);
+    bool first_style = true;
+    for (const auto& c : base) {
+        const std::string p = c.service + "_" + mode_name(c.mode) + "_";
+        const auto st = styles::difference_minutes(p + "time_min_delta", "Change in time to the nearest " + c.service + " by " +
+                                                                              mode_name(c.mode) + " (minutes, + = slower)");
+        out.add_style(layer_name, st.name, st.qml, st.sld, first_style, st.title);
+        first_style = false;
+    }
+    const std::size_t n = areas.code.size(), k_count = job.thresholds_min.size();
+    std::vector<ScenarioTotals> totals;
+    std::vector<std::vector<double>> beyond(base.size(), std::vector<double>(n * k_count, 0)), within = beyond;
+    for (std::size_t ci = 0; ci < base.size(); ++ci) {
+        const auto& b = base[ci].result;
+        const auto& s = scen[ci].result;
+        ScenarioTotals t{base[ci].service, mode_name(base[ci].mode), 0, 0, std::vector<double>(k_count, 0), std::vector<double>(k_count, 0), 0, 0};
+        double wb = 0, pb = 0, ws = 0, ps = 0;
+        for (std::size_t o = 0; o < origins.location.size(); ++o) {
+            const double pop = origins.population[o];
+            if (std::isfinite(b.time_s[o])) wb += pop * b.time_s[o] / 60.0, pb += pop;
+            if (std::isfinite(s.time_s[o])) ws += pop * s.time_s[o] / 60.0, ps += pop;
+            for (std::size_t k = 0; k < k_count; ++k) {
+                const double limit = job.thresholds_min[k] * 60.0;
+                const bool in_b = b.time_s[o] <= limit, in_s = s.time_s[o] <= limit;
+                if (in_b && !in_s) beyond[ci][origins.area[o] * k_count + k] += pop, t.newly_beyond[k] += pop;
+                if (!in_b && in_s) within[ci][origins.area[o] * k_count + k] += pop, t.newly_within[k] += pop;
+            }
+        }
+        t.mean_base = pb > 0 ? wb / pb : std::nan("");
+        t.mean_scenario = ps > 0 ? ws / ps : std::nan("");
+        for (std::size_t a = 0; a < n; ++a) {
+            const double d = scen[ci].areas[a].mean_time_min - base[ci].areas[a].mean_time_min;
+            t.areas_slower += d > 0;
+            t.areas_faster += d < 0;
+        }
+        totals.push_back(std::move(t));
+    }
+    for (std::size_t a = 0; a < n; ++a) {
+        std::vector<io::Value> v{areas.code[a], areas.name[a], areas.population[a]};
+        for (std::size_t ci = 0; ci < base.size(); ++ci) {
+            const auto& ab = base[ci].areas[a];
+            const auto& as = scen[ci].areas[a];
+            v.emplace_back(as.mean_time_min - ab.mean_time_min);
+            v.emplace_back(as.unreached_population - ab.unreached_population);
+            for (std::size_t k = 0; k < k_count; ++k) v.emplace_back(beyond[ci][a * k_count + k]);
+            for (std::size_t k = 0; k < k_count; ++k) v.emplace_back(within[ci][a * k_count + k]);
+            if (job.e2sfca.enabled) v.emplace_back(scen[ci].area_e2sfca[a] - base[ci].area_e2sfca[a]);
+        }
+        layer.add(v, &areas.layer.wkb[a]);
+    }
+    return totals;
+}
+
+void write_scenario_summary(io::GpkgWriter& out, const Job& job, const Prepared& prepared,
+                            const std::vector<std::vector<ScenarioTotals>>& totals) {
+    std::vector<io::FieldDef> fields{{"scenario", io::FieldType::text},          {"title", io::FieldType::text},
+                                     {"service", io::FieldType::text},           {"mode", io::FieldType::text},
+                                     {"facilities_baseline", io::FieldType::integer}, {"facilities_scenario", io::FieldType::integer},
+                                     {"closed_edges", io::FieldType::integer},   {"mean_time_min_baseline", io::FieldType::real},
+                                     {"mean_time_min_scenario", io::FieldType::real}};
+    for (double t : job.thresholds_min) fields.push_back({"people_newly_beyond_" + threshold_label(t), io::FieldType::real});
+    for (double t : job.thresholds_min) fields.push_back({"people_newly_within_" + threshold_label(t), io::FieldType::real});
+    fields.push_back({"areas_slower", io::FieldType::integer});
+    fields.push_back({"areas_faster", io::FieldType::integer});
+    auto& layer = out.create_layer("scenario_summary", io::GeometryKind::none, fields,
+                                   "Each scenario against the baseline, per service and mode: mean time and people crossing each threshold");
+    describe(layer, job, "What-if scenarios against the baseline", "minutes (population-weighted over reached people), people, areas",
+             "see docs/scenarios.md");
+    for (std::size_t si = 1; si < prepared.scenarios.size(); ++si) {
+        const auto& sc = prepared.scenarios[si];
+        for (const auto& t : totals[si]) {
+            const std::size_t s = service_index(job, t.service);
+            std::vector<io::Value> v{sc.name, sc.title, t.service, t.mode,
+                                     static_cast<std::int64_t>(prepared.scenarios[0].facilities[s].id.size()),
+                                     static_cast<std::int64_t>(sc.facilities[s].id.size()), static_cast<std::int64_t>(sc.closed_edges.size()),
+                                     t.mean_base, t.mean_scenario};
+            for (double x : t.newly_beyond) v.emplace_back(x);
+            for (double x : t.newly_within) v.emplace_back(x);
+            v.emplace_back(t.areas_slower);
+            v.emplace_back(t.areas_faster);
+            layer.add(v, nullptr);
+        }
+    }
+}
+
+} // namespace
+
+void finish(const Job& job, Prepared& prepared, std::vector<std::vector<Column>>& all_columns, CollectingReporter& collect, RunSummary& summary) {
+    Stopwatch clock;
+    const auto& net = prepared.net;
+    const auto& areas = prepared.areas;
+    const auto& origins = prepared.origins;
+    const auto& facilities = prepared.scenarios[0].facilities;
+    const auto& columns = all_columns[0];
+    const std::size_t k_count = job.thresholds_min.size();
+    for (const auto& cols : all_columns)
+        for (const auto& c : cols) summary.nodes_settled += c.result.nodes_settled + c.reach.nodes_settled;
 
     GreenspaceResult green;
     if (job.greenspace.enabled) green = run_greenspace(job, net, areas, origins, collect);
@@ -808,119 +1227,28 @@ RunSummary run_job(const Job& job, Reporter& reporter) {
 
     collect.stage("Writing " + job.output);
     io::GpkgWriter out(job.output);
-    if (!job.services.empty()) {
-        std::vector<io::FieldDef> fields{{"lsoa_code", io::FieldType::text}, {"lsoa_name", io::FieldType::text},
-                                         {"population", io::FieldType::real}};
-        for (const auto& c : columns) {
-            const std::string p = c.service + "_" + std::string(network::to_string(c.mode)) + "_";
-            fields.push_back({p + "time_min", io::FieldType::real});
-            fields.push_back({p + "dist_km", io::FieldType::real});
-            for (double t : job.thresholds_min) fields.push_back({p + "pct_" + threshold_label(t), io::FieldType::real});
-            if (job.count_within_thresholds)
-                for (double t : job.thresholds_min) fields.push_back({p + "count_" + threshold_label(t), io::FieldType::real});
-            fields.push_back({p + "unreached_pop", io::FieldType::real});
-            if (job.e2sfca.enabled) fields.push_back({p + "e2sfca_per_1000", io::FieldType::real});
-        }
-        auto& layer = out.create_layer("lsoa_access", io::GeometryKind::polygon, fields,
-                                       "Travel time and distance to the nearest service per area, population-weighted");
-        describe(layer, job, "Access to services per area (LSOA): nearest-facility time and distance, % within thresholds, "
-                             "facilities within thresholds, E2SFCA",
-                 "minutes (time_min), km (dist_km), % of population (pct_T), facilities (count_T), people (unreached_pop), "
-                 "supply per 1,000 people (e2sfca_per_1000)",
-                 "Multi-source Dijkstra on the OSM/OGR network per mode; origins weighted by population; see docs/methods");
-        bool first_style = true;
-        for (const auto& c : columns) {
-            const std::string p = c.service + "_" + std::string(network::to_string(c.mode)) + "_";
-            const std::string nice = c.service + " by " + std::string(network::to_string(c.mode));
-            const auto t = styles::time_minutes(p + "time_min", "Time to the nearest " + nice + " (minutes)");
-            out.add_style("lsoa_access", t.name, t.qml, t.sld, first_style, t.title);
-            first_style = false;
-            const std::string pct = p + "pct_" + threshold_label(job.thresholds_min.front());
-            const auto pc = styles::percent_better_high(pct, fmt::format("% of people within {} min of a {}", threshold_label(job.thresholds_min.front()), nice));
-            out.add_style("lsoa_access", pc.name, pc.qml, pc.sld, false, pc.title);
-            if (job.e2sfca.enabled) {
-                const auto e = styles::quantiles_better_high(p + "e2sfca_per_1000", nice + " E2SFCA (supply per 1,000 people)", c.area_e2sfca);
-                out.add_style("lsoa_access", e.name, e.qml, e.sld, false, e.title);
-            }
-        }
-        std::vector<std::vector<io::Value>> rows;
-        for (std::size_t a = 0; a < areas.code.size(); ++a) {
-            std::vector<io::Value> v{areas.code[a], areas.name[a], areas.population[a]};
-            for (const auto& c : columns) {
-                const auto& ai = c.areas[a];
-                v.emplace_back(ai.mean_time_min);
-                v.emplace_back(ai.mean_length_km);
-                for (std::size_t k = 0; k < k_count; ++k) v.emplace_back(ai.pct_within[k]);
-                if (job.count_within_thresholds)
-                    for (std::size_t k = 0; k < k_count; ++k) v.emplace_back(ai.mean_count[k]);
-                v.emplace_back(ai.unreached_population);
-                if (job.e2sfca.enabled) v.emplace_back(c.area_e2sfca[a]);
-            }
-            layer.add(v, &areas.layer.wkb[a]);
-            rows.push_back(std::move(v));
-        }
-        if (job.write_csv) io::write_csv(fs::path(job.output).replace_extension(".lsoa_access.csv").string(), fields, rows);
-    }
-    if (!job.services.empty()) {
-        std::vector<io::FieldDef> fields{{"origin_id", io::FieldType::integer}, {"lsoa_code", io::FieldType::text},
-                                         {"kind", io::FieldType::text}, {"population", io::FieldType::real}};
-        add_snap_fields(fields, job.modes);
-        for (const auto& c : columns) {
-            const std::string p = c.service + "_" + std::string(network::to_string(c.mode)) + "_";
-            fields.push_back({p + "facility", io::FieldType::text});
-            fields.push_back({p + "time_min", io::FieldType::real});
-            fields.push_back({p + "dist_km", io::FieldType::real});
-        }
-        auto& layer = out.create_layer("origins_nearest", io::GeometryKind::point, fields,
-                                       "Origins (population points) with the nearest facility per service and mode");
-        describe(layer, job, "Population points (origins) with their nearest facility per service and mode",
-                 "people (population), minutes (time_min), km (dist_km), metres (snap_*)", "see docs/methods/nearest-service.md");
-        const auto st = styles::points("origins", "#525252");
-        out.add_style("origins_nearest", st.name, st.qml, st.sld, true, "Population points");
-        for (std::size_t o = 0; o < origins.location.size(); ++o) {
-            std::vector<io::Value> v{static_cast<std::int64_t>(o), areas.code[origins.area[o]], origins.kind[o], origins.population[o]};
-            for (auto m : job.modes) add_snap_values(v, origin_snaps[m][o]);
-            for (std::size_t ci = 0; ci < columns.size(); ++ci) {
-                const auto& c = columns[ci];
-                const std::size_t service = ci % job.services.size();
-                const std::uint32_t f = c.result.facility[o];
-                v.emplace_back(f == invalid_id ? io::Value() : io::Value(facilities[service].id[f]));
-                v.emplace_back(c.result.time_s[o] / 60.0);
-                v.emplace_back(c.result.length_m[o] / 1000.0);
-            }
-            layer.add_point(v, origins.location[o]);
-        }
-    }
-    if (!job.services.empty()) {
-        std::vector<io::FieldDef> fields{{"service", io::FieldType::text}, {"facility_id", io::FieldType::text},
-                                         {"name", io::FieldType::text}, {"snapped", io::FieldType::integer}};
-        add_snap_fields(fields, job.modes);
-        auto& layer = out.create_layer("facilities", io::GeometryKind::point, fields,
-                                       "Input facilities as used: snapped = 1 when on the network for every mode");
-        describe(layer, job, "Facilities as used, with their snap distance per mode; snapped = 0: off the network, excluded",
-                 "metres (snap_*)", "nearest usable edge within analysis.max_snap_m (Boost.Geometry R-tree)");
-        const auto st = styles::facilities();
-        out.add_style("facilities", st.name, st.qml, st.sld, true, st.title);
-        for (std::size_t s = 0; s < job.services.size(); ++s)
-            for (std::size_t f = 0; f < facilities[s].location.size(); ++f) {
-                std::vector<io::Value> v{job.services[s].name, facilities[s].id[f], facilities[s].name[f], std::int64_t{0}};
-                bool all = true;
-                for (std::size_t mi = 0; mi < job.modes.size(); ++mi) {
-                    const auto& snap = columns[mi * job.services.size() + s].facility_snaps[f];
-                    all = all && snap.ok();
-                    add_snap_values(v, snap);
-                }
-                v[3] = static_cast<std::int64_t>(all ? 1 : 0);
-                layer.add_point(v, facilities[s].location[f]);
-            }
-    }
+    if (!job.services.empty()) write_service_layers(out, job, prepared, 0, columns);
     if (job.greenspace.enabled) write_greenspace_layers(out, job, areas, green);
-    detail::write_area_indices(out, job, area_set, area_indices, store);
-    for (const auto& c : columns) write_catchment_layers(out, job, c.service, c.mode, facilities[service_index(job, c.service)],
-                                                         c.facility_snaps, c.reach, c.polygons, c.e2sfca, c.result, origins.population);
+    write_area_indices(out, job, area_set, area_indices, store);
+    for (std::size_t si = 0; si < prepared.scenarios.size(); ++si) {
+        const auto& sc = prepared.scenarios[si];
+        if (si > 0) write_service_layers(out, job, prepared, si, all_columns[si]);
+        for (const auto& c : all_columns[si])
+            write_catchment_layers(out, job, sc.name.empty() ? std::string() : sc.name + "_", c.service, c.mode,
+                                   sc.facilities[service_index(job, c.service)], c.facility_snaps, c.reach, c.polygons, c.e2sfca,
+                                   c.result, origins.population);
+        collect.check_cancelled();
+    }
+    if (prepared.scenarios.size() > 1) {
+        std::vector<std::vector<ScenarioTotals>> totals(prepared.scenarios.size());
+        for (std::size_t si = 1; si < prepared.scenarios.size(); ++si)
+            totals[si] = write_delta_layer(out, job, prepared, si, columns, all_columns[si]);
+        write_scenario_summary(out, job, prepared, totals);
+    }
     collect.check_cancelled();  // Ctrl-C while writing: drop the temporary file, keep the old output
     out.commit();
     summary.warnings = collect.warnings();
+
     if (!job.report.empty()) {
         report::Report rep;
         rep.title = job.title.empty() ? std::string("Access to health services") : job.title;
@@ -1000,6 +1328,39 @@ RunSummary run_job(const Job& job, Reporter& reporter) {
         report::write_html(rep, job.report);
     }
     summary.seconds["write"] += clock.lap();
+}
+
+} // namespace detail
+
+RunSummary run_job(const Job& job, Reporter& reporter) {
+    detail::check_output(job);
+    detail::check_area_field_names(job);
+    io::initialise_gdal();
+    RunSummary summary;
+    summary.output = job.output;
+    CollectingReporter collect(&reporter);
+    std::vector<std::vector<detail::Column>> columns(1 + job.scenarios.size());
+    // One process: route each (scenario, mode) while prepare holds its graph, all facilities
+    // in one reach task; the distributed run splits the same tasks (scaleout.cpp).
+    auto route = [&](const detail::Prepared& p, std::size_t si, std::size_t mi, const network::ModeGraph& graph) {
+        const auto t0 = std::chrono::steady_clock::now();
+        const auto& sc = p.scenarios[si];
+        const auto scenario = static_cast<std::uint32_t>(si), mode = static_cast<std::uint32_t>(mi);
+        for (std::uint32_t s = 0; s < job.services.size(); ++s) {
+            const auto n = static_cast<std::uint32_t>(sc.facilities[s].id.size());
+            const detail::TaskSpec nt{detail::TaskKind::nearest, scenario, s, mode, 0, n};
+            auto nearest = detail::run_task(job, p.net, graph, sc.facility_snaps[mi], *sc.origin_snaps[mi], nt, collect);
+            std::vector<std::pair<detail::TaskSpec, detail::TaskResult>> parts;
+            if (detail::reach_limit_s(job, job.services[s].name) > 0) {
+                const detail::TaskSpec rt{detail::TaskKind::reach, scenario, s, mode, 0, n};
+                parts.emplace_back(rt, detail::run_task(job, p.net, graph, sc.facility_snaps[mi], *sc.origin_snaps[mi], rt, collect));
+            }
+            columns[si].push_back(detail::assemble(job, p, nt, std::move(nearest), std::move(parts), collect));
+        }
+        summary.seconds["route"] += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    };
+    auto prepared = detail::prepare(job, collect, summary, route);
+    detail::finish(job, prepared, columns, collect, summary);
     return summary;
 }
 

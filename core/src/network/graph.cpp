@@ -74,7 +74,7 @@ bool ModeGraph::edge_in_largest_component(std::uint32_t e, const RoadNetwork& ne
     return edge_usable(e) && component[network.edges[e].from] == largest_component;
 }
 
-ModeGraph build_mode_graph(const RoadNetwork& network, const Profile& profile) {
+ModeGraph build_mode_graph(const RoadNetwork& network, const Profile& profile, const std::vector<std::uint32_t>& closed_edges) {
     ModeGraph mg;
     mg.profile = profile;
     const auto n = static_cast<std::uint32_t>(network.node_count());
@@ -86,8 +86,11 @@ ModeGraph build_mode_graph(const RoadNetwork& network, const Profile& profile) {
     std::vector<std::uint32_t> parent(n);
     std::iota(parent.begin(), parent.end(), 0u);
     std::vector<char> touched(n, 0);
+    auto closed = closed_edges.begin();
     for (std::uint32_t e = 0; e < network.edge_count(); ++e) {
         const Edge& edge = network.edges[e];
+        while (closed != closed_edges.end() && *closed < e) ++closed;
+        if (closed != closed_edges.end() && *closed == e) continue;
         const double speed = edge_speed(edge, profile);
         if (speed <= 0) continue;
         const bool fwd = edge.forward_modes & bit;

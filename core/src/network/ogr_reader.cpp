@@ -224,6 +224,11 @@ RoadNetwork read_network(const std::string& path, const OgrNetworkOptions& optio
         const std::string s = suffix;
         return path.size() >= s.size() && lower(path.substr(path.size() - s.size())) == s;
     };
+    if (is_graph_file(path)) {
+        RoadNetwork net = load_graph_file(path);
+        if (stats) *stats = ReadStats{net.edge_count(), net.edge_count(), 0, 0};
+        return net;
+    }
     if (ends_with(".pbf") || ends_with(".osm") || ends_with(".osm.bz2") || ends_with(".osm.gz") || ends_with(".o5m"))
         return read_osm(path, reporter, stats);
     return read_ogr_network(path, options, reporter, stats);

@@ -1,0 +1,148 @@
+// Our own binary files (graph, prepared routing inputs, task results): a fixed header with a
+// magic word, a format version and a checksum of the payload, then arrays with their lengths.
+// Written to a temporary file and renamed, read through a memory map.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+namespace accessatlas::detail {
+
+// 64-bit hash over 8-byte words (a multiply-xorshift mix): several GB/s, enough to catch a
+// truncated or damaged file. Not cryptographic.
+std::uint64_t hash_bytes(const void* data, std::size_t size, std::uint64_t seed = 0x9E3779B97F4A7C15ull);
+
+class BinaryWriter {
+public:
+    template <typename T>
+    void put(const T& v) {
+        static_assert(std::is_arithmetic_v<T>);
+        append(&v, sizeof v);
+    }
+    template <typename T>
+    void put_array(const std::vector<T>& v) {
+        static_assert(std::is_arithmetic_v<T>, "write records field by field: padding would make files differ");
+        put<std::uint64_t>(v.size());
+        align();
+        append(v.data(), v.size() * sizeof(T));
+        align();
+    }
+    void put_string(const std::string& s) {
+        put<std::uint64_t>(s.size());
+        append(s.data(), s.size());
+        align();
+    }
+    void put_strings(const std::vector<std::string>& v) {
+        put<std::uint64_t>(v.size());
+        for (const auto& s : v) put_string(s);
+    }
+    const std::vector<unsigned char>& bytes() const { return m_bytes; }
+
+private:
+    void append(const void* p, std::size_t n) {
+        const auto* b = static_cast<const unsigned char*>(p);
+        m_bytes.insert(m_bytes.end(), b, b + n);
+    }
+    void align() { m_bytes.resize((m_bytes.size() + 7) / 8 * 8, 0); }
+    std::vector<unsigned char> m_bytes;
+};
+
+class BinaryReader {
+public:
+    BinaryReader(const unsigned char* data, std::size_t size, std::string file) : m_p(data), m_end(data + size), m_file(std::move(file)) {}
+    template <typename T>
+    T get() {
+        T v;
+        take(&v, sizeof v);
+        return v;
+    }
+    template <typename T>
+    std::vector<T> get_array() {
+        const auto n = get<std::uint64_t>();
+        skip_align();
+        if (n > static_cast<std::uint64_t>(m_end - m_p) / sizeof(T)) truncated();
+        std::vector<T> v(n);
+        take(v.data(), n * sizeof(T));
+        skip_align();
+        return v;
+    }
+    std::string get_string() {
+        const auto n = get<std::uint64_t>();
+        if (n > static_cast<std::uint64_t>(m_end - m_p)) truncated();
+        std::string s(reinterpret_cast<const char*>(m_p), n);
+        m_p += n;
+        skip_align();
+        return s;
+    }
+    std::vector<std::string> get_strings() {
+        const auto n = get<std::uint64_t>();
+        if (n > static_cast<std::uint64_t>(m_end - m_p)) truncated();
+        std::vector<std::string> v;
+        v.reserve(n);
+        for (std::uint64_t i = 0; i < n; ++i) v.push_back(get_string());
+        return v;
+    }
+
+private:
+    void take(void* out, std::size_t n) {
+        if (n > static_cast<std::size_t>(m_end - m_p)) truncated();
+        if (n) std::memcpy(out, m_p, n);
+        m_p += n;
+    }
+    void skip_align() {
+        const std::size_t used = reinterpret_cast<std::uintptr_t>(m_p) % 8;
+        if (used) m_p += std::min<std::size_t>(8 - used, static_cast<std::size_t>(m_end - m_p));
+    }
+    [[noreturn]] void truncated() const;
+    const unsigned char* m_p;
+    const unsigned char* m_end;
+    std::string m_file;
+};
+
+// A read-only memory map of a whole file (empty files map to nothing).
+class MappedFile {
+public:
+    explicit MappedFile(const std::string& path);
+    ~MappedFile();
+    MappedFile(const MappedFile&) = delete;
+    MappedFile& operator=(const MappedFile&) = delete;
+    const unsigned char* data() const { return m_data; }
+    std::size_t size() const { return m_size; }
+
+private:
+    const unsigned char* m_data = nullptr;
+    std::size_t m_size = 0;
+};
+
+// The header every file of ours starts with.
+struct FileHeader {
+    char magic[8];            // e.g. "AAGRAPH\0"
+    std::uint32_t version;    // format version of that kind of file
+    std::uint32_t endian;     // 0x01020304 as written: a file from another byte order is refused
+    std::uint64_t payload_size;
+    std::uint64_t payload_hash;
+    std::uint64_t key;        // what the file belongs to (e.g. the manifest's hash); 0 = none
+};
+static_assert(sizeof(FileHeader) == 40);
+
+// Writes header + payload to `path` through `path.tmp.<pid>` and a rename, so a reader never
+// sees a half-written file.
+void write_binary_file(const std::string& path, const char (&magic)[8], std::uint32_t version, std::uint64_t key,
+                       const std::vector<unsigned char>& payload);
+
+// Maps `path` and checks magic, byte order, version, size and checksum; throws InputError
+// naming the file and saying what to do (`what` names the kind, `remedy` how to rebuild it).
+struct CheckedFile {
+    std::unique_ptr<MappedFile> map;
+    FileHeader header{};
+    std::string path;
+    BinaryReader payload() const;
+};
+CheckedFile open_binary_file(const std::string& path, const char (&magic)[8], std::uint32_t version, const std::string& what,
+                             const std::string& remedy);
+
+} // namespace accessatlas::detail
