@@ -1,0 +1,462 @@
+// plan / run-task / merge: the stages of pipeline.hpp with files between them.
+#include "job/area_indices.hpp"
+#include "job/pipeline.hpp"
+#include "util/binary_file.hpp"
+
+#include <accessatlas/error.hpp>
+#include <accessatlas/io.hpp>
+#include <accessatlas/scaleout.hpp>
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+namespace bin = accessatlas::detail;  // binary files (util/), not the job stages (job::detail)
+
+namespace accessatlas::job {
+
+namespace {
+
+constexpr char inputs_magic[8] = {'A', 'A', 'I', 'N', 'P', 'U', 'T', '\0'};
+constexpr char task_magic[8] = {'A', 'A', 'T', 'A', 'S', 'K', '\0', '\0'};
+constexpr std::uint32_t inputs_version = 1;
+constexpr std::uint32_t task_version = 1;
+constexpr std::int64_t manifest_version = 1;
+
+std::string hex(std::uint64_t v) { return fmt::format("{:016x}", v); }
+
+std::uint64_t file_hash(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw InputError("cannot read the file", {path, {}, {}, {}}, "check the path");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    const std::string s = ss.str();
+    return bin::hash_bytes(s.data(), s.size());
+}
+
+// ---- routing inputs -------------------------------------------------------------------
+
+void put_snaps(bin::BinaryWriter& w, const detail::Snaps& snaps) {
+    std::vector<std::uint32_t> edge;
+    std::vector<double> offset, dist, x, y;
+    for (const auto& s : snaps) {
+        edge.push_back(s.edge);
+        offset.push_back(s.offset_m);
+        dist.push_back(s.distance_m);
+        x.push_back(s.point.x);
+        y.push_back(s.point.y);
+    }
+    w.put_array(edge);
+    w.put_array(offset);
+    w.put_array(dist);
+    w.put_array(x);
+    w.put_array(y);
+}
+
+detail::Snaps get_snaps(bin::BinaryReader& r) {
+    const auto edge = r.get_array<std::uint32_t>();
+    const auto offset = r.get_array<double>();
+    const auto dist = r.get_array<double>();
+    const auto x = r.get_array<double>();
+    const auto y = r.get_array<double>();
+    detail::Snaps out(edge.size());
+    if (offset.size() != out.size() || dist.size() != out.size() || x.size() != out.size() || y.size() != out.size())
+        throw InputError("snap arrays of different lengths", {}, "plan again");
+    for (std::size_t i = 0; i < out.size(); ++i) out[i] = {edge[i], offset[i], dist[i], {x[i], y[i]}};
+    return out;
+}
+
+void put_profile(bin::BinaryWriter& w, const network::Profile& p) {
+    w.put<std::uint8_t>(static_cast<std::uint8_t>(p.mode));
+    w.put_array(std::vector<double>(p.speed_kmh.begin(), p.speed_kmh.end()));
+    w.put(p.dual_carriageway_kmh);
+    w.put<std::uint8_t>(p.use_maxspeed);
+    w.put<std::uint8_t>(p.obey_oneway);
+    w.put(p.connector_kmh);
+}
+
+network::Profile get_profile(bin::BinaryReader& r) {
+    network::Profile p;
+    p.mode = static_cast<network::Mode>(r.get<std::uint8_t>());
+    const auto speeds = r.get_array<double>();
+    if (speeds.size() != p.speed_kmh.size()) throw InputError("a profile of another version", {}, "plan again");
+    std::copy(speeds.begin(), speeds.end(), p.speed_kmh.begin());
+    p.dual_carriageway_kmh = r.get<double>();
+    p.use_maxspeed = r.get<std::uint8_t>() != 0;
+    p.obey_oneway = r.get<std::uint8_t>() != 0;
+    p.connector_kmh = r.get<double>();
+    return p;
+}
+
+// What a worker needs besides the graph and the job: per scenario the closures, profiles and
+// snapped points. Facility names and supply stay with the merge, which reads the inputs again.
+std::vector<unsigned char> routing_inputs(const detail::Prepared& p) {
+    bin::BinaryWriter w;
+    w.put<std::uint64_t>(p.scenarios.size());
+    for (const auto& sc : p.scenarios) {
+        w.put_string(sc.name);
+        w.put_array(sc.closed_edges);
+        w.put<std::uint64_t>(sc.profiles.size());
+        for (const auto& pr : sc.profiles) put_profile(w, pr);
+        w.put<std::uint64_t>(sc.origin_snaps.size());
+        for (const auto& s : sc.origin_snaps) put_snaps(w, *s);
+        w.put<std::uint64_t>(sc.facility_snaps.size());
+        for (const auto& per_mode : sc.facility_snaps) {
+            w.put<std::uint64_t>(per_mode.size());
+            for (const auto& s : per_mode) put_snaps(w, s);
+        }
+    }
+    return w.bytes();
+}
+
+std::vector<detail::ScenarioInputs> read_routing_inputs(const std::string& path, std::uint64_t expected_hash) {
+    const auto file = bin::open_binary_file(path, inputs_magic, inputs_version, "an Access Atlas inputs file",
+                                               "plan again: accessatlas plan JOB --dir DIR");
+    if (file.header.payload_hash != expected_hash)
+        throw InputError("the inputs file does not belong to this manifest", {path, {}, {}, {}}, "plan again");
+    auto r = file.payload();
+    std::vector<detail::ScenarioInputs> out(r.get<std::uint64_t>());
+    for (auto& sc : out) {
+        sc.name = r.get_string();
+        sc.closed_edges = r.get_array<std::uint32_t>();
+        sc.profiles.resize(r.get<std::uint64_t>());
+        for (auto& pr : sc.profiles) pr = get_profile(r);
+        sc.origin_snaps.resize(r.get<std::uint64_t>());
+        for (auto& s : sc.origin_snaps) s = std::make_shared<const detail::Snaps>(get_snaps(r));
+        sc.facility_snaps.resize(r.get<std::uint64_t>());
+        for (auto& per_mode : sc.facility_snaps) {
+            per_mode.resize(r.get<std::uint64_t>());
+            for (auto& s : per_mode) s = get_snaps(r);
+        }
+    }
+    return out;
+}
+
+// ---- task results ---------------------------------------------------------------------
+
+void put_blobs(bin::BinaryWriter& w, const std::vector<std::vector<unsigned char>>& blobs) {
+    w.put<std::uint64_t>(blobs.size());
+    for (const auto& b : blobs) w.put_array(b);
+}
+
+std::vector<std::vector<unsigned char>> get_blobs(bin::BinaryReader& r) {
+    std::vector<std::vector<unsigned char>> out(r.get<std::uint64_t>());
+    for (auto& b : out) b = r.get_array<unsigned char>();
+    return out;
+}
+
+std::vector<unsigned char> encode(const detail::TaskSpec& spec, const detail::TaskResult& t) {
+    bin::BinaryWriter w;
+    w.put<std::uint32_t>(static_cast<std::uint32_t>(spec.kind));
+    if (spec.kind == detail::TaskKind::nearest) {
+        w.put_array(t.nearest.time_s);
+        w.put_array(t.nearest.length_m);
+        w.put_array(t.nearest.facility);
+        w.put_array(t.nearest.counts);
+        w.put<std::uint64_t>(t.nearest.threshold_count);
+        w.put<std::uint64_t>(t.nearest.nodes_settled);
+        put_blobs(w, t.coverage);
+    } else {
+        w.put_array(t.reach.first);
+        w.put_array(t.reach.origin);
+        w.put_array(t.reach.time_s);
+        w.put<std::uint64_t>(t.reach.nodes_settled);
+        w.put<double>(t.reach.seconds);
+        w.put<std::uint64_t>(t.polygons.size());
+        for (const auto& f : t.polygons) put_blobs(w, f);
+    }
+    return w.bytes();
+}
+
+detail::TaskResult decode(const bin::CheckedFile& file, const detail::TaskSpec& spec) {
+    auto r = file.payload();
+    detail::TaskResult t;
+    if (r.get<std::uint32_t>() != static_cast<std::uint32_t>(spec.kind))
+        throw InputError("the task file holds another kind of task", {file.path, {}, {}, {}}, "delete it and run the task again");
+    if (spec.kind == detail::TaskKind::nearest) {
+        t.nearest.time_s = r.get_array<double>();
+        t.nearest.length_m = r.get_array<double>();
+        t.nearest.facility = r.get_array<std::uint32_t>();
+        t.nearest.counts = r.get_array<std::uint32_t>();
+        t.nearest.threshold_count = r.get<std::uint64_t>();
+        t.nearest.nodes_settled = r.get<std::uint64_t>();
+        t.coverage = get_blobs(r);
+    } else {
+        t.reach.first = r.get_array<std::uint64_t>();
+        t.reach.origin = r.get_array<std::uint32_t>();
+        t.reach.time_s = r.get_array<float>();
+        t.reach.nodes_settled = r.get<std::uint64_t>();
+        t.reach.seconds = r.get<double>();
+        t.polygons.resize(r.get<std::uint64_t>());
+        for (auto& f : t.polygons) f = get_blobs(r);
+    }
+    return t;
+}
+
+// A task file belongs to one plan: its key mixes the job, the inputs and the task's index.
+std::uint64_t task_key(const Plan& plan, std::size_t index) {
+    return bin::hash_bytes(&index, sizeof index, plan.job_hash ^ (plan.inputs_hash * 0x9E3779B97F4A7C15ull));
+}
+
+fs::path plan_dir(const Plan& plan) { return fs::path(plan.manifest).parent_path(); }
+
+bool task_complete(const Plan& plan, std::size_t index) {
+    const fs::path path = plan_dir(plan) / plan.tasks[index].file;
+    if (!fs::exists(path)) return false;
+    try {
+        const auto f = bin::open_binary_file(path.string(), task_magic, task_version, "a task file", "");
+        return f.header.key == task_key(plan, index);
+    } catch (const InputError&) {
+        return false;  // damaged or from another plan: computed again
+    }
+}
+
+detail::TaskSpec spec_of(const Job& job, const PlanTask& t) {
+    detail::TaskSpec s;
+    s.kind = t.kind == "nearest" ? detail::TaskKind::nearest : detail::TaskKind::reach;
+    s.scenario = 0;
+    for (std::size_t i = 0; i < job.scenarios.size(); ++i)
+        if (job.scenarios[i].name == t.scenario) s.scenario = static_cast<std::uint32_t>(i + 1);
+    s.service = static_cast<std::uint32_t>(std::find_if(job.services.begin(), job.services.end(),
+                                                        [&](const ServiceSpec& sv) { return sv.name == t.service; }) -
+                                           job.services.begin());
+    s.mode = static_cast<std::uint32_t>(std::find_if(job.modes.begin(), job.modes.end(),
+                                                     [&](network::Mode m) { return network::to_string(m) == t.mode; }) -
+                                        job.modes.begin());
+    if (s.service >= job.services.size() || s.mode >= job.modes.size() || (s.scenario == 0 && t.scenario != "baseline"))
+        throw InputError(fmt::format("task {} names a scenario, service or mode the job does not have", t.index), {},
+                         "the job file changed since the plan: plan again");
+    s.first_facility = t.first_facility;
+    s.end_facility = t.end_facility;
+    return s;
+}
+
+Job load_planned_job(const Plan& plan) {
+    if (file_hash(plan.job_file) != plan.job_hash)
+        throw InputError("the job file has changed since the plan", {plan.job_file, {}, {}, {}},
+                         "plan again (accessatlas plan JOB --dir DIR) or restore the job file");
+    Job job = load_job(plan.job_file);
+    job.output = plan.output;
+    job.threads = plan.threads;
+    return job;
+}
+
+void write_text_atomically(const std::string& path, const std::string& text) {
+    const std::string tmp = fmt::format("{}.tmp.{}", path, ::getpid());
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        out << text;
+        out.flush();
+        if (!out) throw InputError("cannot write the file", {tmp, {}, {}, {}}, "check the folder is writable and not full");
+    }
+    fs::rename(tmp, path);
+}
+
+} // namespace
+
+Plan plan_job(const Job& job_in, const PlanOptions& options, Reporter& reporter) {
+    if (job_in.job_file.empty())
+        throw InputError("a plan needs a job file (workers read it)", {}, "save the job as TOML and plan that");
+    if (job_in.services.empty())
+        throw InputError("the job routes to no service: there is nothing to spread", {job_in.job_file, {}, {}, {}},
+                         "run it in one process: accessatlas run JOB");
+    if (options.dir.empty()) throw InputError("no plan folder given", {}, "pass --dir DIR");
+    detail::check_output(job_in);
+    detail::check_area_field_names(job_in);
+    io::initialise_gdal();
+    const fs::path dir = fs::absolute(options.dir).lexically_normal();
+    fs::create_directories(dir / "tasks");
+
+    CollectingReporter collect(&reporter);
+    RunSummary summary;
+    const detail::Prepared prepared = detail::prepare(job_in, collect, summary, nullptr);
+
+    Plan plan;
+    plan.manifest = (dir / "manifest.toml").string();
+    plan.job_file = fs::absolute(job_in.job_file).lexically_normal().string();
+    plan.output = fs::absolute(job_in.output).lexically_normal().string();
+    plan.threads = job_in.threads;
+    plan.job_hash = file_hash(plan.job_file);
+    if (job_in.graph_file.empty()) {
+        collect.stage("Saving the graph file");
+        plan.graph_file = (dir / "network.aagraph").string();
+        network::save_graph_file(prepared.net, network::describe_source(job_in.network.path, job_in.network_options), plan.graph_file);
+    } else {
+        plan.graph_file = fs::absolute(job_in.graph_file).lexically_normal().string();
+    }
+    collect.stage("Saving the snapped inputs");
+    const auto inputs = routing_inputs(prepared);
+    plan.inputs_file = (dir / "inputs.aainputs").string();
+    plan.inputs_hash = bin::hash_bytes(inputs.data(), inputs.size());
+    bin::write_binary_file(plan.inputs_file, inputs_magic, inputs_version, 0, inputs);
+
+    const auto specs = detail::plan_tasks(job_in, prepared, options.facilities_per_task);
+    toml::table manifest{{"format", "accessatlas-manifest"},
+                         {"version", manifest_version},
+                         {"job", plan.job_file},
+                         {"job_hash", hex(plan.job_hash)},
+                         {"output", plan.output},
+                         {"graph", plan.graph_file},
+                         {"inputs", plan.inputs_file},
+                         {"inputs_hash", hex(plan.inputs_hash)},
+                         {"threads", static_cast<std::int64_t>(plan.threads)}};
+    toml::array tasks;
+    for (std::size_t i = 0; i < specs.size(); ++i) {
+        const auto& s = specs[i];
+        PlanTask t;
+        t.index = i;
+        t.kind = s.kind == detail::TaskKind::nearest ? "nearest" : "reach";
+        t.scenario = s.scenario == 0 ? std::string("baseline") : job_in.scenarios[s.scenario - 1].name;
+        t.service = job_in.services[s.service].name;
+        t.mode = std::string(network::to_string(job_in.modes[s.mode]));
+        t.first_facility = s.first_facility;
+        t.end_facility = s.end_facility;
+        t.file = fmt::format("tasks/{:05d}-{}-{}-{}-{}{}.aatask", i, t.scenario, t.service, t.mode, t.kind,
+                             s.kind == detail::TaskKind::reach ? fmt::format("-{}", s.first_facility) : std::string());
+        tasks.push_back(toml::table{{"index", static_cast<std::int64_t>(i)},
+                                    {"kind", t.kind},
+                                    {"scenario", t.scenario},
+                                    {"service", t.service},
+                                    {"mode", t.mode},
+                                    {"first_facility", static_cast<std::int64_t>(t.first_facility)},
+                                    {"end_facility", static_cast<std::int64_t>(t.end_facility)},
+                                    {"file", t.file}});
+        plan.tasks.push_back(std::move(t));
+    }
+    manifest.insert("tasks", std::move(tasks));
+    std::ostringstream text;
+    text << "# Access Atlas task plan: run every task (accessatlas run-task " << plan.manifest << " N), then merge.\n"
+         << manifest << "\n";
+    write_text_atomically(plan.manifest, text.str());
+    collect.info(fmt::format("plan: {} tasks in {}", plan.tasks.size(), plan.manifest));
+    return plan;
+}
+
+Plan read_plan(const std::string& manifest) {
+    toml::table t;
+    try {
+        t = toml::parse_file(manifest);
+    } catch (const toml::parse_error& e) {
+        throw InputError(fmt::format("not a valid manifest: {}", e.description()), {manifest, {}, {}, {}}, "plan again");
+    }
+    if (t["format"].value_or(std::string()) != "accessatlas-manifest")
+        throw InputError("not an Access Atlas manifest", {manifest, {}, {}, {}}, "give the manifest.toml written by accessatlas plan");
+    if (t["version"].value_or(std::int64_t{0}) != manifest_version)
+        throw InputError(fmt::format("manifest version {}, this build reads {}", t["version"].value_or(std::int64_t{0}), manifest_version),
+                         {manifest, {}, {}, {}}, "plan again with this build");
+    Plan p;
+    p.manifest = fs::absolute(manifest).lexically_normal().string();
+    p.job_file = t["job"].value_or(std::string());
+    p.output = t["output"].value_or(std::string());
+    p.graph_file = t["graph"].value_or(std::string());
+    p.inputs_file = t["inputs"].value_or(std::string());
+    p.job_hash = std::stoull(t["job_hash"].value_or(std::string("0")), nullptr, 16);
+    p.inputs_hash = std::stoull(t["inputs_hash"].value_or(std::string("0")), nullptr, 16);
+    p.threads = static_cast<unsigned>(t["threads"].value_or(std::int64_t{0}));
+    if (const auto* tasks = t["tasks"].as_array())
+        for (const auto& node : *tasks) {
+            const auto& tt = *node.as_table();
+            PlanTask task;
+            task.index = static_cast<std::size_t>(tt["index"].value_or(std::int64_t{0}));
+            task.kind = tt["kind"].value_or(std::string());
+            task.scenario = tt["scenario"].value_or(std::string());
+            task.service = tt["service"].value_or(std::string());
+            task.mode = tt["mode"].value_or(std::string());
+            task.first_facility = static_cast<std::uint32_t>(tt["first_facility"].value_or(std::int64_t{0}));
+            task.end_facility = static_cast<std::uint32_t>(tt["end_facility"].value_or(std::int64_t{0}));
+            task.file = tt["file"].value_or(std::string());
+            if (task.index != p.tasks.size() || (task.kind != "nearest" && task.kind != "reach") || task.file.empty())
+                throw InputError(fmt::format("task {} is malformed", p.tasks.size()), {manifest, {}, {}, {}}, "plan again");
+            p.tasks.push_back(std::move(task));
+        }
+    return p;
+}
+
+std::vector<std::size_t> missing_tasks(const Plan& plan) {
+    std::vector<std::size_t> out;
+    for (std::size_t i = 0; i < plan.tasks.size(); ++i)
+        if (!task_complete(plan, i)) out.push_back(i);
+    return out;
+}
+
+bool run_plan_task(const std::string& manifest, std::size_t index, unsigned threads, Reporter& reporter) {
+    const Plan plan = read_plan(manifest);
+    if (index >= plan.tasks.size())
+        throw InputError(fmt::format("there is no task {}: the plan has {} tasks (0 to {})", index, plan.tasks.size(),
+                                     plan.tasks.size() == 0 ? 0 : plan.tasks.size() - 1),
+                         {manifest, {}, {}, {}}, "");
+    if (task_complete(plan, index)) {
+        reporter.info(fmt::format("task {} is already complete", index));
+        return false;
+    }
+    Job job = load_planned_job(plan);
+    if (threads > 0) job.threads = threads;
+    const auto& task = plan.tasks[index];
+    const auto spec = spec_of(job, task);
+    reporter.stage(fmt::format("Task {}: loading the graph", index));
+    const auto net = network::load_graph_file(plan.graph_file);
+    const auto scenarios = read_routing_inputs(plan.inputs_file, plan.inputs_hash);
+    const auto& sc = scenarios.at(spec.scenario);
+    const auto graph = detail::scenario_graph(net, sc, spec.mode);
+    const auto result = detail::run_task(job, net, graph, sc.facility_snaps.at(spec.mode), *sc.origin_snaps.at(spec.mode), spec, reporter);
+    reporter.check_cancelled();
+    bin::write_binary_file((plan_dir(plan) / task.file).string(), task_magic, task_version, task_key(plan, index), encode(spec, result));
+    return true;
+}
+
+RunSummary merge_plan(const std::string& manifest, const std::string& output, Reporter& reporter) {
+    const Plan plan = read_plan(manifest);
+    const auto missing = missing_tasks(plan);
+    if (!missing.empty()) {
+        std::vector<std::string> ids;
+        for (auto i : missing) ids.push_back(std::to_string(i));
+        throw InputError(fmt::format("{} of {} tasks are not complete: {}", missing.size(), plan.tasks.size(), detail::list_some(ids, 20)),
+                         {manifest, {}, {}, {}},
+                         fmt::format("run them first (complete ones are skipped): accessatlas run-task {} {}", manifest,
+                                     missing.size() <= 20 ? fmt::format("{}", fmt::join(ids, " ")) : std::string("N")));
+    }
+    Job job = load_planned_job(plan);
+    if (!output.empty()) job.output = output;
+    job.graph_file = plan.graph_file;
+    detail::check_output(job);
+    detail::check_area_field_names(job);
+    io::initialise_gdal();
+    CollectingReporter collect(&reporter);
+    RunSummary summary;
+    summary.output = job.output;
+    auto prepared = detail::prepare(job, collect, summary, nullptr);
+    const auto inputs = routing_inputs(prepared);
+    if (bin::hash_bytes(inputs.data(), inputs.size()) != plan.inputs_hash)
+        throw InputError("the inputs (network, areas, population, origins or facilities) have changed since the plan", {manifest, {}, {}, {}},
+                         "plan again and run the tasks again");
+
+    collect.stage(fmt::format("Assembling {} tasks", plan.tasks.size()));
+    std::vector<std::vector<detail::Column>> columns(prepared.scenarios.size());
+    for (std::size_t i = 0; i < plan.tasks.size();) {
+        const auto nearest_spec = spec_of(job, plan.tasks[i]);
+        if (nearest_spec.kind != detail::TaskKind::nearest)
+            throw InputError(fmt::format("task {} should be a nearest task", i), {manifest, {}, {}, {}}, "plan again");
+        const auto open = [&](std::size_t k) {
+            return bin::open_binary_file((plan_dir(plan) / plan.tasks[k].file).string(), task_magic, task_version, "a task file",
+                                            "run the task again");
+        };
+        auto nearest = decode(open(i), nearest_spec);
+        std::vector<std::pair<detail::TaskSpec, detail::TaskResult>> parts;
+        for (++i; i < plan.tasks.size() && plan.tasks[i].kind == "reach"; ++i) {
+            const auto s = spec_of(job, plan.tasks[i]);
+            parts.emplace_back(s, decode(open(i), s));
+        }
+        columns[nearest_spec.scenario].push_back(detail::assemble(job, prepared, nearest_spec, std::move(nearest), std::move(parts), collect));
+        collect.check_cancelled();
+    }
+    detail::finish(job, prepared, columns, collect, summary);
+    return summary;
+}
+
+} // namespace accessatlas::job
