@@ -8,7 +8,7 @@ packages=(
   libgdal-dev gdal-bin libgeos-dev libproj-dev
   libboost-dev libosmium2-dev libprotozero-dev zlib1g-dev libbz2-dev libexpat1-dev
   libcli11-dev libtomlplusplus-dev libfmt-dev libtbb-dev
-  libgtest-dev python3-networkx python3-gdal
+  libgtest-dev python3-networkx python3-gdal python3-distributed
   libqgis-dev qgis qgis-providers python3-qgis xvfb xauth imagemagick
 )
 missing=()

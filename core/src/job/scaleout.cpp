@@ -391,11 +391,11 @@ bool run_plan_task(const std::string& manifest, std::size_t index, unsigned thre
         throw InputError(fmt::format("there is no task {}: the plan has {} tasks (0 to {})", index, plan.tasks.size(),
                                      plan.tasks.size() == 0 ? 0 : plan.tasks.size() - 1),
                          {manifest, {}, {}, {}}, "");
+    Job job = load_planned_job(plan);  // first: a changed job file is said even when the task is done
     if (task_complete(plan, index)) {
         reporter.info(fmt::format("task {} is already complete", index));
         return false;
     }
-    Job job = load_planned_job(plan);
     if (threads > 0) job.threads = threads;
     const auto& task = plan.tasks[index];
     const auto spec = spec_of(job, task);
