@@ -129,7 +129,7 @@ TEST(Provider, EveryRegistryAlgorithmWithItsParameters) {
     EXPECT_EQ(provider->name(), QStringLiteral("Access Atlas"));
     QStringList ids;
     for (const auto* a : provider->algorithms()) ids << a->name();
-    for (const char* id : {"nearest_service", "catchments", "e2sfca", "greenspace", "deri", "composite", "clusters", "run_job"})
+    for (const char* id : {"nearest_service", "catchments", "e2sfca", "what_if", "greenspace", "deri", "composite", "clusters", "run_job"})
         EXPECT_TRUE(ids.contains(QString::fromLatin1(id))) << id;
     const auto* nearest = algorithm(QStringLiteral("nearest_service"));
     const auto* code = dynamic_cast<const QgsProcessingParameterField*>(nearest->parameterDefinition(QStringLiteral("AREA_CODE_FIELD")));
@@ -197,6 +197,17 @@ TEST(Provider, EveryOtherAlgorithmEqualsTheCommandLine) {
     p[QStringLiteral("DECAY")] = 1;  // gaussian
     expect_plugin_equals_cli(QStringLiteral("e2sfca"), p, "lsoa_access");
     EXPECT_FALSE(read_areas(out_path(QStringLiteral("plugin_e2sfca.gpkg")), "lsoa_access").empty());
+    p.remove(QStringLiteral("DECAY"));
+    // What-if: Oakham's surgery closes, one opens in Cottesmore, Uppingham's centre is closed.
+    p[QStringLiteral("SCENARIO_NAME")] = QStringLiteral("oakham");
+    p[QStringLiteral("CLOSE_FACILITIES")] = QStringLiteral("4732");
+    p[QStringLiteral("NEW_FACILITIES")] = kRutland + "scenarios/new_gp_cottesmore.geojson";
+    p[QStringLiteral("CLOSE_AREA")] = kRutland + "scenarios/uppingham_centre_closure.geojson";
+    expect_plugin_equals_cli(QStringLiteral("what_if"), p, "oakham_lsoa_delta");
+    double beyond = 0;
+    for (const auto& [code, f] : read_areas(out_path(QStringLiteral("plugin_what_if.gpkg")), "oakham_lsoa_delta"))
+        beyond += f.at("gp_walk_newly_beyond_15");
+    EXPECT_GT(beyond, 1000);  // Oakham's people now walk further than 15 min
 
     const QVariantMap g{{QStringLiteral("NETWORK"), kRutland + "osm/rutland-2018-02-27.osm.pbf"},
                         {QStringLiteral("AREAS"), kRutland + "boundaries/lsoa11.geojson"},

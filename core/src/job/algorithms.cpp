@@ -128,6 +128,33 @@ std::vector<Algorithm> make_registry() {
     e2sfca.params.push_back({"exponential_per_min", "e2sfca.exponential_per_min", T::number, "Exponential decay rate (per minute)",
                              "0.1", false, {}, 0.0, 100.0});
     e2sfca.switches_on = {"e2sfca.enabled"};
+
+    Algorithm what_if;
+    what_if.id = "what_if";
+    what_if.name = "What-if scenario: facilities close or open, roads close";
+    what_if.group = "Access to services";
+    what_if.summary = "The nearest-service indicators for the network and facilities as they are and after a change, and the difference.";
+    what_if.help =
+        "Routes the same origins twice: as given (the baseline) and with the scenario's changes (facilities that close, "
+        "a layer of facilities that open, roads closed by OSM way id or by polygons, travel speeds scaled per mode). "
+        "Writes both sets of layers, <scenario>_lsoa_delta with the change in time to the nearest facility and the "
+        "people newly beyond or within each threshold, and scenario_summary. Job files can hold several scenarios "
+        "(docs/scenarios.md).";
+    what_if.params = access_inputs();
+    const std::vector<Param> scenario{
+        {"scenario_name", "scenarios.name", T::text, "Scenario name (lower case; prefixes its layers)", "what_if"},
+        {"scenario_title", "scenarios.title", T::text, "Scenario title (shown in the summary)", ""},
+        {"close_facilities", "scenarios.services.remove", T::text_list, "Ids of the facilities that close (comma separated)", ""},
+        {"new_facilities", "scenarios.services.add_from", T::vector_file,
+         "Facilities that open: points with the same id (and name) fields as the facilities", ""},
+        {"close_ways", "scenarios.roads.close_ways", T::number_list, "OSM way ids closed to every mode (comma separated)", ""},
+        {"close_area", "scenarios.roads.close_area", T::vector_file, "Polygons: every road meeting them is closed", ""},
+        {"walk_speed_factor", "scenarios.speeds.walk.factor", T::number, "Walking speeds multiplied by (walk must be a mode)", "",
+         false, {}, 0.01, 10.0},
+        {"drive_speed_factor", "scenarios.speeds.drive.factor", T::number, "Driving speeds multiplied by (drive must be a mode)", "",
+         false, {}, 0.01, 10.0},
+    };
+    what_if.params.insert(what_if.params.end() - 1, scenario.begin(), scenario.end());  // before the output
     Algorithm green;
     green.id = "greenspace";
     green.name = "Green-space access index per LSOA";
@@ -241,7 +268,7 @@ std::vector<Algorithm> make_registry() {
     clusters.params.push_back({"seed", "clustering.seed", T::number, "Random seed", "20221101", false, {}, 0.0, 9e15});
     clusters.params.push_back({"significance", "clustering.significance", T::number, "Significance level", "0.05", false, {}, 1e-6, 0.5});
     clusters.params.push_back({"output", "job.output", T::output_file, "Output GeoPackage", "", true});
-    return {nearest, catchments, e2sfca, green, deri, composite, clusters};
+    return {nearest, catchments, e2sfca, what_if, green, deri, composite, clusters};
 }
 
 // Splits "a,b,c" and trims spaces.
@@ -265,9 +292,11 @@ toml::table& section(toml::table& root, const std::string& dotted) {
     while (start <= dotted.size()) {
         const auto dot = dotted.find('.', start);
         const std::string name = dotted.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
-        if (t == &root && name == "services") {
-            if (!root.contains("services")) root.insert("services", toml::array{toml::table{}});
-            t = root["services"].as_array()->get(0)->as_table();
+        if (name == "services" || name == "scenarios") {
+            // Lists of sections ([[services]], [[scenarios]], [[scenarios.services]]): the
+            // parameters fill the first one.
+            if (!t->contains(name)) t->insert(name, toml::array{toml::table{}});
+            t = (*t)[name].as_array()->get(0)->as_table();
         } else {
             if (!t->contains(name)) t->insert(name, toml::table{});
             t = (*t)[name].as_table();

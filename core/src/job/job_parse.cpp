@@ -27,7 +27,7 @@ const std::map<std::string, std::vector<std::string>>& schema() {
         {"", {"job", "network", "areas", "population", "origins", "services", "analysis", "profiles", "catchments", "e2sfca", "greenspace",
               "geography", "indices", "composite", "clustering", "scenarios"}},
         {"scenario", {"name", "title", "services", "roads", "speeds"}},
-        {"scenario_service", {"service", "remove", "add", "add_path", "add_layer", "supply"}},
+        {"scenario_service", {"service", "remove", "add", "add_from", "add_from_layer", "supply"}},
         {"new_facility", {"id", "name", "x", "y", "lon", "lat", "supply"}},
         {"roads", {"close_ways", "close_area", "close_area_layer"}},
         {"geography", {"lookup", "population_lsoa11", "population_lsoa21"}},
@@ -427,15 +427,17 @@ void parse_scenarios(const Reader& r, const toml::table& root, Job& job) {
                 const auto& st = *sn.as_table();
                 r.check_keys(st, "scenario_service", prefix + "services.");
                 FacilityChanges fc;
-                fc.service = r.text(st, prefix + "services.", "service", "", true);
+                // With one service the service may go unsaid.
+                const bool one = job.services.size() == 1;
+                fc.service = r.text(st, prefix + "services.", "service", one ? job.services.front().name : "", !one);
                 std::vector<std::string> known;
                 for (const auto& s : job.services) known.push_back(s.name);
                 if (std::find(known.begin(), known.end(), fc.service) == known.end())
                     r.fail(prefix + "services.service", "'" + fc.service + "' is not a service of this job", st.get("service"),
                            "did you mean '" + nearest_word(fc.service, known) + "'?");
                 fc.remove = r.texts(st, prefix + "services.", "remove", {});
-                fc.add_layer.path = r.path(st, prefix + "services.", "add_path", false);
-                fc.add_layer.layer = r.text(st, prefix + "services.", "add_layer", "");
+                fc.add_layer.path = r.path(st, prefix + "services.", "add_from", false);
+                fc.add_layer.layer = r.text(st, prefix + "services.", "add_from_layer", "");
                 if (const toml::node* add = st.get("add")) {
                     if (!add->is_array()) r.fail(prefix + "services.add", "must be a list of points", add,
                                                  "write add = [{ id = \"NEW1\", x = 486000, y = 308000, supply = 4 }]");
