@@ -32,6 +32,12 @@ manifest=$("$tool" -q plan "$work/job.toml" --dir "$work/plan")
 expect_error "1 of 1 tasks are not complete: 0" "$tool" -q merge "$manifest"
 expect_error "accessatlas run-task $manifest 0" "$tool" -q merge "$manifest"
 expect_error "there is no task 5: the plan has 1 tasks" "$tool" -q run-task "$manifest" 5
+# A damaged mode graph is refused by the worker, not used.
+g="$work/plan/graphs/baseline-walk.aamode"
+cp "$g" "$work/graph.bak"
+printf 'X' | dd of="$g" bs=1 seek=100 conv=notrunc 2>/dev/null
+expect_error "damaged (checksum mismatch)" "$tool" -q run-task "$manifest" 0
+cp "$work/graph.bak" "$g"
 "$tool" -q run-task "$manifest" 0
 # A damaged result is computed again rather than trusted.
 printf 'garbage' >>"$work/plan/tasks/00000-baseline-gp-walk-nearest.aatask"

@@ -4,6 +4,7 @@
 #include <accessatlas/network.hpp>
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace accessatlas::network {
@@ -48,5 +49,11 @@ struct ModeGraph {
 // `closed_edges` (sorted edge indices) are left out for every mode: road closures.
 ModeGraph build_mode_graph(const RoadNetwork& network, const Profile& profile,
                            const std::vector<std::uint32_t>& closed_edges = {});
+
+// A mode graph saved as arrays (format as the .aagraph file), so a scale-out worker maps it
+// instead of building it. save returns the file's checksum; load refuses a file whose checksum
+// is not the one expected (a graph of another plan).
+std::uint64_t save_mode_graph(const ModeGraph& graph, const std::string& path);
+ModeGraph load_mode_graph(const std::string& path, std::uint64_t checksum);
 
 } // namespace accessatlas::network

@@ -111,7 +111,7 @@ RoadNetwork read_network(const std::string& path, const OgrNetworkOptions& optio
 // The network saved once in a compact binary file (format version, checksum, and the source
 // file's size, time and reading options), loaded through a memory map: a worker starts from it
 // without parsing OSM. A file of another version, byte order or source is refused.
-inline constexpr std::uint32_t graph_file_version = 1;
+inline constexpr std::uint32_t graph_file_version = 2;
 struct GraphFileSource {
     std::string path;             // the network it was built from
     std::uint64_t size = 0;

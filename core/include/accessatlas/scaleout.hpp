@@ -8,6 +8,7 @@
 #include <accessatlas/job.hpp>
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,7 @@ struct Plan {
     std::uint64_t job_hash = 0;
     std::uint64_t inputs_hash = 0;
     unsigned threads = 0;
+    std::map<std::string, std::uint64_t> mode_graphs;  // graphs/<scenario>-<mode>.aamode -> checksum
     std::vector<PlanTask> tasks;
 };
 

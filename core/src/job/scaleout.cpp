@@ -11,6 +11,7 @@
 #include <toml++/toml.h>
 
 #include <filesystem>
+#include <map>
 #include <fstream>
 #include <sstream>
 
@@ -206,6 +207,11 @@ std::uint64_t task_key(const Plan& plan, std::size_t index) {
 
 fs::path plan_dir(const Plan& plan) { return fs::path(plan.manifest).parent_path(); }
 
+// Each (scenario, mode) graph is saved by plan, so a worker maps it instead of building it.
+std::string mode_graph_file(const std::string& scenario, const std::string& mode) {
+    return "graphs/" + scenario + "-" + mode + ".aamode";
+}
+
 bool task_complete(const Plan& plan, std::size_t index) {
     const fs::path path = plan_dir(plan) / plan.tasks[index].file;
     if (!fs::exists(path)) return false;
@@ -275,7 +281,14 @@ Plan plan_job(const Job& job_in, const PlanOptions& options, Reporter& reporter)
 
     CollectingReporter collect(&reporter);
     RunSummary summary;
-    const detail::Prepared prepared = detail::prepare(job_in, collect, summary, nullptr);
+    fs::create_directories(dir / "graphs");
+    std::map<std::string, std::uint64_t> mode_graphs;  // file -> checksum, recorded in the manifest
+    const auto keep_graph = [&](const detail::Prepared& p, std::size_t si, std::size_t mi, const network::ModeGraph& graph) {
+        const std::string name = mode_graph_file(si == 0 ? std::string("baseline") : p.scenarios[si].name,
+                                                 std::string(network::to_string(job_in.modes[mi])));
+        mode_graphs[name] = network::save_mode_graph(graph, (dir / name).string());
+    };
+    const detail::Prepared prepared = detail::prepare(job_in, collect, summary, keep_graph);
 
     Plan plan;
     plan.manifest = (dir / "manifest.toml").string();
@@ -295,6 +308,8 @@ Plan plan_job(const Job& job_in, const PlanOptions& options, Reporter& reporter)
     plan.inputs_file = (dir / "inputs.aainputs").string();
     plan.inputs_hash = bin::hash_bytes(inputs.data(), inputs.size());
     bin::write_binary_file(plan.inputs_file, inputs_magic, inputs_version, 0, inputs);
+
+    plan.mode_graphs = mode_graphs;
 
     const auto specs = detail::plan_tasks(job_in, prepared, options.facilities_per_task);
     toml::table manifest{{"format", "accessatlas-manifest"},
@@ -329,6 +344,9 @@ Plan plan_job(const Job& job_in, const PlanOptions& options, Reporter& reporter)
                                     {"file", t.file}});
         plan.tasks.push_back(std::move(t));
     }
+    toml::table graph_sums;
+    for (const auto& [name, sum] : plan.mode_graphs) graph_sums.insert(name, hex(sum));
+    manifest.insert("mode_graphs", std::move(graph_sums));
     manifest.insert("tasks", std::move(tasks));
     std::ostringstream text;
     text << "# Access Atlas task plan: run every task (accessatlas run-task " << plan.manifest << " N), then merge.\n"
@@ -359,6 +377,8 @@ Plan read_plan(const std::string& manifest) {
     p.job_hash = std::stoull(t["job_hash"].value_or(std::string("0")), nullptr, 16);
     p.inputs_hash = std::stoull(t["inputs_hash"].value_or(std::string("0")), nullptr, 16);
     p.threads = static_cast<unsigned>(t["threads"].value_or(std::int64_t{0}));
+    if (const auto* graphs = t["mode_graphs"].as_table())
+        for (const auto& [name, sum] : *graphs) p.mode_graphs[std::string(name.str())] = std::stoull(sum.value_or(std::string("0")), nullptr, 16);
     if (const auto* tasks = t["tasks"].as_array())
         for (const auto& node : *tasks) {
             const auto& tt = *node.as_table();
@@ -403,7 +423,12 @@ bool run_plan_task(const std::string& manifest, std::size_t index, unsigned thre
     const auto net = network::load_graph_file(plan.graph_file);
     const auto scenarios = read_routing_inputs(plan.inputs_file, plan.inputs_hash);
     const auto& sc = scenarios.at(spec.scenario);
-    const auto graph = detail::scenario_graph(net, sc, spec.mode);
+    // The graph plan saved for this scenario and mode, else built here.
+    const std::string graph_name = mode_graph_file(task.scenario, task.mode);
+    const auto saved = plan.mode_graphs.find(graph_name);
+    const auto graph = saved != plan.mode_graphs.end()
+                           ? network::load_mode_graph((plan_dir(plan) / graph_name).string(), saved->second)
+                           : detail::scenario_graph(net, sc, spec.mode);
     const auto result = detail::run_task(job, net, graph, sc.facility_snaps.at(spec.mode), *sc.origin_snaps.at(spec.mode), spec, reporter);
     reporter.check_cancelled();
     bin::write_binary_file((plan_dir(plan) / task.file).string(), task_magic, task_version, task_key(plan, index), encode(spec, result));

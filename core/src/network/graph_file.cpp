@@ -3,25 +3,19 @@
 #include "util/binary_file.hpp"
 
 #include <accessatlas/error.hpp>
+#include <accessatlas/graph.hpp>
 #include <accessatlas/network.hpp>
 
 #include <fmt/format.h>
 
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 
 namespace accessatlas::network {
 
 namespace {
 constexpr char magic[8] = {'A', 'A', 'G', 'R', 'A', 'P', 'H', '\0'};
-
-template <typename T, typename F>
-std::vector<T> column(const std::vector<Edge>& edges, F get) {
-    std::vector<T> out;
-    out.reserve(edges.size());
-    for (const auto& e : edges) out.push_back(static_cast<T>(get(e)));
-    return out;
-}
 } // namespace
 
 bool is_graph_file(const std::string& path) {
@@ -49,26 +43,28 @@ void save_graph_file(const RoadNetwork& net, const GraphFileSource& source, cons
     w.put(source.mtime_ns);
     w.put(source.options_hash);
     w.put_string(net.source);
-    std::vector<double> xy;
-    xy.reserve(net.nodes.size() * 2);
-    for (const auto& p : net.nodes) xy.insert(xy.end(), {p.x, p.y});
-    w.put_array(xy);
+    w.put_records(net.nodes);
     w.put_strings(net.node_refs);
-    w.put_array(column<std::uint32_t>(net.edges, [](const Edge& e) { return e.from; }));
-    w.put_array(column<std::uint32_t>(net.edges, [](const Edge& e) { return e.to; }));
-    w.put_array(column<float>(net.edges, [](const Edge& e) { return e.length_m; }));
-    w.put_array(column<float>(net.edges, [](const Edge& e) { return e.maxspeed_kmh; }));
-    w.put_array(column<std::uint8_t>(net.edges, [](const Edge& e) { return static_cast<std::uint8_t>(e.road_class); }));
-    w.put_array(column<std::uint8_t>(net.edges, [](const Edge& e) { return e.forward_modes; }));
-    w.put_array(column<std::uint8_t>(net.edges, [](const Edge& e) { return e.backward_modes; }));
-    w.put_array(column<std::uint8_t>(net.edges, [](const Edge& e) { return e.explicit_modes; }));
-    w.put_array(column<std::uint8_t>(net.edges, [](const Edge& e) { return e.dual_carriageway ? 1 : 0; }));
-    w.put_array(column<std::int64_t>(net.edges, [](const Edge& e) { return e.source_id; }));
+    // Edges as memory images, padding zeroed first: the file loads with one copy.
+    std::vector<Edge> edges(net.edges.size());
+    std::memset(static_cast<void*>(edges.data()), 0, edges.size() * sizeof(Edge));
+    for (std::size_t e = 0; e < edges.size(); ++e) {
+        const Edge& a = net.edges[e];
+        Edge& b = edges[e];
+        b.from = a.from;
+        b.to = a.to;
+        b.length_m = a.length_m;
+        b.maxspeed_kmh = a.maxspeed_kmh;
+        b.road_class = a.road_class;
+        b.forward_modes = a.forward_modes;
+        b.backward_modes = a.backward_modes;
+        b.explicit_modes = a.explicit_modes;
+        b.dual_carriageway = a.dual_carriageway;
+        b.source_id = a.source_id;
+    }
+    w.put_records(edges);
     w.put_array(net.geometry_offset);
-    xy.clear();
-    xy.reserve(net.geometry.size() * 2);
-    for (const auto& p : net.geometry) xy.insert(xy.end(), {p.x, p.y});
-    w.put_array(xy);
+    w.put_records(net.geometry);
     detail::write_binary_file(path, magic, graph_file_version, 0, w.bytes());
 }
 
@@ -83,39 +79,84 @@ RoadNetwork load_graph_file(const std::string& path, GraphFileSource* source) {
     s.options_hash = r.get<std::uint64_t>();
     RoadNetwork net;
     net.source = r.get_string();
-    auto xy = r.get_array<double>();
-    net.nodes.resize(xy.size() / 2);
-    for (std::size_t i = 0; i < net.nodes.size(); ++i) net.nodes[i] = {xy[2 * i], xy[2 * i + 1]};
+    net.nodes = r.get_records<Point>();
     net.node_refs = r.get_strings();
-    const auto from = r.get_array<std::uint32_t>();
-    const auto to = r.get_array<std::uint32_t>();
-    const auto length = r.get_array<float>();
-    const auto maxspeed = r.get_array<float>();
-    const auto cls = r.get_array<std::uint8_t>();
-    const auto fwd = r.get_array<std::uint8_t>();
-    const auto bwd = r.get_array<std::uint8_t>();
-    const auto expl = r.get_array<std::uint8_t>();
-    const auto dual = r.get_array<std::uint8_t>();
-    const auto sid = r.get_array<std::int64_t>();
-    const std::size_t m = from.size();
-    if (to.size() != m || length.size() != m || maxspeed.size() != m || cls.size() != m || fwd.size() != m || bwd.size() != m ||
-        expl.size() != m || dual.size() != m || sid.size() != m)
-        throw InputError("the edge arrays have different lengths", {path, {}, {}, {}}, "build the graph file again");
-    net.edges.resize(m);
-    for (std::size_t e = 0; e < m; ++e) {
-        if (from[e] >= net.nodes.size() || to[e] >= net.nodes.size() || cls[e] >= road_class_count)
+    net.edges = r.get_records<Edge>();
+    for (std::size_t e = 0; e < net.edges.size(); ++e) {
+        const Edge& edge = net.edges[e];
+        if (edge.from >= net.nodes.size() || edge.to >= net.nodes.size() || static_cast<std::size_t>(edge.road_class) >= road_class_count)
             throw InputError(fmt::format("edge {} refers to a node or class that does not exist", e), {path, {}, {}, {}},
                              "build the graph file again");
-        net.edges[e] = {from[e], to[e], length[e], maxspeed[e], static_cast<RoadClass>(cls[e]), fwd[e], bwd[e], expl[e], dual[e] != 0, sid[e]};
     }
     net.geometry_offset = r.get_array<std::uint32_t>();
-    xy = r.get_array<double>();
-    net.geometry.resize(xy.size() / 2);
-    for (std::size_t i = 0; i < net.geometry.size(); ++i) net.geometry[i] = {xy[2 * i], xy[2 * i + 1]};
-    if (net.geometry_offset.size() != m + 1 || (m > 0 && net.geometry_offset.back() != net.geometry.size()))
+    net.geometry = r.get_records<Point>();
+    if (net.geometry_offset.size() != net.edges.size() + 1 || (!net.edges.empty() && net.geometry_offset.back() != net.geometry.size()))
         throw InputError("the edge geometry index does not match the edges", {path, {}, {}, {}}, "build the graph file again");
     if (source) *source = s;
     return net;
+}
+
+namespace {
+constexpr char mode_magic[8] = {'A', 'A', 'M', 'O', 'D', 'E', '\0', '\0'};
+constexpr std::uint32_t mode_graph_version = 1;
+
+void put_graph(detail::BinaryWriter& w, const Graph& g) {
+    w.put_array(g.first_out);
+    w.put_records(g.arc);
+    w.put_array(g.edge);
+}
+
+Graph get_graph(detail::BinaryReader& r) {
+    Graph g;
+    g.first_out = r.get_array<std::uint32_t>();
+    g.arc = r.get_records<Arc>();
+    g.edge = r.get_array<std::uint32_t>();
+    return g;
+}
+} // namespace
+
+std::uint64_t save_mode_graph(const ModeGraph& g, const std::string& path) {
+    static_assert(sizeof(Arc) == 12, "Arc must have no padding to be written as a memory image");
+    detail::BinaryWriter w;
+    w.put<std::uint8_t>(static_cast<std::uint8_t>(g.profile.mode));
+    w.put_array(std::vector<double>(g.profile.speed_kmh.begin(), g.profile.speed_kmh.end()));
+    w.put(g.profile.dual_carriageway_kmh);
+    w.put<std::uint8_t>(g.profile.use_maxspeed);
+    w.put<std::uint8_t>(g.profile.obey_oneway);
+    w.put(g.profile.connector_kmh);
+    put_graph(w, g.forward);
+    put_graph(w, g.backward);
+    w.put_array(g.edge_time_forward);
+    w.put_array(g.edge_time_backward);
+    w.put_array(g.component);
+    for (std::uint32_t v : {g.largest_component, g.largest_component_nodes, g.component_count, g.usable_edges}) w.put(v);
+    return detail::write_binary_file(path, mode_magic, mode_graph_version, 0, w.bytes());
+}
+
+ModeGraph load_mode_graph(const std::string& path, std::uint64_t checksum) {
+    const auto file = detail::open_binary_file(path, mode_magic, mode_graph_version, "an Access Atlas mode graph file", "plan again");
+    if (file.header.payload_hash != checksum)
+        throw InputError("the mode graph file belongs to another plan", {path, {}, {}, {}}, "plan again");
+    auto r = file.payload();
+    ModeGraph g;
+    g.profile.mode = static_cast<Mode>(r.get<std::uint8_t>());
+    const auto speeds = r.get_array<double>();
+    if (speeds.size() != g.profile.speed_kmh.size()) throw InputError("a profile of another version", {path, {}, {}, {}}, "plan again");
+    std::copy(speeds.begin(), speeds.end(), g.profile.speed_kmh.begin());
+    g.profile.dual_carriageway_kmh = r.get<double>();
+    g.profile.use_maxspeed = r.get<std::uint8_t>() != 0;
+    g.profile.obey_oneway = r.get<std::uint8_t>() != 0;
+    g.profile.connector_kmh = r.get<double>();
+    g.forward = get_graph(r);
+    g.backward = get_graph(r);
+    g.edge_time_forward = r.get_array<float>();
+    g.edge_time_backward = r.get_array<float>();
+    g.component = r.get_array<std::uint32_t>();
+    g.largest_component = r.get<std::uint32_t>();
+    g.largest_component_nodes = r.get<std::uint32_t>();
+    g.component_count = r.get<std::uint32_t>();
+    g.usable_edges = r.get<std::uint32_t>();
+    return g;
 }
 
 RoadNetwork load_graph_file_for(const std::string& graph_path, const std::string& network_path, const OgrNetworkOptions& options) {

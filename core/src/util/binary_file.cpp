@@ -58,6 +58,11 @@ void BinaryReader::truncated() const {
     throw InputError("the file ends early or its lengths are damaged", {m_file, {}, {}, {}}, "delete it and create it again");
 }
 
+void BinaryReader::layout_differs() const {
+    throw InputError("the file was written by a build with another record layout", {m_file, {}, {}, {}},
+                     "create it again with this build");
+}
+
 MappedFile::MappedFile(const std::string& path) {
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) throw InputError(fmt::format("cannot open ({})", std::strerror(errno)), {path, {}, {}, {}}, "check the path");
@@ -83,7 +88,7 @@ MappedFile::~MappedFile() {
     if (m_data) ::munmap(const_cast<unsigned char*>(m_data), m_size);
 }
 
-void write_binary_file(const std::string& path, const char (&magic)[8], std::uint32_t version, std::uint64_t key,
+std::uint64_t write_binary_file(const std::string& path, const char (&magic)[8], std::uint32_t version, std::uint64_t key,
                        const std::vector<unsigned char>& payload) {
     FileHeader h{};
     std::memcpy(h.magic, magic, 8);
@@ -111,6 +116,7 @@ void write_binary_file(const std::string& path, const char (&magic)[8], std::uin
         std::remove(tmp.c_str());
         throw InputError("cannot move the finished file into place: " + ec.message(), {path, {}, {}, {}}, "");
     }
+    return h.payload_hash;
 }
 
 BinaryReader CheckedFile::payload() const {

@@ -31,6 +31,17 @@ public:
         append(v.data(), v.size() * sizeof(T));
         align();
     }
+    // Records written as memory images: the caller guarantees no padding byte is left
+    // uninitialised (zero-filled records), so equal data gives equal files.
+    template <typename T>
+    void put_records(const std::vector<T>& v) {
+        static_assert(std::is_trivially_copyable_v<T>);
+        put<std::uint64_t>(v.size());
+        put<std::uint64_t>(sizeof(T));
+        align();
+        append(v.data(), v.size() * sizeof(T));
+        align();
+    }
     void put_string(const std::string& s) {
         put<std::uint64_t>(s.size());
         append(s.data(), s.size());
@@ -70,6 +81,18 @@ public:
         skip_align();
         return v;
     }
+    template <typename T>
+    std::vector<T> get_records() {
+        static_assert(std::is_trivially_copyable_v<T>);
+        const auto n = get<std::uint64_t>();
+        if (get<std::uint64_t>() != sizeof(T)) layout_differs();
+        skip_align();
+        if (n > static_cast<std::uint64_t>(m_end - m_p) / sizeof(T)) truncated();
+        std::vector<T> v(n);
+        take(v.data(), n * sizeof(T));
+        skip_align();
+        return v;
+    }
     std::string get_string() {
         const auto n = get<std::uint64_t>();
         if (n > static_cast<std::uint64_t>(m_end - m_p)) truncated();
@@ -98,6 +121,7 @@ private:
         if (used) m_p += std::min<std::size_t>(8 - used, static_cast<std::size_t>(m_end - m_p));
     }
     [[noreturn]] void truncated() const;
+    [[noreturn]] void layout_differs() const;
     const unsigned char* m_p;
     const unsigned char* m_end;
     std::string m_file;
@@ -130,8 +154,8 @@ struct FileHeader {
 static_assert(sizeof(FileHeader) == 40);
 
 // Writes header + payload to `path` through `path.tmp.<pid>` and a rename, so a reader never
-// sees a half-written file.
-void write_binary_file(const std::string& path, const char (&magic)[8], std::uint32_t version, std::uint64_t key,
+// sees a half-written file. Returns the payload's checksum.
+std::uint64_t write_binary_file(const std::string& path, const char (&magic)[8], std::uint32_t version, std::uint64_t key,
                        const std::vector<unsigned char>& payload);
 
 // Maps `path` and checks magic, byte order, version, size and checksum; throws InputError
