@@ -29,6 +29,10 @@ expect_error() {  # expect_error TEXT COMMAND...: exit code 1 and TEXT in the me
   echo "$out" | grep -qF -- "$text" || { echo "FAIL: '$text' not in: $out"; exit 1; }
 }
 manifest=$("$tool" -q plan "$work/job.toml" --dir "$work/plan")
+# The same job gives the same plan, byte for byte.
+cp "$manifest" "$work/manifest.first"
+"$tool" -q plan "$work/job.toml" --dir "$work/plan" >/dev/null
+cmp -s "$manifest" "$work/manifest.first" || { echo "FAIL: planning twice gave different manifests"; diff "$manifest" "$work/manifest.first"; exit 1; }
 expect_error "1 of 1 tasks are not complete: 0" "$tool" -q merge "$manifest"
 expect_error "accessatlas run-task $manifest 0" "$tool" -q merge "$manifest"
 expect_error "there is no task 5: the plan has 1 tasks" "$tool" -q run-task "$manifest" 5

@@ -106,7 +106,7 @@ struct Column {
 
 // One column from its nearest task and its reach tasks (in facility order).
 Column assemble(const Job& job, const Prepared& prepared, const TaskSpec& nearest_task, TaskResult&& nearest,
-                std::vector<std::pair<TaskSpec, TaskResult>>&& reach_parts, Reporter& reporter);
+                std::vector<std::pair<TaskSpec, TaskResult>>&& reach_parts);
 
 // Green space, indices, the GeoPackage (baseline layers, then each scenario's layers and its
 // differences from the baseline) and the report. columns[scenario] in job order.

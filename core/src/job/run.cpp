@@ -885,8 +885,7 @@ TaskResult run_task(const Job& job, const network::RoadNetwork& net, const netwo
 }
 
 Column assemble(const Job& job, const Prepared& prepared, const TaskSpec& nt, TaskResult&& nearest,
-                std::vector<std::pair<TaskSpec, TaskResult>>&& reach_parts, Reporter& reporter) {
-    (void)reporter;
+                std::vector<std::pair<TaskSpec, TaskResult>>&& reach_parts) {
     const auto& sc = prepared.scenarios.at(nt.scenario);
     const auto& origins = prepared.origins;
     const auto& areas = prepared.areas;
@@ -1355,7 +1354,7 @@ RunSummary run_job(const Job& job, Reporter& reporter) {
                 const detail::TaskSpec rt{detail::TaskKind::reach, scenario, s, mode, 0, n};
                 parts.emplace_back(rt, detail::run_task(job, p.net, graph, sc.facility_snaps[mi], *sc.origin_snaps[mi], rt, collect));
             }
-            columns[si].push_back(detail::assemble(job, p, nt, std::move(nearest), std::move(parts), collect));
+            columns[si].push_back(detail::assemble(job, p, nt, std::move(nearest), std::move(parts)));
         }
         summary.seconds["route"] += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     };

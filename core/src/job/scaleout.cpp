@@ -477,7 +477,7 @@ RunSummary merge_plan(const std::string& manifest, const std::string& output, Re
             const auto s = spec_of(job, plan.tasks[i]);
             parts.emplace_back(s, decode(open(i), s));
         }
-        columns[nearest_spec.scenario].push_back(detail::assemble(job, prepared, nearest_spec, std::move(nearest), std::move(parts), collect));
+        columns[nearest_spec.scenario].push_back(detail::assemble(job, prepared, nearest_spec, std::move(nearest), std::move(parts)));
         collect.check_cancelled();
     }
     detail::finish(job, prepared, columns, collect, summary);
