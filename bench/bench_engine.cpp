@@ -2,6 +2,7 @@
 // synthetic networks. Prints a table; never asserts times (see docs/performance.md).
 //   bench_engine [--nodes 2000000] [--facilities 6500] [--origins 200000] [--threads 0] [--runs 5]
 //                [--counts 0|1] [--polygons 0|1] [--reach-modes walk,drive] [--rutland-job data/rutland/job.toml]
+//                [--save-synthetic FILE.aagraph]   (write the synthetic network for the peers runner and stop)
 #include "synthetic_network.hpp"
 
 #include <filesystem>
@@ -52,6 +53,7 @@ int main(int argc, char** argv) {
     bool counts_too = false;
     bool polygons = false;
     std::string reach_modes = "walk,drive";
+    std::string save_synthetic;
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string k = argv[i];
         const std::string v = argv[i + 1];
@@ -64,8 +66,19 @@ int main(int argc, char** argv) {
         else if (k == "--counts") counts_too = v != "0";
         else if (k == "--polygons") polygons = v != "0";
         else if (k == "--reach-modes") reach_modes = v;
+        else if (k == "--save-synthetic") save_synthetic = v;
     }
     Quiet quiet;
+    if (!save_synthetic.empty()) {
+        // For the peers runner: the synthetic network as a graph file every tool can be given
+        // (accessatlas network FILE --export edges.gpkg turns it into a GeoPackage).
+        const auto net = bench::synthetic_network(nodes, 42);
+        network::GraphFileSource src;
+        src.path = "synthetic:" + std::to_string(nodes);
+        network::save_graph_file(net, src, save_synthetic);
+        fmt::print("{}: {} nodes, {} edges\n", save_synthetic, net.node_count(), net.edge_count());
+        return 0;
+    }
     fmt::print("threads available: {}\n\n", tbb::this_task_arena::max_concurrency());
 
     if (!rutland_job.empty()) {

@@ -352,7 +352,170 @@ def workload3(tool, work, graph, node_xy, origin_nodes, facilities, runs, pg_bin
     return "\n".join(out_md), all(r[2]["agree"] for r in rows if r[2])
 
 
-def run_pgrouting(pg_bin, work, edges_path, origin_nodes, fac_nodes, runs, agreement, query=None):
+def run_measured(cmd, env=None, timeout=None):
+    """Runs a command under GNU time; returns (seconds, peak resident memory in MB, stderr),
+    or (None, None, "timeout") when it does not finish in `timeout` seconds."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(["/usr/bin/time", "-f", "AAMAXRSS %M"] + cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            text=True, env=env, start_new_session=True)
+    try:
+        _, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, 9)
+        proc.communicate()
+        return None, None, "timeout"
+    seconds = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise RuntimeError(f"{cmd[0]} failed: {err[-2000:]}")
+    peak = [float(l.split()[1]) / 1024.0 for l in err.splitlines() if l.startswith("AAMAXRSS ")]
+    return seconds, peak[-1] if peak else None, err
+
+
+def workload4(tool, bench, work, sizes, runs, pg_bin, limit_s, skip_qgis):
+    """Nearest facility on foot on synthetic networks (bench/synthetic_network.hpp: a jittered
+    grid with missing links, B and A roads, motorways, one-way streets), origins = nodes / 10,
+    facilities = nodes / 4,000 (20,000 and 50 at 200,000 nodes), all on graph nodes. Each peer
+    gets `limit_s` seconds; one that does not finish is reported as "> limit"."""
+    out = [f"### Workload 4: synthetic networks, nearest facility on foot (time limit {limit_s:.0f} s per tool)", "",
+           "| nodes | origins | facilities | tool | time (s) | ours faster by | agrees | what is timed |",
+           "|---|---|---|---|---|---|---|---|"]
+    all_agree = True
+    for size in sizes:
+        d = os.path.join(work, f"synthetic_{size}")
+        os.makedirs(d, exist_ok=True)
+        graph_file = os.path.join(d, "network.aagraph")
+        sh([bench, "--nodes", str(size), "--save-synthetic", graph_file])
+        edges_path = os.path.join(d, "edges.gpkg")
+        if os.path.exists(edges_path):
+            os.remove(edges_path)
+        sh([tool, "-q", "network", graph_file, "--modes", "walk", "--export", edges_path])
+        t0 = time.perf_counter()
+        graph = nx.DiGraph()
+        node_xy = {}
+        walk_edges = []
+        ds = ogr.Open(edges_path)
+        for f in ds.GetLayerByName("network_edges"):
+            fw, bw = f["walk_cost_s"], f["walk_reverse_cost_s"]
+            if fw is None and bw is None:
+                continue
+            g = f.GetGeometryRef()
+            line = g.GetGeometryRef(0) if g.GetGeometryCount() else g
+            a, b = f["source"], f["target"]
+            node_xy[a] = line.GetPoint_2D(0)
+            node_xy[b] = line.GetPoint_2D(line.GetPointCount() - 1)
+            for u, v, c in ((a, b, fw), (b, a, bw)):
+                if c is not None and c >= 0 and (not graph.has_edge(u, v) or graph[u][v]["w"] > c):
+                    graph.add_edge(u, v, w=c)
+            if not skip_qgis:
+                walk_edges.append((f.GetFID(), fw, bw, f["length_m"], line.ExportToWkt()))
+        ds = None
+        nx_build = time.perf_counter() - t0
+        largest = sorted(max(nx.weakly_connected_components(graph), key=len))
+        rng = random.Random(SEED + size)
+        n_orig, n_fac = max(1, size // 10), max(1, size // 4000)
+        picked = rng.sample(largest, n_orig + n_fac)
+        fac_nodes, origin_nodes = picked[:n_fac], picked[n_fac:]
+        origins_path = os.path.join(d, "origins.gpkg")
+        write_points(origins_path, [(node_xy[n][0], node_xy[n][1], {"oid": i, "pop": 1.0}) for i, n in enumerate(origin_nodes)],
+                     [("oid", ogr.OFTInteger), ("pop", ogr.OFTReal)])
+        gps_path = os.path.join(d, "facilities.gpkg")
+        write_points(gps_path, [(node_xy[n][0], node_xy[n][1], {"gp_id": str(k)}) for k, n in enumerate(fac_nodes)], [("gp_id", ogr.OFTString)])
+        xs = [p[0] for p in node_xy.values()]
+        ys = [p[1] for p in node_xy.values()]
+        x0, y0, x1, y1 = min(xs) - 10, min(ys) - 10, max(xs) + 10, max(ys) + 10
+        areas_path = os.path.join(d, "areas.geojson")
+        with open(areas_path, "w") as f:
+            json.dump({"type": "FeatureCollection", "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::27700"}},
+                       "features": [{"type": "Feature", "properties": {"code": "E01000001"},
+                                     "geometry": {"type": "Polygon", "coordinates": [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]]}}]}, f)
+        ours_out = os.path.join(d, "ours.gpkg")
+        cmd = [tool, "nearest_service", "--network", graph_file, "--areas", areas_path, "--area_code_field", "code",
+               "--origin_method", "points", "--origins", origins_path, "--origin_population_field", "pop",
+               "--facilities", gps_path, "--facility_id_field", "gp_id", "--service_name", "gp", "--modes", "walk",
+               "--thresholds_min", "15,30", "--count_within_thresholds", "false", "--edge_buffer_m", "0", "--output", ours_out]
+        import re
+        samples = []
+        for _ in range(runs):
+            sec, peak, err = run_measured(cmd)
+            m = re.search(r"read ([0-9.]+)s, graph ([0-9.]+)s, snap ([0-9.]+)s, route ([0-9.]+)s, write ([0-9.]+)s", err)
+            samples.append((sec, peak, *[float(x) for x in m.groups()]))
+        med = lambda k: statistics.median(x[k] for x in samples)  # noqa: E731
+        ours_s, ours_route = med(0), med(5)
+        split = f"read {med(2):.2f} + graph {med(3):.2f} + snap {med(4):.2f} + route {ours_route:.3f} + write {med(6):.2f} s; peak {max(x[1] for x in samples):.0f} MB"
+        ds = ogr.Open(ours_out)
+        ours = {}
+        for f in ds.GetLayerByName("origins_nearest"):
+            g = f.GetGeometryRef()
+            ours[(round(g.GetX(), 2), round(g.GetY(), 2))] = None if f["gp_walk_time_min"] is None else f["gp_walk_time_min"] * 60
+        ds = None
+        key_of = {n: (round(node_xy[n][0], 2), round(node_xy[n][1], 2)) for n in origin_nodes}
+
+        def agreement(times):
+            compared = bad = 0
+            worst = 0.0
+            for n in origin_nodes:
+                a, b = ours.get(key_of[n]), times.get(n)
+                if a is None or b is None or math.isinf(b):
+                    continue
+                compared += 1
+                worst = max(worst, abs(a - b))
+                bad += abs(a - b) > 1.0
+            return compared > 0 and bad == 0, f"{compared} origins, worst {worst:.2f} s"
+        row = lambda tool_, sec, base, agree, what: out.append(  # noqa: E731
+            f"| {size:,} | {n_orig:,} | {n_fac} | {tool_} | {sec} | {base} | {agree} | {what} |")
+        row("**ours**, end to end", f"**{ours_s:.3f}**", "", "", split)
+        row("**ours**, routing", f"**{ours_route:.4f}**", "", "", "the multi-source search and the area figures")
+        # NetworkX, routing only (graph already built), with the limit checked after the fact
+        t0 = time.perf_counter()
+        nx_times = nx.multi_source_dijkstra_path_length(graph.reverse(copy=False), set(fac_nodes), weight="w")
+        nx_s = time.perf_counter() - t0
+        ok, txt = agreement(nx_times)
+        all_agree &= ok
+        row("NetworkX", f"{nx_s:.3f}", f"{nx_s / ours_route:,.0f}× (routing)", ("yes: " if ok else "NO: ") + txt,
+            f"`multi_source_dijkstra`, graph already built (building it from the GeoPackage: {nx_build:.1f} s)")
+        if os.path.exists(os.path.join(pg_bin, "initdb")) and os.path.exists("/usr/share/postgresql/15/extension/pgrouting.control"):
+            def pg_agree(times):
+                nonlocal all_agree
+                ok_, txt_ = agreement(times)
+                all_agree &= ok_
+                return {"agree": ok_, "compared": txt_, "worst_s": 0}
+            try:
+                pg = run_pgrouting(pg_bin, work, edges_path, origin_nodes, fac_nodes, 1, pg_agree, timeout_s=limit_s)
+                row("pgRouting", f"{pg['seconds']:.3f}", f"{pg['seconds'] / ours_route:,.0f}× (routing)",
+                    ("yes: " if pg["agree"] else "NO: ") + pg["compared"], "`pgr_dijkstraCost` facilities to origins, minimum per origin (server-side)")
+            except subprocess.TimeoutExpired:
+                row("pgRouting", f"> {limit_s:.0f}", f"> {limit_s / ours_route:,.0f}×", "", "did not finish within the limit")
+        if not skip_qgis:
+            net_path = os.path.join(d, "qgis_walk_network.gpkg")
+            write_qgis_network(net_path, walk_edges)
+            env = qgis_env(d)
+            project = empty_project(d, env)
+            spent, done, peak = 0.0, 0, 0.0
+            for k, n in enumerate(fac_nodes):
+                out_k = os.path.join(d, f"qgis_{k}.gpkg")
+                x, y = node_xy[n]
+                sec, pk, _ = run_measured([QGIS_PROCESS, "run", "native:shortestpathlayertopoint", f"--PROJECT_PATH={project}", "--",
+                                           f"INPUT={net_path}", "STRATEGY=1", "DIRECTION_FIELD=dir", "VALUE_FORWARD=F", "VALUE_BACKWARD=R",
+                                           "VALUE_BOTH=B", "DEFAULT_DIRECTION=2", "SPEED_FIELD=speed_kmh", "DEFAULT_SPEED=4.8", "TOLERANCE=0",
+                                           f"START_POINTS={origins_path}", f"END_POINT={x},{y} [EPSG:27700]", f"OUTPUT={out_k}"],
+                                          env=env, timeout=max(1.0, limit_s - spent))
+                if sec is None:
+                    break
+                spent += sec
+                done += 1
+                peak = max(peak, pk)
+            if done == len(fac_nodes):
+                row("QGIS 3.22 native", f"{spent:.1f}", f"{spent / ours_s:,.0f}× (end to end)", "not compared (see workload 1)",
+                    f"{done} runs of `shortestpathlayertopoint`; peak {peak:.0f} MB")
+            else:
+                row("QGIS 3.22 native", f"> {limit_s:.0f}", f"> {limit_s / ours_s:,.0f}× (end to end)", "",
+                    f"stopped at the limit after {done} of {len(fac_nodes)} runs of `shortestpathlayertopoint`"
+                    + (f" (about {spent / done:.0f} s each: about {spent / done * len(fac_nodes):,.0f} s for all)" if done else ""))
+        print("\n".join(out[-5:]), flush=True)
+    return "\n".join(out), all_agree
+
+
+def run_pgrouting(pg_bin, work, edges_path, origin_nodes, fac_nodes, runs, agreement, query=None, timeout_s=None):
     """A throw-away PostgreSQL cluster (run as the postgres user: initdb refuses root), the
     same edges loaded with ogr2ogr, then pgr_dijkstraCost from the GP nodes to every origin
     node, reduced to the minimum per origin (the issue's reference form)."""
@@ -387,7 +550,10 @@ def run_pgrouting(pg_bin, work, edges_path, origin_nodes, fac_nodes, runs, agree
             f.write("\\timing on\n" + query + ";\n")
 
         def once():
-            out = sh(psql + ["-f", sql_path]).stdout
+            if timeout_s:
+                out = subprocess.run(psql + ["-f", sql_path], capture_output=True, text=True, check=True, timeout=timeout_s).stdout
+            else:
+                out = sh(psql + ["-f", sql_path]).stdout
             ms = [float(l.split()[1]) for l in out.splitlines() if l.startswith("Time:")]
             if raw:
                 return ms[-1] / 1000.0, [tuple(float(x) for x in l.split("|")) for l in out.splitlines() if "|" in l]
@@ -413,7 +579,7 @@ def run_pgrouting(pg_bin, work, edges_path, origin_nodes, fac_nodes, runs, agree
         sh(as_pg + [os.path.join(pg_bin, "pg_ctl"), "-D", data, "-w", "stop", "-m", "fast"])
 
 
-def main(tool, work, runs=5, skip_qgis=False):
+def main(tool, work, runs=5, skip_qgis=False, synthetic=(), limit_s=600.0):
     os.makedirs(work, exist_ok=True)
     edges_path = os.path.join(work, "edges.gpkg")
     sh([tool, "-q", "network", os.path.join(DATA, "osm/rutland-2018-02-27.osm.pbf"), "--modes", "walk", "--export", edges_path])
@@ -587,20 +753,29 @@ def main(tool, work, runs=5, skip_qgis=False):
         lines.append(f"| {name} | {'' if sec is None else f'{sec:.4f}'} | {ratio} | {agree} | {t['what']} |")
     w3, w3_agree = workload3(tool, work, graph, node_xy, origin_nodes, facilities, runs, pg_bin)
     lines += ["", w2, "", w3]
+    w4_agree = True
+    if synthetic:
+        bench = os.path.join(os.path.dirname(tool), "bench", "bench_engine")
+        w4, w4_agree = workload4(tool, bench, work, synthetic, runs, pg_bin, limit_s, skip_qgis or not os.path.exists(QGIS_PROCESS))
+        lines += ["", w4]
     table = "\n".join(lines) + "\n"
     print("\n" + table)
     with open(os.path.join(work, "peers.md"), "w") as f:
         f.write(table)
     with open(os.path.join(work, "peers.json"), "w") as f:
         json.dump(results, f, indent=1, default=str)
-    failed = [n for n, t in results["tools"].items() if "agree" in t and not t["agree"]] + ([] if w3_agree else ["workload 3"])
+    failed = [n for n, t in results["tools"].items() if "agree" in t and not t["agree"]] + ([] if w3_agree else ["workload 3"]) + ([] if w4_agree else ["workload 4"])
     return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    args = [a for a in sys.argv[1:] if not a.startswith("--")]
-    runs = 5
-    if "--runs" in sys.argv:
-        runs = int(sys.argv[sys.argv.index("--runs") + 1])
-        args = [a for a in args if a != str(runs)]
-    sys.exit(main(args[0], args[1], runs, "--skip-qgis" in sys.argv))
+    import argparse
+    ap = argparse.ArgumentParser(description="Access Atlas against NetworkX, pgRouting and QGIS (docs/performance.md)")
+    ap.add_argument("accessatlas", help="the accessatlas tool (build/accessatlas); bench_engine is looked up beside it")
+    ap.add_argument("work", help="folder for the inputs, outputs and the table")
+    ap.add_argument("--runs", type=int, default=5, help="runs per tool, median reported (QGIS: at most 3)")
+    ap.add_argument("--skip-qgis", action="store_true", help="leave QGIS out (it takes minutes)")
+    ap.add_argument("--synthetic", default="", help="workload 4: synthetic network sizes, e.g. 200000,2000000")
+    ap.add_argument("--limit", type=float, default=600, help="workload 4: seconds a peer may take (default 600)")
+    a = ap.parse_args()
+    sys.exit(main(a.accessatlas, a.work, a.runs, a.skip_qgis, tuple(int(x) for x in a.synthetic.split(",") if x), a.limit))
