@@ -3,6 +3,7 @@
 //   bench_engine [--nodes 2000000] [--facilities 6500] [--origins 200000] [--threads 0] [--runs 5]
 //                [--counts 0|1] [--polygons 0|1] [--reach-modes walk,drive] [--rutland-job data/rutland/job.toml]
 //                [--save-synthetic FILE.aagraph]   (write the synthetic network for the peers runner and stop)
+//                [--graph-file 0|1]   (measure the scale-out graph files; 0 for peak-memory runs)
 #include "synthetic_network.hpp"
 
 #include <filesystem>
@@ -54,6 +55,7 @@ int main(int argc, char** argv) {
     bool polygons = false;
     std::string reach_modes = "walk,drive";
     std::string save_synthetic;
+    bool graph_file = true;  // off for peak-memory runs: it loads a second copy of the graph
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string k = argv[i];
         const std::string v = argv[i + 1];
@@ -67,6 +69,7 @@ int main(int argc, char** argv) {
         else if (k == "--polygons") polygons = v != "0";
         else if (k == "--reach-modes") reach_modes = v;
         else if (k == "--save-synthetic") save_synthetic = v;
+        else if (k == "--graph-file") graph_file = v != "0";
     }
     Quiet quiet;
     if (!save_synthetic.empty()) {
@@ -135,7 +138,8 @@ int main(int argc, char** argv) {
     const auto net = bench::synthetic_network(nodes, 42);
     const double gen_s = now_s() - t;
     t = now_s();
-    const auto g = network::build_mode_graph(net, network::default_profile(network::Mode::drive));
+    // As in run_job: the reversed half is added once the snapping index is gone.
+    auto g = network::build_mode_graph(net, network::default_profile(network::Mode::drive), {}, false);
     const double build_s = now_s() - t;
     t = now_s();
     auto index = std::make_unique<snapping::EdgeIndex>(net, g);
@@ -145,7 +149,20 @@ int main(int argc, char** argv) {
                g.forward.arc_count(), build_s, static_cast<double>(g.forward.memory_bytes()) / g.forward.arc_count(),
                100.0 * g.largest_component_nodes / net.node_count());
     fmt::print("  edge R-tree: {} segments in {:.2f}s\n", index->indexed_segments(), index_s);
-    {
+
+    std::mt19937 rng(7);
+    const auto box = net.extent();
+    std::uniform_real_distribution<double> ux(box.min_x, box.max_x), uy(box.min_y, box.max_y);
+    std::vector<snapping::Snap> fac, org;
+    t = now_s();
+    for (std::uint32_t i = 0; i < facilities; ++i) fac.push_back(index->snap({ux(rng), uy(rng)}, 500));
+    for (std::uint32_t i = 0; i < origins; ++i) org.push_back(index->snap({ux(rng), uy(rng)}, 500));
+    const double snap_s = now_s() - t;
+    index.reset();  // as in run_job: the R-tree is dropped once every point is placed
+    t = now_s();
+    network::add_backward_graph(g, net);
+    fmt::print("  reversed graph added after snapping in {:.2f}s\n", now_s() - t);
+    if (graph_file) {
         // A scale-out worker's start: map the .aagraph file and build the mode graph.
         const std::string path = "/tmp/accessatlas_bench.aagraph";
         network::GraphFileSource src;
@@ -175,16 +192,6 @@ int main(int argc, char** argv) {
         std::filesystem::remove(path);
         std::filesystem::remove(mode_path);
     }
-
-    std::mt19937 rng(7);
-    const auto box = net.extent();
-    std::uniform_real_distribution<double> ux(box.min_x, box.max_x), uy(box.min_y, box.max_y);
-    std::vector<snapping::Snap> fac, org;
-    t = now_s();
-    for (std::uint32_t i = 0; i < facilities; ++i) fac.push_back(index->snap({ux(rng), uy(rng)}, 500));
-    for (std::uint32_t i = 0; i < origins; ++i) org.push_back(index->snap({ux(rng), uy(rng)}, 500));
-    const double snap_s = now_s() - t;
-    index.reset();  // as in run_job: the R-tree is dropped once every point is placed
     fmt::print("  snapped {} points in {:.2f}s ({:.0f} points/s)\n", facilities + origins, snap_s, (facilities + origins) / snap_s);
 
     access::NearestOptions nearest_only;

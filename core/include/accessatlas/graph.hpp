@@ -47,8 +47,11 @@ struct ModeGraph {
 };
 
 // `closed_edges` (sorted edge indices) are left out for every mode: road closures.
+// Without `with_backward` the reversed graph is left empty, to be added by add_backward_graph
+// once the snapping index is gone: on a national graph that lowers the peak memory by its size.
 ModeGraph build_mode_graph(const RoadNetwork& network, const Profile& profile,
-                           const std::vector<std::uint32_t>& closed_edges = {});
+                           const std::vector<std::uint32_t>& closed_edges = {}, bool with_backward = true);
+void add_backward_graph(ModeGraph& graph, const RoadNetwork& network);
 
 // A mode graph saved as arrays (format as the .aagraph file), so a scale-out worker maps it
 // instead of building it. save returns the file's checksum; load refuses a file whose checksum

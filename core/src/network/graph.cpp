@@ -74,7 +74,8 @@ bool ModeGraph::edge_in_largest_component(std::uint32_t e, const RoadNetwork& ne
     return edge_usable(e) && component[network.edges[e].from] == largest_component;
 }
 
-ModeGraph build_mode_graph(const RoadNetwork& network, const Profile& profile, const std::vector<std::uint32_t>& closed_edges) {
+ModeGraph build_mode_graph(const RoadNetwork& network, const Profile& profile, const std::vector<std::uint32_t>& closed_edges,
+                           bool with_backward) {
     ModeGraph mg;
     mg.profile = profile;
     const auto n = static_cast<std::uint32_t>(network.node_count());
@@ -126,11 +127,25 @@ ModeGraph build_mode_graph(const RoadNetwork& network, const Profile& profile, c
             mg.largest_component_nodes = size[v];
             mg.largest_component = v;
         }
-    std::vector<ArcRecord> backward(forward);
-    for (ArcRecord& a : backward) std::swap(a.tail, a.head);
     mg.forward = to_csr(n, forward);
-    mg.backward = to_csr(n, backward);
+    if (with_backward) {
+        for (ArcRecord& a : forward) std::swap(a.tail, a.head);
+        mg.backward = to_csr(n, forward);
+    }
     return mg;
+}
+
+void add_backward_graph(ModeGraph& mg, const RoadNetwork& network) {
+    // The arc records again, in edge order from the edge times, so the reversed graph is the
+    // one build_mode_graph makes with_backward (same arc order, same tie-breaking).
+    std::vector<ArcRecord> reversed;
+    reversed.reserve(mg.forward.arc_count());
+    for (std::uint32_t e = 0; e < network.edge_count(); ++e) {
+        const Edge& edge = network.edges[e];
+        if (mg.edge_time_forward[e] < infinite_time) reversed.push_back({edge.to, edge.from, e, mg.edge_time_forward[e], edge.length_m});
+        if (mg.edge_time_backward[e] < infinite_time) reversed.push_back({edge.from, edge.to, e, mg.edge_time_backward[e], edge.length_m});
+    }
+    mg.backward = to_csr(static_cast<std::uint32_t>(network.node_count()), reversed);
 }
 
 } // namespace accessatlas::network
