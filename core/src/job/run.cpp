@@ -678,7 +678,6 @@ bool same_open_classes(const network::Profile& a, const network::Profile& b) {
     return true;
 }
 
-
 } // namespace
 
 network::ModeGraph scenario_graph(const network::RoadNetwork& net, const ScenarioInputs& scenario, std::size_t mode) {
