@@ -389,7 +389,9 @@ job::Job job_from_parameters(const Algorithm& algorithm, const std::map<std::str
         default: t.insert_or_assign(key, value); break;
         }
     }
-    for (const auto& [name, layer] : layers) {
+    for (const auto& entry : layers) {
+        const std::string& name = entry.first;  // not a structured binding: a lambda captures it (C++17)
+        const std::string& layer = entry.second;
         if (layer.empty()) continue;
         const auto p = std::find_if(algorithm.params.begin(), algorithm.params.end(), [&](const Param& q) { return q.name == name; });
         if (p == algorithm.params.end()) throw InputError(fmt::format("{}: unknown parameter '{}' for a layer name", algorithm.id, name));

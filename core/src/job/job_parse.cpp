@@ -365,13 +365,15 @@ IndexSpec parse_index(const Reader& r, const std::string& name, const toml::tabl
             r.fail(prefix + "indicators." + d.id + ".component", "'" + d.component + "' is not a component of the index", nullptr,
                    "add [" + prefix + "components." + d.component + "]");
     }
-    for (const auto& [id, src] : sources)
+    for (const auto& entry : sources) {
+        const std::string& id = entry.first;  // a structured binding cannot be captured in C++17 (clang refuses)
         if (std::none_of(def.indicators.begin(), def.indicators.end(), [&](const auto& d) { return d.id == id; })) {
             std::vector<std::string> ids;
             for (const auto& d : def.indicators) ids.push_back(d.id);
             r.fail(prefix + "fields." + id, "'" + id + "' is not an indicator of the index", nullptr,
                    "did you mean '" + nearest_word(id, ids) + "'?");
         }
+    }
     for (const auto& d : def.indicators) {
         spec.sources.push_back(sources.count(d.id) ? sources[d.id] : IndicatorSource{});
         spec.references.push_back(references.count(d.id) ? references[d.id] : IndicatorSource{});

@@ -1,0 +1,39 @@
+// libFuzzer target: the scale-out binary readers (.aagraph network, .aamode graph) must load
+// any payload or refuse it with an InputError. The fuzz input becomes the payload behind a
+// valid header and checksum, so the readers' length checks are what is tested.
+#include "util/binary_file.hpp"
+
+#include <accessatlas/error.hpp>
+#include <accessatlas/graph.hpp>
+#include <accessatlas/network.hpp>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    static const std::string dir = "/tmp/accessatlas_fuzz_" + std::to_string(::getpid());
+    static const bool ready = [] { return ::mkdir(dir.c_str(), 0700) == 0 || errno == EEXIST; }();
+    (void)ready;
+    const std::vector<unsigned char> payload(data, data + size);
+    const char graph_magic[8] = {'A', 'A', 'G', 'R', 'A', 'P', 'H', '\0'};
+    const char mode_magic[8] = {'A', 'A', 'M', 'O', 'D', 'E', '\0', '\0'};
+    const std::string graph = dir + "/f.aagraph", mode = dir + "/f.aamode";
+    accessatlas::detail::write_binary_file(graph, graph_magic, accessatlas::network::graph_file_version, 0, payload);
+    try {
+        accessatlas::network::load_graph_file(graph);
+    } catch (const accessatlas::InputError&) {
+    }
+    const auto sum = accessatlas::detail::write_binary_file(mode, mode_magic, 1, 0, payload);
+    try {
+        accessatlas::network::load_mode_graph(mode, sum);
+    } catch (const accessatlas::InputError&) {
+    }
+    return 0;
+}
