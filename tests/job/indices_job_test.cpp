@@ -1,5 +1,6 @@
 // Index stages through whole jobs on hand-made files: a Nomis download as a source, the
 // composite index by the mean method with Core20, and the errors a user meets with tables.
+#include "support/temp_dir.hpp"
 #include "support/test_network.hpp"
 
 #include <accessatlas/error.hpp>
@@ -18,12 +19,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-class IndicesJob : public ::testing::Test {
+class IndicesJob : public test::TempDirTest {
 protected:
+    IndicesJob() : TempDirTest("aa_indices_") {}
     void SetUp() override {
-        dir = fs::temp_directory_path() / ("aa_indices_" + std::to_string(::getpid()) + "_" +
-                                           ::testing::UnitTest::GetInstance()->current_test_info()->name());
-        fs::create_directories(dir);
         // three 100 m squares in a row, LSOA 2021 codes from Leicester
         std::ofstream(dir / "areas.geojson") << R"({"type":"FeatureCollection",
 "crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::27700"}},"features":[
@@ -32,7 +31,6 @@ protected:
 {"type":"Feature","properties":{"code":"E01013602"},"geometry":{"type":"Polygon","coordinates":[[[200,0],[300,0],[300,100],[200,100],[200,0]]]}}]})";
         write_domains("E01013600,1,30,1\nE01013601,2,25,5\nE01013602,3,10,2\n");
     }
-    void TearDown() override { fs::remove_all(dir); }
 
     void write_domains(const std::string& rows) { std::ofstream(dir / "domains.csv") << "code,a,b,imd_decile\n" << rows; }
 
@@ -85,7 +83,6 @@ field = "imd_decile"
         return "no error";
     }
 
-    fs::path dir;
 };
 
 } // namespace

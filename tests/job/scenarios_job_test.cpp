@@ -9,6 +9,7 @@
 // Residential roads, walking at 4.8 km/h: 1,000 m = 12.5 min. Origins (points with people):
 // O1 at B (10 people), O2 at (1000,1000) (5), O3 at (1900,0) (1). One area holds them all.
 // Baseline: O1 12.5 min, O2 25, O3 1.25 (to F2).
+#include "support/temp_dir.hpp"
 #include "support/test_network.hpp"
 
 #include <accessatlas/error.hpp>
@@ -28,12 +29,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-class ScenariosJob : public ::testing::Test {
+class ScenariosJob : public test::TempDirTest {
 protected:
+    ScenariosJob() : TempDirTest("aa_scenarios_") {}
     void SetUp() override {
-        dir = fs::temp_directory_path() / ("aa_scenarios_" + std::to_string(::getpid()) + "_" +
-                                           ::testing::UnitTest::GetInstance()->current_test_info()->name());
-        fs::create_directories(dir);
         const std::string crs = R"("crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::27700"}})";
         std::ofstream(dir / "roads.geojson") << R"({"type":"FeatureCollection",)" << crs << R"(,"features":[
 {"type":"Feature","id":1,"properties":{"highway":"residential"},"geometry":{"type":"LineString","coordinates":[[0,0],[1000,0]]}},
@@ -51,7 +50,6 @@ protected:
         std::ofstream(dir / "closure.geojson") << R"({"type":"FeatureCollection",)" << crs << R"(,"features":[
 {"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[1400,-10],[1600,-10],[1600,10],[1400,10],[1400,-10]]]}}]})";
     }
-    void TearDown() override { fs::remove_all(dir); }
 
     static std::string job_text(const std::string& scenarios) {
         return R"([job]
@@ -123,7 +121,6 @@ max_time_min = 30
         return t;
     }
 
-    fs::path dir;
 };
 
 constexpr double base_mean = (10 * 12.5 + 5 * 25 + 1 * 1.25) / 16;

@@ -1,5 +1,6 @@
 // The .aagraph file: a saved network loads back equal, and every kind of bad file (foreign,
 // damaged, truncated, another version, stale source) is refused with what to do.
+#include "support/temp_dir.hpp"
 #include "support/test_network.hpp"
 
 #include <accessatlas/error.hpp>
@@ -18,12 +19,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-class GraphFile : public ::testing::Test {
+class GraphFile : public test::TempDirTest {
 protected:
+    GraphFile() : TempDirTest("aa_graph_") {}
     void SetUp() override {
-        dir = fs::temp_directory_path() / ("aa_graph_" + std::to_string(::getpid()) + "_" +
-                                           ::testing::UnitTest::GetInstance()->current_test_info()->name());
-        fs::create_directories(dir);
         source = (dir / "tiny.osm").string();
         fs::copy_file(std::string(ACCESSATLAS_TEST_DATA) + "/tiny.osm", source);
         test::NullReporter quiet;
@@ -31,7 +30,6 @@ protected:
         graph = (dir / "tiny.aagraph").string();
         network::save_graph_file(net, network::describe_source(source, {}), graph);
     }
-    void TearDown() override { fs::remove_all(dir); }
 
     std::string bytes() const {
         std::ifstream in(graph, std::ios::binary);
@@ -47,7 +45,6 @@ protected:
         return "no error";
     }
 
-    fs::path dir;
     std::string source, graph;
     network::RoadNetwork net;
 };

@@ -1,6 +1,7 @@
 // plan / run-task / merge: the stages of pipeline.hpp with files between them.
 #include "job/area_indices.hpp"
 #include "job/pipeline.hpp"
+#include "network/profile_io.hpp"
 #include "util/binary_file.hpp"
 
 #include <accessatlas/error.hpp>
@@ -14,8 +15,6 @@
 #include <map>
 #include <fstream>
 #include <sstream>
-
-#include <unistd.h>
 
 namespace fs = std::filesystem;
 namespace bin = accessatlas::detail;  // binary files (util/), not the job stages (job::detail)
@@ -60,6 +59,11 @@ void put_snaps(bin::BinaryWriter& w, const detail::Snaps& snaps) {
     w.put_array(y);
 }
 
+void skip_snaps(bin::BinaryReader& r) {
+    r.skip_array<std::uint32_t>();
+    for (int k = 0; k < 4; ++k) r.skip_array<double>();
+}
+
 detail::Snaps get_snaps(bin::BinaryReader& r) {
     const auto edge = r.get_array<std::uint32_t>();
     const auto offset = r.get_array<double>();
@@ -68,32 +72,11 @@ detail::Snaps get_snaps(bin::BinaryReader& r) {
     const auto y = r.get_array<double>();
     detail::Snaps out(edge.size());
     if (offset.size() != out.size() || dist.size() != out.size() || x.size() != out.size() || y.size() != out.size())
-        throw InputError("snap arrays of different lengths", {}, "plan again");
+        r.fail("snap arrays of different lengths");
     for (std::size_t i = 0; i < out.size(); ++i) out[i] = {edge[i], offset[i], dist[i], {x[i], y[i]}};
     return out;
 }
 
-void put_profile(bin::BinaryWriter& w, const network::Profile& p) {
-    w.put<std::uint8_t>(static_cast<std::uint8_t>(p.mode));
-    w.put_array(std::vector<double>(p.speed_kmh.begin(), p.speed_kmh.end()));
-    w.put(p.dual_carriageway_kmh);
-    w.put<std::uint8_t>(p.use_maxspeed);
-    w.put<std::uint8_t>(p.obey_oneway);
-    w.put(p.connector_kmh);
-}
-
-network::Profile get_profile(bin::BinaryReader& r) {
-    network::Profile p;
-    p.mode = static_cast<network::Mode>(r.get<std::uint8_t>());
-    const auto speeds = r.get_array<double>();
-    if (speeds.size() != p.speed_kmh.size()) throw InputError("a profile of another version", {}, "plan again");
-    std::copy(speeds.begin(), speeds.end(), p.speed_kmh.begin());
-    p.dual_carriageway_kmh = r.get<double>();
-    p.use_maxspeed = r.get<std::uint8_t>() != 0;
-    p.obey_oneway = r.get<std::uint8_t>() != 0;
-    p.connector_kmh = r.get<double>();
-    return p;
-}
 
 // What a worker needs besides the graph and the job: per scenario the closures, profiles and
 // snapped points. Facility names and supply stay with the merge, which reads the inputs again.
@@ -104,7 +87,7 @@ std::vector<unsigned char> routing_inputs(const detail::Prepared& p) {
         w.put_string(sc.name);
         w.put_array(sc.closed_edges);
         w.put<std::uint64_t>(sc.profiles.size());
-        for (const auto& pr : sc.profiles) put_profile(w, pr);
+        for (const auto& pr : sc.profiles) network::put_profile(w, pr);
         w.put<std::uint64_t>(sc.origin_snaps.size());
         for (const auto& s : sc.origin_snaps) put_snaps(w, *s);
         w.put<std::uint64_t>(sc.facility_snaps.size());
@@ -116,27 +99,38 @@ std::vector<unsigned char> routing_inputs(const detail::Prepared& p) {
     return w.bytes();
 }
 
-std::vector<detail::ScenarioInputs> read_routing_inputs(const std::string& path, std::uint64_t expected_hash) {
+// A worker reads only its task's scenario and mode: the other snaps are stepped over.
+detail::ScenarioInputs read_routing_inputs(const std::string& path, std::uint64_t expected_hash, std::size_t scenario, std::size_t mode) {
     const auto file = bin::open_binary_file(path, inputs_magic, inputs_version, "an Access Atlas inputs file",
-                                               "plan again: accessatlas plan JOB --dir DIR");
+                                            "plan again: accessatlas plan JOB --dir DIR");
     if (file.header.payload_hash != expected_hash)
         throw InputError("the inputs file does not belong to this manifest", {path, {}, {}, {}}, "plan again");
     auto r = file.payload();
-    std::vector<detail::ScenarioInputs> out(r.get<std::uint64_t>());
-    for (auto& sc : out) {
+    const auto count = r.get<std::uint64_t>();
+    if (scenario >= count) r.fail(fmt::format("there is no scenario {} in the inputs file", scenario));
+    detail::ScenarioInputs sc;
+    for (std::size_t si = 0; si <= scenario; ++si) {
+        const bool wanted = si == scenario;
         sc.name = r.get_string();
         sc.closed_edges = r.get_array<std::uint32_t>();
         sc.profiles.resize(r.get<std::uint64_t>());
-        for (auto& pr : sc.profiles) pr = get_profile(r);
-        sc.origin_snaps.resize(r.get<std::uint64_t>());
-        for (auto& s : sc.origin_snaps) s = std::make_shared<const detail::Snaps>(get_snaps(r));
-        sc.facility_snaps.resize(r.get<std::uint64_t>());
-        for (auto& per_mode : sc.facility_snaps) {
-            per_mode.resize(r.get<std::uint64_t>());
-            for (auto& s : per_mode) s = get_snaps(r);
+        for (auto& pr : sc.profiles) pr = network::get_profile(r);
+        sc.origin_snaps.assign(r.get<std::uint64_t>(), nullptr);
+        for (std::size_t mi = 0; mi < sc.origin_snaps.size(); ++mi) {
+            if (wanted && mi == mode) sc.origin_snaps[mi] = std::make_shared<const detail::Snaps>(get_snaps(r));
+            else skip_snaps(r);
+        }
+        sc.facility_snaps.assign(r.get<std::uint64_t>(), {});
+        for (std::size_t mi = 0; mi < sc.facility_snaps.size(); ++mi) {
+            sc.facility_snaps[mi].resize(r.get<std::uint64_t>());
+            for (auto& s : sc.facility_snaps[mi]) {
+                if (wanted && mi == mode) s = get_snaps(r);
+                else skip_snaps(r);
+            }
         }
     }
-    return out;
+    if (mode >= sc.origin_snaps.size() || !sc.origin_snaps[mode]) r.fail(fmt::format("there is no mode {} in the inputs file", mode));
+    return sc;
 }
 
 // ---- task results ---------------------------------------------------------------------
@@ -253,16 +247,6 @@ Job load_planned_job(const Plan& plan) {
     return job;
 }
 
-void write_text_atomically(const std::string& path, const std::string& text) {
-    const std::string tmp = fmt::format("{}.tmp.{}", path, ::getpid());
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        out << text;
-        out.flush();
-        if (!out) throw InputError("cannot write the file", {tmp, {}, {}, {}}, "check the folder is writable and not full");
-    }
-    fs::rename(tmp, path);
-}
 
 } // namespace
 
@@ -351,7 +335,7 @@ Plan plan_job(const Job& job_in, const PlanOptions& options, Reporter& reporter)
     std::ostringstream text;
     text << "# Access Atlas task plan: run every task (accessatlas run-task " << plan.manifest << " N), then merge.\n"
          << manifest << "\n";
-    write_text_atomically(plan.manifest, text.str());
+    bin::write_file_atomically(plan.manifest, {text.str()});
     collect.info(fmt::format("plan: {} tasks in {}", plan.tasks.size(), plan.manifest));
     return plan;
 }
@@ -421,8 +405,7 @@ bool run_plan_task(const std::string& manifest, std::size_t index, unsigned thre
     const auto spec = spec_of(job, task);
     reporter.stage(fmt::format("Task {}: loading the graph", index));
     const auto net = network::load_graph_file(plan.graph_file);
-    const auto scenarios = read_routing_inputs(plan.inputs_file, plan.inputs_hash);
-    const auto& sc = scenarios.at(spec.scenario);
+    const auto sc = read_routing_inputs(plan.inputs_file, plan.inputs_hash, spec.scenario, spec.mode);
     // The graph plan saved for this scenario and mode, else built here.
     const std::string graph_name = mode_graph_file(task.scenario, task.mode);
     const auto saved = plan.mode_graphs.find(graph_name);

@@ -1,5 +1,6 @@
 // .aagraph: the RoadNetwork as arrays (edges split into one array per field, so no padding
 // bytes reach the file and the checksum is reproducible).
+#include "network/profile_io.hpp"
 #include "util/binary_file.hpp"
 
 #include <accessatlas/error.hpp>
@@ -96,6 +97,28 @@ RoadNetwork load_graph_file(const std::string& path, GraphFileSource* source) {
     return net;
 }
 
+void put_profile(detail::BinaryWriter& w, const Profile& p) {
+    w.put<std::uint8_t>(static_cast<std::uint8_t>(p.mode));
+    w.put_array(std::vector<double>(p.speed_kmh.begin(), p.speed_kmh.end()));
+    w.put(p.dual_carriageway_kmh);
+    w.put<std::uint8_t>(p.use_maxspeed);
+    w.put<std::uint8_t>(p.obey_oneway);
+    w.put(p.connector_kmh);
+}
+
+Profile get_profile(detail::BinaryReader& r) {
+    Profile p;
+    p.mode = static_cast<Mode>(r.get<std::uint8_t>());
+    const auto speeds = r.get_array<double>();
+    if (speeds.size() != p.speed_kmh.size()) r.fail("a profile of another version");
+    std::copy(speeds.begin(), speeds.end(), p.speed_kmh.begin());
+    p.dual_carriageway_kmh = r.get<double>();
+    p.use_maxspeed = r.get<std::uint8_t>() != 0;
+    p.obey_oneway = r.get<std::uint8_t>() != 0;
+    p.connector_kmh = r.get<double>();
+    return p;
+}
+
 namespace {
 constexpr char mode_magic[8] = {'A', 'A', 'M', 'O', 'D', 'E', '\0', '\0'};
 constexpr std::uint32_t mode_graph_version = 1;
@@ -118,12 +141,7 @@ Graph get_graph(detail::BinaryReader& r) {
 std::uint64_t save_mode_graph(const ModeGraph& g, const std::string& path) {
     static_assert(sizeof(Arc) == 12, "Arc must have no padding to be written as a memory image");
     detail::BinaryWriter w;
-    w.put<std::uint8_t>(static_cast<std::uint8_t>(g.profile.mode));
-    w.put_array(std::vector<double>(g.profile.speed_kmh.begin(), g.profile.speed_kmh.end()));
-    w.put(g.profile.dual_carriageway_kmh);
-    w.put<std::uint8_t>(g.profile.use_maxspeed);
-    w.put<std::uint8_t>(g.profile.obey_oneway);
-    w.put(g.profile.connector_kmh);
+    put_profile(w, g.profile);
     put_graph(w, g.forward);
     put_graph(w, g.backward);
     w.put_array(g.edge_time_forward);
@@ -139,14 +157,7 @@ ModeGraph load_mode_graph(const std::string& path, std::uint64_t checksum) {
         throw InputError("the mode graph file belongs to another plan", {path, {}, {}, {}}, "plan again");
     auto r = file.payload();
     ModeGraph g;
-    g.profile.mode = static_cast<Mode>(r.get<std::uint8_t>());
-    const auto speeds = r.get_array<double>();
-    if (speeds.size() != g.profile.speed_kmh.size()) throw InputError("a profile of another version", {path, {}, {}, {}}, "plan again");
-    std::copy(speeds.begin(), speeds.end(), g.profile.speed_kmh.begin());
-    g.profile.dual_carriageway_kmh = r.get<double>();
-    g.profile.use_maxspeed = r.get<std::uint8_t>() != 0;
-    g.profile.obey_oneway = r.get<std::uint8_t>() != 0;
-    g.profile.connector_kmh = r.get<double>();
+    g.profile = get_profile(r);
     g.forward = get_graph(r);
     g.backward = get_graph(r);
     g.edge_time_forward = r.get_array<float>();

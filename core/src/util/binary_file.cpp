@@ -58,6 +58,10 @@ void BinaryReader::truncated() const {
     throw InputError("the file ends early or its lengths are damaged", {m_file, {}, {}, {}}, "delete it and create it again");
 }
 
+void BinaryReader::fail(const std::string& what) const {
+    throw InputError(what, {m_file, {}, {}, {}}, "create the file again with this build (plan again for scale-out files)");
+}
+
 void BinaryReader::layout_differs() const {
     throw InputError("the file was written by a build with another record layout", {m_file, {}, {}, {}},
                      "create it again with this build");
@@ -88,21 +92,12 @@ MappedFile::~MappedFile() {
     if (m_data) ::munmap(const_cast<unsigned char*>(m_data), m_size);
 }
 
-std::uint64_t write_binary_file(const std::string& path, const char (&magic)[8], std::uint32_t version, std::uint64_t key,
-                       const std::vector<unsigned char>& payload) {
-    FileHeader h{};
-    std::memcpy(h.magic, magic, 8);
-    h.version = version;
-    h.endian = endian_mark;
-    h.payload_size = payload.size();
-    h.payload_hash = hash_bytes(payload.data(), payload.size());
-    h.key = key;
+void write_file_atomically(const std::string& path, std::initializer_list<std::string_view> parts) {
     const std::string tmp = fmt::format("{}.tmp.{}", path, ::getpid());
     {
         std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
         if (!out) throw InputError("cannot create the file", {tmp, {}, {}, {}}, "check the folder exists and is writable");
-        out.write(reinterpret_cast<const char*>(&h), sizeof h);
-        out.write(reinterpret_cast<const char*>(payload.data()), static_cast<std::streamsize>(payload.size()));
+        for (const auto part : parts) out.write(part.data(), static_cast<std::streamsize>(part.size()));
         out.flush();
         if (!out) {
             out.close();
@@ -116,6 +111,19 @@ std::uint64_t write_binary_file(const std::string& path, const char (&magic)[8],
         std::remove(tmp.c_str());
         throw InputError("cannot move the finished file into place: " + ec.message(), {path, {}, {}, {}}, "");
     }
+}
+
+std::uint64_t write_binary_file(const std::string& path, const char (&magic)[8], std::uint32_t version, std::uint64_t key,
+                                const std::vector<unsigned char>& payload) {
+    FileHeader h{};
+    std::memcpy(h.magic, magic, 8);
+    h.version = version;
+    h.endian = endian_mark;
+    h.payload_size = payload.size();
+    h.payload_hash = hash_bytes(payload.data(), payload.size());
+    h.key = key;
+    write_file_atomically(path, {std::string_view(reinterpret_cast<const char*>(&h), sizeof h),
+                                 std::string_view(reinterpret_cast<const char*>(payload.data()), payload.size())});
     return h.payload_hash;
 }
 

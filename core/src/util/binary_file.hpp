@@ -5,8 +5,10 @@
 
 #include <cstdint>
 #include <cstring>
+#include <initializer_list>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <vector>
 
@@ -73,25 +75,20 @@ public:
     }
     template <typename T>
     std::vector<T> get_array() {
-        const auto n = get<std::uint64_t>();
+        return take_vector<T>(get<std::uint64_t>());
+    }
+    // Steps over an array written by put_array without copying it.
+    template <typename T>
+    void skip_array() {
+        take_span<T>(get<std::uint64_t>());
         skip_align();
-        if (n > static_cast<std::uint64_t>(m_end - m_p) / sizeof(T)) truncated();
-        std::vector<T> v(n);
-        take(v.data(), n * sizeof(T));
-        skip_align();
-        return v;
     }
     template <typename T>
     std::vector<T> get_records() {
         static_assert(std::is_trivially_copyable_v<T>);
         const auto n = get<std::uint64_t>();
         if (get<std::uint64_t>() != sizeof(T)) layout_differs();
-        skip_align();
-        if (n > static_cast<std::uint64_t>(m_end - m_p) / sizeof(T)) truncated();
-        std::vector<T> v(n);
-        take(v.data(), n * sizeof(T));
-        skip_align();
-        return v;
+        return take_vector<T>(n);
     }
     std::string get_string() {
         const auto n = get<std::uint64_t>();
@@ -110,7 +107,28 @@ public:
         return v;
     }
 
+    // Refuses the file (InputError naming it) for a reason found by the caller.
+    [[noreturn]] void fail(const std::string& what) const;
+
 private:
+    // n elements after the alignment padding, checked against what is left of the file.
+    template <typename T>
+    std::vector<T> take_vector(std::uint64_t n) {
+        const unsigned char* at = take_span<T>(n);
+        std::vector<T> v(n);
+        if (n) std::memcpy(v.data(), at, n * sizeof(T));
+        skip_align();
+        return v;
+    }
+    // Where n elements start (after the alignment padding); the reader moves past them.
+    template <typename T>
+    const unsigned char* take_span(std::uint64_t n) {
+        skip_align();
+        if (n > static_cast<std::uint64_t>(m_end - m_p) / sizeof(T)) truncated();
+        const unsigned char* at = m_p;
+        m_p += n * sizeof(T);
+        return at;
+    }
     void take(void* out, std::size_t n) {
         if (n > static_cast<std::size_t>(m_end - m_p)) truncated();
         if (n) std::memcpy(out, m_p, n);
@@ -153,8 +171,11 @@ struct FileHeader {
 };
 static_assert(sizeof(FileHeader) == 40);
 
-// Writes header + payload to `path` through `path.tmp.<pid>` and a rename, so a reader never
-// sees a half-written file. Returns the payload's checksum.
+// Writes `parts` one after the other to `path` through `path.tmp.<pid>` and a rename, so a
+// reader never sees a half-written file (our binary files and the scale-out manifest).
+void write_file_atomically(const std::string& path, std::initializer_list<std::string_view> parts);
+
+// Writes header + payload atomically. Returns the payload's checksum.
 std::uint64_t write_binary_file(const std::string& path, const char (&magic)[8], std::uint32_t version, std::uint64_t key,
                        const std::vector<unsigned char>& payload);
 
