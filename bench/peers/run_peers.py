@@ -115,6 +115,31 @@ def write_qgis_network(path, walk_edges):
     nds.CommitTransaction()
 
 
+def load_walk_graph(edges_path, keep_edges=True):
+    """The walking graph every peer is given, from `accessatlas network --export`: a NetworkX
+    DiGraph (cost in seconds, the cheaper of parallel arcs), node coordinates, and the usable
+    edges (fid, cost, reverse cost, length, WKT) for QGIS when `keep_edges`."""
+    graph = nx.DiGraph()
+    node_xy = {}
+    walk_edges = []
+    ds = ogr.Open(edges_path)
+    for f in ds.GetLayerByName("network_edges"):
+        fw, bw = f["walk_cost_s"], f["walk_reverse_cost_s"]
+        if fw is None and bw is None:
+            continue
+        g = f.GetGeometryRef()
+        line = g.GetGeometryRef(0) if g.GetGeometryCount() else g
+        a, b = f["source"], f["target"]
+        node_xy[a] = line.GetPoint_2D(0)
+        node_xy[b] = line.GetPoint_2D(line.GetPointCount() - 1)
+        for u, v, c in ((a, b, fw), (b, a, bw)):
+            if c is not None and c >= 0 and (not graph.has_edge(u, v) or graph[u][v]["w"] > c):
+                graph.add_edge(u, v, w=c)
+        if keep_edges:
+            walk_edges.append((f.GetFID(), fw, bw, f["length_m"], line.ExportToWkt()))
+    return graph, node_xy, walk_edges
+
+
 def workload2(tool, work, graph, node_xy, origin_nodes, facilities, origins_path, gps_path, runs, pg_bin, walk_edges, skip_qgis):
     """Every GP's walking catchment at 10/20/30 minutes (800/1,600/2,400 m at 4.8 km/h): the
     (GP, origin) pairs within 30 minutes with their times. Ours: one bounded search per GP
@@ -270,6 +295,15 @@ def workload3(tool, work, graph, node_xy, origin_nodes, facilities, runs, pg_bin
                 return w
         return 0.0
 
+    def per_area(acc):
+        """Population-weighted accessibility per LSOA, per 1,000 people, from per-origin values."""
+        s, p = defaultdict(float), defaultdict(float)
+        for o, a in enumerate(origin_area):
+            if a is not None:
+                s[a] += pop[o] * acc[o]
+                p[a] += pop[o]
+        return {a: 1000.0 * s[a] / p[a] for a in p}
+
     def e2sfca_from_pairs(pairs):
         """pairs: (facility node, origin index, seconds). Returns ratio per GP id, value per area."""
         gid_of = {n: str(gid) for n, gid in facilities}
@@ -280,12 +314,7 @@ def workload3(tool, work, graph, node_xy, origin_nodes, facilities, runs, pg_bin
         acc = defaultdict(float)
         for f, o, t in pairs:
             acc[o] += ratio[f] * weight(t)
-        s, p = defaultdict(float), defaultdict(float)
-        for o, a in enumerate(origin_area):
-            if a is not None:
-                s[a] += pop[o] * acc[o]
-                p[a] += pop[o]
-        return {gid_of[f]: r for f, r in ratio.items()}, {a: 1000.0 * s[a] / p[a] for a in p}
+        return {gid_of[f]: r for f, r in ratio.items()}, per_area(acc)
 
     def compare(ratio, area):
         worst = 0.0
@@ -332,12 +361,7 @@ def workload3(tool, work, graph, node_xy, origin_nodes, facilities, runs, pg_bin
         acc = defaultdict(float)
         for oid, _, r, wt in rows_pg:
             acc[int(oid)] += r * wt
-        s_, p_ = defaultdict(float), defaultdict(float)
-        for o, a in enumerate(origin_area):
-            if a is not None:
-                s_[a] += pop[o] * acc[o]
-                p_[a] += pop[o]
-        rows.append(("pgrouting", seconds, compare(ratio, {a: 1000.0 * s_[a] / p_[a] for a in p_}),
+        rows.append(("pgrouting", seconds, compare(ratio, per_area(acc)),
                      "pgr_drivingDistance from every GP and E2SFCA in SQL (server-side query time)"))
     out_md = ["### Workload 3: E2SFCA on foot (bands 10/20/30 min), every GP and origin", "",
               "| tool | time (s) | ours faster by (like for like) | agrees | what is timed |", "|---|---|---|---|---|",
@@ -390,25 +414,7 @@ def workload4(tool, bench, work, sizes, runs, pg_bin, limit_s, skip_qgis):
             os.remove(edges_path)
         sh([tool, "-q", "network", graph_file, "--modes", "walk", "--export", edges_path])
         t0 = time.perf_counter()
-        graph = nx.DiGraph()
-        node_xy = {}
-        walk_edges = []
-        ds = ogr.Open(edges_path)
-        for f in ds.GetLayerByName("network_edges"):
-            fw, bw = f["walk_cost_s"], f["walk_reverse_cost_s"]
-            if fw is None and bw is None:
-                continue
-            g = f.GetGeometryRef()
-            line = g.GetGeometryRef(0) if g.GetGeometryCount() else g
-            a, b = f["source"], f["target"]
-            node_xy[a] = line.GetPoint_2D(0)
-            node_xy[b] = line.GetPoint_2D(line.GetPointCount() - 1)
-            for u, v, c in ((a, b, fw), (b, a, bw)):
-                if c is not None and c >= 0 and (not graph.has_edge(u, v) or graph[u][v]["w"] > c):
-                    graph.add_edge(u, v, w=c)
-            if not skip_qgis:
-                walk_edges.append((f.GetFID(), fw, bw, f["length_m"], line.ExportToWkt()))
-        ds = None
+        graph, node_xy, walk_edges = load_walk_graph(edges_path, keep_edges=not skip_qgis)
         nx_build = time.perf_counter() - t0
         largest = sorted(max(nx.weakly_connected_components(graph), key=len))
         rng = random.Random(SEED + size)
@@ -585,25 +591,7 @@ def main(tool, work, runs=5, skip_qgis=False, synthetic=(), limit_s=600.0):
     sh([tool, "-q", "network", os.path.join(DATA, "osm/rutland-2018-02-27.osm.pbf"), "--modes", "walk", "--export", edges_path])
 
     # The walking graph as everyone will see it: edges usable on foot, cost in seconds.
-    ds = ogr.Open(edges_path)
-    layer = ds.GetLayerByName("network_edges")
-    graph = nx.DiGraph()
-    node_xy = {}
-    walk_edges = []
-    for f in layer:
-        fw, bw = f["walk_cost_s"], f["walk_reverse_cost_s"]
-        if fw is None and bw is None:
-            continue
-        g = f.GetGeometryRef()
-        line = g.GetGeometryRef(0) if g.GetGeometryCount() else g
-        a, b = f["source"], f["target"]
-        node_xy[a] = line.GetPoint_2D(0)
-        node_xy[b] = line.GetPoint_2D(line.GetPointCount() - 1)
-        for u, v, c in ((a, b, fw), (b, a, bw)):
-            if c is not None and c >= 0 and (not graph.has_edge(u, v) or graph[u][v]["w"] > c):
-                graph.add_edge(u, v, w=c)
-        walk_edges.append((f.GetFID(), fw, bw, f["length_m"], line.ExportToWkt()))
-    ds = None
+    graph, node_xy, walk_edges = load_walk_graph(edges_path)
     largest = max(nx.weakly_connected_components(graph), key=len)
     nodes = sorted(largest)
 
