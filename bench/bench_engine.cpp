@@ -11,6 +11,7 @@
 #include <accessatlas/access.hpp>
 #include <accessatlas/catchments.hpp>
 #include <accessatlas/graph.hpp>
+#include <accessatlas/hierarchy.hpp>
 #include <accessatlas/io.hpp>
 #include <accessatlas/job.hpp>
 #include <accessatlas/snapping.hpp>
@@ -55,7 +56,8 @@ int main(int argc, char** argv) {
     bool polygons = false;
     std::string reach_modes = "walk,drive";
     std::string save_synthetic;
-    bool graph_file = true;  // off for peak-memory runs: it loads a second copy of the graph
+    bool graph_file = true;
+    bool hierarchy = false;  // off for peak-memory runs: it loads a second copy of the graph
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string k = argv[i];
         const std::string v = argv[i + 1];
@@ -70,6 +72,7 @@ int main(int argc, char** argv) {
         else if (k == "--reach-modes") reach_modes = v;
         else if (k == "--save-synthetic") save_synthetic = v;
         else if (k == "--graph-file") graph_file = v != "0";
+        else if (k == "--hierarchy") hierarchy = v != "0";
     }
     Quiet quiet;
     if (!save_synthetic.empty()) {
@@ -193,6 +196,31 @@ int main(int argc, char** argv) {
         std::filesystem::remove(mode_path);
     }
     fmt::print("  snapped {} points in {:.2f}s ({:.0f} points/s)\n", facilities + origins, snap_s, (facilities + origins) / snap_s);
+
+    if (hierarchy) {
+        // The contraction hierarchy of the drive graph (reversed, as catchments search it) and
+        // PHAST sweeps of Phast::width sources each.
+        t = now_s();
+        const auto h = routing::build_hierarchy(g.backward, quiet);
+        fmt::print("  hierarchy (drive, reversed): built in {:.2f}s; {} shortcuts ({:.2f} per node), {} levels, {} down arcs, {:.0f} MB\n",
+                   now_s() - t, h.shortcut_count, static_cast<double>(h.shortcut_count) / net.node_count(), h.level_count,
+                   h.down_arc.size(), h.memory_bytes() / 1e6);
+        routing::Phast phast(h);
+        std::vector<double> sweeps;
+        std::uint64_t up = 0;
+        for (std::uint32_t b = 0; b < 8; ++b) {
+            phast.clear();
+            for (unsigned slot = 0; slot < routing::Phast::width; ++slot)
+                phast.add_source(slot, static_cast<std::uint32_t>((b * 7919u + slot * 104729u) % net.node_count()), 0);
+            const double t1 = now_s();
+            phast.run(1800);
+            sweeps.push_back(now_s() - t1);
+            up += phast.upward_settled();
+        }
+        fmt::print("  PHAST batch of {} sources (limit 30 min): median {:.1f} ms ({:.2f} ms per source), {:.0f} upward nodes per source\n",
+                   routing::Phast::width, 1000 * median(sweeps), 1000 * median(sweeps) / routing::Phast::width,
+                   static_cast<double>(up) / (8 * routing::Phast::width));
+    }
 
     access::NearestOptions nearest_only;
     nearest_only.count_within_thresholds = false;

@@ -8,6 +8,7 @@
 #include <accessatlas/geometry.hpp>
 #include <accessatlas/graph.hpp>
 #include <accessatlas/greenspace.hpp>
+#include <accessatlas/hierarchy.hpp>
 #include <accessatlas/io.hpp>
 #include <accessatlas/job.hpp>
 #include <accessatlas/network.hpp>

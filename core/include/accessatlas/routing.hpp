@@ -25,6 +25,8 @@ public:
     double key_of(std::uint32_t id) const { return m_heap[m_position[id]].key; }
     void push(std::uint32_t id, double key);
     void decrease_key(std::uint32_t id, double key);
+    // Any new key, larger or smaller.
+    void change_key(std::uint32_t id, double key);
     std::uint32_t peek_id() const { return m_heap[0].id; }
     double peek_key() const { return m_heap[0].key; }
     std::uint32_t pop();

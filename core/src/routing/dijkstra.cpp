@@ -29,6 +29,14 @@ void MinIdHeap::decrease_key(std::uint32_t id, double key) {
     sift_up(pos);
 }
 
+void MinIdHeap::change_key(std::uint32_t id, double key) {
+    const std::uint32_t pos = m_position[id];
+    const double old = m_heap[pos].key;
+    m_heap[pos].key = key;
+    if (key < old) sift_up(pos);
+    else sift_down(pos);
+}
+
 std::uint32_t MinIdHeap::pop() {
     const std::uint32_t id = m_heap[0].id;
     m_position[id] = npos;
