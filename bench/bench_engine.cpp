@@ -4,6 +4,8 @@
 //                [--counts 0|1] [--polygons 0|1] [--reach-modes walk,drive] [--rutland-job data/rutland/job.toml]
 //                [--save-synthetic FILE.aagraph]   (write the synthetic network for the peers runner and stop)
 //                [--graph-file 0|1]   (measure the scale-out graph files; 0 for peak-memory runs)
+//                [--reach-method automatic|dijkstra|hierarchy] [--reach-one-thread 0|1]   (catchments + E2SFCA)
+//                [--hierarchy 0|1]   (contraction hierarchy of the drive graph and PHAST sweeps alone)
 #include "synthetic_network.hpp"
 
 #include <filesystem>
@@ -55,6 +57,8 @@ int main(int argc, char** argv) {
     bool counts_too = false;
     bool polygons = false;
     std::string reach_modes = "walk,drive";
+    std::string reach_method = "automatic";
+    bool reach_one_thread = false;
     std::string save_synthetic;
     bool graph_file = true;
     bool hierarchy = false;  // off for peak-memory runs: it loads a second copy of the graph
@@ -70,6 +74,8 @@ int main(int argc, char** argv) {
         else if (k == "--counts") counts_too = v != "0";
         else if (k == "--polygons") polygons = v != "0";
         else if (k == "--reach-modes") reach_modes = v;
+        else if (k == "--reach-method") reach_method = v;
+        else if (k == "--reach-one-thread") reach_one_thread = v != "0";
         else if (k == "--save-synthetic") save_synthetic = v;
         else if (k == "--graph-file") graph_file = v != "0";
         else if (k == "--hierarchy") hierarchy = v != "0";
@@ -256,19 +262,26 @@ int main(int argc, char** argv) {
         std::mt19937 rng2(7);
         for (std::uint32_t i = 0; i < facilities; ++i) mfac.push_back(mindex.snap({ux(rng2), uy(rng2)}, 500));
         for (std::uint32_t i = 0; i < origins; ++i) morg.push_back(mindex.snap({ux(rng2), uy(rng2)}, 500));
-        double one_thread = 0;
         const unsigned all = threads == 0 ? static_cast<unsigned>(tbb::this_task_arena::max_concurrency()) : threads;
-        for (unsigned th : {1u, all}) {
-            const auto reach = access::reach_origins(net, gm, mfac, morg, 1800, th, quiet);
-            const double t0 = now_s();
-            const auto e = access::e2sfca(reach, supply, pop, morg.size(), access::Decay{});
-            const double e_s = now_s() - t0;
-            if (th == 1) one_thread = reach.seconds;
-            fmt::print("  {} catchments 30 min, {} facilities, {} thread(s): {:.2f}s ({:.2f} ms per facility, {} pairs, {:.1f} M "
-                       "nodes settled){}; E2SFCA {:.3f}s\n",
-                       mode_name, facilities, th, reach.seconds, 1000 * reach.seconds / facilities, reach.origin.size(),
-                       reach.nodes_settled / 1e6, th == 1 ? std::string() : fmt::format(", speed-up {:.2f}x", one_thread / reach.seconds), e_s);
-            (void)e;
+        std::vector<unsigned> thread_counts{all};
+        if (reach_one_thread && all > 1) thread_counts.insert(thread_counts.begin(), 1u);
+        for (const auto& [method, name] : {std::pair{access::ReachMethod::automatic, "automatic"}, std::pair{access::ReachMethod::dijkstra, "dijkstra"},
+                                           std::pair{access::ReachMethod::hierarchy, "hierarchy"}}) {
+            if (reach_method != name) continue;
+            for (unsigned th : thread_counts) {
+                gm.hierarchy.reset();  // every run builds its own
+                const auto reach = access::reach_origins(net, gm, mfac, morg, 1800, th, quiet, method);
+                const double t0 = now_s();
+                const auto e = access::e2sfca(reach, supply, pop, morg.size(), access::Decay{});
+                const double e_s = now_s() - t0;
+                fmt::print("  {} catchments 30 min + E2SFCA, {} facilities, {} origins, {} thread(s), method {} -> {}: reach {:.2f}s "
+                           "({}hierarchy {:.2f}s, searches {:.2f}s; {:.2f} ms per facility), {} pairs, {:.1f} M nodes settled; "
+                           "E2SFCA {:.3f}s; total {:.2f}s\n",
+                           mode_name, facilities, origins, th, name, reach.by_hierarchy ? "hierarchy" : "dijkstra", reach.seconds,
+                           reach.by_hierarchy ? "" : "no ", reach.hierarchy_seconds, reach.seconds - reach.hierarchy_seconds,
+                           1000 * reach.seconds / facilities, reach.origin.size(), reach.nodes_settled / 1e6, e_s, reach.seconds + e_s);
+                (void)e;
+            }
         }
     }
     fmt::print("  peak memory: {} MB\n", peak_rss_mb());

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <map>
 #include <random>
 
 using namespace accessatlas;
@@ -145,6 +146,98 @@ TEST_F(RandomNetwork, ReachMatchesTheNearestSearchAndIgnoresThreadCount) {
         }
     }
     EXPECT_GT(checked, 50u);
+}
+
+namespace {
+
+// Two reaches agree: the same pairs and times within float rounding, except pairs within a
+// rounding of the limit, which either may keep.
+void expect_same_reach(const access::Reach& a, const access::Reach& b, double limit_s) {
+    ASSERT_EQ(a.facility_count(), b.facility_count());
+    std::size_t pairs = 0;
+    for (std::size_t f = 0; f < a.facility_count(); ++f) {
+        std::map<std::uint32_t, float> in_b;
+        for (auto i = b.first[f]; i < b.first[f + 1]; ++i) in_b[b.origin[i]] = b.time_s[i];
+        for (auto i = a.first[f]; i < a.first[f + 1]; ++i) {
+            ASSERT_TRUE(i == a.first[f] || a.origin[i - 1] < a.origin[i]) << "origins in order, facility " << f;
+            const auto it = in_b.find(a.origin[i]);
+            if (it == in_b.end()) {
+                EXPECT_GT(a.time_s[i], limit_s - 0.01) << "facility " << f << " origin " << a.origin[i];
+                continue;
+            }
+            EXPECT_NEAR(a.time_s[i], it->second, 1e-3) << "facility " << f << " origin " << a.origin[i];
+            in_b.erase(it);
+            ++pairs;
+        }
+        for (const auto& [o, t] : in_b) EXPECT_GT(t, limit_s - 0.01) << "facility " << f << " origin " << o << " only in b";
+    }
+    EXPECT_GT(pairs, 100u);
+}
+
+} // namespace
+
+TEST_F(RandomNetwork, ReachByHierarchyEqualsDijkstra) {
+    NullReporter r;
+    // Facilities on origins' own edges too (reached without leaving the edge), one-way streets.
+    for (int i = 0; i < 10; ++i) facilities.push_back(origins[static_cast<std::size_t>(i) * 7]);
+    facilities.push_back(snapping::Snap{});  // not on the network: no pairs
+    for (double limit : {300.0, 900.0}) {
+        const auto d = access::reach_origins(net, graph, facilities, origins, limit, 2, r, access::ReachMethod::dijkstra);
+        const auto h = access::reach_origins(net, graph, facilities, origins, limit, 2, r, access::ReachMethod::hierarchy);
+        EXPECT_FALSE(d.by_hierarchy);
+        EXPECT_TRUE(h.by_hierarchy);
+        expect_same_reach(d, h, limit);
+        expect_same_reach(h, d, limit);
+        EXPECT_EQ(h.first[facilities.size()] - h.first[facilities.size() - 1], 0u);
+    }
+    // The hierarchy is kept in the graph and the thread count changes nothing.
+    ASSERT_TRUE(graph.hierarchy);
+    const auto* kept = graph.hierarchy.get();
+    const auto one = access::reach_origins(net, graph, facilities, origins, 600, 1, r, access::ReachMethod::hierarchy);
+    const auto two = access::reach_origins(net, graph, facilities, origins, 600, 2, r, access::ReachMethod::hierarchy);
+    EXPECT_EQ(graph.hierarchy.get(), kept);
+    EXPECT_EQ(one.origin, two.origin);
+    EXPECT_EQ(one.time_s, two.time_s);
+}
+
+TEST(Reach, ByHierarchyOverARegionEqualsDijkstra) {
+    // Walking pace on a 5 km square: a 10-minute reach spans a few hundred metres, so each
+    // batch sweeps only the part of the hierarchy near its facilities.
+    NullReporter r;
+    const auto net = test::random_network(4000, 5, 0.1);
+    const auto graph = network::build_mode_graph(net, test::uniform_profile(network::Mode::walk, 4.8, false));
+    const snapping::EdgeIndex index(net, graph, false);
+    std::mt19937 rng(11);
+    std::uniform_real_distribution<double> coord(0, 5000);
+    std::vector<snapping::Snap> facilities, origins;
+    for (int i = 0; i < 400; ++i) facilities.push_back(index.snap({coord(rng), coord(rng)}, 1e9));
+    for (int i = 0; i < 3000; ++i) origins.push_back(index.snap({coord(rng), coord(rng)}, 1e9));
+    const auto d = access::reach_origins(net, graph, facilities, origins, 600, 2, r, access::ReachMethod::dijkstra);
+    const auto h = access::reach_origins(net, graph, facilities, origins, 600, 2, r, access::ReachMethod::hierarchy);
+    expect_same_reach(d, h, 600);
+    expect_same_reach(h, d, 600);
+    // Far fewer nodes swept than whole-graph sweeps would (25 batches x 4,000 nodes).
+    EXPECT_LT(h.nodes_settled, 25u * 4000u / 2);
+}
+
+TEST_F(RandomNetwork, GroupedReachByHierarchyEqualsDijkstra) {
+    NullReporter r;
+    // Parks with two to four entrances each: an origin's time is to the nearest entrance.
+    std::vector<std::vector<snapping::Snap>> parks;
+    for (std::size_t i = 0; i + 3 < facilities.size(); i += 3) parks.push_back({facilities[i], facilities[i + 1], facilities[i + 2]});
+    parks.push_back({origins[5], facilities[0]});
+    const auto d = access::reach_origins_grouped(net, graph, parks, origins, 600, 2, r, access::ReachMethod::dijkstra);
+    const auto h = access::reach_origins_grouped(net, graph, parks, origins, 600, 2, r, access::ReachMethod::hierarchy);
+    expect_same_reach(d, h, 600);
+    expect_same_reach(h, d, 600);
+}
+
+TEST_F(RandomNetwork, AutomaticReachKeepsDijkstraOnASmallGraph) {
+    NullReporter r;
+    // 25 facilities on 400 nodes: building a hierarchy costs more than it saves.
+    const auto a = access::reach_origins(net, graph, facilities, origins, 900, 2, r);
+    EXPECT_FALSE(a.by_hierarchy);
+    EXPECT_FALSE(graph.hierarchy);
 }
 
 // The service-area polygon of a real GP on Rutland's walking network: every position the

@@ -111,3 +111,39 @@ TEST(Hierarchy, DisconnectedNodesStayUnreached) {
     const auto h = routing::build_hierarchy(g.forward, quiet);
     expect_equal_to_dijkstra(g.forward, h, {0, 3, 6});
 }
+
+TEST(Hierarchy, RestrictedSweepIsRightAtItsTargets) {
+    test::NullReporter quiet;
+    const auto net = test::random_network(1500, 9, 0.3);
+    const auto g = network::build_mode_graph(net, network::default_profile(network::Mode::drive));
+    const auto h = routing::build_hierarchy(g.backward, quiet);
+    routing::Phast phast(h);
+    routing::Dijkstra dijkstra(g.backward);
+    std::mt19937 rng(4);
+    std::uniform_int_distribution<std::uint32_t> node(0, 1499);
+    // A full run first leaves labels behind; the restricted runs must not depend on them.
+    phast.clear();
+    phast.add_source(0, node(rng), 0);
+    phast.run();
+    for (int round = 0; round < 5; ++round) {
+        std::vector<std::uint32_t> targets_nodes, targets;
+        for (int i = 0; i < 20; ++i) targets_nodes.push_back(node(rng));
+        for (auto v : targets_nodes) targets.push_back(h.position[v]);
+        phast.restrict_to(targets.data(), targets.size());
+        EXPECT_LT(phast.swept_count(), h.node_count() / 2);
+        phast.clear();
+        const std::uint32_t source = node(rng);
+        phast.add_source(3, source, 0);
+        phast.run();
+        dijkstra.reset();
+        dijkstra.add_source(source, 0, 0, 0);
+        dijkstra.run_until(routing::unreached);
+        for (auto v : targets_nodes) {
+            const double want = dijkstra.time(v);
+            if (std::isfinite(want)) EXPECT_NEAR(phast.times_of_node(v)[3], want, tolerance(want)) << "node " << v;
+            else EXPECT_EQ(phast.times_of_node(v)[3], routing::Phast::unreached);
+        }
+    }
+    phast.restrict_to_all();
+    EXPECT_EQ(phast.swept_count(), h.node_count());
+}

@@ -19,23 +19,36 @@ struct Reach {
     std::vector<std::uint64_t> first;  // facility count + 1
     std::vector<std::uint32_t> origin;
     std::vector<float> time_s;
-    std::uint64_t nodes_settled = 0;
+    std::uint64_t nodes_settled = 0;  // by the sweeps: every node once per batch
     double seconds = 0;
+    bool by_hierarchy = false;     // all but the sampled facilities by hierarchy sweeps
+    double hierarchy_seconds = 0;  // building (or finding) the hierarchy, within `seconds`
 
     std::size_t facility_count() const { return first.empty() ? 0 : first.size() - 1; }
 };
 
-// One bounded search per facility on the reversed graph, run in parallel; the result does not
-// depend on the thread count.
+// How the per-facility searches run. `dijkstra`: one bounded search per facility, in
+// parallel; the cost grows with the nodes each search settles. `hierarchy`: the graph's
+// contraction hierarchy (built once, kept in the mode graph) and one sweep over all nodes per
+// 16 facilities; the cost grows with the graph, not with the limit, and times are single
+// precision (within milliseconds of the search's). `automatic`: a first 16 facilities by
+// Dijkstra show how far each search goes, and the rest take whichever costs less (by counts,
+// so the choice repeats exactly): long drive catchments of thousands of facilities on a large
+// graph go by the hierarchy; walking, small graphs and few facilities by Dijkstra.
+enum class ReachMethod { automatic, dijkstra, hierarchy };
+
+// Bounded searches per facility on the reversed graph; the result does not depend on the
+// thread count.
 Reach reach_origins(const network::RoadNetwork& network, const network::ModeGraph& graph,
                     const std::vector<snapping::Snap>& facility_snaps, const std::vector<snapping::Snap>& origin_snaps,
-                    double limit_s, unsigned threads, Reporter& reporter);
+                    double limit_s, unsigned threads, Reporter& reporter, ReachMethod method = ReachMethod::automatic);
 
 // The same for facilities with several entrances (green spaces): each facility is searched
 // from all its snapped entrances at once; an origin's time is to the nearest entrance.
 Reach reach_origins_grouped(const network::RoadNetwork& network, const network::ModeGraph& graph,
                             const std::vector<std::vector<snapping::Snap>>& facility_entrances,
-                            const std::vector<snapping::Snap>& origin_snaps, double limit_s, unsigned threads, Reporter& reporter);
+                            const std::vector<snapping::Snap>& origin_snaps, double limit_s, unsigned threads, Reporter& reporter,
+                            ReachMethod method = ReachMethod::automatic);
 
 // ---- E2SFCA ----------------------------------------------------------------------------
 

@@ -4,8 +4,13 @@
 #include <accessatlas/network.hpp>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
+
+namespace accessatlas::routing {
+struct Hierarchy;
+}
 
 namespace accessatlas::network {
 
@@ -41,6 +46,10 @@ struct ModeGraph {
     std::uint32_t largest_component_nodes = 0;
     std::uint32_t component_count = 0;
     std::uint32_t usable_edges = 0;
+    // The contraction hierarchy of `backward`, built by the first search over many facilities
+    // that pays for it and kept for the next (routing::backward_hierarchy). Copies share it;
+    // add_backward_graph drops it.
+    mutable std::shared_ptr<const routing::Hierarchy> hierarchy;
 
     bool edge_usable(std::uint32_t e) const;
     bool edge_in_largest_component(std::uint32_t e, const RoadNetwork& network) const;

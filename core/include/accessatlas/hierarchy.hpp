@@ -55,6 +55,10 @@ struct Hierarchy {
 // cancellation through `reporter`.
 Hierarchy build_hierarchy(const network::Graph& graph, Reporter& reporter, unsigned threads = 0);
 
+// The hierarchy of the graph's reversed arcs (searches from facilities), built once and kept in
+// the mode graph for later searches.
+const Hierarchy& backward_hierarchy(const network::ModeGraph& graph, Reporter& reporter, unsigned threads = 0);
+
 // One-to-all times from up to `width` sources at once. One object per thread, reused: its
 // label array (width floats per node) is allocated once.
 class Phast {
@@ -75,6 +79,12 @@ public:
     // Computes every node's time from each slot's seeds. Times above `limit_s` may be left
     // as computed or set to unreached (the upward searches stop at the limit).
     void run(float limit_s = unreached);
+    // Restricts the following runs to what the nodes at `targets` (sweep positions) need
+    // (RPHAST): only their times are then right. For sources whose reach is bounded in space,
+    // a sweep then covers a region instead of the whole graph.
+    void restrict_to(const std::uint32_t* targets, std::size_t count);
+    void restrict_to_all();
+    std::size_t swept_count() const;  // nodes a run sweeps
     // The `width` times of a graph node, one per slot (unreached for empty slots).
     const float* times_of_node(std::uint32_t node) const { return times_at(m_hierarchy.position[node]); }
     const float* times_at(std::uint32_t position) const;
@@ -85,6 +95,7 @@ private:
     const Hierarchy& m_hierarchy;
     std::unique_ptr<Impl> m_impl;
     std::uint64_t m_upward_settled = 0;
+    bool m_restricted = false;
 };
 
 } // namespace accessatlas::routing

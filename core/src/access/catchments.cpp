@@ -5,6 +5,7 @@
 #include <accessatlas/access.hpp>
 #include <accessatlas/catchments.hpp>
 #include <accessatlas/error.hpp>
+#include <accessatlas/hierarchy.hpp>
 #include <accessatlas/routing.hpp>
 
 #include <tbb/blocked_range.h>
@@ -12,8 +13,11 @@
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <chrono>
+#include <atomic>
 #include <cmath>
 
 namespace accessatlas::access {
@@ -147,34 +151,34 @@ std::vector<unsigned char> buffer_pieces(const std::vector<std::vector<Point>>& 
 
 Reach reach_origins(const network::RoadNetwork& network, const network::ModeGraph& graph,
                     const std::vector<snapping::Snap>& facility_snaps, const std::vector<snapping::Snap>& origin_snaps,
-                    double limit_s, unsigned threads, Reporter& reporter) {
+                    double limit_s, unsigned threads, Reporter& reporter, ReachMethod method) {
     std::vector<std::vector<snapping::Snap>> groups;
     groups.reserve(facility_snaps.size());
     for (const auto& s : facility_snaps) groups.push_back({s});
-    return reach_origins_grouped(network, graph, groups, origin_snaps, limit_s, threads, reporter);
+    return reach_origins_grouped(network, graph, groups, origin_snaps, limit_s, threads, reporter, method);
 }
 
-Reach reach_origins_grouped(const network::RoadNetwork& network, const network::ModeGraph& graph,
-                            const std::vector<std::vector<snapping::Snap>>& facility_entrances,
-                            const std::vector<snapping::Snap>& origin_snaps, double limit_s, unsigned threads, Reporter& reporter) {
-    const auto t0 = std::chrono::steady_clock::now();
-    const std::size_t origins = origin_snaps.size();
-    const double walk = graph.profile.connector_kmh / 3.6;
-    // Origins incident to each node (through the two ends of their edge), and per edge.
-    std::vector<std::uint32_t> node_first(network.node_count() + 1, 0);
-    std::vector<std::uint32_t> edge_first(network.edge_count() + 1, 0);
-    for (const auto& s : origin_snaps)
-        if (s.ok()) {
-            ++node_first[network.edges[s.edge].from + 1];
-            ++node_first[network.edges[s.edge].to + 1];
-            ++edge_first[s.edge + 1];
-        }
-    for (std::size_t v = 0; v < network.node_count(); ++v) node_first[v + 1] += node_first[v];
-    for (std::size_t e = 0; e < network.edge_count(); ++e) edge_first[e + 1] += edge_first[e];
-    std::vector<std::uint32_t> node_origins(node_first.back()), edge_origins(edge_first.back());
-    {
+namespace {
+
+// Origins by the network element they touch: the two ends of their edge (CSR over nodes) and
+// the edge itself (CSR over edges), for origins a facility on the same edge reaches directly.
+struct OriginsOnNetwork {
+    std::vector<std::uint32_t> node_first, node_origins, edge_first, edge_origins;
+
+    OriginsOnNetwork(const network::RoadNetwork& network, const std::vector<snapping::Snap>& origin_snaps)
+        : node_first(network.node_count() + 1, 0), edge_first(network.edge_count() + 1, 0) {
+        for (const auto& s : origin_snaps)
+            if (s.ok()) {
+                ++node_first[network.edges[s.edge].from + 1];
+                ++node_first[network.edges[s.edge].to + 1];
+                ++edge_first[s.edge + 1];
+            }
+        for (std::size_t v = 0; v < network.node_count(); ++v) node_first[v + 1] += node_first[v];
+        for (std::size_t e = 0; e < network.edge_count(); ++e) edge_first[e + 1] += edge_first[e];
+        node_origins.resize(node_first.back());
+        edge_origins.resize(edge_first.back());
         std::vector<std::uint32_t> nfill(node_first.begin(), node_first.end() - 1), efill(edge_first.begin(), edge_first.end() - 1);
-        for (std::uint32_t o = 0; o < origins; ++o) {
+        for (std::uint32_t o = 0; o < origin_snaps.size(); ++o) {
             const auto& s = origin_snaps[o];
             if (!s.ok()) continue;
             node_origins[nfill[network.edges[s.edge].from]++] = o;
@@ -182,6 +186,111 @@ Reach reach_origins_grouped(const network::RoadNetwork& network, const network::
             edge_origins[efill[s.edge]++] = o;
         }
     }
+};
+
+// Time from an origin to a facility entrance snapped on the same edge, along that edge only.
+double same_edge_time(const network::RoadNetwork& network, const network::ModeGraph& graph, const snapping::Snap& entrance,
+                      const snapping::Snap& origin) {
+    const double walk = graph.profile.connector_kmh / 3.6;
+    const double t = along_edge_time(network, graph, entrance.edge, origin.offset_m, entrance.offset_m);
+    return entrance.distance_m / walk + t + origin.distance_m / walk;
+}
+
+// A point's place on a Z-order curve over `extent` (16 bits per axis).
+std::uint32_t z_order(Point p, const Box& extent) {
+    auto quantise = [](double v, double lo, double hi) {
+        const double t = hi > lo ? (v - lo) / (hi - lo) : 0.0;
+        return static_cast<std::uint32_t>(std::clamp(t, 0.0, 1.0) * 65535.0);
+    };
+    auto spread = [](std::uint32_t v) {  // 16 bits to the even bits of 32
+        v = (v | (v << 8)) & 0x00FF00FFu;
+        v = (v | (v << 4)) & 0x0F0F0F0Fu;
+        v = (v | (v << 2)) & 0x33333333u;
+        v = (v | (v << 1)) & 0x55555555u;
+        return v;
+    };
+    return spread(quantise(p.x, extent.min_x, extent.max_x)) | (spread(quantise(p.y, extent.min_y, extent.max_y)) << 1);
+}
+
+// Which origins may lie within the time limit of a set of points: those within limit x the
+// profile's top speed in a straight line, found through a grid of cells over the origins.
+class SpatialBound {
+public:
+    SpatialBound(const network::Profile& profile, double limit_s, const std::vector<snapping::Snap>& origin_snaps, Box extent)
+        : m_origin_cell(origin_snaps.size(), invalid_id) {
+        double top_kmh = profile.dual_carriageway_kmh;
+        for (const double kmh : profile.speed_kmh) top_kmh = std::max(top_kmh, kmh);
+        // Arc times are rounded to single precision: a little slack keeps the bound safe.
+        m_radius = limit_s * top_kmh / 3.6 * 1.001 + 1.0;
+        for (const auto& s : origin_snaps)
+            if (s.ok()) extent.expand(s.point);
+        if (extent.empty()) extent.expand({0, 0});
+        m_origin = {extent.min_x, extent.min_y};
+        const double span = std::max({extent.max_x - extent.min_x, extent.max_y - extent.min_y, 1.0});
+        m_cell = std::max({m_radius / 8, 100.0, span / 2048});
+        m_columns = static_cast<std::uint32_t>((extent.max_x - extent.min_x) / m_cell) + 1;
+        m_rows = static_cast<std::uint32_t>((extent.max_y - extent.min_y) / m_cell) + 1;
+        for (std::size_t o = 0; o < origin_snaps.size(); ++o)
+            if (origin_snaps[o].ok()) m_origin_cell[o] = cell_of(origin_snaps[o].point);
+    }
+    std::size_t cell_count() const { return std::size_t{m_columns} * m_rows; }
+
+    // The origins, in index order, whose cell meets `box` grown by the radius. `cell_on` is
+    // scratch of cell_count() zeros, left zeroed.
+    void candidates(Box box, std::vector<char>& cell_on, std::vector<std::uint32_t>& out) const {
+        out.clear();
+        if (box.empty()) return;  // no point: nothing in reach
+        const auto clamp_col = [&](double x) {
+            return static_cast<std::uint32_t>(std::clamp((x - m_origin.x) / m_cell, 0.0, static_cast<double>(m_columns - 1)));
+        };
+        const auto clamp_row = [&](double y) {
+            return static_cast<std::uint32_t>(std::clamp((y - m_origin.y) / m_cell, 0.0, static_cast<double>(m_rows - 1)));
+        };
+        const std::uint32_t c0 = clamp_col(box.min_x - m_radius), c1 = clamp_col(box.max_x + m_radius);
+        const std::uint32_t r0 = clamp_row(box.min_y - m_radius), r1 = clamp_row(box.max_y + m_radius);
+        for (std::uint32_t r = r0; r <= r1; ++r)
+            for (std::uint32_t c = c0; c <= c1; ++c) cell_on[std::size_t{r} * m_columns + c] = 1;
+        for (std::uint32_t o = 0; o < m_origin_cell.size(); ++o)
+            if (m_origin_cell[o] != invalid_id && cell_on[m_origin_cell[o]]) out.push_back(o);
+        for (std::uint32_t r = r0; r <= r1; ++r)
+            for (std::uint32_t c = c0; c <= c1; ++c) cell_on[std::size_t{r} * m_columns + c] = 0;
+    }
+
+private:
+    std::uint32_t cell_of(Point p) const {
+        const auto c = std::min(m_columns - 1, static_cast<std::uint32_t>(std::max(0.0, (p.x - m_origin.x) / m_cell)));
+        const auto r = std::min(m_rows - 1, static_cast<std::uint32_t>(std::max(0.0, (p.y - m_origin.y) / m_cell)));
+        return r * m_columns + c;
+    }
+    std::vector<std::uint32_t> m_origin_cell;
+    double m_radius = 0, m_cell = 1;
+    Point m_origin{};
+    std::uint32_t m_columns = 1, m_rows = 1;
+};
+
+// Costs in nanoseconds of this machine class, for choosing between the two methods: a node
+// settled by Dijkstra (heap, arcs, labels), a node contracted, and a node of a 16-source sweep.
+constexpr double dijkstra_ns_per_settled = 250;
+constexpr double contraction_ns_per_node = 15000;
+constexpr double sweep_ns_per_node = 30;
+constexpr std::uint32_t sample_facilities = 16;
+
+} // namespace
+
+Reach reach_origins_grouped(const network::RoadNetwork& network, const network::ModeGraph& graph,
+                            const std::vector<std::vector<snapping::Snap>>& facility_entrances,
+                            const std::vector<snapping::Snap>& origin_snaps, double limit_s, unsigned threads, Reporter& reporter,
+                            ReachMethod method) {
+    const auto t0 = std::chrono::steady_clock::now();
+    const std::size_t origins = origin_snaps.size();
+    const double walk = graph.profile.connector_kmh / 3.6;
+    const OriginsOnNetwork on(network, origin_snaps);
+    const auto n_fac = static_cast<std::uint32_t>(facility_entrances.size());
+    std::vector<std::vector<std::pair<std::uint32_t, float>>> per_facility(n_fac);
+    std::vector<std::uint32_t> snapped;  // facilities with at least one entrance on the network
+    for (std::uint32_t f = 0; f < n_fac; ++f)
+        if (std::any_of(facility_entrances[f].begin(), facility_entrances[f].end(), [](const snapping::Snap& s) { return s.ok(); }))
+            snapped.push_back(f);
 
     struct Worker {
         routing::Dijkstra search;
@@ -193,74 +302,217 @@ Reach reach_origins_grouped(const network::RoadNetwork& network, const network::
     };
     tbb::enumerable_thread_specific<Worker> workers(
         [&] { return Worker{routing::Dijkstra(graph.backward), std::vector<double>(origins), std::vector<std::uint32_t>(origins, 0), 0, {}, 0}; });
-    const auto n_fac = static_cast<std::uint32_t>(facility_entrances.size());
-    std::vector<std::vector<std::pair<std::uint32_t, float>>> per_facility(n_fac);
-
-    for_each_facility(n_fac, threads, 32, workers, reporter, [&](Worker& w, std::uint32_t f) {
-        bool any = false;
-        for (const auto& s : facility_entrances[f]) any = any || s.ok();
-        if (!any) return;
-        ++w.current;
-        w.touched.clear();
-        auto offer = [&](std::uint32_t o, double t) {
-            if (w.stamp[o] != w.current) {
-                w.stamp[o] = w.current;
-                w.best[o] = t;
-                w.touched.push_back(o);
-            } else if (t < w.best[o]) {
-                w.best[o] = t;
-            }
-        };
-        w.search.reset();
-        for (const auto& s : facility_entrances[f])
-            if (s.ok()) detail::seed_facility(w.search, network, graph, s, f);
-        while (!w.search.finished() && w.search.next_time() <= limit_s) {
-            const std::uint32_t v = w.search.settle_next();
-            const double tv = w.search.time(v);
-            for (std::uint32_t i = node_first[v]; i < node_first[v + 1]; ++i) {
-                const std::uint32_t o = node_origins[i];
-                const auto& os = origin_snaps[o];
-                const auto& oe = network.edges[os.edge];
-                const double c = os.distance_m / walk;
-                if (oe.to == v) {
-                    const double t = along_edge_time(network, graph, os.edge, os.offset_m, oe.length_m);
-                    if (std::isfinite(t)) offer(o, tv + t + c);
+    // One bounded search per facility.
+    auto by_dijkstra = [&](std::uint32_t first, std::uint32_t last) {
+        for_each_facility(last - first, threads, 32, workers, reporter, [&](Worker& w, std::uint32_t i) {
+            const std::uint32_t f = snapped[first + i];
+            ++w.current;
+            w.touched.clear();
+            auto offer = [&](std::uint32_t o, double t) {
+                if (w.stamp[o] != w.current) {
+                    w.stamp[o] = w.current;
+                    w.best[o] = t;
+                    w.touched.push_back(o);
+                } else if (t < w.best[o]) {
+                    w.best[o] = t;
                 }
-                if (oe.from == v) {
-                    const double t = along_edge_time(network, graph, os.edge, os.offset_m, 0.0);
-                    if (std::isfinite(t)) offer(o, tv + t + c);
+            };
+            w.search.reset();
+            for (const auto& s : facility_entrances[f])
+                if (s.ok()) detail::seed_facility(w.search, network, graph, s, f);
+            while (!w.search.finished() && w.search.next_time() <= limit_s) {
+                const std::uint32_t v = w.search.settle_next();
+                const double tv = w.search.time(v);
+                for (std::uint32_t k = on.node_first[v]; k < on.node_first[v + 1]; ++k) {
+                    const std::uint32_t o = on.node_origins[k];
+                    const auto& os = origin_snaps[o];
+                    const auto& oe = network.edges[os.edge];
+                    const double c = os.distance_m / walk;
+                    if (oe.to == v) {
+                        const double t = along_edge_time(network, graph, os.edge, os.offset_m, oe.length_m);
+                        if (std::isfinite(t)) offer(o, tv + t + c);
+                    }
+                    if (oe.from == v) {
+                        const double t = along_edge_time(network, graph, os.edge, os.offset_m, 0.0);
+                        if (std::isfinite(t)) offer(o, tv + t + c);
+                    }
                 }
             }
-        }
-        w.settled += w.search.settled_count();
-        for (const auto& s : facility_entrances[f]) {
-            if (!s.ok()) continue;
-            const double fc = s.distance_m / walk;
-            for (std::uint32_t i = edge_first[s.edge]; i < edge_first[s.edge + 1]; ++i) {
-                const std::uint32_t o = edge_origins[i];
-                const double t = along_edge_time(network, graph, s.edge, origin_snaps[o].offset_m, s.offset_m);
-                if (std::isfinite(t)) offer(o, fc + t + origin_snaps[o].distance_m / walk);
+            w.settled += w.search.settled_count();
+            for (const auto& s : facility_entrances[f]) {
+                if (!s.ok()) continue;
+                for (std::uint32_t k = on.edge_first[s.edge]; k < on.edge_first[s.edge + 1]; ++k) {
+                    const std::uint32_t o = on.edge_origins[k];
+                    const double t = same_edge_time(network, graph, s, origin_snaps[o]);
+                    if (std::isfinite(t)) offer(o, t);
+                }
             }
-        }
-        auto& out = per_facility[f];
-        for (std::uint32_t o : w.touched)
-            if (w.best[o] <= limit_s) out.push_back({o, static_cast<float>(w.best[o])});
-        std::sort(out.begin(), out.end());
-    });
+            auto& out = per_facility[f];
+            for (std::uint32_t o : w.touched)
+                if (w.best[o] <= limit_s) out.push_back({o, static_cast<float>(w.best[o])});
+            std::sort(out.begin(), out.end());
+        });
+    };
 
     Reach r;
+    const auto n_snapped = static_cast<std::uint32_t>(snapped.size());
+    std::uint32_t done = 0;
+    bool hierarchy = method == ReachMethod::hierarchy && n_snapped > 0;
+    if (method == ReachMethod::automatic && n_snapped > sample_facilities) {
+        // A few facilities by Dijkstra first (their results are kept): how far a search goes
+        // tells whether the hierarchy would pay for itself on the rest. Counts, not clocks, so
+        // the choice is the same on every run.
+        done = sample_facilities;
+        by_dijkstra(0, done);
+        std::uint64_t settled = 0;
+        for (const Worker& w : workers) settled += w.settled;
+        const double rest = n_snapped - done;
+        const double nodes = graph.backward.node_count();
+        const double dijkstra_ns = rest * (static_cast<double>(settled) / done) * dijkstra_ns_per_settled;
+        const double hierarchy_ns = (graph.hierarchy ? 0.0 : nodes * contraction_ns_per_node) +
+                                    std::ceil(rest / routing::Phast::width) * nodes * sweep_ns_per_node;
+        hierarchy = hierarchy_ns < dijkstra_ns;
+    }
+    if (!hierarchy) {
+        by_dijkstra(done, n_snapped);
+    } else {
+        r.by_hierarchy = true;
+        const std::string mode(network::to_string(graph.profile.mode));
+        const auto th = std::chrono::steady_clock::now();
+        if (!graph.hierarchy) reporter.stage("Contraction hierarchy of the " + mode + " network, built once for many searches");
+        const routing::Hierarchy& h = routing::backward_hierarchy(graph, reporter, threads);
+        r.hierarchy_seconds = seconds_since(th);
+        reporter.stage(fmt::format("Catchments of {} facilities by hierarchy sweeps ({}, {} at a time)", n_snapped - done, mode,
+                                   routing::Phast::width));
+        // Each origin leaves its edge through either end: the sweep position of that end and the
+        // time to it (infinite where the edge is one-way against it).
+        struct Ends {
+            std::uint32_t position[2] = {0, 0};
+            float time[2] = {routing::Phast::unreached, routing::Phast::unreached};
+        };
+        std::vector<Ends> ends(origins);
+        for (std::uint32_t o = 0; o < origins; ++o) {
+            const auto& os = origin_snaps[o];
+            if (!os.ok()) continue;
+            const auto& oe = network.edges[os.edge];
+            const double c = os.distance_m / walk;
+            const double to_end = along_edge_time(network, graph, os.edge, os.offset_m, oe.length_m);
+            const double to_start = along_edge_time(network, graph, os.edge, os.offset_m, 0.0);
+            ends[o].position[0] = h.position[oe.to];
+            ends[o].position[1] = h.position[oe.from];
+            if (std::isfinite(to_end)) ends[o].time[0] = static_cast<float>(to_end + c);
+            if (std::isfinite(to_start)) ends[o].time[1] = static_cast<float>(to_start + c);
+        }
+        const float limit = static_cast<float>(limit_s);
+        // Nothing is reached faster than the profile's top speed in a straight line, so a batch
+        // of nearby facilities only needs the origins within limit x top speed of them, and
+        // the sweep only the part of the hierarchy those origins depend on. Facilities are
+        // batched along a Z-order curve, so that a batch covers a small area.
+        const Box extent = network.extent();
+        const SpatialBound bound(graph.profile, limit_s, origin_snaps, extent);
+        std::vector<std::uint32_t> order(snapped.begin() + done, snapped.end());
+        std::vector<std::uint32_t> key(n_fac, 0);
+        for (const std::uint32_t f : order)
+            for (const auto& s : facility_entrances[f])
+                if (s.ok()) {
+                    key[f] = z_order(s.point, extent);
+                    break;
+                }
+        std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return key[a] < key[b]; });
+        struct Sweeper {
+            routing::Phast phast;
+            // Pairs found per slot, reused from batch to batch: a facility's list is then
+            // copied once at its exact size.
+            std::vector<std::pair<std::uint32_t, float>> found[routing::Phast::width];
+            std::vector<char> cell_on;
+            std::vector<std::uint32_t> candidates, targets;
+        };
+        tbb::enumerable_thread_specific<Sweeper> sweepers([&] { return Sweeper{routing::Phast(h), {}, std::vector<char>(bound.cell_count(), 0), {}, {}}; });
+        const auto batches = static_cast<std::uint32_t>((order.size() + routing::Phast::width - 1) / routing::Phast::width);
+        std::atomic<std::uint64_t> swept{0};
+        for_each_facility(batches, threads, 1, sweepers, reporter, [&](Sweeper& sw, std::uint32_t b) {
+            const std::uint32_t first = b * routing::Phast::width;
+            const auto count = static_cast<std::uint32_t>(std::min<std::size_t>(routing::Phast::width, order.size() - first));
+            routing::Phast& phast = sw.phast;
+            phast.clear();
+            Box box;
+            for (std::uint32_t slot = 0; slot < count; ++slot) {
+                sw.found[slot].clear();
+                for (const auto& s : facility_entrances[order[first + slot]]) {
+                    if (!s.ok()) continue;
+                    box.expand(s.point);
+                    detail::Seed seeds[2];
+                    const unsigned n = detail::facility_seeds(network, graph, s, seeds);
+                    for (unsigned k = 0; k < n; ++k) phast.add_source(slot, seeds[k].node, static_cast<float>(seeds[k].time_s));
+                }
+            }
+            bound.candidates(box, sw.cell_on, sw.candidates);
+            sw.targets.clear();
+            for (const std::uint32_t o : sw.candidates) {
+                sw.targets.push_back(ends[o].position[0]);
+                sw.targets.push_back(ends[o].position[1]);
+            }
+            phast.restrict_to(sw.targets.data(), sw.targets.size());
+            phast.run(limit);
+            swept += phast.swept_count();
+            // Origins in index order (so each facility's list comes out sorted); their labels
+            // are fetched a few origins ahead, as they lie all over the label array.
+            constexpr std::size_t ahead = 24;
+            const std::size_t n_cand = sw.candidates.size();
+            for (std::size_t i = 0; i < n_cand; ++i) {
+                if (i + ahead < n_cand) {
+                    __builtin_prefetch(phast.times_at(ends[sw.candidates[i + ahead]].position[0]));
+                    __builtin_prefetch(phast.times_at(ends[sw.candidates[i + ahead]].position[1]));
+                }
+                const std::uint32_t o = sw.candidates[i];
+                const Ends& e = ends[o];
+                const float* a = phast.times_at(e.position[0]);
+                const float* z = phast.times_at(e.position[1]);
+                for (std::uint32_t slot = 0; slot < count; ++slot) {
+                    const float t = std::min(a[slot] + e.time[0], z[slot] + e.time[1]);
+                    if (t <= limit) sw.found[slot].push_back({o, t});
+                }
+            }
+            for (std::uint32_t slot = 0; slot < count; ++slot) {
+                const std::uint32_t f = order[first + slot];
+                auto& out = per_facility[f];
+                out.assign(sw.found[slot].begin(), sw.found[slot].end());
+                // Origins on a facility's own edge may reach it without leaving the edge.
+                for (const auto& s : facility_entrances[f]) {
+                    if (!s.ok()) continue;
+                    for (std::uint32_t k = on.edge_first[s.edge]; k < on.edge_first[s.edge + 1]; ++k) {
+                        const std::uint32_t o = on.edge_origins[k];
+                        const double t = same_edge_time(network, graph, s, origin_snaps[o]);
+                        if (!(t <= limit_s)) continue;
+                        auto it = std::lower_bound(out.begin(), out.end(), std::make_pair(o, 0.0f),
+                                                   [](const auto& x, const auto& y) { return x.first < y.first; });
+                        if (it != out.end() && it->first == o) it->second = std::min(it->second, static_cast<float>(t));
+                        else out.insert(it, {o, static_cast<float>(t)});
+                    }
+                }
+            }
+        });
+        r.nodes_settled += swept;
+        for (const Sweeper& sw : sweepers) r.nodes_settled += sw.phast.upward_settled();
+    }
+
     r.first.assign(n_fac + 1, 0);
     for (std::uint32_t f = 0; f < n_fac; ++f) r.first[f + 1] = r.first[f] + per_facility[f].size();
-    r.origin.reserve(r.first.back());
-    r.time_s.reserve(r.first.back());
-    for (auto& pf : per_facility) {
-        for (const auto& [o, t] : pf) {
-            r.origin.push_back(o);
-            r.time_s.push_back(t);
-        }
-        pf.clear();
-        pf.shrink_to_fit();
-    }
+    r.origin.resize(r.first.back());
+    r.time_s.resize(r.first.back());
+    tbb::task_arena arena(static_cast<int>(thread_count(threads)));
+    arena.execute([&] {
+        tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, n_fac), [&](const tbb::blocked_range<std::uint32_t>& range) {
+            for (std::uint32_t f = range.begin(); f != range.end(); ++f) {
+                std::uint64_t i = r.first[f];
+                for (const auto& [o, t] : per_facility[f]) {
+                    r.origin[i] = o;
+                    r.time_s[i++] = t;
+                }
+                std::vector<std::pair<std::uint32_t, float>>().swap(per_facility[f]);
+            }
+        });
+    });
     for (const Worker& w : workers) r.nodes_settled += w.settled;
     r.seconds = seconds_since(t0);
     return r;
@@ -289,20 +541,36 @@ E2sfca e2sfca(const Reach& reach, const std::vector<double>& supply, const std::
     r.ratio.assign(n_fac, 0);
     r.population_within.assign(n_fac, 0);
     r.accessibility.assign(origin_count, 0);
-    // Step 1: each facility's supply over the decay-weighted population around it.
-    for (std::size_t f = 0; f < n_fac; ++f) {
-        for (std::uint64_t i = reach.first[f]; i < reach.first[f + 1]; ++i) {
-            const double w = decay.weight(reach.time_s[i] / 60.0);
-            if (w <= 0) continue;
-            r.demand[f] += origin_population[reach.origin[i]] * w;
-            r.population_within[f] += origin_population[reach.origin[i]];
+    // Step 1: each facility's supply over the decay-weighted population around it; facilities
+    // are independent, so they run in parallel.
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n_fac, 8), [&](const tbb::blocked_range<std::size_t>& range) {
+        for (std::size_t f = range.begin(); f != range.end(); ++f) {
+            for (std::uint64_t i = reach.first[f]; i < reach.first[f + 1]; ++i) {
+                const double w = decay.weight(reach.time_s[i] / 60.0);
+                if (w <= 0) continue;
+                r.demand[f] += origin_population[reach.origin[i]] * w;
+                r.population_within[f] += origin_population[reach.origin[i]];
+            }
+            r.ratio[f] = r.demand[f] > 0 ? supply[f] / r.demand[f] : 0;
         }
-        r.ratio[f] = r.demand[f] > 0 ? supply[f] / r.demand[f] : 0;
-    }
-    // Step 2: each origin sums the ratios of the facilities it reaches, decay-weighted.
-    for (std::size_t f = 0; f < n_fac; ++f)
-        for (std::uint64_t i = reach.first[f]; i < reach.first[f + 1]; ++i)
-            r.accessibility[reach.origin[i]] += r.ratio[f] * decay.weight(reach.time_s[i] / 60.0);
+    });
+    // Step 2: each origin sums the ratios of the facilities it reaches, decay-weighted. Each
+    // thread takes a stripe of origins and reads every pair, so every origin adds its terms in
+    // facility order whatever the thread count: the sums are the same to the last bit.
+    const std::size_t stripes = std::max<std::size_t>(1, static_cast<std::size_t>(tbb::this_task_arena::max_concurrency()));
+    const std::size_t per_stripe = (origin_count + stripes - 1) / std::max<std::size_t>(1, stripes);
+    tbb::parallel_for(std::size_t{0}, stripes, [&](std::size_t k) {
+        const std::uint64_t lo = k * per_stripe, hi = std::min<std::uint64_t>(origin_count, lo + per_stripe);
+        for (std::size_t f = 0; f < n_fac; ++f) {
+            const double ratio = r.ratio[f];
+            if (ratio == 0) continue;
+            for (std::uint64_t i = reach.first[f]; i < reach.first[f + 1]; ++i) {
+                const std::uint32_t o = reach.origin[i];
+                if (o < lo || o >= hi) continue;
+                r.accessibility[o] += ratio * decay.weight(reach.time_s[i] / 60.0);
+            }
+        }
+    });
     return r;
 }
 

@@ -134,14 +134,22 @@ NearestResult nearest_facility(const network::RoadNetwork& network, const networ
 
 namespace detail {
 
-void seed_facility(routing::Dijkstra& search, const network::RoadNetwork& network, const network::ModeGraph& graph,
-                   const snapping::Snap& s, std::uint32_t tag) {
+unsigned facility_seeds(const network::RoadNetwork& network, const network::ModeGraph& graph, const snapping::Snap& s, Seed out[2]) {
     const auto& edge = network.edges[s.edge];
     const double c = s.distance_m / (graph.profile.connector_kmh / 3.6);
     const double from_start = along_edge_time(network, graph, s.edge, 0, s.offset_m);
     const double from_end = along_edge_time(network, graph, s.edge, edge.length_m, s.offset_m);
-    if (std::isfinite(from_start)) search.add_source(edge.from, c + from_start, s.distance_m + s.offset_m, tag);
-    if (std::isfinite(from_end)) search.add_source(edge.to, c + from_end, s.distance_m + (edge.length_m - s.offset_m), tag);
+    unsigned n = 0;
+    if (std::isfinite(from_start)) out[n++] = {edge.from, c + from_start, s.distance_m + s.offset_m};
+    if (std::isfinite(from_end)) out[n++] = {edge.to, c + from_end, s.distance_m + (edge.length_m - s.offset_m)};
+    return n;
+}
+
+void seed_facility(routing::Dijkstra& search, const network::RoadNetwork& network, const network::ModeGraph& graph,
+                   const snapping::Snap& s, std::uint32_t tag) {
+    Seed seeds[2];
+    const unsigned n = facility_seeds(network, graph, s, seeds);
+    for (unsigned i = 0; i < n; ++i) search.add_source(seeds[i].node, seeds[i].time_s, seeds[i].length_m, tag);
 }
 
 } // namespace detail

@@ -1,4 +1,5 @@
 #include <accessatlas/graph.hpp>
+#include <accessatlas/hierarchy.hpp>
 
 #include <algorithm>
 #include <limits>
@@ -146,6 +147,7 @@ void add_backward_graph(ModeGraph& mg, const RoadNetwork& network) {
         if (mg.edge_time_backward[e] < infinite_time) reversed.push_back({edge.from, edge.to, e, mg.edge_time_backward[e], edge.length_m});
     }
     mg.backward = to_csr(static_cast<std::uint32_t>(network.node_count()), reversed);
+    mg.hierarchy.reset();
 }
 
 } // namespace accessatlas::network

@@ -57,6 +57,40 @@ __attribute__((target_clones("avx2", "default"))) void sweep(const std::uint32_t
     }
 }
 
+// The same over a subset of positions (ascending), closed under "tail of a downward arc":
+// positions outside it keep whatever they held.
+__attribute__((target_clones("avx2", "default"))) void sweep_some(const std::uint32_t* down_first, const HierarchyArc* down_arc,
+                                                                  const std::uint32_t* positions, std::size_t count,
+                                                                  const Seed* seeds, std::size_t seed_count, float* labels) {
+    Times* label = reinterpret_cast<Times*>(labels);
+    constexpr std::size_t prefetch_distance = 8;  // positions ahead
+    Eight none;
+    for (unsigned i = 0; i < 8; ++i) none[i] = Phast::unreached;
+    std::size_t s = 0;
+    for (std::size_t i = 0; i < count; ++i) {
+        if (i + prefetch_distance < count) {
+            const std::uint32_t q = positions[i + prefetch_distance];
+            for (std::uint32_t k = down_first[q]; k < down_first[q + 1]; ++k) __builtin_prefetch(label + down_arc[k].other);
+        }
+        const std::uint32_t p = positions[i];
+        Eight low = none, high = none;
+        for (const HierarchyArc *a = down_arc + down_first[p], *end = down_arc + down_first[p + 1]; a != end; ++a) {
+            const Times& tail = label[a->other];
+            const Eight l = tail.low + a->time_s, h = tail.high + a->time_s;
+            low = l < low ? l : low;
+            high = h < high ? h : high;
+        }
+        label[p].low = low;
+        label[p].high = high;
+        for (; s < seed_count && seeds[s].position < p; ++s) {
+        }
+        for (; s < seed_count && seeds[s].position == p; ++s) {
+            float& t = labels[std::size_t{p} * Phast::width + seeds[s].slot];
+            t = std::min(t, seeds[s].time);
+        }
+    }
+}
+
 struct AlignedFree {
     void operator()(float* p) const { std::free(p); }
 };
@@ -72,6 +106,9 @@ struct Phast::Impl {
     std::vector<std::uint32_t> stamp;
     std::uint32_t current = 0;
     std::vector<std::pair<std::uint32_t, float>> sources[Phast::width];
+    // Restriction (RPHAST): the positions swept, ascending; empty = all.
+    std::vector<std::uint32_t> positions;
+    std::vector<std::uint64_t> marked;  // a bit per position: small enough to stay in cache
 };
 
 Phast::Phast(const Hierarchy& hierarchy) : m_hierarchy(hierarchy), m_impl(std::make_unique<Impl>()) {
@@ -83,6 +120,7 @@ Phast::Phast(const Hierarchy& hierarchy) : m_hierarchy(hierarchy), m_impl(std::m
     m_impl->heap.resize(static_cast<std::uint32_t>(n));
     m_impl->dist.assign(n, unreached);
     m_impl->stamp.assign(n, 0);
+    m_impl->marked.assign(n / 64 + 1, 0);
 }
 
 Phast::~Phast() = default;
@@ -96,6 +134,36 @@ void Phast::clear() {
 void Phast::add_source(unsigned slot, std::uint32_t node, float time_s) {
     m_impl->sources[slot].push_back({m_hierarchy.position[node], time_s});
 }
+
+void Phast::restrict_to(const std::uint32_t* targets, std::size_t count) {
+    Impl& m = *m_impl;
+    const Hierarchy& h = m_hierarchy;
+    std::uint64_t* marked = m.marked.data();
+    auto mark = [marked](std::uint32_t p) { marked[p >> 6] |= std::uint64_t{1} << (p & 63); };
+    for (std::size_t i = 0; i < count; ++i) mark(targets[i]);
+    // Every tail of a marked position's downward arcs is marked too: tails have smaller
+    // positions, so one pass downwards, word by word, closes the set.
+    m.positions.clear();
+    for (std::size_t word = m.marked.size(); word-- > 0;) {
+        while (marked[word] != 0) {
+            const unsigned bit = 63 - static_cast<unsigned>(__builtin_clzll(marked[word]));
+            marked[word] &= ~(std::uint64_t{1} << bit);
+            const auto p = static_cast<std::uint32_t>(word * 64 + bit);
+            m.positions.push_back(p);
+            for (std::uint32_t a = h.down_first[p]; a < h.down_first[p + 1]; ++a) mark(h.down_arc[a].other);
+        }
+    }
+    std::reverse(m.positions.begin(), m.positions.end());
+    // Most of the graph: the plain sweep, which reads memory in order, is faster.
+    m_restricted = m.positions.size() < h.node_count() / 4 * 3;
+}
+
+void Phast::restrict_to_all() {
+    m_impl->positions.clear();
+    m_restricted = false;
+}
+
+std::size_t Phast::swept_count() const { return m_restricted ? m_impl->positions.size() : m_hierarchy.node_count(); }
 
 const float* Phast::times_at(std::uint32_t position) const { return m_impl->labels.get() + std::size_t{position} * width; }
 
@@ -143,7 +211,11 @@ void Phast::run(float limit_s) {
         }
     }
     std::sort(m.seeds.begin(), m.seeds.end(), [](const Seed& a, const Seed& b) { return a.position < b.position; });
-    sweep(h.down_first.data(), h.down_arc.data(), h.node_count(), m.seeds.data(), m.seeds.size(), m.labels.get());
+    if (m_restricted)
+        sweep_some(h.down_first.data(), h.down_arc.data(), m.positions.data(), m.positions.size(), m.seeds.data(), m.seeds.size(),
+                   m.labels.get());
+    else
+        sweep(h.down_first.data(), h.down_arc.data(), h.node_count(), m.seeds.data(), m.seeds.size(), m.labels.get());
 }
 
 } // namespace accessatlas::routing
