@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <atomic>
 #include <cmath>
@@ -273,7 +274,7 @@ private:
 constexpr double dijkstra_ns_per_settled = 250;
 constexpr double contraction_ns_per_node = 15000;
 constexpr double sweep_ns_per_node = 30;
-constexpr std::uint32_t sample_facilities = 16;
+constexpr std::uint32_t sample_facilities = 8;
 
 } // namespace
 
@@ -533,9 +534,41 @@ double Decay::weight(double minutes) const {
     return 0;
 }
 
+namespace {
+
+// Decay::weight for times in seconds, without branches for the band form: over hundreds of
+// millions of pairs, mispredicted band tests cost more than the arithmetic.
+class FastDecay {
+public:
+    explicit FastDecay(const Decay& decay) : m_decay(decay), m_max_s(decay.max_time_min * 60.0) {
+        for (std::size_t i = 0; i < decay.band_upper_min.size() && i < m_upper_s.size(); ++i) {
+            m_upper_s[i] = decay.band_upper_min[i] * 60.0;
+            m_weight[i] = decay.band_weight[i];
+            m_bands = i + 1;
+        }
+        m_fast = decay.kind == DecayKind::bands && decay.band_upper_min.size() <= m_upper_s.size();
+    }
+    double operator()(double seconds) const {
+        if (!m_fast) return m_decay.weight(seconds / 60.0);
+        double w = 0;
+        for (std::size_t i = m_bands; i-- > 0;) w = seconds <= m_upper_s[i] ? m_weight[i] : w;
+        return seconds <= m_max_s ? w : 0.0;
+    }
+
+private:
+    const Decay& m_decay;
+    double m_max_s;
+    std::array<double, 8> m_upper_s{}, m_weight{};
+    std::size_t m_bands = 0;
+    bool m_fast = false;
+};
+
+} // namespace
+
 E2sfca e2sfca(const Reach& reach, const std::vector<double>& supply, const std::vector<double>& origin_population,
               std::size_t origin_count, const Decay& decay) {
     const std::size_t n_fac = reach.facility_count();
+    const FastDecay weight(decay);
     E2sfca r;
     r.demand.assign(n_fac, 0);
     r.ratio.assign(n_fac, 0);
@@ -546,7 +579,7 @@ E2sfca e2sfca(const Reach& reach, const std::vector<double>& supply, const std::
     tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n_fac, 8), [&](const tbb::blocked_range<std::size_t>& range) {
         for (std::size_t f = range.begin(); f != range.end(); ++f) {
             for (std::uint64_t i = reach.first[f]; i < reach.first[f + 1]; ++i) {
-                const double w = decay.weight(reach.time_s[i] / 60.0);
+                const double w = weight(reach.time_s[i]);
                 if (w <= 0) continue;
                 r.demand[f] += origin_population[reach.origin[i]] * w;
                 r.population_within[f] += origin_population[reach.origin[i]];
@@ -554,22 +587,24 @@ E2sfca e2sfca(const Reach& reach, const std::vector<double>& supply, const std::
             r.ratio[f] = r.demand[f] > 0 ? supply[f] / r.demand[f] : 0;
         }
     });
-    // Step 2: each origin sums the ratios of the facilities it reaches, decay-weighted. Each
-    // thread takes a stripe of origins and reads every pair, so every origin adds its terms in
-    // facility order whatever the thread count: the sums are the same to the last bit.
-    const std::size_t stripes = std::max<std::size_t>(1, static_cast<std::size_t>(tbb::this_task_arena::max_concurrency()));
-    const std::size_t per_stripe = (origin_count + stripes - 1) / std::max<std::size_t>(1, stripes);
-    tbb::parallel_for(std::size_t{0}, stripes, [&](std::size_t k) {
-        const std::uint64_t lo = k * per_stripe, hi = std::min<std::uint64_t>(origin_count, lo + per_stripe);
-        for (std::size_t f = 0; f < n_fac; ++f) {
+    // Step 2: each origin sums the ratios of the facilities it reaches, decay-weighted. The
+    // facilities fall into a fixed number of consecutive blocks, each summed on its own (in
+    // parallel) and the blocks then added in order: the same sums whatever the thread count.
+    const std::size_t blocks = std::min<std::size_t>(8, std::max<std::size_t>(1, n_fac));
+    std::vector<std::vector<double>> partial(blocks);
+    tbb::parallel_for(std::size_t{0}, blocks, [&](std::size_t b) {
+        auto& acc = partial[b];
+        acc.assign(origin_count, 0.0);
+        const std::size_t f0 = n_fac * b / blocks, f1 = n_fac * (b + 1) / blocks;
+        for (std::size_t f = f0; f < f1; ++f) {
             const double ratio = r.ratio[f];
             if (ratio == 0) continue;
-            for (std::uint64_t i = reach.first[f]; i < reach.first[f + 1]; ++i) {
-                const std::uint32_t o = reach.origin[i];
-                if (o < lo || o >= hi) continue;
-                r.accessibility[o] += ratio * decay.weight(reach.time_s[i] / 60.0);
-            }
+            for (std::uint64_t i = reach.first[f]; i < reach.first[f + 1]; ++i) acc[reach.origin[i]] += ratio * weight(reach.time_s[i]);
         }
+    });
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, origin_count, 4096), [&](const tbb::blocked_range<std::size_t>& range) {
+        for (std::size_t o = range.begin(); o != range.end(); ++o)
+            for (std::size_t b = 0; b < blocks; ++b) r.accessibility[o] += partial[b][o];
     });
     return r;
 }

@@ -112,12 +112,15 @@ class Witness {
 public:
     Witness() : m_slots(table_size) {}
 
-    void clear() {
+    // Forgets everything. `small`: a few dozen entries at most (the two-arc checks), kept in
+    // the table's first slots, which then stay in the first-level cache.
+    void clear(bool small = false) {
         if (++m_stamp == 0) {
             for (auto& s : m_slots) s.stamp = 0;
             m_stamp = 1;
         }
         m_used = 0;
+        m_bits = small ? small_bits : table_bits;
         m_heap.clear();
     }
     float distance(std::uint32_t node) const {
@@ -166,8 +169,8 @@ public:
     }
 
 private:
-    static constexpr std::uint32_t table_size = 4096;  // power of two
-    static constexpr std::uint32_t max_used = table_size / 2;
+    static constexpr std::uint32_t table_bits = 12, small_bits = 7;
+    static constexpr std::uint32_t table_size = 1u << table_bits;
     struct Slot {
         std::uint32_t node = 0;
         std::uint32_t stamp = 0;
@@ -175,9 +178,10 @@ private:
         bool target = false;
         bool settled = false;
     };
-    static std::uint32_t hash(std::uint32_t node) { return (node * 2654435761u) >> 20; }
+    std::uint32_t mask() const { return (1u << m_bits) - 1; }
+    std::uint32_t hash(std::uint32_t node) const { return (node * 2654435761u) >> (32 - m_bits); }
     const Slot* find(std::uint32_t node) const {
-        for (std::uint32_t i = hash(node) & (table_size - 1);; i = (i + 1) & (table_size - 1)) {
+        for (std::uint32_t i = hash(node);; i = (i + 1) & mask()) {
             const Slot& s = m_slots[i];
             if (s.stamp != m_stamp) return nullptr;
             if (s.node == node) return &s;
@@ -185,10 +189,10 @@ private:
     }
     Slot* find(std::uint32_t node) { return const_cast<Slot*>(static_cast<const Witness*>(this)->find(node)); }
     Slot* find_or_add(std::uint32_t node) {
-        for (std::uint32_t i = hash(node) & (table_size - 1);; i = (i + 1) & (table_size - 1)) {
+        for (std::uint32_t i = hash(node);; i = (i + 1) & mask()) {
             Slot& s = m_slots[i];
             if (s.stamp != m_stamp) {
-                if (m_used == max_used) return nullptr;
+                if (m_used == (mask() + 1) / 2) return nullptr;
                 ++m_used;
                 s = Slot{node, m_stamp, no_arc, false, false};
                 return &s;
@@ -199,6 +203,7 @@ private:
     std::vector<Slot> m_slots;
     std::uint32_t m_stamp = 0;
     std::uint32_t m_used = 0;
+    std::uint32_t m_bits = table_bits;
     std::vector<std::pair<float, std::uint32_t>> m_heap;
 };
 
@@ -314,7 +319,9 @@ private:
         for (const Neighbour& from : nv) {
             if (from.in == no_arc) continue;
             const std::uint32_t u = from.other;
-            w.clear();
+            // A table too small for u's neighbours only misses witnesses: the searches after
+            // (or a shortcut too many) make up for it.
+            w.clear(true);
             for (const Neighbour& x : neighbours(u))
                 if (x.out != no_arc && x.other != v && !m_in_round[x.other]) w.offer(x.other, x.out, false);
             for (const Neighbour& to : nv) {
