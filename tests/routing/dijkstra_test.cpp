@@ -168,3 +168,38 @@ TEST(Dijkstra, BucketedSettleAllEqualsHeapOrderExactly) {
         }
     }
 }
+
+TEST(Dijkstra, ParallelSweepEqualsOneThreadExactly) {
+    // 62,500 nodes: above the size where the sweep splits the graph between threads.
+    const auto net = test::grid_network(250, 3);
+    const auto g = network::build_mode_graph(net, test::uniform_profile(network::Mode::drive, 36, true));
+    ASSERT_GE(g.backward.node_count(), routing::Dijkstra::parallel_min_nodes);
+    std::mt19937 rng(8);
+    std::uniform_int_distribution<std::uint32_t> node(0, g.backward.node_count() - 1);
+    std::vector<std::uint32_t> sources;
+    for (int i = 0; i < 60; ++i) sources.push_back(node(rng));
+    routing::Dijkstra one(g.backward);
+    auto seed = [&](routing::Dijkstra& d) {
+        d.reset();
+        // Equal start times on purpose: ties between facilities, settled by the smaller tag.
+        for (std::uint32_t i = 0; i < sources.size(); ++i) d.add_source(sources[i], (i % 3) * 10.0, 0, i);
+    };
+    seed(one);
+    one.settle_all([] {}, 0, 1);
+    for (unsigned threads : {2u, 3u, 4u}) {
+        routing::Dijkstra many(g.backward);
+        seed(many);
+        many.settle_all([] {}, 0, threads);
+        std::size_t crossing = 0;
+        for (std::uint32_t v = 0; v < g.backward.node_count(); ++v) {
+            ASSERT_EQ(one.reached(v), many.reached(v)) << "node " << v;
+            if (!one.reached(v)) continue;
+            ASSERT_EQ(one.time(v), many.time(v)) << threads << " threads, node " << v;
+            ASSERT_EQ(one.tag(v), many.tag(v)) << threads << " threads, node " << v;
+            ASSERT_EQ(one.length(v), many.length(v)) << threads << " threads, node " << v;
+            // Labels that came from a facility in another thread's range.
+            crossing += (sources[one.tag(v)] * threads / g.backward.node_count()) != (v * threads / g.backward.node_count());
+        }
+        EXPECT_GT(crossing, 1000u) << "the test must cross the ranges to mean anything";
+    }
+}

@@ -71,4 +71,22 @@ inline network::RoadNetwork random_network(std::uint32_t n, std::uint32_t seed, 
     return make_network(nodes, edges);
 }
 
+// A jittered square grid (100 m blocks, side x side nodes, row by row) with a share of links
+// missing and some one-way: large graphs without the brute force above.
+inline network::RoadNetwork grid_network(std::uint32_t side, std::uint32_t seed, double missing = 0.15, double oneway_share = 0.1) {
+    std::mt19937 rng(seed);
+    std::uniform_real_distribution<double> jitter(-20, 20), u(0, 1);
+    std::vector<Point> nodes;
+    for (std::uint32_t y = 0; y < side; ++y)
+        for (std::uint32_t x = 0; x < side; ++x) nodes.push_back({x * 100.0 + jitter(rng), y * 100.0 + jitter(rng)});
+    std::vector<EdgeSpec> edges;
+    for (std::uint32_t y = 0; y < side; ++y)
+        for (std::uint32_t x = 0; x < side; ++x) {
+            const std::uint32_t v = y * side + x;
+            if (x + 1 < side && u(rng) >= missing) edges.push_back({v, v + 1, network::RoadClass::residential, u(rng) < oneway_share});
+            if (y + 1 < side && u(rng) >= missing) edges.push_back({v, v + side, network::RoadClass::residential, u(rng) < oneway_share});
+        }
+    return make_network(nodes, edges);
+}
+
 } // namespace accessatlas::test

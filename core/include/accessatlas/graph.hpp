@@ -1,6 +1,7 @@
 // Routing graphs as plain arrays (CSR), one per mode, built from a RoadNetwork and a Profile.
 #pragma once
 
+#include <accessatlas/huge_pages.hpp>
 #include <accessatlas/network.hpp>
 
 #include <cstdint>
@@ -22,8 +23,8 @@ struct Arc {
     float length_m;
 };
 struct Graph {
-    std::vector<std::uint32_t> first_out;  // node_count + 1
-    std::vector<Arc> arc;
+    std::vector<std::uint32_t, HugePageAllocator<std::uint32_t>> first_out;  // node_count + 1
+    std::vector<Arc, HugePageAllocator<Arc>> arc;
     std::vector<std::uint32_t> edge;  // the network edge an arc runs along
 
     std::uint32_t node_count() const { return first_out.empty() ? 0 : static_cast<std::uint32_t>(first_out.size() - 1); }

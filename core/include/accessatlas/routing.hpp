@@ -4,6 +4,7 @@
 #pragma once
 
 #include <accessatlas/graph.hpp>
+#include <accessatlas/huge_pages.hpp>
 
 #include <cstdint>
 #include <limits>
@@ -51,8 +52,9 @@ public:
 
     // Forgets the previous search in O(1).
     void reset();
-    // Seeds a node. `tag` travels with the label (e.g. the facility index); for equal times
-    // the smaller tag wins, so results do not depend on insertion order.
+    // Seeds a node. `tag` travels with the label (e.g. the facility index). Labels compare by
+    // time, then tag (the smaller wins), then length, so the labels a search ends with do not
+    // depend on the order in which it met the paths (insertion order, threads).
     void add_source(std::uint32_t node, double time_s, double length_m, std::uint32_t tag);
     bool finished() const { return m_heap.empty(); }
     // Time of the next node to be settled (infinity when finished): the stop rule's input.
@@ -64,24 +66,31 @@ public:
     // Labels every reachable node, for searches that cover the whole graph from many spread
     // sources (nearest facility). Nodes are processed in time buckets of `bucket_s` seconds
     // (0 = the mean arc time), each bucket in node order, correcting labels within a bucket
-    // until none improves: the labels equal run_until(infinity)'s exactly (time, then the
-    // smaller tag), but memory is swept in order instead of jumping between frontiers, which
-    // is about 3x faster on large graphs. `check` is called between buckets (cancellation).
+    // until none improves: the labels equal run_until(infinity)'s exactly, but memory is swept
+    // in order instead of jumping between frontiers, which is about 3x faster on large graphs.
+    // With `threads` > 1 on a large graph, each thread owns a range of node ids (a compact area,
+    // nodes being in spatial order) and hands relaxations into another's range to its owner
+    // between passes; the labels are the same. `check` is called between buckets (cancellation).
     template <class Check>
-    void settle_all(Check&& check, double bucket_s = 0);
+    void settle_all(Check&& check, double bucket_s = 0, unsigned threads = 1);
     void settle_all() {
         settle_all([] {});
     }
+    // Below this many nodes a parallel sweep costs more in hand-offs than it saves.
+    static constexpr std::uint32_t parallel_min_nodes = 50000;
 
     bool reached(std::uint32_t v) const { return m_label[v].stamp == m_current; }
     double time(std::uint32_t v) const { return reached(v) ? m_label[v].time : unreached; }
     double length(std::uint32_t v) const { return reached(v) ? m_label[v].length : unreached; }
     std::uint32_t tag(std::uint32_t v) const { return reached(v) ? m_label[v].tag : network::invalid_id; }
     std::uint64_t settled_count() const { return m_settled; }
+    // Asks the memory system for a node's label ahead of reading it.
+    void prefetch(std::uint32_t v) const { __builtin_prefetch(&m_label[v]); }
 
 private:
     bool improve(std::uint32_t v, double t, double len, std::uint32_t tag);
     void settle_all_impl(void (*check)(void*), void* context, double bucket_s);
+    void settle_all_parallel(void (*check)(void*), void* context, double bucket_s, unsigned threads);
     const network::Graph& m_graph;
     // One record per node so that a relaxation touches one cache line.
     struct Label {
@@ -90,7 +99,7 @@ private:
         std::uint32_t tag;
         std::uint32_t stamp;  // == m_current when labelled in this search
     };
-    std::vector<Label> m_label;
+    std::vector<Label, HugePageAllocator<Label>> m_label;
     std::uint32_t m_current = 1;  // stamps start at 0: nothing reached
     double m_mean_arc_time = 1;
     std::vector<std::vector<std::uint32_t>> m_buckets;
@@ -99,8 +108,15 @@ private:
 };
 
 template <class Check>
-void Dijkstra::settle_all(Check&& check, double bucket_s) {
-    settle_all_impl([](void* c) { (*static_cast<std::remove_reference_t<Check>*>(c))(); }, &check, bucket_s);
+void Dijkstra::settle_all(Check&& check, double bucket_s, unsigned threads) {
+    auto call = [](void* c) { (*static_cast<std::remove_reference_t<Check>*>(c))(); };
+    if (threads > 1 && m_graph.node_count() >= parallel_min_nodes) settle_all_parallel(call, &check, bucket_s, threads);
+    else settle_all_impl(call, &check, bucket_s);
+}
+
+// Whether (t, tag, len) comes before a label: the order every search here keeps.
+inline bool label_before(double t, std::uint32_t tag, double len, double lt, std::uint32_t ltag, double llen) {
+    return t < lt || (t == lt && (tag < ltag || (tag == ltag && len < llen)));
 }
 
 } // namespace accessatlas::routing

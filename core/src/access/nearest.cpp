@@ -7,6 +7,10 @@
 #include "access/seeding.hpp"
 
 
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -83,16 +87,19 @@ NearestResult nearest_facility(const network::RoadNetwork& network, const networ
     for (std::uint32_t f = 0; f < facility_snaps.size(); ++f)
         if (facility_snaps[f].ok()) detail::seed_facility(search, network, graph, facility_snaps[f], f);
     reporter.progress(0.0);
-    search.settle_all([&reporter] { reporter.check_cancelled(); });
+    const unsigned threads =
+        options.threads > 0 ? options.threads : static_cast<unsigned>(tbb::this_task_arena::max_concurrency());
+    search.settle_all([&reporter] { reporter.check_cancelled(); }, 0, threads);
     r.nodes_settled = search.settled_count();
 
-    for (std::uint32_t o = 0; o < origins; ++o) {
+    // The best of leaving the origin's edge through either end, or reaching a facility on the
+    // same edge directly.
+    auto assign = [&](std::uint32_t o) {
         const auto& s = origin_snaps[o];
-        if (!s.ok()) continue;
+        if (!s.ok()) return;
         const auto& edge = network.edges[s.edge];
         const double c = connector(s);
         Candidate best;
-        // Leave the edge through either end...
         const double to_end = along(s.edge, s.offset_m, edge.length_m);
         if (std::isfinite(to_end) && search.reached(edge.to))
             best.offer(c + to_end + search.time(edge.to), s.distance_m + (edge.length_m - s.offset_m) + search.length(edge.to),
@@ -101,7 +108,6 @@ NearestResult nearest_facility(const network::RoadNetwork& network, const networ
         if (std::isfinite(to_start) && search.reached(edge.from))
             best.offer(c + to_start + search.time(edge.from), s.distance_m + s.offset_m + search.length(edge.from),
                        search.tag(edge.from));
-        // ...or reach a facility on the same edge directly.
         for (std::uint32_t i = facilities_by_edge.first[s.edge]; i < facilities_by_edge.first[s.edge + 1]; ++i) {
             const std::uint32_t f = facilities_by_edge.items[i];
             const auto& fs = facility_snaps[f];
@@ -112,7 +118,23 @@ NearestResult nearest_facility(const network::RoadNetwork& network, const networ
         r.time_s[o] = best.time;
         r.length_m[o] = best.length;
         r.facility[o] = best.facility;
-    }
+    };
+    // Origins are independent: in parallel, each one's labels fetched a few origins ahead (they
+    // lie all over the graph).
+    tbb::task_arena arena(static_cast<int>(threads));
+    arena.execute([&] {
+        using Range = tbb::blocked_range<std::uint32_t>;
+        tbb::parallel_for(Range(0, static_cast<std::uint32_t>(origins), 4096), [&](const Range& range) {
+            constexpr std::uint32_t ahead = 16;
+            for (std::uint32_t o = range.begin(); o != range.end(); ++o) {
+                if (o + ahead < range.end() && origin_snaps[o + ahead].ok()) {
+                    search.prefetch(network.edges[origin_snaps[o + ahead].edge].to);
+                    search.prefetch(network.edges[origin_snaps[o + ahead].edge].from);
+                }
+                assign(o);
+            }
+        });
+    });
     r.nearest_seconds = seconds_since(t0);
 
     // 2. Facilities within each threshold: one bounded search per facility.

@@ -131,8 +131,8 @@ void put_graph(detail::BinaryWriter& w, const Graph& g) {
 
 Graph get_graph(detail::BinaryReader& r) {
     Graph g;
-    g.first_out = r.get_array<std::uint32_t>();
-    g.arc = r.get_records<Arc>();
+    g.first_out = r.get_array<std::uint32_t, HugePageAllocator<std::uint32_t>>();
+    g.arc = r.get_records<Arc, HugePageAllocator<Arc>>();
     g.edge = r.get_array<std::uint32_t>();
     return g;
 }

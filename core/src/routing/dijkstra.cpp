@@ -1,8 +1,13 @@
 #include <accessatlas/routing.hpp>
 
+#include <tbb/info.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
 #include <algorithm>
 
 namespace accessatlas::routing {
+
 
 MinIdHeap::MinIdHeap(std::uint32_t id_count) { resize(id_count); }
 
@@ -100,10 +105,11 @@ void Dijkstra::reset() {
 inline bool Dijkstra::improve(std::uint32_t v, double t, double len, std::uint32_t tag) {
     Label& l = m_label[v];
     if (l.stamp == m_current) {
-        if (t > l.time || (t == l.time && tag >= l.tag)) return false;
+        if (!label_before(t, tag, len, l.time, l.tag, l.length)) return false;
         if (!m_heap.contains(v)) return false;  // already settled
+        const bool sooner = t < l.time;
         l = {t, len, tag, m_current};
-        m_heap.decrease_key(v, t);
+        if (sooner) m_heap.decrease_key(v, t);
         return true;
     }
     l = {t, len, tag, m_current};
@@ -166,11 +172,12 @@ void Dijkstra::settle_all_impl(void (*check)(void*), void* context, double bucke
                 for (std::uint32_t a = first_out[u], end = first_out[u + 1]; a < end; ++a) {
                     const double t = tu + arcs[a].time_s;
                     Label& lv = m_label[arcs[a].head];
+                    const double lenv = len + arcs[a].length_m;
                     const bool seen = (lv.stamp & ~dirty) == clean;
-                    if (seen && (t > lv.time || (t == lv.time && tag >= lv.tag))) continue;
+                    if (seen && !label_before(t, tag, lenv, lv.time, lv.tag, lv.length)) continue;
                     const bool was_marked = lv.stamp == marked;
                     const std::size_t old_bucket = seen ? bucket_of(lv.time) : static_cast<std::size_t>(-1);
-                    lv = {t, len + arcs[a].length_m, tag, marked};
+                    lv = {t, lenv, tag, marked};
                     // Requeue unless it already waits in the same bucket.
                     if (!was_marked || bucket_of(t) != old_bucket) queue(arcs[a].head);
                 }
@@ -179,6 +186,118 @@ void Dijkstra::settle_all_impl(void (*check)(void*), void* context, double bucke
         }
     }
     for (auto& b : m_buckets) b.clear();
+}
+
+void Dijkstra::settle_all_parallel(void (*check)(void*), void* context, double bucket_s, unsigned threads) {
+    const double width = bucket_s > 0 ? bucket_s : m_mean_arc_time;
+    const std::uint32_t n = m_graph.node_count();
+    const unsigned parts = threads;
+    std::vector<std::uint32_t> bound(parts + 1);
+    for (unsigned i = 0; i <= parts; ++i) bound[i] = static_cast<std::uint32_t>(std::uint64_t{n} * i / parts);
+    auto owner_of = [&](std::uint32_t v) {
+        unsigned i = static_cast<unsigned>(std::uint64_t{v} * parts / n);
+        while (v < bound[i]) --i;
+        while (v >= bound[i + 1]) ++i;
+        return i;
+    };
+    // A relaxation into another part's range, applied by that part's owner.
+    struct Offer {
+        std::uint32_t node, tag;
+        double time, length;
+    };
+    struct Part {
+        std::vector<std::vector<std::uint32_t>> buckets;
+        std::vector<std::uint32_t> current;
+        std::vector<std::vector<Offer>> outbox;
+        std::uint64_t settled = 0;
+    };
+    std::vector<Part> part(parts);
+    for (auto& p : part) p.outbox.resize(parts);
+    constexpr std::uint32_t dirty = 0x80000000u;
+    const std::uint32_t clean = m_current, marked = m_current | dirty;
+    auto bucket_of = [width](double t) { return static_cast<std::size_t>(t / width); };
+    auto queue = [&](Part& p, std::uint32_t v) {
+        const std::size_t k = bucket_of(m_label[v].time);
+        if (k >= p.buckets.size()) p.buckets.resize(k + 1);
+        p.buckets[k].push_back(v);
+    };
+    // A label offered to v by its owner: the same rule as the one-thread sweep.
+    auto offer = [&](Part& p, std::uint32_t v, double t, std::uint32_t tag, double len) {
+        Label& lv = m_label[v];
+        const bool seen = (lv.stamp & ~dirty) == clean;
+        if (seen && !label_before(t, tag, len, lv.time, lv.tag, lv.length)) return;
+        const bool was_marked = lv.stamp == marked;
+        const std::size_t old_bucket = seen ? bucket_of(lv.time) : static_cast<std::size_t>(-1);
+        lv = {t, len, tag, marked};
+        if (!was_marked || bucket_of(t) != old_bucket) queue(p, v);
+    };
+    while (!m_heap.empty()) {  // the sources
+        const std::uint32_t v = m_heap.pop();
+        m_label[v].stamp = marked;
+        queue(part[owner_of(v)], v);
+    }
+    const network::Arc* arcs = m_graph.arc.data();
+    const std::uint32_t* first_out = m_graph.first_out.data();
+    // More parts than processors is allowed (the result is the same); the arena is not larger.
+    tbb::task_arena arena(std::min(static_cast<int>(threads), tbb::info::default_concurrency()));
+    auto each_part = [&](auto&& body) {
+        arena.execute([&] { tbb::parallel_for(0u, parts, [&](unsigned i) { body(i, part[i]); }); });
+    };
+    for (std::size_t k = 0;; ++k) {
+        // The next bucket any part holds.
+        std::size_t next = static_cast<std::size_t>(-1);
+        for (const auto& p : part)
+            for (std::size_t b = k; b < p.buckets.size() && b < next; ++b)
+                if (!p.buckets[b].empty()) {
+                    next = b;
+                    break;
+                }
+        if (next == static_cast<std::size_t>(-1)) break;
+        k = next;
+        check(context);
+        for (;;) {
+            each_part([&](unsigned self, Part& p) {
+                if (k >= p.buckets.size()) return;
+                p.current.swap(p.buckets[k]);
+                p.buckets[k].clear();
+                std::sort(p.current.begin(), p.current.end());
+                const std::size_t count = p.current.size();
+                for (std::size_t i = 0; i < count; ++i) {
+                    // Staged prefetches: the label and offsets well ahead, the arcs nearer.
+                    if (i + 16 < count) {
+                        __builtin_prefetch(&m_label[p.current[i + 16]]);
+                        __builtin_prefetch(&first_out[p.current[i + 16]]);
+                    }
+                    if (i + 8 < count) __builtin_prefetch(&arcs[first_out[p.current[i + 8]]]);
+                    const std::uint32_t u = p.current[i];
+                    Label& lu = m_label[u];
+                    if (lu.stamp != marked) continue;  // already scanned with this label
+                    lu.stamp = clean;
+                    ++p.settled;
+                    const double tu = lu.time, len = lu.length;
+                    const std::uint32_t tag = lu.tag;
+                    for (std::uint32_t a = first_out[u], end = first_out[u + 1]; a < end; ++a) {
+                        const std::uint32_t v = arcs[a].head;
+                        const double t = tu + arcs[a].time_s, lv = len + arcs[a].length_m;
+                        if (v >= bound[self] && v < bound[self + 1]) offer(p, v, t, tag, lv);
+                        else p.outbox[owner_of(v)].push_back({v, tag, t, lv});
+                    }
+                }
+                p.current.clear();
+            });
+            each_part([&](unsigned self, Part& p) {
+                for (auto& from : part)
+                    for (const Offer& o : from.outbox[self]) offer(p, o.node, o.time, o.tag, o.length);
+            });
+            bool more = false;
+            for (auto& p : part) {
+                for (auto& box : p.outbox) box.clear();
+                more = more || (k < p.buckets.size() && !p.buckets[k].empty());
+            }
+            if (!more) break;
+        }
+    }
+    for (const auto& p : part) m_settled += p.settled;
 }
 
 void Dijkstra::run_until(double limit_s) {

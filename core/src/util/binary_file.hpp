@@ -25,8 +25,8 @@ public:
         static_assert(std::is_arithmetic_v<T>);
         append(&v, sizeof v);
     }
-    template <typename T>
-    void put_array(const std::vector<T>& v) {
+    template <typename T, typename A>
+    void put_array(const std::vector<T, A>& v) {
         static_assert(std::is_arithmetic_v<T>, "write records field by field: padding would make files differ");
         put<std::uint64_t>(v.size());
         align();
@@ -35,8 +35,8 @@ public:
     }
     // Records written as memory images: the caller guarantees no padding byte is left
     // uninitialised (zero-filled records), so equal data gives equal files.
-    template <typename T>
-    void put_records(const std::vector<T>& v) {
+    template <typename T, typename A>
+    void put_records(const std::vector<T, A>& v) {
         static_assert(std::is_trivially_copyable_v<T>);
         put<std::uint64_t>(v.size());
         put<std::uint64_t>(sizeof(T));
@@ -73,9 +73,9 @@ public:
         take(&v, sizeof v);
         return v;
     }
-    template <typename T>
-    std::vector<T> get_array() {
-        return take_vector<T>(get<std::uint64_t>());
+    template <typename T, typename A = std::allocator<T>>
+    std::vector<T, A> get_array() {
+        return take_vector<T, A>(get<std::uint64_t>());
     }
     // Steps over an array written by put_array without copying it.
     template <typename T>
@@ -83,12 +83,12 @@ public:
         take_span<T>(get<std::uint64_t>());
         skip_align();
     }
-    template <typename T>
-    std::vector<T> get_records() {
+    template <typename T, typename A = std::allocator<T>>
+    std::vector<T, A> get_records() {
         static_assert(std::is_trivially_copyable_v<T>);
         const auto n = get<std::uint64_t>();
         if (get<std::uint64_t>() != sizeof(T)) layout_differs();
-        return take_vector<T>(n);
+        return take_vector<T, A>(n);
     }
     std::string get_string() {
         const auto n = get<std::uint64_t>();
@@ -112,10 +112,10 @@ public:
 
 private:
     // n elements after the alignment padding, checked against what is left of the file.
-    template <typename T>
-    std::vector<T> take_vector(std::uint64_t n) {
+    template <typename T, typename A = std::allocator<T>>
+    std::vector<T, A> take_vector(std::uint64_t n) {
         const unsigned char* at = take_span<T>(n);
-        std::vector<T> v(n);
+        std::vector<T, A> v(n);
         if (n) std::memcpy(v.data(), at, n * sizeof(T));
         skip_align();
         return v;
