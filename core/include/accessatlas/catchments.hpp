@@ -31,7 +31,7 @@ struct Reach {
 // parallel; the cost grows with the nodes each search settles. `hierarchy`: the graph's
 // contraction hierarchy (built once, kept in the mode graph) and one sweep over all nodes per
 // 16 facilities; the cost grows with the graph, not with the limit, and times are single
-// precision (within milliseconds of the search's). `automatic`: a first 8 facilities by
+// precision (within milliseconds of the search's). `automatic`: a first 4 facilities by
 // Dijkstra show how far each search goes, and the rest take whichever costs less (by counts,
 // so the choice repeats exactly): long drive catchments of thousands of facilities on a large
 // graph go by the hierarchy; walking, small graphs and few facilities by Dijkstra.
