@@ -232,6 +232,33 @@ TEST_F(RandomNetwork, GroupedReachByHierarchyEqualsDijkstra) {
     expect_same_reach(h, d, 600);
 }
 
+TEST(Reach, TheHierarchyPaysForManyLongSearchesOnly) {
+    // 62,500 nodes at 36 km/h: an hour reaches everything, and 2,000 facilities would each
+    // search the whole graph; ten minutes on foot reach a few hundred nodes.
+    NullReporter r;
+    const auto net = test::grid_network(250, 7);
+    const auto drive = network::build_mode_graph(net, test::uniform_profile(network::Mode::drive, 36, true));
+    const auto walk = network::build_mode_graph(net, test::uniform_profile(network::Mode::walk, 4.8, false));
+    std::mt19937 rng(2);
+    std::uniform_real_distribution<double> coord(0, 24900);
+    const snapping::EdgeIndex di(net, drive), wi(net, walk);
+    std::vector<snapping::Snap> fd, od, fw, ow;
+    for (int i = 0; i < 2000; ++i) {
+        const Point p{coord(rng), coord(rng)};
+        fd.push_back(di.snap(p, 500));
+        fw.push_back(wi.snap(p, 500));
+    }
+    for (int i = 0; i < 500; ++i) {
+        const Point p{coord(rng), coord(rng)};
+        od.push_back(di.snap(p, 500));
+        ow.push_back(wi.snap(p, 500));
+    }
+    EXPECT_TRUE(access::hierarchy_pays(net, drive, fd, od, 3600, 2, r));
+    EXPECT_FALSE(access::hierarchy_pays(net, walk, fw, ow, 600, 2, r));
+    EXPECT_FALSE(access::hierarchy_pays(net, drive, {fd.begin(), fd.begin() + 3}, od, 3600, 2, r));  // too few to sample
+    EXPECT_FALSE(drive.hierarchy);  // deciding builds nothing
+}
+
 TEST_F(RandomNetwork, AutomaticReachKeepsDijkstraOnASmallGraph) {
     NullReporter r;
     // 25 facilities on 400 nodes: building a hierarchy costs more than it saves.

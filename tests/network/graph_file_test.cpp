@@ -5,6 +5,7 @@
 
 #include <accessatlas/error.hpp>
 #include <accessatlas/graph.hpp>
+#include <accessatlas/hierarchy.hpp>
 #include <accessatlas/network.hpp>
 
 #include <gtest/gtest.h>
@@ -123,4 +124,38 @@ TEST_F(GraphFile, AStaleOrForeignSourceIsRefused) {
     } catch (const InputError& e) {
         EXPECT_NE(std::string(e.what()).find("stale"), std::string::npos);  // source time changed above, too
     }
+}
+
+// The .aamode file of a scale-out plan carries the contraction hierarchy when one was built,
+// so a worker sweeps with it at once; one without loads without.
+class ModeGraphFile : public test::TempDirTest {
+protected:
+    ModeGraphFile() : TempDirTest("aa_mode_") {}
+};
+
+TEST_F(ModeGraphFile, KeepsTheContractionHierarchy) {
+    const auto net = test::random_network(500, 21, 0.3);
+    const auto g = network::build_mode_graph(net, network::default_profile(network::Mode::drive));
+    const std::string plain = (dir / "plain.aamode").string(), with = (dir / "with.aamode").string();
+    const auto plain_sum = network::save_mode_graph(g, plain);
+    EXPECT_FALSE(network::load_mode_graph(plain, plain_sum).hierarchy);
+
+    test::NullReporter quiet;
+    const auto& h = routing::backward_hierarchy(g, quiet);
+    const auto with_sum = network::save_mode_graph(g, with);
+    const auto back = network::load_mode_graph(with, with_sum);
+    ASSERT_TRUE(back.hierarchy);
+    EXPECT_EQ(back.hierarchy->position, h.position);
+    EXPECT_EQ(back.hierarchy->down_first, h.down_first);
+    EXPECT_EQ(back.hierarchy->shortcut_count, h.shortcut_count);
+    ASSERT_EQ(back.hierarchy->down_arc.size(), h.down_arc.size());
+    routing::Phast a(h), b(*back.hierarchy);
+    for (auto* p : {&a, &b}) {
+        p->clear();
+        p->add_source(0, 17, 0);
+        p->add_source(5, 300, 2);
+        p->run();
+    }
+    for (std::uint32_t v = 0; v < 500; ++v)
+        for (unsigned s : {0u, 5u}) EXPECT_EQ(a.times_of_node(v)[s], b.times_of_node(v)[s]) << "node " << v;
 }

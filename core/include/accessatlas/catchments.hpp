@@ -43,6 +43,12 @@ Reach reach_origins(const network::RoadNetwork& network, const network::ModeGrap
                     const std::vector<snapping::Snap>& facility_snaps, const std::vector<snapping::Snap>& origin_snaps,
                     double limit_s, unsigned threads, Reporter& reporter, ReachMethod method = ReachMethod::automatic);
 
+// Whether `automatic` would take the hierarchy for these facilities (the same sample and rule):
+// a distributed plan builds it once, saved with the mode graph, instead of in every worker.
+bool hierarchy_pays(const network::RoadNetwork& network, const network::ModeGraph& graph,
+                    const std::vector<snapping::Snap>& facility_snaps, const std::vector<snapping::Snap>& origin_snaps, double limit_s,
+                    unsigned threads, Reporter& reporter);
+
 // The same for facilities with several entrances (green spaces): each facility is searched
 // from all its snapped entrances at once; an origin's time is to the nearest entrance.
 Reach reach_origins_grouped(const network::RoadNetwork& network, const network::ModeGraph& graph,

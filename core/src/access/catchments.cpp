@@ -276,6 +276,15 @@ constexpr double contraction_ns_per_node = 15000;
 constexpr double sweep_ns_per_node = 30;
 constexpr std::uint32_t sample_facilities = 4;
 
+// The choice rule: `settled` nodes per Dijkstra search, `facilities` searches to go.
+bool hierarchy_cheaper(const network::ModeGraph& graph, double settled, double facilities) {
+    const double nodes = graph.backward.node_count();
+    const double dijkstra_ns = facilities * settled * dijkstra_ns_per_settled;
+    const double hierarchy_ns = (graph.hierarchy ? 0.0 : nodes * contraction_ns_per_node) +
+                                std::ceil(facilities / routing::Phast::width) * nodes * sweep_ns_per_node;
+    return hierarchy_ns < dijkstra_ns;
+}
+
 } // namespace
 
 Reach reach_origins_grouped(const network::RoadNetwork& network, const network::ModeGraph& graph,
@@ -367,12 +376,7 @@ Reach reach_origins_grouped(const network::RoadNetwork& network, const network::
         by_dijkstra(0, done);
         std::uint64_t settled = 0;
         for (const Worker& w : workers) settled += w.settled;
-        const double rest = n_snapped - done;
-        const double nodes = graph.backward.node_count();
-        const double dijkstra_ns = rest * (static_cast<double>(settled) / done) * dijkstra_ns_per_settled;
-        const double hierarchy_ns = (graph.hierarchy ? 0.0 : nodes * contraction_ns_per_node) +
-                                    std::ceil(rest / routing::Phast::width) * nodes * sweep_ns_per_node;
-        hierarchy = hierarchy_ns < dijkstra_ns;
+        hierarchy = hierarchy_cheaper(graph, static_cast<double>(settled) / done, n_snapped - done);
     }
     if (!hierarchy) {
         by_dijkstra(done, n_snapped);
@@ -525,6 +529,21 @@ Reach reach_origins_grouped(const network::RoadNetwork& network, const network::
     for (const Worker& w : workers) r.nodes_settled += w.settled;
     r.seconds = seconds_since(t0);
     return r;
+}
+
+bool hierarchy_pays(const network::RoadNetwork& network, const network::ModeGraph& graph,
+                    const std::vector<snapping::Snap>& facility_snaps, const std::vector<snapping::Snap>& origin_snaps, double limit_s,
+                    unsigned threads, Reporter& reporter) {
+    std::vector<snapping::Snap> sample(facility_snaps.size());
+    std::uint32_t taken = 0, snapped = 0;
+    for (std::size_t f = 0; f < facility_snaps.size(); ++f)
+        if (facility_snaps[f].ok() && ++snapped <= sample_facilities) {
+            sample[f] = facility_snaps[f];
+            ++taken;
+        }
+    if (snapped <= sample_facilities) return false;
+    const Reach r = reach_origins(network, graph, sample, origin_snaps, limit_s, threads, reporter, ReachMethod::dijkstra);
+    return hierarchy_cheaper(graph, static_cast<double>(r.nodes_settled) / taken, snapped - taken);
 }
 
 double Decay::weight(double minutes) const {

@@ -5,6 +5,7 @@
 #include "util/binary_file.hpp"
 
 #include <accessatlas/error.hpp>
+#include <accessatlas/hierarchy.hpp>
 #include <accessatlas/io.hpp>
 #include <accessatlas/scaleout.hpp>
 
@@ -270,6 +271,19 @@ Plan plan_job(const Job& job_in, const PlanOptions& options, Reporter& reporter)
     const auto keep_graph = [&](const detail::Prepared& p, std::size_t si, std::size_t mi, const network::ModeGraph& graph) {
         const std::string name = mode_graph_file(si == 0 ? std::string("baseline") : p.scenarios[si].name,
                                                  std::string(network::to_string(job_in.modes[mi])));
+        // Long searches from many facilities will take the contraction hierarchy: built here
+        // once and saved with the graph, not in every worker that routes a share of them.
+        const auto& sc = p.scenarios[si];
+        for (std::size_t s = 0; s < job_in.services.size() && !graph.hierarchy; ++s) {
+            double limit_s = detail::reach_limit_s(job_in, job_in.services[s].name);
+            if (job_in.count_within_thresholds && !job_in.thresholds_min.empty())
+                limit_s = std::max(limit_s, 60.0 * *std::max_element(job_in.thresholds_min.begin(), job_in.thresholds_min.end()));
+            if (limit_s > 0 &&
+                access::hierarchy_pays(p.net, graph, sc.facility_snaps[mi][s], *sc.origin_snaps[mi], limit_s, job_in.threads, collect)) {
+                collect.stage("Contraction hierarchy of the " + std::string(network::to_string(job_in.modes[mi])) + " network");
+                routing::backward_hierarchy(graph, collect, job_in.threads);
+            }
+        }
         mode_graphs[name] = network::save_mode_graph(graph, (dir / name).string());
     };
     const detail::Prepared prepared = detail::prepare(job_in, collect, summary, keep_graph);
