@@ -182,6 +182,28 @@ supply = { F1 = 4 }
     EXPECT_NEAR(area_row("new_gp_lsoa_access")["gp_walk_e2sfca_per_1000"], e2, 1e-9);
 }
 
+TEST_F(ScenariosJob, SupplyAsAListOfIdValueTextsAsTheCommandLineWritesIt) {
+    run(job_text(R"([[scenarios]]
+name = "listed"
+[[scenarios.services]]
+service = "gp"
+supply = ["F1 = 4", "F2=0.5"]
+)"));
+    // Nothing moves, so times are unchanged; F1 serves all 16 people, F2 O1 and O3 (11).
+    const double base_e2 = 1000 * (11 * (2.0 / 16 + 1.0 / 11) + 5 * (2.0 / 16)) / 16;
+    const double e2 = 1000 * (11 * (4.0 / 16 + 0.5 / 11) + 5 * (4.0 / 16)) / 16;
+    EXPECT_NEAR(area_row("listed_lsoa_access")["gp_walk_e2sfca_per_1000"], e2, 1e-9);
+    EXPECT_NEAR(area_row("listed_lsoa_delta")["gp_walk_e2sfca_per_1000_delta"], e2 - base_e2, 1e-9);
+    EXPECT_DOUBLE_EQ(area_row("listed_lsoa_delta")["gp_walk_time_min_delta"], 0);
+    // Each malformed entry is refused, named, with the form to write.
+    for (const char* bad : {"F1", "=4", "F1=", "F1=four", "F1=-2", "F1=4x"}) {
+        const std::string e = error_of(job_text(std::string("[[scenarios]]\nname = \"x\"\n[[scenarios.services]]\nservice = \"gp\"\n"
+                                                            "supply = [\"") + bad + "\"]\n"));
+        EXPECT_NE(e.find(std::string("'") + bad + "' is not id=value"), std::string::npos) << bad << ": " << e;
+        EXPECT_NE(e.find("supply = [\"G1=4\""), std::string::npos) << e;
+    }
+}
+
 TEST_F(ScenariosJob, ClosingRoadsByWayIdAndByPolygonAgree) {
     // Way 2 closed: F2 is 1,000 m from any open road (excluded), O3 900 m (not snapped, unreached).
     run(job_text(R"([[scenarios]]

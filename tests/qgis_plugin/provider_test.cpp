@@ -208,6 +208,21 @@ TEST(Provider, EveryOtherAlgorithmEqualsTheCommandLine) {
     for (const auto& [code, f] : read_areas(out_path(QStringLiteral("plugin_what_if.gpkg")), "oakham_lsoa_delta"))
         beyond += f.at("gp_walk_newly_beyond_15");
     EXPECT_GT(beyond, 1000);  // Oakham's people now walk further than 15 min
+    // What-if on supply, from the dialog: Uppingham's surgery (4822) triples, E2SFCA on.
+    p.remove(QStringLiteral("CLOSE_FACILITIES"));
+    p.remove(QStringLiteral("NEW_FACILITIES"));
+    p.remove(QStringLiteral("CLOSE_AREA"));
+    p[QStringLiteral("SCENARIO_NAME")] = QStringLiteral("uppingham");
+    p[QStringLiteral("CHANGE_SUPPLY")] = QStringLiteral("4822=3");
+    p[QStringLiteral("E2SFCA")] = true;
+    expect_plugin_equals_cli(QStringLiteral("what_if"), p, "uppingham_lsoa_delta");
+    double gained = 0;
+    for (const auto& [code, f] : read_areas(out_path(QStringLiteral("plugin_what_if.gpkg")), "uppingham_lsoa_delta")) {
+        EXPECT_GE(f.at("gp_walk_e2sfca_per_1000_delta"), -1e-12) << code;  // more supply takes nothing away
+        gained += f.at("gp_walk_e2sfca_per_1000_delta");
+        EXPECT_DOUBLE_EQ(f.at("gp_walk_time_min_delta"), 0) << code;
+    }
+    EXPECT_GT(gained, 0.1);
 
     const QVariantMap g{{QStringLiteral("NETWORK"), kRutland + "osm/rutland-2018-02-27.osm.pbf"},
                         {QStringLiteral("AREAS"), kRutland + "boundaries/lsoa11.geojson"},

@@ -131,15 +131,15 @@ std::vector<Algorithm> make_registry() {
 
     Algorithm what_if;
     what_if.id = "what_if";
-    what_if.name = "What-if scenario: facilities close or open, roads close";
+    what_if.name = "What-if scenario: facilities close or open, supply changes, roads close";
     what_if.group = "Access to services";
     what_if.summary = "The nearest-service indicators for the network and facilities as they are and after a change, and the difference.";
     what_if.help =
         "Routes the same origins twice: as given (the baseline) and with the scenario's changes (facilities that close, "
-        "a layer of facilities that open, roads closed by OSM way id or by polygons, travel speeds scaled per mode). "
-        "Writes both sets of layers, <scenario>_lsoa_delta with the change in time to the nearest facility and the "
-        "people newly beyond or within each threshold, and scenario_summary. Job files can hold several scenarios "
-        "(docs/scenarios.md).";
+        "a layer of facilities that open, supply changed per facility, roads closed by OSM way id or by polygons, travel "
+        "speeds scaled per mode). Writes both sets of layers, <scenario>_lsoa_delta with the change in time to the nearest "
+        "facility, the people newly beyond or within each threshold and, with E2SFCA on, the change in supply per 1,000 "
+        "people, and scenario_summary. Job files can hold several scenarios (docs/scenarios.md).";
     what_if.params = access_inputs();
     const std::vector<Param> scenario{
         {"scenario_name", "scenarios.name", T::text, "Scenario name (lower case; prefixes its layers)", "what_if"},
@@ -153,6 +153,11 @@ std::vector<Algorithm> make_registry() {
          false, {}, 0.01, 10.0},
         {"drive_speed_factor", "scenarios.speeds.drive.factor", T::number, "Driving speeds multiplied by (drive must be a mode)", "",
          false, {}, 0.01, 10.0},
+        {"change_supply", "scenarios.services.supply", T::text_list,
+         "New supply of some facilities, id=value (comma separated, e.g. G1=4,G2=2.5); E2SFCA only", ""},
+        {"supply_field", "services.supply_field", T::field, "Supply (GP FTE, headcount ...); empty = 1 per facility", "", false, {}, {}, {},
+         "facilities"},
+        {"e2sfca", "e2sfca.enabled", T::boolean, "Also E2SFCA supply per 1,000 people (bands 10/20/30 min), before and after", "false"},
     };
     what_if.params.insert(what_if.params.end() - 1, scenario.begin(), scenario.end());  // before the output
     Algorithm green;

@@ -21,6 +21,12 @@ namespace accessatlas::job {
 
 namespace {
 
+std::string trim(const std::string& s) {
+    const auto b = s.find_first_not_of(" \t");
+    if (b == std::string::npos) return {};
+    return s.substr(b, s.find_last_not_of(" \t") - b + 1);
+}
+
 // Every key a job file may hold, by section: unknown keys are refused.
 const std::map<std::string, std::vector<std::string>>& schema() {
     static const std::map<std::string, std::vector<std::string>> s{
@@ -470,7 +476,21 @@ void parse_scenarios(const Reader& r, const toml::table& root, Job& job) {
                         fc.add.push_back(std::move(f));
                     }
                 }
-                if (const auto* sup = r.table(st, "supply", false)) {
+                // A table { "id" = 6.5 } or, as the command line and QGIS write it, a list of
+                // "id=value" texts.
+                if (const toml::node* supply = st.get("supply"); supply && supply->is_array()) {
+                    for (const std::string& entry : r.texts(st, prefix + "services.", "supply", {})) {
+                        const auto eq = entry.find('=');
+                        const std::string id = eq == std::string::npos ? std::string() : trim(entry.substr(0, eq));
+                        const std::string value = eq == std::string::npos ? std::string() : trim(entry.substr(eq + 1));
+                        char* end = nullptr;
+                        const double v = value.empty() ? std::nan("") : std::strtod(value.c_str(), &end);
+                        if (id.empty() || !(end && *end == '\0') || !(v >= 0 && v <= 1e9))
+                            r.fail(prefix + "services.supply", fmt::format("'{}' is not id=value with a value from 0 to 1e9", entry), supply,
+                                   "write supply = [\"G1=4\", \"G2=2.5\"] (facility id, then its new supply)");
+                        fc.supply[id] = v;
+                    }
+                } else if (const auto* sup = r.table(st, "supply", false)) {
                     for (const auto& [k, v] : *sup) fc.supply[std::string(k.str())] = r.number(*sup, prefix + "services.supply.", std::string(k.str()), 0, 0, 1e9);
                 }
                 sc.services.push_back(std::move(fc));
