@@ -585,8 +585,16 @@ def run_pgrouting(pg_bin, work, edges_path, origin_nodes, fac_nodes, runs, agree
         sh(as_pg + [os.path.join(pg_bin, "pg_ctl"), "-D", data, "-w", "stop", "-m", "fast"])
 
 
-def main(tool, work, runs=5, skip_qgis=False, synthetic=(), limit_s=600.0):
+def main(tool, work, runs=5, skip_qgis=False, synthetic=(), limit_s=600.0, synthetic_only=False):
     os.makedirs(work, exist_ok=True)
+    pg_bin = "/usr/lib/postgresql/15/bin"
+    if synthetic_only:
+        bench = os.path.join(os.path.dirname(tool), "bench", "bench_engine")
+        w4, w4_agree = workload4(tool, bench, work, synthetic, runs, pg_bin, limit_s, skip_qgis or not os.path.exists(QGIS_PROCESS))
+        print("\n" + w4)
+        with open(os.path.join(work, "peers.md"), "w") as f:
+            f.write(w4 + "\n")
+        return 0 if w4_agree else 1
     edges_path = os.path.join(work, "edges.gpkg")
     sh([tool, "-q", "network", os.path.join(DATA, "osm/rutland-2018-02-27.osm.pbf"), "--modes", "walk", "--export", edges_path])
 
@@ -765,5 +773,9 @@ if __name__ == "__main__":
     ap.add_argument("--skip-qgis", action="store_true", help="leave QGIS out (it takes minutes)")
     ap.add_argument("--synthetic", default="", help="workload 4: synthetic network sizes, e.g. 200000,2000000")
     ap.add_argument("--limit", type=float, default=600, help="workload 4: seconds a peer may take (default 600)")
+    ap.add_argument("--synthetic-only", action="store_true", help="run workload 4 alone (needs --synthetic)")
     a = ap.parse_args()
-    sys.exit(main(a.accessatlas, a.work, a.runs, a.skip_qgis, tuple(int(x) for x in a.synthetic.split(",") if x), a.limit))
+    if a.synthetic_only and not a.synthetic:
+        ap.error("--synthetic-only needs --synthetic SIZES")
+    sys.exit(main(a.accessatlas, a.work, a.runs, a.skip_qgis, tuple(int(x) for x in a.synthetic.split(",") if x), a.limit,
+                  a.synthetic_only))

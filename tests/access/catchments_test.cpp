@@ -270,6 +270,32 @@ TEST_F(RandomNetwork, AutomaticReachKeepsDijkstraOnASmallGraph) {
 // The service-area polygon of a real GP on Rutland's walking network: every position the
 // network reaches within 10 minutes is inside, and nothing inside is farther than the walk-off
 // (+5 m simplification +2 m sampling) from such a position.
+TEST(Reach, ByHierarchyEqualsDijkstraOnRutlandRoads) {
+    // Real OpenStreetMap roads: one-way streets, dual carriageways, maxspeed tags, dead ends.
+    NullReporter r;
+    const auto net = network::read_osm(std::string(ACCESSATLAS_SAMPLE_DATA) + "/rutland/osm/rutland-2018-02-27.osm.pbf", r);
+    const auto graph = network::build_mode_graph(net, network::default_profile(network::Mode::drive));
+    const snapping::EdgeIndex index(net, graph);
+    const Box box = net.extent();
+    std::mt19937 rng(19);
+    std::uniform_real_distribution<double> ux(box.min_x, box.max_x), uy(box.min_y, box.max_y);
+    std::vector<snapping::Snap> facilities, origins;
+    while (facilities.size() < 48) {
+        const auto s = index.snap({ux(rng), uy(rng)}, 500);
+        if (s.ok()) facilities.push_back(s);
+    }
+    while (origins.size() < 1500) {
+        const auto s = index.snap({ux(rng), uy(rng)}, 500);
+        if (s.ok()) origins.push_back(s);
+    }
+    for (double limit : {600.0, 1800.0}) {
+        const auto d = access::reach_origins(net, graph, facilities, origins, limit, 2, r, access::ReachMethod::dijkstra);
+        const auto h = access::reach_origins(net, graph, facilities, origins, limit, 2, r, access::ReachMethod::hierarchy);
+        expect_same_reach(d, h, limit);
+        expect_same_reach(h, d, limit);
+    }
+}
+
 TEST(CatchmentPolygons, ContainmentOnTheRutlandNetwork) {
     NullReporter r;
     const auto net = network::read_osm(std::string(ACCESSATLAS_SAMPLE_DATA) + "/rutland/osm/rutland-2018-02-27.osm.pbf", r);
