@@ -285,6 +285,143 @@ bool hierarchy_cheaper(const network::ModeGraph& graph, double settled, double f
     return hierarchy_ns < dijkstra_ns;
 }
 
+// The reach of `facilities` (indices into facility_entrances, each with an entrance on the
+// network) by contraction hierarchy sweeps, 16 facilities per sweep; pairs into per_facility.
+void reach_by_hierarchy(const network::RoadNetwork& network, const network::ModeGraph& graph,
+                        const std::vector<std::vector<snapping::Snap>>& facility_entrances,
+                        const std::vector<snapping::Snap>& origin_snaps, const OriginsOnNetwork& on, std::vector<std::uint32_t> facilities,
+                        double limit_s, unsigned threads, Reporter& reporter,
+                        std::vector<std::vector<std::pair<std::uint32_t, float>>>& per_facility, Reach& r) {
+    const std::size_t origins = origin_snaps.size();
+    const double walk = graph.profile.connector_kmh / 3.6;
+    r.by_hierarchy = true;
+    const std::string mode(network::to_string(graph.profile.mode));
+    const auto th = std::chrono::steady_clock::now();
+    if (!graph.hierarchy) reporter.stage("Contraction hierarchy of the " + mode + " network, built once for many searches");
+    const routing::Hierarchy& h = routing::backward_hierarchy(graph, reporter, threads);
+    r.hierarchy_seconds = seconds_since(th);
+    reporter.stage(fmt::format("Catchments of {} facilities by hierarchy sweeps ({}, {} at a time)", facilities.size(), mode,
+                               routing::Phast::width));
+    // Each origin leaves its edge through either end: the sweep position of that end and the
+    // time to it (infinite where the edge is one-way against it).
+    struct Ends {
+        std::uint32_t position[2] = {0, 0};
+        float time[2] = {routing::Phast::unreached, routing::Phast::unreached};
+    };
+    std::vector<Ends> ends(origins);
+    for (std::uint32_t o = 0; o < origins; ++o) {
+        const auto& os = origin_snaps[o];
+        if (!os.ok()) continue;
+        const auto& oe = network.edges[os.edge];
+        const double c = os.distance_m / walk;
+        const double to_end = along_edge_time(network, graph, os.edge, os.offset_m, oe.length_m);
+        const double to_start = along_edge_time(network, graph, os.edge, os.offset_m, 0.0);
+        ends[o].position[0] = h.position[oe.to];
+        ends[o].position[1] = h.position[oe.from];
+        if (std::isfinite(to_end)) ends[o].time[0] = static_cast<float>(to_end + c);
+        if (std::isfinite(to_start)) ends[o].time[1] = static_cast<float>(to_start + c);
+    }
+    const float limit = static_cast<float>(limit_s);
+    // Nothing is reached faster than the profile's top speed in a straight line, so a batch
+    // of nearby facilities only needs the origins within limit x top speed of them, and
+    // the sweep only the part of the hierarchy those origins depend on. Facilities are
+    // batched along a Z-order curve, so that a batch covers a small area.
+    const Box extent = network.extent();
+    const SpatialBound bound(graph.profile, limit_s, origin_snaps, extent);
+    std::vector<std::uint32_t> order = std::move(facilities);
+    std::vector<std::uint32_t> key(facility_entrances.size(), 0);
+    for (const std::uint32_t f : order)
+        for (const auto& s : facility_entrances[f])
+            if (s.ok()) {
+                key[f] = z_order(s.point, extent);
+                break;
+            }
+    std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return key[a] < key[b]; });
+    struct Sweeper {
+        routing::Phast phast;
+        // Pairs found per slot, reused from batch to batch: a facility's list is then
+        // copied once at its exact size.
+        std::vector<std::pair<std::uint32_t, float>> found[routing::Phast::width];
+        std::vector<char> cell_on;
+        std::vector<std::uint32_t> candidates, targets;
+    };
+    tbb::enumerable_thread_specific<Sweeper> sweepers([&] { return Sweeper{routing::Phast(h), {}, std::vector<char>(bound.cell_count(), 0), {}, {}}; });
+    const auto batches = static_cast<std::uint32_t>((order.size() + routing::Phast::width - 1) / routing::Phast::width);
+    std::atomic<std::uint64_t> swept{0};
+    for_each_facility(batches, threads, 1, sweepers, reporter, [&](Sweeper& sw, std::uint32_t b) {
+        const std::uint32_t first = b * routing::Phast::width;
+        const auto count = static_cast<std::uint32_t>(std::min<std::size_t>(routing::Phast::width, order.size() - first));
+        routing::Phast& phast = sw.phast;
+        phast.clear();
+        Box box;
+        for (std::uint32_t slot = 0; slot < count; ++slot) {
+            sw.found[slot].clear();
+            for (const auto& s : facility_entrances[order[first + slot]]) {
+                if (!s.ok()) continue;
+                box.expand(s.point);
+                detail::Seed seeds[2];
+                const unsigned n = detail::facility_seeds(network, graph, s, seeds);
+                for (unsigned k = 0; k < n; ++k) phast.add_source(slot, seeds[k].node, static_cast<float>(seeds[k].time_s));
+            }
+        }
+        bound.candidates(box, sw.cell_on, sw.candidates);
+        sw.targets.clear();
+        for (const std::uint32_t o : sw.candidates) {
+            sw.targets.push_back(ends[o].position[0]);
+            sw.targets.push_back(ends[o].position[1]);
+        }
+        phast.restrict_to(sw.targets.data(), sw.targets.size());
+        phast.run(limit);
+        swept += phast.swept_count();
+        // Origins in index order (so each facility's list comes out sorted); their labels
+        // are fetched a few origins ahead, as they lie all over the label array.
+        constexpr std::size_t ahead = 24;
+        const std::size_t n_cand = sw.candidates.size();
+        for (std::size_t i = 0; i < n_cand; ++i) {
+            if (i + ahead < n_cand) {
+                __builtin_prefetch(phast.times_at(ends[sw.candidates[i + ahead]].position[0]));
+                __builtin_prefetch(phast.times_at(ends[sw.candidates[i + ahead]].position[1]));
+            }
+            const std::uint32_t o = sw.candidates[i];
+            const Ends& e = ends[o];
+            const float* a = phast.times_at(e.position[0]);
+            const float* z = phast.times_at(e.position[1]);
+            // All slots at once (empty ones hold unreached), then only the ones in reach:
+            // a branch per slot would be mispredicted half the time.
+            float t[routing::Phast::width];
+            unsigned in_reach = 0;
+            for (unsigned slot = 0; slot < routing::Phast::width; ++slot) {
+                t[slot] = std::min(a[slot] + e.time[0], z[slot] + e.time[1]);
+                in_reach |= static_cast<unsigned>(t[slot] <= limit) << slot;
+            }
+            for (; in_reach != 0; in_reach &= in_reach - 1) {
+                const auto slot = static_cast<unsigned>(__builtin_ctz(in_reach));
+                sw.found[slot].push_back({o, t[slot]});
+            }
+        }
+        for (std::uint32_t slot = 0; slot < count; ++slot) {
+            const std::uint32_t f = order[first + slot];
+            auto& out = per_facility[f];
+            out.assign(sw.found[slot].begin(), sw.found[slot].end());
+            // Origins on a facility's own edge may reach it without leaving the edge.
+            for (const auto& s : facility_entrances[f]) {
+                if (!s.ok()) continue;
+                for (std::uint32_t k = on.edge_first[s.edge]; k < on.edge_first[s.edge + 1]; ++k) {
+                    const std::uint32_t o = on.edge_origins[k];
+                    const double t = same_edge_time(network, graph, s, origin_snaps[o]);
+                    if (!(t <= limit_s)) continue;
+                    auto it = std::lower_bound(out.begin(), out.end(), std::make_pair(o, 0.0f),
+                                               [](const auto& x, const auto& y) { return x.first < y.first; });
+                    if (it != out.end() && it->first == o) it->second = std::min(it->second, static_cast<float>(t));
+                    else out.insert(it, {o, static_cast<float>(t)});
+                }
+            }
+        }
+    });
+    r.nodes_settled += swept;
+    for (const Sweeper& sw : sweepers) r.nodes_settled += sw.phast.upward_settled();
+}
+
 } // namespace
 
 Reach reach_origins_grouped(const network::RoadNetwork& network, const network::ModeGraph& graph,
@@ -381,132 +518,8 @@ Reach reach_origins_grouped(const network::RoadNetwork& network, const network::
     if (!hierarchy) {
         by_dijkstra(done, n_snapped);
     } else {
-        r.by_hierarchy = true;
-        const std::string mode(network::to_string(graph.profile.mode));
-        const auto th = std::chrono::steady_clock::now();
-        if (!graph.hierarchy) reporter.stage("Contraction hierarchy of the " + mode + " network, built once for many searches");
-        const routing::Hierarchy& h = routing::backward_hierarchy(graph, reporter, threads);
-        r.hierarchy_seconds = seconds_since(th);
-        reporter.stage(fmt::format("Catchments of {} facilities by hierarchy sweeps ({}, {} at a time)", n_snapped - done, mode,
-                                   routing::Phast::width));
-        // Each origin leaves its edge through either end: the sweep position of that end and the
-        // time to it (infinite where the edge is one-way against it).
-        struct Ends {
-            std::uint32_t position[2] = {0, 0};
-            float time[2] = {routing::Phast::unreached, routing::Phast::unreached};
-        };
-        std::vector<Ends> ends(origins);
-        for (std::uint32_t o = 0; o < origins; ++o) {
-            const auto& os = origin_snaps[o];
-            if (!os.ok()) continue;
-            const auto& oe = network.edges[os.edge];
-            const double c = os.distance_m / walk;
-            const double to_end = along_edge_time(network, graph, os.edge, os.offset_m, oe.length_m);
-            const double to_start = along_edge_time(network, graph, os.edge, os.offset_m, 0.0);
-            ends[o].position[0] = h.position[oe.to];
-            ends[o].position[1] = h.position[oe.from];
-            if (std::isfinite(to_end)) ends[o].time[0] = static_cast<float>(to_end + c);
-            if (std::isfinite(to_start)) ends[o].time[1] = static_cast<float>(to_start + c);
-        }
-        const float limit = static_cast<float>(limit_s);
-        // Nothing is reached faster than the profile's top speed in a straight line, so a batch
-        // of nearby facilities only needs the origins within limit x top speed of them, and
-        // the sweep only the part of the hierarchy those origins depend on. Facilities are
-        // batched along a Z-order curve, so that a batch covers a small area.
-        const Box extent = network.extent();
-        const SpatialBound bound(graph.profile, limit_s, origin_snaps, extent);
-        std::vector<std::uint32_t> order(snapped.begin() + done, snapped.end());
-        std::vector<std::uint32_t> key(n_fac, 0);
-        for (const std::uint32_t f : order)
-            for (const auto& s : facility_entrances[f])
-                if (s.ok()) {
-                    key[f] = z_order(s.point, extent);
-                    break;
-                }
-        std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return key[a] < key[b]; });
-        struct Sweeper {
-            routing::Phast phast;
-            // Pairs found per slot, reused from batch to batch: a facility's list is then
-            // copied once at its exact size.
-            std::vector<std::pair<std::uint32_t, float>> found[routing::Phast::width];
-            std::vector<char> cell_on;
-            std::vector<std::uint32_t> candidates, targets;
-        };
-        tbb::enumerable_thread_specific<Sweeper> sweepers([&] { return Sweeper{routing::Phast(h), {}, std::vector<char>(bound.cell_count(), 0), {}, {}}; });
-        const auto batches = static_cast<std::uint32_t>((order.size() + routing::Phast::width - 1) / routing::Phast::width);
-        std::atomic<std::uint64_t> swept{0};
-        for_each_facility(batches, threads, 1, sweepers, reporter, [&](Sweeper& sw, std::uint32_t b) {
-            const std::uint32_t first = b * routing::Phast::width;
-            const auto count = static_cast<std::uint32_t>(std::min<std::size_t>(routing::Phast::width, order.size() - first));
-            routing::Phast& phast = sw.phast;
-            phast.clear();
-            Box box;
-            for (std::uint32_t slot = 0; slot < count; ++slot) {
-                sw.found[slot].clear();
-                for (const auto& s : facility_entrances[order[first + slot]]) {
-                    if (!s.ok()) continue;
-                    box.expand(s.point);
-                    detail::Seed seeds[2];
-                    const unsigned n = detail::facility_seeds(network, graph, s, seeds);
-                    for (unsigned k = 0; k < n; ++k) phast.add_source(slot, seeds[k].node, static_cast<float>(seeds[k].time_s));
-                }
-            }
-            bound.candidates(box, sw.cell_on, sw.candidates);
-            sw.targets.clear();
-            for (const std::uint32_t o : sw.candidates) {
-                sw.targets.push_back(ends[o].position[0]);
-                sw.targets.push_back(ends[o].position[1]);
-            }
-            phast.restrict_to(sw.targets.data(), sw.targets.size());
-            phast.run(limit);
-            swept += phast.swept_count();
-            // Origins in index order (so each facility's list comes out sorted); their labels
-            // are fetched a few origins ahead, as they lie all over the label array.
-            constexpr std::size_t ahead = 24;
-            const std::size_t n_cand = sw.candidates.size();
-            for (std::size_t i = 0; i < n_cand; ++i) {
-                if (i + ahead < n_cand) {
-                    __builtin_prefetch(phast.times_at(ends[sw.candidates[i + ahead]].position[0]));
-                    __builtin_prefetch(phast.times_at(ends[sw.candidates[i + ahead]].position[1]));
-                }
-                const std::uint32_t o = sw.candidates[i];
-                const Ends& e = ends[o];
-                const float* a = phast.times_at(e.position[0]);
-                const float* z = phast.times_at(e.position[1]);
-                // All slots at once (empty ones hold unreached), then only the ones in reach:
-                // a branch per slot would be mispredicted half the time.
-                float t[routing::Phast::width];
-                unsigned in_reach = 0;
-                for (unsigned slot = 0; slot < routing::Phast::width; ++slot) {
-                    t[slot] = std::min(a[slot] + e.time[0], z[slot] + e.time[1]);
-                    in_reach |= static_cast<unsigned>(t[slot] <= limit) << slot;
-                }
-                for (; in_reach != 0; in_reach &= in_reach - 1) {
-                    const auto slot = static_cast<unsigned>(__builtin_ctz(in_reach));
-                    sw.found[slot].push_back({o, t[slot]});
-                }
-            }
-            for (std::uint32_t slot = 0; slot < count; ++slot) {
-                const std::uint32_t f = order[first + slot];
-                auto& out = per_facility[f];
-                out.assign(sw.found[slot].begin(), sw.found[slot].end());
-                // Origins on a facility's own edge may reach it without leaving the edge.
-                for (const auto& s : facility_entrances[f]) {
-                    if (!s.ok()) continue;
-                    for (std::uint32_t k = on.edge_first[s.edge]; k < on.edge_first[s.edge + 1]; ++k) {
-                        const std::uint32_t o = on.edge_origins[k];
-                        const double t = same_edge_time(network, graph, s, origin_snaps[o]);
-                        if (!(t <= limit_s)) continue;
-                        auto it = std::lower_bound(out.begin(), out.end(), std::make_pair(o, 0.0f),
-                                                   [](const auto& x, const auto& y) { return x.first < y.first; });
-                        if (it != out.end() && it->first == o) it->second = std::min(it->second, static_cast<float>(t));
-                        else out.insert(it, {o, static_cast<float>(t)});
-                    }
-                }
-            }
-        });
-        r.nodes_settled += swept;
-        for (const Sweeper& sw : sweepers) r.nodes_settled += sw.phast.upward_settled();
+        reach_by_hierarchy(network, graph, facility_entrances, origin_snaps, on, {snapped.begin() + done, snapped.end()}, limit_s,
+                           threads, reporter, per_facility, r);
     }
 
     r.first.assign(n_fac + 1, 0);
