@@ -1,11 +1,6 @@
 // bench_engine: graph build, snapping and routing figures on the Rutland sample job and on
 // synthetic networks. Prints a table; never asserts times (see docs/performance.md).
-//   bench_engine [--nodes 2000000] [--facilities 6500] [--origins 200000] [--threads 0] [--runs 5]
-//                [--counts 0|1] [--polygons 0|1] [--reach-modes walk,drive] [--rutland-job data/rutland/job.toml]
-//                [--save-synthetic FILE.aagraph]   (write the synthetic network for the peers runner and stop)
-//                [--graph-file 0|1]   (measure the scale-out graph files; 0 for peak-memory runs)
-//                [--reach-method automatic|dijkstra|hierarchy] [--reach-one-thread 0|1]   (catchments + E2SFCA)
-//                [--hierarchy 0|1]   (contraction hierarchy of the drive graph and PHAST sweeps alone)
+// `bench_engine --help` lists the options.
 #include "synthetic_network.hpp"
 
 #include <filesystem>
@@ -19,6 +14,7 @@
 #include <accessatlas/snapping.hpp>
 
 #include <tbb/task_arena.h>
+#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -62,24 +58,25 @@ int main(int argc, char** argv) {
     std::string save_synthetic;
     bool graph_file = true;
     bool hierarchy = false;  // off for peak-memory runs: it loads a second copy of the graph
-    for (int i = 1; i + 1 < argc; i += 2) {
-        const std::string k = argv[i];
-        const std::string v = argv[i + 1];
-        if (k == "--nodes") nodes = static_cast<std::uint32_t>(std::stoul(v));
-        else if (k == "--facilities") facilities = static_cast<std::uint32_t>(std::stoul(v));
-        else if (k == "--origins") origins = static_cast<std::uint32_t>(std::stoul(v));
-        else if (k == "--threads") threads = static_cast<unsigned>(std::stoul(v));
-        else if (k == "--runs") runs = static_cast<std::uint32_t>(std::stoul(v));
-        else if (k == "--rutland-job") rutland_job = v;
-        else if (k == "--counts") counts_too = v != "0";
-        else if (k == "--polygons") polygons = v != "0";
-        else if (k == "--reach-modes") reach_modes = v;
-        else if (k == "--reach-method") reach_method = v;
-        else if (k == "--reach-one-thread") reach_one_thread = v != "0";
-        else if (k == "--save-synthetic") save_synthetic = v;
-        else if (k == "--graph-file") graph_file = v != "0";
-        else if (k == "--hierarchy") hierarchy = v != "0";
-    }
+    CLI::App app{"Access Atlas engine benchmark: a synthetic network (and optionally the Rutland job), each stage timed "
+                 "(docs/performance.md)"};
+    app.add_option("--nodes", nodes, "synthetic network size (nodes)")->capture_default_str();
+    app.add_option("--facilities", facilities, "facilities on it")->capture_default_str();
+    app.add_option("--origins", origins, "origins on it")->capture_default_str();
+    app.add_option("--threads", threads, "threads (0: all)")->capture_default_str();
+    app.add_option("--runs", runs, "runs of the nearest-facility search (median reported)")->capture_default_str();
+    app.add_option("--rutland-job", rutland_job, "also time this job file end to end");
+    app.add_option("--counts", counts_too, "also count facilities within the thresholds (0/1)")->capture_default_str();
+    app.add_option("--polygons", polygons, "also build catchment polygons (0/1)")->capture_default_str();
+    app.add_option("--reach-modes", reach_modes, "modes of the catchments + E2SFCA step: walk, drive, walk,drive or none")->capture_default_str();
+    app.add_option("--reach-method", reach_method, "how the catchments search")
+        ->check(CLI::IsMember({"automatic", "dijkstra", "hierarchy"}))
+        ->capture_default_str();
+    app.add_option("--reach-one-thread", reach_one_thread, "also time the catchments on one thread (0/1)")->capture_default_str();
+    app.add_option("--save-synthetic", save_synthetic, "only write the synthetic network to this graph file (for the peers runner)");
+    app.add_option("--graph-file", graph_file, "time saving and loading the graph file (0/1)")->capture_default_str();
+    app.add_option("--hierarchy", hierarchy, "time the contraction hierarchy's build and sweeps (0/1)")->capture_default_str();
+    CLI11_PARSE(app, argc, argv);
     Quiet quiet;
     if (!save_synthetic.empty()) {
         // For the peers runner: the synthetic network as a graph file every tool can be given

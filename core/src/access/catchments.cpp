@@ -15,6 +15,10 @@
 
 #include <fmt/format.h>
 
+#ifdef __GLIBC__
+#include <malloc.h>  // malloc_trim
+#endif
+
 #include <algorithm>
 #include <array>
 #include <chrono>
@@ -287,6 +291,36 @@ bool hierarchy_cheaper(const network::ModeGraph& graph, double settled, double f
 
 // The reach of `facilities` (indices into facility_entrances, each with an entrance on the
 // network) by contraction hierarchy sweeps, 16 facilities per sweep; pairs into per_facility.
+// The lists into the CSR arrays, facility by facility. Each list is freed once copied and the
+// freed memory handed back to the system every 64 MB, while the arrays are only reserved and
+// fill page by page: the pairs are held about once, not twice (237 M pairs of 2 M-node drive
+// catchments: 1.9 GB less at the peak).
+void join_pairs(std::vector<std::vector<std::pair<std::uint32_t, float>>>& per_facility, Reach& r) {
+    const std::size_t n_fac = per_facility.size();
+    r.first.assign(n_fac + 1, 0);
+    for (std::size_t f = 0; f < n_fac; ++f) r.first[f + 1] = r.first[f] + per_facility[f].size();
+    r.origin.clear();
+    r.time_s.clear();
+    r.origin.reserve(r.first.back());
+    r.time_s.reserve(r.first.back());
+    constexpr std::size_t trim_every = std::size_t{64} << 20;
+    std::size_t freed = 0;
+    for (auto& list : per_facility) {
+        for (const auto& [o, t] : list) {
+            r.origin.push_back(o);
+            r.time_s.push_back(t);
+        }
+        freed += list.capacity() * sizeof(list[0]);
+        std::vector<std::pair<std::uint32_t, float>>().swap(list);
+#ifdef __GLIBC__
+        if (freed >= trim_every) {
+            malloc_trim(0);
+            freed = 0;
+        }
+#endif
+    }
+}
+
 void reach_by_hierarchy(const network::RoadNetwork& network, const network::ModeGraph& graph,
                         const std::vector<std::vector<snapping::Snap>>& facility_entrances,
                         const std::vector<snapping::Snap>& origin_snaps, const OriginsOnNetwork& on, std::vector<std::uint32_t> facilities,
@@ -522,23 +556,7 @@ Reach reach_origins_grouped(const network::RoadNetwork& network, const network::
                            threads, reporter, per_facility, r);
     }
 
-    r.first.assign(n_fac + 1, 0);
-    for (std::uint32_t f = 0; f < n_fac; ++f) r.first[f + 1] = r.first[f] + per_facility[f].size();
-    r.origin.resize(r.first.back());
-    r.time_s.resize(r.first.back());
-    tbb::task_arena arena(static_cast<int>(thread_count(threads)));
-    arena.execute([&] {
-        tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, n_fac), [&](const tbb::blocked_range<std::uint32_t>& range) {
-            for (std::uint32_t f = range.begin(); f != range.end(); ++f) {
-                std::uint64_t i = r.first[f];
-                for (const auto& [o, t] : per_facility[f]) {
-                    r.origin[i] = o;
-                    r.time_s[i++] = t;
-                }
-                std::vector<std::pair<std::uint32_t, float>>().swap(per_facility[f]);
-            }
-        });
-    });
+    join_pairs(per_facility, r);
     for (const Worker& w : workers) r.nodes_settled += w.settled;
     r.seconds = seconds_since(t0);
     return r;
