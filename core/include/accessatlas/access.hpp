@@ -3,6 +3,7 @@
 // spread over residential streets, and per-area (LSOA) indicators.
 #pragma once
 
+#include <accessatlas/catchments.hpp>
 #include <accessatlas/graph.hpp>
 #include <accessatlas/reporter.hpp>
 #include <accessatlas/snapping.hpp>
@@ -17,6 +18,7 @@ struct NearestOptions {
     std::vector<double> thresholds_min{15, 30, 45, 60};
     bool count_within_thresholds = true;  // needs one bounded search per facility
     unsigned threads = 0;                 // 0 = all hardware threads
+    ReachMethod count_method = ReachMethod::automatic;  // how those searches run (catchments.hpp)
 };
 
 struct NearestResult {

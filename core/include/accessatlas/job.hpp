@@ -183,6 +183,7 @@ struct Job {
     double max_snap_m = 500;
     double edge_buffer_m = 5000;
     bool count_within_thresholds = true;
+    access::ReachMethod facility_search = access::ReachMethod::automatic;
     unsigned threads = 0;
     std::map<network::Mode, network::Profile> profiles;
     CatchmentSpec catchments;

@@ -144,7 +144,8 @@ NearestResult nearest_facility(const network::RoadNetwork& network, const networ
     std::vector<double> limits;
     for (double m : options.thresholds_min) limits.push_back(m * 60.0);
     const Reach reach = reach_origins(network, graph, facility_snaps, origin_snaps,
-                                      *std::max_element(limits.begin(), limits.end()), options.threads, reporter);
+                                      *std::max_element(limits.begin(), limits.end()), options.threads, reporter,
+                                      options.count_method);
     r.counts.assign(origins * k_count, 0);
     for (std::size_t i = 0; i < reach.origin.size(); ++i)
         for (std::size_t k = 0; k < k_count; ++k)

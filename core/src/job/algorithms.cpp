@@ -65,6 +65,10 @@ std::vector<Param> access_inputs() {
         {"edge_buffer_m", "analysis.edge_buffer_m", T::number, "Distance the network should reach beyond the areas (m)", "5000", false, {}, 0.0, 100000.0},
         {"count_within_thresholds", "analysis.count_within_thresholds", T::boolean,
          "Also count the facilities within each threshold (one bounded search per facility)", "true"},
+        {"facility_search", "analysis.facility_search", T::enumeration,
+         "How the per-facility searches (catchments, E2SFCA, counts) run: automatic picks by their size; hierarchy "
+         "(contraction hierarchy sweeps) suits thousands of long searches; dijkstra few or short ones",
+         "automatic", false, {"automatic", "dijkstra", "hierarchy"}},
         {"output", "job.output", T::output_file, "Output GeoPackage", "", true},
     };
     params.insert(params.end(), service.begin(), service.end());

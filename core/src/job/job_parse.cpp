@@ -61,7 +61,7 @@ const std::map<std::string, std::vector<std::string>>& schema() {
         {"population", {"path", "layer", "code_field", "field", "filter"}},
         {"origins", {"method", "path", "layer", "code_field", "population_field", "spacing_m", "street_classes"}},
         {"services", {"name", "path", "layer", "id_field", "name_field", "supply_field"}},
-        {"analysis", {"modes", "thresholds_min", "max_snap_m", "edge_buffer_m", "count_within_thresholds"}},
+        {"analysis", {"modes", "thresholds_min", "max_snap_m", "edge_buffer_m", "count_within_thresholds", "facility_search"}},
         {"profiles", {"walk", "cycle", "drive"}},
         {"profile", {"speed_kmh", "dual_carriageway_kmh", "use_maxspeed", "obey_oneway", "connector_kmh"}},
     };
@@ -693,6 +693,10 @@ Job parse_job_table(const toml::table& root, const std::string& base_dir, const 
         job.max_snap_m = r.number(*a, "analysis.", "max_snap_m", job.max_snap_m, 0, 100000);
         job.edge_buffer_m = r.number(*a, "analysis.", "edge_buffer_m", job.edge_buffer_m, 0, 100000);
         job.count_within_thresholds = r.boolean(*a, "analysis.", "count_within_thresholds", true);
+        job.facility_search = r.choice(*a, "analysis.", "facility_search", job.facility_search,
+                                       {{"automatic", access::ReachMethod::automatic},
+                                        {"dijkstra", access::ReachMethod::dijkstra},
+                                        {"hierarchy", access::ReachMethod::hierarchy}});
     }
     std::sort(job.thresholds_min.begin(), job.thresholds_min.end());
     for (const auto& m : modes) {

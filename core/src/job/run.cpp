@@ -304,7 +304,11 @@ void describe(io::LayerWriter& layer, const Job& job, const std::string& what, c
                                    job.origin_method == OriginMethod::street_points ? "street_points"
                                    : job.origin_method == OriginMethod::points      ? "points"
                                                                                     : "centroids",
-                                   job.street_spacing_m, job.catchments.enabled ? "yes" : "no", job.e2sfca.enabled ? "yes" : "no"));
+                                   job.street_spacing_m, job.catchments.enabled ? "yes" : "no", job.e2sfca.enabled ? "yes" : "no") +
+                           // Only when chosen: the automatic choice is recorded in the run log.
+                           (job.facility_search == access::ReachMethod::dijkstra    ? "; facility_search=dijkstra"
+                            : job.facility_search == access::ReachMethod::hierarchy ? "; facility_search=hierarchy"
+                                                                                    : ""));
 }
 
 std::size_t service_index(const Job& job, const std::string& name) {
@@ -858,6 +862,7 @@ TaskResult run_task(const Job& job, const network::RoadNetwork& net, const netwo
         access::NearestOptions options;
         options.thresholds_min = job.thresholds_min;
         options.count_within_thresholds = job.count_within_thresholds;
+        options.count_method = job.facility_search;
         options.threads = job.threads;
         r.nearest = access::nearest_facility(net, graph, snaps, origin_snaps, options, reporter);
         if (polygons) {
@@ -873,7 +878,7 @@ TaskResult run_task(const Job& job, const network::RoadNetwork& net, const netwo
     for (std::uint32_t f = task.first_facility; f < end; ++f) mine[f] = snaps[f];
     const double limit_s = reach_limit_s(job, service);
     reporter.stage(fmt::format("Catchments of {} {} facilities ({}, {} min)", end - task.first_facility, service, mode, limit_s / 60.0));
-    r.reach = access::reach_origins(net, graph, mine, origin_snaps, limit_s, job.threads, reporter);
+    r.reach = access::reach_origins(net, graph, mine, origin_snaps, limit_s, job.threads, reporter, job.facility_search);
     reporter.info(fmt::format("{} (facility, origin) pairs within {} min", r.reach.origin.size(), limit_s / 60.0));
     if (polygons) {
         reporter.stage(fmt::format("Service-area polygons for {} ({})", service, mode));
