@@ -59,6 +59,17 @@ TEST(JobParse, WrongTypesAndValuesAreNamed) {
               std::string::npos);
 }
 
+TEST(JobParse, FacilitySearchIsOneOfThreeMethods) {
+    EXPECT_EQ(job::parse_job(minimal, "/base", "job.toml").facility_search, access::ReachMethod::automatic);
+    EXPECT_EQ(job::parse_job(std::string(minimal) + "[analysis]\nfacility_search = \"hierarchy\"\n", "/base", "job.toml").facility_search,
+              access::ReachMethod::hierarchy);
+    EXPECT_EQ(job::parse_job(std::string(minimal) + "[analysis]\nfacility_search = \"dijkstra\"\n", "/base", "job.toml").facility_search,
+              access::ReachMethod::dijkstra);
+    const auto m = message_of(std::string(minimal) + "[analysis]\nfacility_search = \"fast\"\n");
+    EXPECT_NE(m.find("analysis.facility_search"), std::string::npos) << m;
+    EXPECT_NE(m.find("hierarchy"), std::string::npos) << m;  // the valid values are listed
+}
+
 TEST(JobParse, ProfileOverridesApply) {
     const auto j = job::parse_job(std::string(minimal) + "[analysis]\nmodes=[\"drive\"]\n[profiles.drive]\nuse_maxspeed = false\n"
                                                          "[profiles.drive.speed_kmh]\nresidential = 20\n",
