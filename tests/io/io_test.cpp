@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
@@ -77,4 +78,32 @@ TEST(ReadLayer, MissingFileAndFieldAreNamed) {
     } catch (const InputError& e) {
         EXPECT_NE(std::string(e.what()).find("expected polygons"), std::string::npos) << e.what();
     }
+}
+
+namespace {
+// A little-endian WKB rectangle (ISO and OGC agree for 2D polygons).
+std::vector<unsigned char> rectangle_wkb(double x0, double y0, double x1, double y1) {
+    const unsigned char head[13] = {1, 3, 0, 0, 0, 1, 0, 0, 0, 5, 0, 0, 0};
+    const double xy[10] = {x0, y0, x1, y0, x1, y1, x0, y1, x0, y0};
+    std::vector<unsigned char> out(sizeof(head) + sizeof(xy));
+    std::memcpy(out.data(), head, sizeof(head));
+    std::memcpy(out.data() + sizeof(head), xy, sizeof(xy));
+    return out;
+}
+} // namespace
+
+TEST(AreasBeyondCoverage, AreasWhoseBufferLeavesTheNetworksHullAreListed) {
+    // Network nodes: a 1 km square's corners and a cloud inside (which must not matter).
+    std::vector<accessatlas::Point> nodes{{0, 0}, {1000, 0}, {1000, 1000}, {0, 1000}};
+    for (int i = 1; i < 100; ++i) nodes.push_back({10.0 * i, 5.0 * (i % 7) + 300});
+    const std::vector<std::vector<unsigned char>> areas{
+        rectangle_wkb(400, 400, 600, 600),  // 100 m buffer stays inside
+        rectangle_wkb(850, 400, 950, 500),  // 100 m buffer reaches x = 1050
+        rectangle_wkb(-50, -50, 10, 10),    // partly outside already
+    };
+    EXPECT_EQ(accessatlas::io::areas_beyond_coverage(areas, nodes, 100), (std::vector<std::uint32_t>{1, 2}));
+    EXPECT_EQ(accessatlas::io::areas_beyond_coverage(areas, nodes, 40), (std::vector<std::uint32_t>{2}));
+    // Collinear nodes enclose nothing: every area is beyond them.
+    const std::vector<accessatlas::Point> line{{0, 0}, {500, 500}, {1000, 1000}};
+    EXPECT_EQ(accessatlas::io::areas_beyond_coverage(areas, line, 1), (std::vector<std::uint32_t>{0, 1, 2}));
 }

@@ -4,6 +4,10 @@
 #include <accessatlas/error.hpp>
 #include <accessatlas/io.hpp>
 
+#include <boost/geometry.hpp>
+#include <boost/geometry/geometries/multi_point.hpp>
+#include <boost/geometry/geometries/point_xy.hpp>
+#include <boost/geometry/geometries/polygon.hpp>
 #include <geos_c.h>
 
 
@@ -92,11 +96,23 @@ std::vector<std::uint32_t> areas_beyond_coverage(const std::vector<std::vector<u
         for (std::uint32_t i = 0; i < polygons_wkb.size(); ++i) out.push_back(i);
         return out;
     }
-    GEOSCoordSequence* seq = GEOSCoordSeq_create_r(h, static_cast<unsigned>(coverage.size()), 2);
-    for (unsigned i = 0; i < coverage.size(); ++i) GEOSCoordSeq_setXY_r(h, seq, i, coverage[i].x, coverage[i].y);
-    GEOSGeometry* mp = GEOSGeom_createLineString_r(h, seq);
-    GEOSGeometry* hull = GEOSConvexHull_r(h, mp);
-    GEOSGeom_destroy_r(h, mp);
+    // The hull by Boost.Geometry (a sort of a flat array): GEOS 3.11 first puts every point
+    // in a std::set, about 1.5 s on a 2 M-node network against 0.2 s.
+    namespace bg = boost::geometry;
+    using BPoint = bg::model::d2::point_xy<double>;
+    bg::model::multi_point<BPoint> points;
+    points.reserve(coverage.size());
+    for (const Point& p : coverage) points.emplace_back(p.x, p.y);
+    bg::model::polygon<BPoint> hull_ring;
+    bg::convex_hull(points, hull_ring);
+    const auto& ring = hull_ring.outer();
+    if (ring.size() < 4) {  // all points on a line: nothing is inside
+        for (std::uint32_t i = 0; i < polygons_wkb.size(); ++i) out.push_back(i);
+        return out;
+    }
+    GEOSCoordSequence* seq = GEOSCoordSeq_create_r(h, static_cast<unsigned>(ring.size()), 2);
+    for (unsigned i = 0; i < ring.size(); ++i) GEOSCoordSeq_setXY_r(h, seq, i, ring[i].x(), ring[i].y());
+    GEOSGeometry* hull = GEOSGeom_createPolygon_r(h, GEOSGeom_createLinearRing_r(h, seq), nullptr, 0);
     const GEOSPreparedGeometry* prepared = GEOSPrepare_r(h, hull);
     for (std::uint32_t i = 0; i < polygons_wkb.size(); ++i) {
         GEOSGeometry* g = valid_from_wkb(polygons_wkb[i]);
