@@ -87,8 +87,12 @@ NearestResult nearest_facility(const network::RoadNetwork& network, const networ
     for (std::uint32_t f = 0; f < facility_snaps.size(); ++f)
         if (facility_snaps[f].ok()) detail::seed_facility(search, network, graph, facility_snaps[f], f);
     reporter.progress(0.0);
-    const unsigned threads =
-        options.threads > 0 ? options.threads : static_cast<unsigned>(tbb::this_task_arena::max_concurrency());
+    // Asking TBB for its thread count starts its scheduler: only when the work is large enough
+    // to go parallel (on a county's graph that start would cost more than the search).
+    const bool large = graph.backward.node_count() >= routing::Dijkstra::parallel_min_nodes || origins >= 50000;
+    const unsigned threads = !large ? 1u
+                             : options.threads > 0 ? options.threads
+                                                   : static_cast<unsigned>(tbb::this_task_arena::max_concurrency());
     search.settle_all([&reporter] { reporter.check_cancelled(); }, 0, threads);
     r.nodes_settled = search.settled_count();
 
@@ -119,22 +123,30 @@ NearestResult nearest_facility(const network::RoadNetwork& network, const networ
         r.length_m[o] = best.length;
         r.facility[o] = best.facility;
     };
-    // Origins are independent: in parallel, each one's labels fetched a few origins ahead (they
-    // lie all over the graph).
-    tbb::task_arena arena(static_cast<int>(threads));
-    arena.execute([&] {
-        using Range = tbb::blocked_range<std::uint32_t>;
-        tbb::parallel_for(Range(0, static_cast<std::uint32_t>(origins), 4096), [&](const Range& range) {
-            constexpr std::uint32_t ahead = 16;
-            for (std::uint32_t o = range.begin(); o != range.end(); ++o) {
-                if (o + ahead < range.end() && origin_snaps[o + ahead].ok()) {
-                    search.prefetch(network.edges[origin_snaps[o + ahead].edge].to);
-                    search.prefetch(network.edges[origin_snaps[o + ahead].edge].from);
-                }
-                assign(o);
+    // Origins are independent: each one's labels fetched a few origins ahead (they lie all
+    // over the graph), in parallel when there are many. A few thousand take well under a
+    // millisecond, less than starting the thread pool.
+    auto assign_range = [&](std::uint32_t first, std::uint32_t last) {
+        constexpr std::uint32_t ahead = 16;
+        for (std::uint32_t o = first; o != last; ++o) {
+            if (o + ahead < last && origin_snaps[o + ahead].ok()) {
+                search.prefetch(network.edges[origin_snaps[o + ahead].edge].to);
+                search.prefetch(network.edges[origin_snaps[o + ahead].edge].from);
             }
+            assign(o);
+        }
+    };
+    constexpr std::size_t parallel_min_origins = 50000;
+    if (threads <= 1 || origins < parallel_min_origins) {
+        assign_range(0, static_cast<std::uint32_t>(origins));
+    } else {
+        tbb::task_arena arena(static_cast<int>(threads));
+        arena.execute([&] {
+            using Range = tbb::blocked_range<std::uint32_t>;
+            tbb::parallel_for(Range(0, static_cast<std::uint32_t>(origins), 4096),
+                              [&](const Range& range) { assign_range(range.begin(), range.end()); });
         });
-    });
+    }
     r.nearest_seconds = seconds_since(t0);
 
     // 2. Facilities within each threshold: one bounded search per facility.
