@@ -687,6 +687,10 @@ def targets_table(w1, w4_figures, scale):
 
 
 def main(tool, work, runs=5, skip_qgis=False, synthetic=(), limit_s=600.0, synthetic_only=False, targets=False):
+    # Job files written here name their inputs by absolute path: a relative work folder would
+    # be resolved against the job file's own folder.
+    work = os.path.abspath(work)
+    tool = os.path.abspath(tool)
     os.makedirs(work, exist_ok=True)
     pg_bin = "/usr/lib/postgresql/15/bin"
     if synthetic_only:
