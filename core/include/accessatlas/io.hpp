@@ -111,8 +111,13 @@ struct FieldDef {
 
 class GpkgWriter;
 
+namespace detail {
+class PackedRtree;
+}
+
 class LayerWriter {
 public:
+    ~LayerWriter();
     void add(const std::vector<Value>& values, const std::vector<unsigned char>* wkb);
     void add_point(const std::vector<Value>& values, Point p);
     // Stored in the GeoPackage metadata tables (gpkg_metadata), readable by any GDAL client.
@@ -122,11 +127,11 @@ public:
 
 private:
     friend class GpkgWriter;
-    LayerWriter(void* layer, std::vector<FieldDef> fields, std::string name)
-        : m_layer(layer), m_fields(std::move(fields)), m_name(std::move(name)) {}
+    LayerWriter(void* layer, std::vector<FieldDef> fields, std::string name);
     void* m_layer;  // OGRLayer*, kept opaque so GDAL headers stay private
     std::vector<FieldDef> m_fields;
     std::string m_name;
+    std::unique_ptr<detail::PackedRtree> m_index;  // filled when the layer is finished
 };
 
 // Writes to a temporary file beside the target and renames it over the target in commit():
@@ -150,6 +155,7 @@ public:
 private:
     std::string m_final_path;
     std::string m_temp_path;
+    void finish_layer();  // the last layer's spatial index
     void* m_dataset = nullptr;  // GDALDataset*
     std::vector<std::unique_ptr<LayerWriter>> m_layers;
     struct StyleRow {

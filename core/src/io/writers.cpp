@@ -1,6 +1,7 @@
 // GeoPackage and CSV output, written to a temporary file beside the target and renamed
 // over it only when complete.
 #include "crs/to_bng.hpp"
+#include "io/packed_rtree.hpp"
 
 #include <accessatlas/error.hpp>
 #include <accessatlas/io.hpp>
@@ -90,7 +91,18 @@ void LayerWriter::add(const std::vector<Value>& values, const std::vector<unsign
     }
     if (layer->CreateFeature(&f) != OGRERR_NONE)
         throw InputError(fmt::format("cannot write a feature to layer '{}': {}", m_name, CPLGetLastErrorMsg()), {}, "check free disk space");
+    const OGRGeometry* g = f.GetGeometryRef();
+    if (m_index && g && !g->IsEmpty()) {
+        OGREnvelope box;
+        g->getEnvelope(&box);
+        m_index->add({f.GetFID(), box.MinX, box.MaxX, box.MinY, box.MaxY});
+    }
 }
+
+LayerWriter::LayerWriter(void* layer, std::vector<FieldDef> fields, std::string name)
+    : m_layer(layer), m_fields(std::move(fields)), m_name(std::move(name)) {}
+
+LayerWriter::~LayerWriter() = default;
 
 void LayerWriter::add_point(const std::vector<Value>& values, Point p) {
     auto* layer = static_cast<OGRLayer*>(m_layer);
@@ -99,6 +111,7 @@ void LayerWriter::add_point(const std::vector<Value>& values, Point p) {
     f.SetGeometryDirectly(new OGRPoint(p.x, p.y));
     if (layer->CreateFeature(&f) != OGRERR_NONE)
         throw InputError(fmt::format("cannot write a feature to layer '{}': {}", m_name, CPLGetLastErrorMsg()), {}, "check free disk space");
+    if (m_index) m_index->add({f.GetFID(), p.x, p.x, p.y, p.y});
 }
 
 void LayerWriter::set_metadata(const std::string& key, const std::string& value) {
@@ -131,6 +144,7 @@ GpkgWriter::~GpkgWriter() {
 LayerWriter& GpkgWriter::create_layer(const std::string& name, GeometryKind kind, const std::vector<FieldDef>& fields,
                                       const std::string& description) {
     auto* ds = static_cast<GDALDataset*>(m_dataset);
+    finish_layer();
     if (m_in_transaction) ds->CommitTransaction();
     m_in_transaction = false;
     const OGRwkbGeometryType type = kind == GeometryKind::point     ? wkbPoint
@@ -139,7 +153,9 @@ LayerWriter& GpkgWriter::create_layer(const std::string& name, GeometryKind kind
                                                                     : wkbNone;
     char** options = nullptr;
     if (!description.empty()) options = CSLSetNameValue(options, "DESCRIPTION", description.c_str());
-    if (type != wkbNone) options = CSLSetNameValue(options, "SPATIAL_INDEX", "YES");
+    // The spatial index is packed when the layer is finished (packed_rtree.hpp), not filled
+    // by GDAL one row at a time.
+    if (type != wkbNone) options = CSLSetNameValue(options, "SPATIAL_INDEX", "NO");
     OGRLayer* layer = ds->CreateLayer(name.c_str(), type == wkbNone ? nullptr : crs::bng(), type, options);
     CSLDestroy(options);
     if (!layer) throw InputError(fmt::format("cannot create layer '{}': {}", name, CPLGetLastErrorMsg()), {m_final_path, name, {}, {}}, "");
@@ -148,14 +164,23 @@ LayerWriter& GpkgWriter::create_layer(const std::string& name, GeometryKind kind
         if (layer->CreateField(&defn) != OGRERR_NONE)
             throw InternalError(fmt::format("cannot create field '{}' in layer '{}'", f.name, name));
     }
+    std::unique_ptr<LayerWriter> writer(new LayerWriter(layer, fields, name));
+    if (type != wkbNone) writer->m_index = std::make_unique<detail::PackedRtree>(*ds, name, layer->GetGeometryColumn());
     ds->StartTransaction();  // one transaction per layer: thousands of times faster than autocommit
     m_in_transaction = true;
-    m_layers.push_back(std::unique_ptr<LayerWriter>(new LayerWriter(layer, fields, name)));
+    m_layers.push_back(std::move(writer));
     return *m_layers.back();
+}
+
+void GpkgWriter::finish_layer() {
+    if (m_layers.empty() || !m_layers.back()->m_index) return;
+    m_layers.back()->m_index->fill(*static_cast<GDALDataset*>(m_dataset));
+    m_layers.back()->m_index.reset();
 }
 
 void GpkgWriter::commit() {
     auto* ds = static_cast<GDALDataset*>(m_dataset);
+    finish_layer();
     if (!m_styles.empty()) {
         // The table QGIS itself creates (same columns), registered in gpkg_contents by OGR.
         if (m_in_transaction) ds->CommitTransaction();

@@ -1,4 +1,5 @@
 #include "network/network_builder.hpp"
+#include "util/hilbert.hpp"
 
 #include <algorithm>
 #include <numeric>
@@ -71,26 +72,6 @@ RoadNetwork NetworkBuilder::finish(const std::string& source, std::vector<std::s
     return std::move(m_network);
 }
 
-namespace {
-// Hilbert index of (x, y) on a 2^16 grid (the classic rotate-and-flip walk).
-std::uint64_t hilbert_index(std::uint32_t x, std::uint32_t y) {
-    constexpr std::uint32_t n = 1u << 16;
-    std::uint64_t d = 0;
-    for (std::uint32_t s = n / 2; s > 0; s /= 2) {
-        const std::uint32_t rx = (x & s) ? 1 : 0;
-        const std::uint32_t ry = (y & s) ? 1 : 0;
-        d += static_cast<std::uint64_t>(s) * s * ((3 * rx) ^ ry);
-        if (ry == 0) {
-            if (rx == 1) {
-                x = n - 1 - x;
-                y = n - 1 - y;
-            }
-            std::swap(x, y);
-        }
-    }
-    return d;
-}
-} // namespace
 
 void sort_nodes_spatially(RoadNetwork& n) {
     if (n.nodes.size() < 2) return;
@@ -100,7 +81,7 @@ void sort_nodes_spatially(RoadNetwork& n) {
     for (std::size_t v = 0; v < n.nodes.size(); ++v) {
         const auto gx = static_cast<std::uint32_t>((n.nodes[v].x - box.min_x) / span * 65535.0);
         const auto gy = static_cast<std::uint32_t>((n.nodes[v].y - box.min_y) / span * 65535.0);
-        key[v] = hilbert_index(gx, gy);
+        key[v] = detail::hilbert_index(gx, gy);
     }
     std::vector<std::uint32_t> order(n.nodes.size());
     std::iota(order.begin(), order.end(), 0u);
