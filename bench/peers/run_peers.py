@@ -399,14 +399,16 @@ def workload3(tool, work, graph, node_xy, origin_nodes, facilities, runs, pg_bin
     return "\n".join(out_md), all(r[2]["agree"] for r in rows if r[2])
 
 
-def run_measured(cmd, env=None, timeout=None):
-    """Runs a command under GNU time; returns (seconds, peak resident memory in MB, stderr),
-    or (None, None, "timeout") when it does not finish in `timeout` seconds."""
+def run_measured(cmd, env=None, timeout=None, with_stdout=False):
+    """Runs a command under GNU time; returns (seconds, peak resident memory in MB, stderr,
+    with the standard output before it if `with_stdout`), or (None, None, "timeout") when it
+    does not finish in `timeout` seconds."""
     start = time.perf_counter()
-    proc = subprocess.Popen(["/usr/bin/time", "-f", "AAMAXRSS %M"] + cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            text=True, env=env, start_new_session=True)
+    proc = subprocess.Popen(["/usr/bin/time", "-f", "AAMAXRSS %M"] + cmd, stdout=subprocess.PIPE if with_stdout else subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True, env=env, start_new_session=True)
     try:
-        _, err = proc.communicate(timeout=timeout)
+        out, err = proc.communicate(timeout=timeout)
+        err = (out or "") + err
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, 9)
         proc.communicate()
@@ -633,12 +635,12 @@ def engine_scale(bench):
     import re
     near = ["--nodes", "5000000", "--facilities", "16000", "--origins", "500000", "--runs", "5", "--graph-file", "0",
             "--reach-modes", "none"]
-    sec, peak, err = run_measured([bench] + near)
+    sec, peak, err = run_measured([bench] + near, with_stdout=True)
     m = re.search(r"nearest facility \(one multi-source search \+ \d+ origins\): median ([0-9.]+)s", err)
     out = {"nearest_5m_s": float(m.group(1)), "nearest_5m_peak_mb": peak}
     drive = ["--nodes", "2000000", "--facilities", "6500", "--origins", "200000", "--runs", "1", "--graph-file", "0",
              "--reach-modes", "drive"]
-    sec, peak, err = run_measured([bench] + drive)
+    sec, peak, err = run_measured([bench] + drive, with_stdout=True)
     m = re.search(r"drive catchments 30 min \+ E2SFCA, .*?(\d+) thread\(s\).*?reach ([0-9.]+)s \(hierarchy ([0-9.]+)s.*total ([0-9.]+)s", err)
     out.update({"catchments_threads": int(m.group(1)), "catchments_reach_s": float(m.group(2)),
                 "catchments_hierarchy_s": float(m.group(3)), "catchments_total_s": float(m.group(4)), "catchments_peak_mb": peak})
@@ -861,7 +863,14 @@ def main(tool, work, runs=5, skip_qgis=False, synthetic=(), limit_s=600.0, synth
         w4, w4_agree, w4_figures = workload4(tool, bench, work, synthetic, runs, pg_bin, limit_s, skip_qgis or not os.path.exists(QGIS_PROCESS))
         lines += ["", w4]
     if targets:
-        scale = engine_scale(os.path.join(os.path.dirname(tool), "bench", "bench_engine"))
+        # The peers' tables are kept even if this last step fails.
+        with open(os.path.join(work, "peers.md"), "w") as f:
+            f.write("\n".join(lines) + "\n")
+        try:
+            scale = engine_scale(os.path.join(os.path.dirname(tool), "bench", "bench_engine"))
+        except Exception as e:  # noqa: BLE001 - reported in the table as not measured
+            print(f"engine scale runs failed: {e}", flush=True)
+            scale = None
         results["scale"] = scale
         lines = [targets_table(results, w4_figures if synthetic else None, scale), ""] + lines
     table = "\n".join(lines) + "\n"
