@@ -8,23 +8,9 @@ set -euo pipefail
 tool=$1 src=$2 work=$3
 rm -rf "$work" && mkdir -p "$work"
 data="$src/data/rutland"
+source "$src/tests/scaleout/rutland_job.sh"
 job() {  # job FILE SEARCH
-  cat >"$1" <<JOB
-[job]
-output = "$work/unused.gpkg"
-[network]
-path = "$data/osm/rutland-2018-02-27.osm.pbf"
-[areas]
-path = "$data/boundaries/lsoa11.geojson"
-code_field = "lsoa11_code"
-[population]
-path = "$data/tables/population_mid2020_lsoa11_single_year_age.csv"
-code_field = "lsoa11_code"
-field = "total_population"
-[[services]]
-name = "gp"
-path = "$data/services/nhs_choices_2014_gp.geojson"
-id_field = "OrganisationID"
+  { rutland_job_inputs "$data" "$work/unused.gpkg"; cat <<JOB
 [analysis]
 modes = ["drive"]
 count_within_thresholds = false
@@ -32,6 +18,7 @@ facility_search = "$2"
 [e2sfca]
 max_time_min = 30
 JOB
+  } >"$1"
 }
 job "$work/job.toml" hierarchy
 job "$work/job_dijkstra.toml" dijkstra

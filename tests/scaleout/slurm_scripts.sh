@@ -7,22 +7,8 @@ set -euo pipefail
 tool=$1 src=$2 work=$3
 rm -rf "$work" && mkdir -p "$work/bin"
 data="$src/data/rutland"
-cat >"$work/job.toml" <<JOB
-[job]
-output = "$work/unused.gpkg"
-[network]
-path = "$data/osm/rutland-2018-02-27.osm.pbf"
-[areas]
-path = "$data/boundaries/lsoa11.geojson"
-code_field = "lsoa11_code"
-[population]
-path = "$data/tables/population_mid2020_lsoa11_single_year_age.csv"
-code_field = "lsoa11_code"
-field = "total_population"
-[[services]]
-name = "gp"
-path = "$data/services/nhs_choices_2014_gp.geojson"
-id_field = "OrganisationID"
+source "$src/tests/scaleout/rutland_job.sh"
+{ rutland_job_inputs "$data" "$work/unused.gpkg"; cat <<JOB
 [analysis]
 modes = ["walk", "drive"]
 [e2sfca]
@@ -33,6 +19,7 @@ name = "oakham_closes"
   service = "gp"
   remove = ["4732"]
 JOB
+} >"$work/job.toml"
 # Stand-in sbatch: --array=A-B%M runs the script once per element; prints a job id.
 cat >"$work/bin/sbatch" <<'FAKE'
 #!/usr/bin/env bash
