@@ -289,8 +289,6 @@ bool hierarchy_cheaper(const network::ModeGraph& graph, double settled, double f
     return hierarchy_ns < dijkstra_ns;
 }
 
-// The reach of `facilities` (indices into facility_entrances, each with an entrance on the
-// network) by contraction hierarchy sweeps, 16 facilities per sweep; pairs into per_facility.
 // The lists into the CSR arrays, facility by facility. Each list is freed once copied and the
 // freed memory handed back to the system every 64 MB, while the arrays are only reserved and
 // fill page by page: the pairs are held about once, not twice (237 M pairs of 2 M-node drive
@@ -321,6 +319,8 @@ void join_pairs(std::vector<std::vector<std::pair<std::uint32_t, float>>>& per_f
     }
 }
 
+// The reach of `facilities` (indices into facility_entrances, each with an entrance on the
+// network) by contraction hierarchy sweeps, 16 facilities per sweep; pairs into per_facility.
 void reach_by_hierarchy(const network::RoadNetwork& network, const network::ModeGraph& graph,
                         const std::vector<std::vector<snapping::Snap>>& facility_entrances,
                         const std::vector<snapping::Snap>& origin_snaps, const OriginsOnNetwork& on, std::vector<std::uint32_t> facilities,

@@ -89,7 +89,8 @@ NearestResult nearest_facility(const network::RoadNetwork& network, const networ
     reporter.progress(0.0);
     // Asking TBB for its thread count starts its scheduler: only when the work is large enough
     // to go parallel (on a county's graph that start would cost more than the search).
-    const bool large = graph.backward.node_count() >= routing::Dijkstra::parallel_min_nodes || origins >= 50000;
+    constexpr std::size_t parallel_min_origins = 50000;
+    const bool large = graph.backward.node_count() >= routing::Dijkstra::parallel_min_nodes || origins >= parallel_min_origins;
     const unsigned threads = !large ? 1u
                              : options.threads > 0 ? options.threads
                                                    : static_cast<unsigned>(tbb::this_task_arena::max_concurrency());
@@ -136,7 +137,6 @@ NearestResult nearest_facility(const network::RoadNetwork& network, const networ
             assign(o);
         }
     };
-    constexpr std::size_t parallel_min_origins = 50000;
     if (threads <= 1 || origins < parallel_min_origins) {
         assign_range(0, static_cast<std::uint32_t>(origins));
     } else {

@@ -278,11 +278,9 @@ Plan plan_job(const Job& job_in, const PlanOptions& options, Reporter& reporter)
             double limit_s = detail::reach_limit_s(job_in, job_in.services[s].name);
             if (job_in.count_within_thresholds && !job_in.thresholds_min.empty())
                 limit_s = std::max(limit_s, 60.0 * *std::max_element(job_in.thresholds_min.begin(), job_in.thresholds_min.end()));
-            const bool pays = job_in.facility_search == access::ReachMethod::hierarchy ||
-                              (job_in.facility_search == access::ReachMethod::automatic &&
-                               access::hierarchy_pays(p.net, graph, sc.facility_snaps[mi][s], *sc.origin_snaps[mi], limit_s,
-                                                      job_in.threads, collect));
-            if (limit_s > 0 && pays) {
+            if (!(limit_s > 0) || job_in.facility_search == access::ReachMethod::dijkstra) continue;
+            if (job_in.facility_search == access::ReachMethod::hierarchy ||
+                access::hierarchy_pays(p.net, graph, sc.facility_snaps[mi][s], *sc.origin_snaps[mi], limit_s, job_in.threads, collect)) {
                 collect.stage("Contraction hierarchy of the " + std::string(network::to_string(job_in.modes[mi])) + " network");
                 routing::backward_hierarchy(graph, collect, job_in.threads);
             }

@@ -8,6 +8,24 @@
 
 namespace accessatlas::routing {
 
+namespace {
+
+// The bucket sweeps' relaxation, one rule for the one-thread and the parallel sweep: a label
+// (t, tag, len) replaces v's when it comes first; v is queued again unless it already waits
+// in the same bucket. `clean` stamps a label scanned in this search, `marked` one changed
+// since it was last scanned.
+template <class Label, class BucketOf, class Queue>
+void relax(Label& lv, std::uint32_t v, double t, std::uint32_t tag, double len, std::uint32_t clean, std::uint32_t marked,
+           std::uint32_t dirty, BucketOf&& bucket_of, Queue&& queue) {
+    const bool seen = (lv.stamp & ~dirty) == clean;
+    if (seen && !label_before(t, tag, len, lv.time, lv.tag, lv.length)) return;
+    const bool was_marked = lv.stamp == marked;
+    const std::size_t old_bucket = seen ? bucket_of(lv.time) : static_cast<std::size_t>(-1);
+    lv = {t, len, tag, marked};
+    if (!was_marked || bucket_of(t) != old_bucket) queue(v);
+}
+
+} // namespace
 
 MinIdHeap::MinIdHeap(std::uint32_t id_count) { resize(id_count); }
 
@@ -170,16 +188,8 @@ void Dijkstra::settle_all_impl(void (*check)(void*), void* context, double bucke
                 const double tu = lu.time, len = lu.length;
                 const std::uint32_t tag = lu.tag;
                 for (std::uint32_t a = first_out[u], end = first_out[u + 1]; a < end; ++a) {
-                    const double t = tu + arcs[a].time_s;
-                    Label& lv = m_label[arcs[a].head];
-                    const double lenv = len + arcs[a].length_m;
-                    const bool seen = (lv.stamp & ~dirty) == clean;
-                    if (seen && !label_before(t, tag, lenv, lv.time, lv.tag, lv.length)) continue;
-                    const bool was_marked = lv.stamp == marked;
-                    const std::size_t old_bucket = seen ? bucket_of(lv.time) : static_cast<std::size_t>(-1);
-                    lv = {t, lenv, tag, marked};
-                    // Requeue unless it already waits in the same bucket.
-                    if (!was_marked || bucket_of(t) != old_bucket) queue(arcs[a].head);
+                    const std::uint32_t v = arcs[a].head;
+                    relax(m_label[v], v, tu + arcs[a].time_s, tag, len + arcs[a].length_m, clean, marked, dirty, bucket_of, queue);
                 }
             }
             current.clear();
@@ -223,13 +233,7 @@ void Dijkstra::settle_all_parallel(void (*check)(void*), void* context, double b
     };
     // A label offered to v by its owner: the same rule as the one-thread sweep.
     auto offer = [&](Part& p, std::uint32_t v, double t, std::uint32_t tag, double len) {
-        Label& lv = m_label[v];
-        const bool seen = (lv.stamp & ~dirty) == clean;
-        if (seen && !label_before(t, tag, len, lv.time, lv.tag, lv.length)) return;
-        const bool was_marked = lv.stamp == marked;
-        const std::size_t old_bucket = seen ? bucket_of(lv.time) : static_cast<std::size_t>(-1);
-        lv = {t, len, tag, marked};
-        if (!was_marked || bucket_of(t) != old_bucket) queue(p, v);
+        relax(m_label[v], v, t, tag, len, clean, marked, dirty, bucket_of, [&](std::uint32_t w) { queue(p, w); });
     };
     while (!m_heap.empty()) {  // the sources
         const std::uint32_t v = m_heap.pop();
