@@ -30,6 +30,9 @@ struct NearestResult {
     // counts[o * thresholds + k]: facilities reachable from origin o within threshold k.
     std::vector<std::uint32_t> counts;
     std::size_t threshold_count = 0;
+    // Transit only (empty for road modes): the window's percentiles and best time per origin;
+    // time_s is then the window mean.
+    std::vector<double> p25_s, p50_s, p75_s, best_s;
     std::uint64_t nodes_settled = 0;
     double nearest_seconds = 0;
     double counts_seconds = 0;
@@ -55,6 +58,8 @@ struct AreaIndicators {
     std::vector<double> pct_within;    // % of population within each threshold
     std::vector<double> mean_count;    // population-weighted mean number of facilities within
     double unreached_population = 0;   // unreachable or not snapped
+    // Transit only: population-weighted means of each origin's window p25, p50, p75, best.
+    double mean_p25_min = 0, mean_p50_min = 0, mean_p75_min = 0, mean_best_min = 0;
 };
 
 // `origin_area[o]` is the area index of origin o (invalid_id = outside every area).

@@ -194,7 +194,7 @@ std::vector<AreaIndicators> aggregate_to_areas(std::size_t area_count, const std
                                                const std::vector<double>& thresholds_min) {
     const std::size_t k_count = thresholds_min.size();
     std::vector<AreaIndicators> areas(area_count);
-    std::vector<double> reached_pop(area_count, 0), time_sum(area_count, 0), length_sum(area_count, 0);
+    std::vector<double> reached_pop(area_count, 0), time_sum(area_count, 0), length_sum(area_count, 0), length_pop(area_count, 0);
     for (auto& a : areas) {
         a.pct_within.assign(k_count, 0);
         a.mean_count.assign(k_count, 0);
@@ -211,17 +211,36 @@ std::vector<AreaIndicators> aggregate_to_areas(std::size_t area_count, const std
         } else {
             reached_pop[a] += pop;
             time_sum[a] += pop * t;
-            length_sum[a] += pop * result.length_m[o];
+            if (std::isfinite(result.length_m[o])) {  // transit does not measure length
+                length_sum[a] += pop * result.length_m[o];
+                length_pop[a] += pop;
+            }
             for (std::size_t k = 0; k < k_count; ++k)
                 if (t <= thresholds_min[k] * 60.0) area.pct_within[k] += pop;
         }
         if (!result.counts.empty())
             for (std::size_t k = 0; k < k_count; ++k) area.mean_count[k] += pop * result.counts[o * k_count + k];
     }
+    // Transit's window statistics, each over the people it reaches.
+    const auto weighted_mean = [&](const std::vector<double>& values, double AreaIndicators::*field) {
+        std::vector<double> sum(area_count, 0), pop(area_count, 0);
+        for (std::size_t o = 0; o < origin_area.size(); ++o)
+            if (origin_area[o] != invalid_id && std::isfinite(values[o])) {
+                sum[origin_area[o]] += origin_population[o] * values[o];
+                pop[origin_area[o]] += origin_population[o];
+            }
+        for (std::size_t a = 0; a < area_count; ++a) areas[a].*field = pop[a] > 0 ? sum[a] / pop[a] / 60.0 : std::nan("");
+    };
+    if (!result.p50_s.empty()) {
+        weighted_mean(result.p25_s, &AreaIndicators::mean_p25_min);
+        weighted_mean(result.p50_s, &AreaIndicators::mean_p50_min);
+        weighted_mean(result.p75_s, &AreaIndicators::mean_p75_min);
+        weighted_mean(result.best_s, &AreaIndicators::mean_best_min);
+    }
     for (std::size_t a = 0; a < area_count; ++a) {
         AreaIndicators& area = areas[a];
         area.mean_time_min = reached_pop[a] > 0 ? time_sum[a] / reached_pop[a] / 60.0 : std::nan("");
-        area.mean_length_km = reached_pop[a] > 0 ? length_sum[a] / reached_pop[a] / 1000.0 : std::nan("");
+        area.mean_length_km = length_pop[a] > 0 ? length_sum[a] / length_pop[a] / 1000.0 : std::nan("");
         for (std::size_t k = 0; k < k_count; ++k) {
             // Capped at 100: a sum of per-point shares can round just above it.
             area.pct_within[k] = area.population > 0 ? std::min(100.0, 100.0 * area.pct_within[k] / area.population) : std::nan("");

@@ -1,0 +1,330 @@
+// Transit access: walking legs on the street graph, profile searches, window statistics.
+#include <accessatlas/error.hpp>
+#include <accessatlas/transit/transit_access.hpp>
+
+#include <fmt/format.h>
+#include <tbb/blocked_range.h>
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+namespace accessatlas::transit {
+
+namespace {
+
+unsigned thread_count(unsigned requested) {
+    return requested > 0 ? requested : static_cast<unsigned>(tbb::this_task_arena::max_concurrency());
+}
+
+// A Reporter that keeps the driver's cancellation but not the inner stages' progress (the
+// walking legs are parts of one transit stage).
+struct Quiet : Reporter {
+    explicit Quiet(Reporter& next) : m_next(next) {}
+    bool cancelled() const override { return m_next.cancelled(); }
+    Reporter& m_next;
+};
+
+// Runs body(index) for [0, n) on the job's threads, in chunks between which the driver
+// reports progress and polls Cancel.
+template <class Body>
+void parallel_chunks(std::size_t n, unsigned threads, Reporter& reporter, Body&& body) {
+    tbb::task_arena arena(static_cast<int>(thread_count(threads)));
+    const std::size_t chunk = std::max<std::size_t>(64, n / 50);
+    for (std::size_t begin = 0; begin < n; begin += chunk) {
+        reporter.check_cancelled();
+        reporter.progress(double(begin) / double(n));
+        const std::size_t end = std::min(n, begin + chunk);
+        arena.execute([&] {
+            tbb::parallel_for(tbb::blocked_range<std::size_t>(begin, end), [&](const tbb::blocked_range<std::size_t>& r) {
+                for (std::size_t i = r.begin(); i != r.end(); ++i) body(i);
+            });
+        });
+    }
+    reporter.progress(1.0);
+}
+
+} // namespace
+
+std::vector<double> WindowOptions::departures() const {
+    std::vector<double> out;
+    if (step_s <= 0) return out;
+    for (std::size_t i = 0;; ++i) {
+        const double t = start_s + double(i) * step_s;
+        if (t >= end_s) break;
+        out.push_back(t);
+    }
+    return out;
+}
+
+double nearest_rank(const std::vector<double>& sorted, double p) {
+    if (sorted.empty()) return never;
+    const double rank = std::ceil(p / 100.0 * double(sorted.size()));
+    const std::size_t i = static_cast<std::size_t>(std::clamp(rank, 1.0, double(sorted.size()))) - 1;
+    return sorted[i];
+}
+
+TransitNetwork prepare_transit(const network::RoadNetwork& network, const network::ModeGraph& walk, const Timetable& tt,
+                               std::vector<snapping::Snap> stop_snaps, const std::vector<snapping::Snap>& origin_snaps,
+                               const WindowOptions& options, Reporter& reporter) {
+    TransitNetwork tn;
+    tn.timetable = &tt;
+    tn.stop_snaps = std::move(stop_snaps);
+    const auto n_stops = static_cast<std::uint32_t>(tt.stops.size());
+    Quiet quiet(reporter);
+
+    // Access: each stop's reach over the origins, turned into each origin's stops.
+    reporter.stage("Transit: walking from origins to stops");
+    const auto access = access::reach_origins(network, walk, tn.stop_snaps, origin_snaps, options.max_walk_s, options.threads, quiet,
+                                              access::ReachMethod::dijkstra);
+    tn.access_first.assign(origin_snaps.size() + 1, 0);
+    for (auto o : access.origin) ++tn.access_first[o + 1];
+    for (std::size_t o = 0; o < origin_snaps.size(); ++o) tn.access_first[o + 1] += tn.access_first[o];
+    tn.access_stop.resize(access.origin.size());
+    tn.access_time_s.resize(access.origin.size());
+    {
+        std::vector<std::uint32_t> fill(tn.access_first.begin(), tn.access_first.end() - 1);
+        for (std::uint32_t s = 0; s < access.facility_count(); ++s)
+            for (std::uint64_t i = access.first[s]; i < access.first[s + 1]; ++i) {
+                const auto k = fill[access.origin[i]]++;
+                tn.access_stop[k] = s;
+                tn.access_time_s[k] = access.time_s[i];
+            }
+    }
+    reporter.check_cancelled();
+
+    // Footpaths: each stop's reach over the other stops is exactly the walks into it.
+    reporter.stage("Transit: walking between stops");
+    const auto walks = access::reach_origins(network, walk, tn.stop_snaps, tn.stop_snaps, options.max_transfer_walk_s, options.threads,
+                                             quiet, access::ReachMethod::dijkstra);
+    std::map<std::pair<std::uint32_t, std::uint32_t>, const TransferRule*> rules;
+    tn.change_s.assign(n_stops, options.change_s);
+    for (const auto& r : tt.transfers) {
+        if (r.from == r.to) {
+            if (!r.forbidden) tn.change_s[r.from] = r.min_time_s;
+            ++tn.transfer_rules_applied;
+        } else {
+            rules[{r.from, r.to}] = &r;
+        }
+    }
+    std::vector<std::vector<std::pair<std::uint32_t, double>>> into(n_stops);
+    for (std::uint32_t y = 0; y < walks.facility_count(); ++y)
+        for (std::uint64_t i = walks.first[y]; i < walks.first[y + 1]; ++i)
+            if (walks.origin[i] != y) into[y].emplace_back(walks.origin[i], walks.time_s[i]);
+    for (const auto& [pair, rule] : rules) {
+        auto& list = into[pair.second];
+        auto it = std::find_if(list.begin(), list.end(), [&](const auto& e) { return e.first == pair.first; });
+        ++tn.transfer_rules_applied;
+        if (rule->forbidden) {
+            if (it != list.end()) list.erase(it);
+        } else if (it != list.end()) {
+            it->second = std::max(it->second, double(rule->min_time_s));
+        } else {
+            list.emplace_back(pair.first, double(rule->min_time_s));
+        }
+    }
+    tn.footpaths.first.assign(n_stops + 1, 0);
+    for (std::uint32_t y = 0; y < n_stops; ++y) tn.footpaths.first[y + 1] = tn.footpaths.first[y] + static_cast<std::uint32_t>(into[y].size());
+    for (auto& list : into)
+        for (const auto& [x, t] : list) {
+            tn.footpaths.from.push_back(x);
+            tn.footpaths.time_s.push_back(t);
+        }
+
+    tn.connections = scan_order_connections(tt, options.start_s, options.end_s + options.max_time_s);
+    reporter.info(fmt::format("transit: {} connections in the window, {} origin-to-stop walks, {} stop-to-stop walks", tn.connections.size(),
+                              tn.access_stop.size(), tn.footpaths.size()));
+    return tn;
+}
+
+WindowStats window_stats(const TransitNetwork& tn, const Profiles& profiles, std::uint32_t o, double walk_only_s, std::uint32_t walk_facility,
+                         const WindowOptions& options, std::vector<double>* minute_times) {
+    const auto departures = options.departures();
+    std::vector<double> times(departures.size(), never);
+    std::vector<std::uint32_t> target(departures.size(), no_index);
+    for (std::size_t m = 0; m < departures.size(); ++m) {
+        const double t = departures[m];
+        double best = walk_only_s;
+        std::uint32_t f = walk_facility;
+        for (std::uint32_t i = tn.access_first[o]; i < tn.access_first[o + 1]; ++i) {
+            const auto* e = profiles.at(tn.access_stop[i], t + tn.access_time_s[i]);
+            if (e && e->arrival - t < best) {
+                best = e->arrival - t;
+                f = e->target;
+            }
+        }
+        if (best <= options.max_time_s) {
+            times[m] = best;
+            target[m] = f;
+        }
+    }
+    if (minute_times) *minute_times = times;
+    WindowStats s;
+    if (times.empty()) return s;
+    // The facility reached at most departure minutes (the lower index on ties).
+    std::map<std::uint32_t, std::size_t> count;
+    for (auto f : target)
+        if (f != no_index) ++count[f];
+    std::size_t most = 0;
+    for (const auto& [f, c] : count)
+        if (c > most) most = c, s.facility = f;
+    double sum = 0;
+    for (double t : times) sum += t;
+    s.mean = std::isfinite(sum) ? sum / double(times.size()) : never;
+    std::sort(times.begin(), times.end());
+    s.best = times.front();
+    s.p25 = nearest_rank(times, 25);
+    s.p50 = nearest_rank(times, 50);
+    s.p75 = nearest_rank(times, 75);
+    return s;
+}
+
+NearestProfiles nearest_profiles(const network::RoadNetwork& network, const network::ModeGraph& walk, const TransitNetwork& tn,
+                                 const std::vector<snapping::Snap>& facility_snaps, const std::vector<snapping::Snap>& origin_snaps,
+                                 const WindowOptions& options, Reporter& reporter) {
+    Quiet quiet(reporter);
+    access::NearestOptions plain;
+    plain.count_within_thresholds = false;
+    plain.threads = options.threads;
+    // Walking the whole way, and from every stop to the nearest facility.
+    NearestProfiles out;
+    out.walk_only = access::nearest_facility(network, walk, facility_snaps, origin_snaps, plain, quiet);
+    const auto egress = access::nearest_facility(network, walk, facility_snaps, tn.stop_snaps, plain, quiet);
+    std::vector<double> egress_s(tn.stop_snaps.size(), never);
+    for (std::size_t s = 0; s < egress_s.size(); ++s)
+        if (egress.time_s[s] <= options.max_walk_s) egress_s[s] = egress.time_s[s];
+    ProfileInput in;
+    in.stop_count = static_cast<std::uint32_t>(tn.stop_snaps.size());
+    in.trip_count = static_cast<std::uint32_t>(tn.timetable->trips.size());
+    in.connections = &tn.connections;
+    in.egress_s = &egress_s;
+    in.egress_target = &egress.facility;
+    in.footpaths = &tn.footpaths;
+    in.change_s = &tn.change_s;
+    out.profiles = profile_search(in, [&reporter] { reporter.check_cancelled(); });
+    out.walk_only.nodes_settled += egress.nodes_settled;
+    return out;
+}
+
+access::NearestResult transit_nearest(const network::RoadNetwork& network, const network::ModeGraph& walk, const TransitNetwork& tn,
+                                      const std::vector<snapping::Snap>& facility_snaps, const std::vector<snapping::Snap>& origin_snaps,
+                                      const access::NearestOptions& nearest_options, const WindowOptions& options, Reporter& reporter) {
+    const auto np = nearest_profiles(network, walk, tn, facility_snaps, origin_snaps, options, reporter);
+    const auto& walk_only = np.walk_only;
+    const auto& profiles = np.profiles;
+    access::NearestResult r;
+    const std::size_t n = origin_snaps.size();
+    r.time_s.assign(n, never);
+    r.length_m.assign(n, std::nan(""));
+    r.facility.assign(n, no_index);
+    r.p25_s.assign(n, never);
+    r.p50_s.assign(n, never);
+    r.p75_s.assign(n, never);
+    r.best_s.assign(n, never);
+    parallel_chunks(n, options.threads, reporter, [&](std::size_t o) {
+        const auto s = window_stats(tn, profiles, static_cast<std::uint32_t>(o), walk_only.time_s[o], walk_only.facility[o], options);
+        r.time_s[o] = s.mean;
+        r.facility[o] = s.facility;
+        r.p25_s[o] = s.p25;
+        r.p50_s[o] = s.p50;
+        r.p75_s[o] = s.p75;
+        r.best_s[o] = s.best;
+    });
+    r.nodes_settled = walk_only.nodes_settled;
+    if (nearest_options.count_within_thresholds && !nearest_options.thresholds_min.empty()) {
+        const auto& th = nearest_options.thresholds_min;
+        const double limit = *std::max_element(th.begin(), th.end()) * 60.0;
+        const auto reach = transit_reach(network, walk, tn, facility_snaps, origin_snaps, limit, Statistic::mean, options, reporter);
+        r.threshold_count = th.size();
+        r.counts.assign(n * th.size(), 0);
+        for (std::size_t f = 0; f < reach.facility_count(); ++f)
+            for (std::uint64_t i = reach.first[f]; i < reach.first[f + 1]; ++i)
+                for (std::size_t k = 0; k < th.size(); ++k)
+                    if (reach.time_s[i] <= th[k] * 60.0) ++r.counts[reach.origin[i] * th.size() + k];
+    }
+    return r;
+}
+
+access::Reach transit_reach(const network::RoadNetwork& network, const network::ModeGraph& walk, const TransitNetwork& tn,
+                            const std::vector<snapping::Snap>& facility_snaps, const std::vector<snapping::Snap>& origin_snaps,
+                            double limit_s, Statistic statistic, const WindowOptions& options, Reporter& reporter) {
+    Quiet quiet(reporter);
+    const auto n_fac = static_cast<std::uint32_t>(facility_snaps.size());
+    const std::size_t n_orig = origin_snaps.size();
+    // Walking the whole way to each facility (no minute can do better than max_time_s), and
+    // from each stop to each facility.
+    const auto walk_pairs = access::reach_origins(network, walk, facility_snaps, origin_snaps, options.max_time_s, options.threads, quiet,
+                                                  access::ReachMethod::dijkstra);
+    const auto egress_pairs = access::reach_origins(network, walk, facility_snaps, tn.stop_snaps, options.max_walk_s, options.threads, quiet,
+                                                    access::ReachMethod::dijkstra);
+    std::vector<std::vector<std::pair<std::uint32_t, float>>> rows(n_fac);
+    struct Buffers {
+        std::vector<double> egress;
+        std::vector<std::uint32_t> target;
+        std::vector<double> walk_only;
+    };
+    tbb::enumerable_thread_specific<Buffers> buffers([&] {
+        return Buffers{std::vector<double>(tn.stop_snaps.size(), never), std::vector<std::uint32_t>(tn.stop_snaps.size(), 0),
+                       std::vector<double>(n_orig, never)};
+    });
+    const double percentile = options.reach_percentile;
+    parallel_chunks(n_fac, options.threads, reporter, [&](std::size_t fi) {
+        const auto f = static_cast<std::uint32_t>(fi);
+        if (!facility_snaps[f].ok()) return;
+        auto& b = buffers.local();
+        for (std::uint64_t i = egress_pairs.first[f]; i < egress_pairs.first[f + 1]; ++i) {
+            b.egress[egress_pairs.origin[i]] = egress_pairs.time_s[i];
+            b.target[egress_pairs.origin[i]] = f;
+        }
+        for (std::uint64_t i = walk_pairs.first[f]; i < walk_pairs.first[f + 1]; ++i) b.walk_only[walk_pairs.origin[i]] = walk_pairs.time_s[i];
+        ProfileInput in;
+        in.stop_count = static_cast<std::uint32_t>(tn.stop_snaps.size());
+        in.trip_count = static_cast<std::uint32_t>(tn.timetable->trips.size());
+        in.connections = &tn.connections;
+        in.egress_s = &b.egress;
+        in.egress_target = &b.target;
+        in.footpaths = &tn.footpaths;
+        in.change_s = &tn.change_s;
+        const auto profiles = profile_search(in);
+        auto& row = rows[f];
+        for (std::uint32_t o = 0; o < n_orig; ++o) {
+            const bool by_stop = [&] {
+                for (std::uint32_t i = tn.access_first[o]; i < tn.access_first[o + 1]; ++i)
+                    if (profiles.first[tn.access_stop[i]] != profiles.first[tn.access_stop[i] + 1]) return true;
+                return false;
+            }();
+            if (!by_stop && !std::isfinite(b.walk_only[o])) continue;
+            const auto s = window_stats(tn, profiles, o, b.walk_only[o], f, options);
+            const double v = statistic == Statistic::mean ? s.mean
+                             : percentile == 25       ? s.p25
+                             : percentile == 50       ? s.p50
+                             : percentile == 75       ? s.p75
+                                                      : never;
+            double value = v;
+            if (statistic == Statistic::percentile && percentile != 25 && percentile != 50 && percentile != 75) {
+                std::vector<double> minutes;
+                window_stats(tn, profiles, o, b.walk_only[o], f, options, &minutes);
+                std::sort(minutes.begin(), minutes.end());
+                value = nearest_rank(minutes, percentile);
+            }
+            if (value <= limit_s) row.emplace_back(o, static_cast<float>(value));
+        }
+        for (std::uint64_t i = egress_pairs.first[f]; i < egress_pairs.first[f + 1]; ++i) b.egress[egress_pairs.origin[i]] = never;
+        for (std::uint64_t i = walk_pairs.first[f]; i < walk_pairs.first[f + 1]; ++i) b.walk_only[walk_pairs.origin[i]] = never;
+    });
+    access::Reach reach;
+    reach.first.assign(1, 0);
+    for (auto& row : rows) {
+        for (const auto& [o, t] : row) {
+            reach.origin.push_back(o);
+            reach.time_s.push_back(t);
+        }
+        reach.first.push_back(reach.origin.size());
+    }
+    return reach;
+}
+
+} // namespace accessatlas::transit
