@@ -116,6 +116,12 @@ std::vector<std::vector<Point>> reachable_pieces(const network::RoadNetwork& net
                                                  const std::vector<double>& node_time_s,
                                                  const std::vector<snapping::Snap>& facility_snaps, double limit_s);
 
+// The polygon of everything within limit_s given node times of a search over the reversed graph
+// (the reachable network buffered by walk_off_m and dissolved); empty when nothing is.
+std::vector<unsigned char> reachable_polygon(const network::RoadNetwork& network, const network::ModeGraph& graph,
+                                             const std::vector<double>& node_time_s, const std::vector<snapping::Snap>& facility_snaps,
+                                             double limit_s, double walk_off_m);
+
 // GEOS helpers on WKB polygons (EPSG:27700).
 double polygon_area_m2(const std::vector<unsigned char>& wkb);
 std::vector<unsigned char> polygon_difference(const std::vector<unsigned char>& a, const std::vector<unsigned char>& b);

@@ -8,6 +8,7 @@
 #include <accessatlas/network.hpp>
 #include <accessatlas/reporter.hpp>
 #include <accessatlas/styles.hpp>
+#include <accessatlas/transit/transit_access.hpp>
 
 #include <algorithm>
 #include <cstdint>
@@ -37,8 +38,10 @@ struct CatchmentSpec {
     bool polygons = true;
     bool members = false;  // write every (facility, origin, time) pair as a table
     std::vector<std::string> services;  // empty = every service
-    bool applies_to(const std::string& service) const {
-        return enabled && (services.empty() || std::find(services.begin(), services.end(), service) != services.end());
+    std::vector<network::Mode> modes;   // empty = every mode
+    bool applies_to(const std::string& service, network::Mode mode) const {
+        return enabled && (services.empty() || std::find(services.begin(), services.end(), service) != services.end()) &&
+               (modes.empty() || std::find(modes.begin(), modes.end(), mode) != modes.end());
     }
 };
 
@@ -119,6 +122,14 @@ struct GeographySpec {
     IndicatorSource population_lsoa21;
 };
 
+// Public transport (the transit mode): GTFS feeds read for one date, and the departure window.
+struct TransitSpec {
+    std::vector<std::string> feeds;  // .zip or folders
+    std::string date;                // YYYY-MM-DD
+    transit::WindowOptions window;
+    bool given() const { return !feeds.empty(); }
+};
+
 // ---- What-if scenarios ----------------------------------------------------------------
 // A facility a scenario opens: a point in EPSG:27700 (job files may give lon/lat instead).
 struct NewFacility {
@@ -136,6 +147,22 @@ struct FacilityChanges {
     std::map<std::string, double> supply;   // id -> new supply (e.g. GP FTE)
 };
 
+// Timetable changes of a scenario: routes withdrawn (route_id or short name), stops closed
+// (trips pass without stopping), frequency scaled per route (0.5 = every other trip, 2 = a
+// trip between each two), another window or date.
+struct TransitChanges {
+    std::vector<std::string> remove_routes;
+    std::vector<std::string> remove_stops;
+    std::map<std::string, double> route_frequency;
+    std::string date;            // empty = the job's
+    double window_start_s = -1;  // negative = the job's
+    double window_end_s = -1;
+    bool any() const {
+        return !remove_routes.empty() || !remove_stops.empty() || !route_frequency.empty() || !date.empty() || window_start_s >= 0 ||
+               window_end_s >= 0;
+    }
+};
+
 struct ScenarioSpec {
     std::string name;   // [a-z0-9_]; prefixes the scenario's layers: <name>_lsoa_access ...
     std::string title;
@@ -143,6 +170,7 @@ struct ScenarioSpec {
     std::vector<std::int64_t> close_ways;   // OSM way ids (or OGR feature ids) closed to every mode
     LayerRef close_area;                    // polygons: every road meeting them is closed
     std::map<network::Mode, network::Profile> profiles;  // the job's profiles with this scenario's speeds
+    TransitChanges transit;
     bool changes_network() const { return !close_ways.empty() || !close_area.path.empty(); }
 };
 
@@ -157,6 +185,9 @@ struct Job {
     bool verbose = false;
 
     LayerRef network;
+    // The area the network file covers (a clipped extract's box or polygon): origins and
+    // facilities beyond it are not served (named, left out) instead of routed on a cut network.
+    LayerRef network_coverage;
     std::string graph_file;  // preprocessed .aagraph of `network` (refused when stale)
     network::OgrNetworkOptions network_options;
 
@@ -188,6 +219,7 @@ struct Job {
     std::map<network::Mode, network::Profile> profiles;
     CatchmentSpec catchments;
     E2sfcaSpec e2sfca;
+    TransitSpec transit;
     GreenspaceSpec greenspace;
     GeographySpec geography;
     std::vector<IndexSpec> indices;

@@ -25,8 +25,11 @@ inline constexpr std::size_t road_class_count = 21;
 std::string_view to_string(RoadClass c);
 std::optional<RoadClass> road_class_from_string(std::string_view name);
 
-enum class Mode : std::uint8_t { walk, cycle, drive };
-inline constexpr std::size_t mode_count = 3;
+// transit: public transport with walking at each end and between stops. It has no road class
+// of its own: its street legs are walked (default_profile(transit) is the walk profile), and
+// its timetable comes from GTFS (accessatlas/transit/).
+enum class Mode : std::uint8_t { walk, cycle, drive, transit };
+inline constexpr std::size_t mode_count = 4;
 std::string_view to_string(Mode m);
 std::optional<Mode> mode_from_string(std::string_view name);
 inline constexpr std::uint8_t mode_bit(Mode m) { return static_cast<std::uint8_t>(1u << static_cast<unsigned>(m)); }

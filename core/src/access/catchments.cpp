@@ -762,6 +762,12 @@ CatchmentPolygons catchment_polygons(const network::RoadNetwork& network, const 
     return result;
 }
 
+std::vector<unsigned char> reachable_polygon(const network::RoadNetwork& network, const network::ModeGraph& graph,
+                                             const std::vector<double>& node_time_s, const std::vector<snapping::Snap>& facility_snaps,
+                                             double limit_s, double walk_off_m) {
+    return buffer_pieces(reachable_pieces(network, graph, node_time_s, facility_snaps, limit_s), walk_off_m);
+}
+
 double polygon_area_m2(const std::vector<unsigned char>& wkb) {
     if (wkb.empty()) return 0;
     auto h = accessatlas::detail::geos();

@@ -1,6 +1,7 @@
 // Indices, the composite index and clustering as job stages: indicator tables read and joined
 // by area code, converted between LSOA geographies, scored, written with styles and metadata.
 #include "job/area_indices.hpp"
+#include "job/access_schema.hpp"
 #include "job/job_parse.hpp"
 
 #include <accessatlas/error.hpp>
@@ -347,17 +348,8 @@ std::string threshold_label(double minutes) {
 void check_area_field_names(const Job& job) {
     std::vector<std::string> names;
     for (auto mode : job.modes)
-        for (const auto& s : job.services) {
-            const std::string p = s.name + "_" + std::string(network::to_string(mode)) + "_";
-            names.push_back(p + "time_min");
-            names.push_back(p + "dist_km");
-            for (double t : job.thresholds_min) {
-                names.push_back(p + "pct_" + threshold_label(t));
-                if (job.count_within_thresholds) names.push_back(p + "count_" + threshold_label(t));
-            }
-            names.push_back(p + "unreached_pop");
-            if (job.e2sfca.enabled) names.push_back(p + "e2sfca_per_1000");
-        }
+        for (const auto& s : job.services)
+            for (const auto& f : access_fields(job, s.name, mode)) names.push_back(f.name);
     if (job.greenspace.enabled) {
         for (const char* f : {"greenspace_score", "pop_beyond_10min", "mean_dist_m", "ha_per_1000"}) names.emplace_back(f);
         for (const auto& t : job.greenspace.tiers) names.push_back("pct_" + t.name);

@@ -2,6 +2,8 @@
 
 #include <accessatlas/error.hpp>
 
+#include <accessatlas/transit/timetable.hpp>
+
 #include <fmt/format.h>
 
 #include "crs/to_bng.hpp"
@@ -30,9 +32,12 @@ std::string trim(const std::string& s) {
 // Every key a job file may hold, by section: unknown keys are refused.
 const std::map<std::string, std::vector<std::string>>& schema() {
     static const std::map<std::string, std::vector<std::string>> s{
-        {"", {"job", "network", "areas", "population", "origins", "services", "analysis", "profiles", "catchments", "e2sfca", "greenspace",
+        {"", {"job", "network", "areas", "population", "origins", "services", "analysis", "profiles", "catchments", "e2sfca", "transit", "greenspace",
               "geography", "indices", "composite", "clustering", "scenarios"}},
-        {"scenario", {"name", "title", "services", "roads", "speeds"}},
+        {"scenario", {"name", "title", "services", "roads", "speeds", "transit"}},
+        {"scenario_transit", {"remove_routes", "remove_stops", "route_frequency", "date", "window_start", "window_end"}},
+        {"transit", {"feeds", "date", "window_start", "window_end", "step_min", "max_time_min", "max_walk_min", "max_transfer_walk_min",
+                     "change_min", "catchment_percentile"}},
         {"scenario_service", {"service", "remove", "add", "add_from", "add_from_layer", "supply"}},
         {"new_facility", {"id", "name", "x", "y", "lon", "lat", "supply"}},
         {"roads", {"close_ways", "close_area", "close_area_layer"}},
@@ -51,11 +56,11 @@ const std::map<std::string, std::vector<std::string>>& schema() {
                         "entrance_max_m", "fallback_spacing_m", "mode", "tiers", "ten_minute_walk_m", "neighbourhood_m",
                         "capacity_ha_per_1000"}},
         {"tier", {"name", "min_ha", "distance_m", "woodland"}},
-        {"catchments", {"enabled", "thresholds_min", "walk_off_m", "polygons", "members", "services"}},
+        {"catchments", {"enabled", "thresholds_min", "walk_off_m", "polygons", "members", "services", "modes"}},
         {"e2sfca", {"enabled", "decay", "max_time_min", "band_upper_min", "band_weights", "gaussian_sigma_min",
                     "exponential_per_min"}},
         {"job", {"title", "output", "csv", "threads"}},
-        {"network", {"path", "graph", "layer", "class_field", "oneway_field", "maxspeed_field", "start_node_field", "end_node_field",
+        {"network", {"path", "graph", "layer", "coverage", "coverage_layer", "class_field", "oneway_field", "maxspeed_field", "start_node_field", "end_node_field",
                      "snap_tolerance_m"}},
         {"areas", {"path", "layer", "code_field", "name_field", "geography"}},
         {"population", {"path", "layer", "code_field", "field", "filter"}},
@@ -136,6 +141,15 @@ public:
         if (!n->is_number()) fail(prefix + key, "must be a number", n, fmt::format("write {} = {}", key, def));
         const double v = n->value<double>().value_or(def);
         if (!(v >= min && v <= max)) fail(prefix + key, fmt::format("{} is out of range [{}, {}]", v, min, max), n, "");
+        return v;
+    }
+
+    // A time of day "HH:MM" (any hour, 25:30 is after midnight) as seconds.
+    double clock(const toml::table& t, const std::string& prefix, const std::string& key, double def) const {
+        const toml::node* n = t.get(key);
+        if (!n) return def;
+        const int v = n->is_string() ? transit::parse_clock(*n->value<std::string>()) : -1;
+        if (v < 0) fail(prefix + key, "must be a time of day in quotes", n, fmt::format("write {} = \"07:00\"", key));
         return v;
     }
 
@@ -504,6 +518,22 @@ void parse_scenarios(const Reader& r, const toml::table& root, Job& job) {
             sc.close_area.path = r.path(*roads, prefix + "roads.", "close_area", false);
             sc.close_area.layer = r.text(*roads, prefix + "roads.", "close_area_layer", "");
         }
+        if (const auto* tr = r.table(t, "transit", false)) {
+            const std::string tp = prefix + "transit.";
+            r.check_keys(*tr, "scenario_transit", tp);
+            if (!job.transit.given()) r.fail(tp, "the job has no [transit] section", tr, "add [transit] feeds and \"transit\" to analysis.modes");
+            auto& ch = sc.transit;
+            ch.remove_routes = r.texts(*tr, tp, "remove_routes", {});
+            ch.remove_stops = r.texts(*tr, tp, "remove_stops", {});
+            if (const auto* freq = r.table(*tr, "route_frequency", false))
+                for (const auto& [rk, rv] : *freq) ch.route_frequency[std::string(rk.str())] = r.number(*freq, tp + "route_frequency.", std::string(rk.str()), 1, 0, 20);
+            if (tr->contains("date")) {
+                ch.date = r.text(*tr, tp, "date", "");
+                (void)transit::parse_date(ch.date, tp + "date");
+            }
+            ch.window_start_s = tr->contains("window_start") ? r.clock(*tr, tp, "window_start", 0) : -1;
+            ch.window_end_s = tr->contains("window_end") ? r.clock(*tr, tp, "window_end", 0) : -1;
+        }
         if (const auto* speeds = r.table(t, "speeds", false)) {
             for (const auto& [mk, mv] : *speeds) {
                 const std::string mode_name(mk.str());
@@ -557,6 +587,8 @@ Job parse_job_table(const toml::table& root, const std::string& base_dir, const 
     r.check_keys(*net, "network", "network.");
     job.network.path = r.path(*net, "network.", "path", !straight_only);
     job.network.layer = r.text(*net, "network.", "layer", "");
+    job.network_coverage.path = r.path(*net, "network.", "coverage", false);
+    job.network_coverage.layer = r.text(*net, "network.", "coverage_layer", "");
     job.graph_file = r.path(*net, "network.", "graph", false);
     if (!job.graph_file.empty() && !network::is_graph_file(job.graph_file))
         r.fail("network.graph", "must be an Access Atlas graph file (.aagraph)", net->get("graph"),
@@ -701,11 +733,38 @@ Job parse_job_table(const toml::table& root, const std::string& base_dir, const 
     std::sort(job.thresholds_min.begin(), job.thresholds_min.end());
     for (const auto& m : modes) {
         const auto mode = network::mode_from_string(m);
-        if (!mode) r.fail("analysis.modes", "'" + m + "' is not a mode", nullptr, "use walk, cycle or drive");
+        if (!mode) r.fail("analysis.modes", "'" + m + "' is not a mode", nullptr, "use walk, cycle, drive or transit");
         if (std::find(job.modes.begin(), job.modes.end(), *mode) == job.modes.end()) job.modes.push_back(*mode);
     }
     if (job.modes.empty()) r.fail("analysis.modes", "must name at least one mode", nullptr, "");
     for (auto m : job.modes) job.profiles[m] = network::default_profile(m);
+
+    const bool wants_transit = std::find(job.modes.begin(), job.modes.end(), network::Mode::transit) != job.modes.end();
+    if (const auto* t = r.table(root, "transit", false)) {
+        r.check_keys(*t, "transit", "transit.");
+        auto& spec = job.transit;
+        for (const auto& f : r.texts(*t, "transit.", "feeds", {})) {
+            fs::path fp(f);
+            if (fp.is_relative() && !base_dir.empty()) fp = fs::path(base_dir) / fp;
+            spec.feeds.push_back(fp.lexically_normal().string());
+        }
+        if (spec.feeds.empty()) r.fail("transit.feeds", "must name at least one GTFS feed", t, "feeds = [\"gtfs/bus.zip\", \"gtfs/rail.zip\"]");
+        spec.date = r.text(*t, "transit.", "date", "", true);
+        (void)transit::parse_date(spec.date, "transit.date");
+        auto& w = spec.window;
+        w.start_s = r.clock(*t, "transit.", "window_start", w.start_s);
+        w.end_s = r.clock(*t, "transit.", "window_end", w.end_s);
+        if (w.end_s <= w.start_s) r.fail("transit.window_end", "must be after window_start", t->get("window_end"), "e.g. window_start = \"07:00\", window_end = \"10:00\"");
+        w.step_s = 60 * r.number(*t, "transit.", "step_min", w.step_s / 60, 0.25, 180);
+        w.max_time_s = 60 * r.number(*t, "transit.", "max_time_min", w.max_time_s / 60, 1, 600);
+        w.max_walk_s = 60 * r.number(*t, "transit.", "max_walk_min", w.max_walk_s / 60, 0, 120);
+        w.max_transfer_walk_s = 60 * r.number(*t, "transit.", "max_transfer_walk_min", w.max_transfer_walk_s / 60, 0, 60);
+        w.change_s = 60 * r.number(*t, "transit.", "change_min", w.change_s / 60, 0, 30);
+        w.reach_percentile = r.number(*t, "transit.", "catchment_percentile", w.reach_percentile, 1, 100);
+        if (!wants_transit) r.fail("transit", "the job has a [transit] section but no transit mode", t, "add \"transit\" to analysis.modes");
+    } else if (wants_transit) {
+        r.fail("analysis.modes", "the transit mode needs timetables", nullptr, "add a [transit] section with feeds (GTFS) and a date (see docs/methods/public-transport.md)");
+    }
 
     if (const auto* c = r.table(root, "catchments", false)) {
         r.check_keys(*c, "catchments", "catchments.");
@@ -717,6 +776,12 @@ Job parse_job_table(const toml::table& root, const std::string& base_dir, const 
         spec.polygons = r.boolean(*c, "catchments.", "polygons", true);
         spec.members = r.boolean(*c, "catchments.", "members", false);
         spec.services = r.texts(*c, "catchments.", "services", {});
+        for (const auto& m : r.texts(*c, "catchments.", "modes", {})) {
+            const auto mode = network::mode_from_string(m);
+            if (!mode || std::find(job.modes.begin(), job.modes.end(), *mode) == job.modes.end())
+                r.fail("catchments.modes", "'" + m + "' is not a mode of this job", c->get("modes"), "use some of analysis.modes");
+            spec.modes.push_back(*mode);
+        }
     }
     for (const auto& name : job.catchments.services) {
         bool known = false;
@@ -865,7 +930,12 @@ Job parse_job_table(const toml::table& root, const std::string& base_dir, const 
             job.profiles[mode] = profile;
         }
     }
+    // Transit walks its street legs: the walk profile as configured.
+    if (wants_transit) job.profiles[network::Mode::transit] = job.profiles.count(network::Mode::walk) ? job.profiles.at(network::Mode::walk)
+                                                                                                        : network::default_profile(network::Mode::walk);
     parse_scenarios(r, root, job);
+    for (auto& sc : job.scenarios)
+        if (wants_transit && sc.profiles.count(network::Mode::walk)) sc.profiles[network::Mode::transit] = sc.profiles.at(network::Mode::walk);
     return job;
 }
 

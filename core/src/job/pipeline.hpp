@@ -11,6 +11,7 @@
 #include <accessatlas/catchments.hpp>
 #include <accessatlas/io.hpp>
 #include <accessatlas/job.hpp>
+#include <accessatlas/transit/transit_access.hpp>
 
 #include <functional>
 #include <memory>
@@ -25,6 +26,7 @@ struct Areas {
 };
 
 struct Origins {
+    std::vector<char> area_served;  // per area: it holds at least one origin the network covers
     std::vector<Point> location;
     std::vector<std::uint32_t> area;
     std::vector<double> population;
@@ -40,6 +42,14 @@ struct Facilities {
 
 using Snaps = std::vector<snapping::Snap>;
 
+// The transit mode of one scenario: its timetable and window, and the walking legs built on
+// the walk graph (stops, origins).
+struct TransitState {
+    std::shared_ptr<const transit::Timetable> timetable;
+    transit::WindowOptions window;
+    transit::TransitNetwork network;
+};
+
 // What routing needs for one scenario (index 0 is the baseline: the job as given).
 struct ScenarioInputs {
     std::string name;   // empty for the baseline
@@ -49,7 +59,20 @@ struct ScenarioInputs {
     std::vector<network::Profile> profiles;                   // [mode], in job.modes order
     std::vector<std::shared_ptr<const Snaps>> origin_snaps;   // [mode]; shared when unchanged
     std::vector<std::vector<Snaps>> facility_snaps;           // [mode][service]
+    std::shared_ptr<const transit::Timetable> timetable;      // with a transit mode: this scenario's
+    transit::WindowOptions window;
+    std::shared_ptr<const TransitState> transit;              // built with the transit mode's graph
 };
+
+// The timetable and window of scenario `si` (0 = the baseline): the baseline's, read again for
+// another date, edited by the scenario's changes. `baseline` may be null (it is then read).
+std::shared_ptr<const transit::Timetable> scenario_timetable(const Job& job, std::size_t si, std::shared_ptr<const transit::Timetable> baseline,
+                                                             Reporter& reporter);
+transit::WindowOptions scenario_window(const Job& job, std::size_t si);
+// Snaps the stops to the walk graph (naming those too far from it) and builds the walking legs.
+std::shared_ptr<const TransitState> build_transit(const Job& job, const network::RoadNetwork& net, const network::ModeGraph& graph,
+                                                  std::shared_ptr<const transit::Timetable> timetable, const transit::WindowOptions& window,
+                                                  const Snaps& origin_snaps, const std::string& scenario_label, Reporter& reporter);
 
 struct Prepared {
     network::RoadNetwork net;
@@ -76,7 +99,7 @@ struct TaskSpec {
 };
 
 // Does (service) need per-facility searches (catchments or E2SFCA), and to what time?
-double reach_limit_s(const Job& job, const std::string& service);
+double reach_limit_s(const Job& job, const std::string& service, network::Mode mode);
 
 // Every task of the job, in a fixed order: per scenario, mode, service: nearest, then reach
 // chunks of at most `facilities_per_task` facilities (0 = one chunk).
@@ -89,8 +112,9 @@ struct TaskResult {
     std::vector<std::vector<std::vector<unsigned char>>> polygons;  // reach: [facility - first][threshold]
 };
 
+// `transit` is the scenario's transit state for a transit task (null otherwise).
 TaskResult run_task(const Job& job, const network::RoadNetwork& net, const network::ModeGraph& graph, const std::vector<Snaps>& facility_snaps,
-                    const Snaps& origin_snaps, const TaskSpec& task, Reporter& reporter);
+                    const Snaps& origin_snaps, const TaskSpec& task, Reporter& reporter, const TransitState* transit = nullptr);
 
 struct Column {
     std::string service;

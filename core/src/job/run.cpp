@@ -1,6 +1,7 @@
 // run_job: the whole nearest-service pipeline, shared by the CLI and the QGIS plugin.
 #include "job/area_indices.hpp"
 #include "job/pipeline.hpp"
+#include "job/access_schema.hpp"
 
 #include <accessatlas/access.hpp>
 #include <accessatlas/error.hpp>
@@ -328,7 +329,7 @@ void write_catchment_layers(io::GpkgWriter& out, const Job& job, const std::stri
                             const std::vector<double>& population) {
     const std::string p = prefix + service + "_" + std::string(network::to_string(mode)) + "_";
     const auto& thresholds = job.catchments.thresholds_min;
-    const bool catchments = job.catchments.applies_to(service);
+    const bool catchments = job.catchments.applies_to(service, mode);
     if (catchments && job.catchments.polygons) {
         auto& layer = out.create_layer(p + "catchments", io::GeometryKind::polygon,
                                        {{"facility_id", io::FieldType::text}, {"name", io::FieldType::text},
@@ -684,6 +685,63 @@ bool same_open_classes(const network::Profile& a, const network::Profile& b) {
 
 } // namespace
 
+std::shared_ptr<const transit::Timetable> scenario_timetable(const Job& job, std::size_t si, std::shared_ptr<const transit::Timetable> baseline,
+                                                             Reporter& reporter) {
+    auto read = [&](const std::string& date) { return std::make_shared<const transit::Timetable>(transit::read_gtfs(job.transit.feeds, date, reporter)); };
+    if (!baseline) baseline = read(job.transit.date);
+    if (si == 0) return baseline;
+    const auto& spec = job.scenarios.at(si - 1);
+    const auto& ch = spec.transit;
+    auto tt = !ch.date.empty() && transit::parse_date(ch.date, "date") != transit::parse_date(job.transit.date, "date") ? read(ch.date) : baseline;
+    transit::TimetableEdit edit;
+    edit.remove_routes = ch.remove_routes;
+    edit.remove_stops = ch.remove_stops;
+    edit.route_frequency.assign(ch.route_frequency.begin(), ch.route_frequency.end());
+    if (edit.empty()) return tt;
+    return std::make_shared<const transit::Timetable>(transit::edit_timetable(*tt, edit, "scenario '" + spec.name + "'", reporter));
+}
+
+transit::WindowOptions scenario_window(const Job& job, std::size_t si) {
+    transit::WindowOptions w = job.transit.window;
+    w.threads = job.threads;
+    if (si > 0) {
+        const auto& ch = job.scenarios.at(si - 1).transit;
+        if (ch.window_start_s >= 0) w.start_s = ch.window_start_s;
+        if (ch.window_end_s >= 0) w.end_s = ch.window_end_s;
+        if (w.end_s <= w.start_s)
+            throw InputError(fmt::format("scenario '{}': the transit window ends ({}) before it starts ({})", job.scenarios.at(si - 1).name,
+                                         transit::format_clock(w.end_s), transit::format_clock(w.start_s)),
+                             {job.job_file, {}, {}, "transit.window_end"}, "give window_start before window_end");
+    }
+    return w;
+}
+
+std::shared_ptr<const TransitState> build_transit(const Job& job, const network::RoadNetwork& net, const network::ModeGraph& graph,
+                                                  std::shared_ptr<const transit::Timetable> timetable, const transit::WindowOptions& window,
+                                                  const Snaps& origin_snaps, const std::string& scenario_label, Reporter& reporter) {
+    auto state = std::make_shared<TransitState>();
+    state->timetable = timetable;
+    state->window = window;
+    const auto& tt = *timetable;
+    Snaps stop_snaps(tt.stops.size());
+    std::vector<std::string> far;
+    {
+        const snapping::EdgeIndex index(net, graph, true);
+        for (std::size_t s = 0; s < tt.stops.size(); ++s) {
+            if (!tt.stops[s].located) continue;  // named by the reader
+            stop_snaps[s] = index.snap(tt.stops[s].location, job.max_snap_m);
+            if (!stop_snaps[s].ok()) far.push_back(tt.feeds[tt.stops[s].feed].name + ":" + tt.stops[s].id);
+        }
+    }
+    if (!far.empty())
+        reporter.warning(fmt::format("transit{}: {} of {} stops lie more than {} m from the walk network (beyond the area it covers) and "
+                                     "cannot be walked to; trips still pass them: {}",
+                                     scenario_label, far.size(), tt.stops.size(), job.max_snap_m, list_some(far, 10)));
+    state->network = transit::prepare_transit(net, graph, tt, std::move(stop_snaps), origin_snaps, window, reporter);
+    state->network.timetable = state->timetable.get();
+    return state;
+}
+
 network::ModeGraph scenario_graph(const network::RoadNetwork& net, const ScenarioInputs& scenario, std::size_t mode) {
     return network::build_mode_graph(net, scenario.profiles[mode], scenario.closed_edges);
 }
@@ -728,6 +786,51 @@ Prepared prepare(const Job& job, Reporter& collect, RunSummary& summary, const W
                                     job.edge_buffer_m / 1000.0, near_edge.size(), areas.code.size(), list_some(codes)));
     }
     if (job.needs_origins()) p.origins = make_origins(job, areas, net, locator, collect);
+    // A clipped network covers part of the areas: people beyond it are not served by this run
+    // (named), rather than routed along the few roads that stick out of the extract.
+    io::Layer coverage_layer;
+    std::unique_ptr<io::AreaLocator> coverage;
+    if (!job.network_coverage.path.empty()) {
+        coverage_layer = io::read_layer(job.network_coverage.path, job.network_coverage.layer, io::GeometryKind::polygon, {}, collect);
+        if (coverage_layer.wkb.empty())
+            throw InputError("the network's coverage layer holds no polygon", {job.network_coverage.path, coverage_layer.layer_name, {}, {}},
+                             "give the extract's box or polygon, or leave network.coverage out");
+        coverage = std::make_unique<io::AreaLocator>(coverage_layer.wkb);
+        auto& o = p.origins;
+        std::size_t kept = 0;
+        double beyond_pop = 0;
+        for (std::size_t i = 0; i < o.location.size(); ++i) {
+            if (coverage->locate(o.location[i]) == invalid_id) {
+                beyond_pop += o.population[i];
+                continue;
+            }
+            o.location[kept] = o.location[i];
+            o.area[kept] = o.area[i];
+            o.population[kept] = o.population[i];
+            o.kind[kept] = o.kind[i];
+            ++kept;
+        }
+        if (kept < o.location.size())
+            collect.info(fmt::format("{} origins ({:.0f} people) lie beyond the network's coverage ({})", o.location.size() - kept, beyond_pop,
+                                     job.network_coverage.path));
+        o.location.resize(kept);
+        o.area.resize(kept);
+        o.population.resize(kept);
+        o.kind.resize(kept);
+    }
+    if (job.needs_origins()) {
+        auto& o = p.origins;
+        o.area_served.assign(areas.code.size(), 0);
+        for (auto a : o.area) o.area_served[a] = 1;
+        std::vector<std::string> unserved;
+        for (std::size_t a = 0; a < areas.code.size(); ++a)
+            if (!o.area_served[a]) unserved.push_back(areas.code[a]);
+        if (!unserved.empty())
+            collect.warning(fmt::format("{} of {} areas are not served: no origin of theirs lies {}; their rows say served = 0 and "
+                                        "carry no travel times: {}",
+                                        unserved.size(), areas.code.size(),
+                                        coverage ? "within the network's coverage (" + job.network_coverage.path + ")" : "in them", list_some(unserved, 10)));
+    }
     const auto& origins = p.origins;
     summary.origins = origins.location.size();
     if (job.needs_origins())
@@ -748,6 +851,12 @@ Prepared prepare(const Job& job, Reporter& collect, RunSummary& summary, const W
         p.scenarios.push_back(std::move(sc));
     }
     summary.scenarios = job.scenarios.size();
+    if (std::find(job.modes.begin(), job.modes.end(), network::Mode::transit) != job.modes.end())
+        for (std::size_t si = 0; si < p.scenarios.size(); ++si) {
+            p.scenarios[si].timetable = scenario_timetable(job, si, si == 0 ? nullptr : p.scenarios[0].timetable, collect);
+            p.scenarios[si].window = scenario_window(job, si);
+            collect.check_cancelled();
+        }
     summary.seconds["read"] += clock.lap();
     if (job.services.empty()) return p;
 
@@ -788,35 +897,60 @@ Prepared prepare(const Job& job, Reporter& collect, RunSummary& summary, const W
                             off_pop += origins.population[i];
                         }
                     }
-                    if (off > 0)
-                        collect.warning(fmt::format("{}{}: {} origins ({:.0f} people) lie more than {} m from the network and count "
-                                                    "as not reached",
-                                                    mode, scenario_suffix(sc), off, off_pop, job.max_snap_m));
+                    if (off > 0) {
+                        std::set<std::string> codes;
+                        for (std::size_t i = 0; i < origins.location.size(); ++i)
+                            if (!(*snaps)[i].ok()) codes.insert(areas.code[origins.area[i]]);
+                        collect.warning(fmt::format("{}{}: {} origins ({:.0f} people) in {} areas lie more than {} m from the network and "
+                                                    "count as not reached: {}",
+                                                    mode, scenario_suffix(sc), off, off_pop, codes.size(), job.max_snap_m,
+                                                    list_some(std::vector<std::string>(codes.begin(), codes.end()), 10)));
+                    }
                     sc.origin_snaps[mi] = std::move(snaps);
                 }
                 for (std::size_t s = 0; s < job.services.size(); ++s) {
                     auto& fs = sc.facility_snaps[mi].emplace_back();
-                    for (const auto& loc : sc.facilities[s].location) fs.push_back(index.snap(loc, job.max_snap_m));
+                    std::vector<std::string> beyond;
+                    for (std::size_t f = 0; f < sc.facilities[s].location.size(); ++f) {
+                        const auto& loc = sc.facilities[s].location[f];
+                        if (coverage && coverage->locate(loc) == invalid_id) {
+                            fs.emplace_back();
+                            beyond.push_back(sc.facilities[s].name[f].empty() ? sc.facilities[s].id[f] : sc.facilities[s].name[f]);
+                        } else {
+                            fs.push_back(index.snap(loc, job.max_snap_m));
+                        }
+                    }
+                    if (!beyond.empty() && si == 0 && mi == 0)
+                        collect.warning(fmt::format("{}: {} of {} facilities lie beyond the network's coverage and were excluded: {}",
+                                                    job.services[s].name, beyond.size(), sc.facilities[s].location.size(), list_some(beyond, 10)));
                 }
             }
             for (std::size_t s = 0; s < job.services.size(); ++s) {
                 const auto& service = job.services[s];
                 const auto& fac = sc.facilities[s];
                 std::vector<std::string> excluded;
-                for (std::size_t f = 0; f < fac.location.size(); ++f)
-                    if (!sc.facility_snaps[mi][s][f].ok()) excluded.push_back(fac.name[f].empty() ? fac.id[f] : fac.name[f]);
+                std::size_t unusable = 0;
+                for (std::size_t f = 0; f < fac.location.size(); ++f) {
+                    if (sc.facility_snaps[mi][s][f].ok()) continue;
+                    ++unusable;
+                    if (!coverage || coverage->locate(fac.location[f]) != invalid_id) excluded.push_back(fac.name[f].empty() ? fac.id[f] : fac.name[f]);
+                }
                 if (!excluded.empty())
                     collect.warning(fmt::format("{} ({}){}: {} of {} facilities lie more than {} m from the network and were "
                                                 "excluded: {}",
                                                 service.name, mode, scenario_suffix(sc), excluded.size(), fac.location.size(),
                                                 job.max_snap_m, list_some(excluded, 5)));
-                if (excluded.size() == fac.location.size())
+                if (unusable == fac.location.size())
                     throw InputError(fmt::format("no {} facility lies within {} m of the {} network{}", service.name, job.max_snap_m,
                                                  mode, scenario_suffix(sc)),
                                      {service.facilities.path, {}, {}, {}},
                                      "check the facilities and the network cover the same area and CRS, or raise analysis.max_snap_m");
             }
             network::add_backward_graph(graph, net);
+            if (job.modes[mi] == network::Mode::transit) {
+                collect.stage("Transit: stops and walking legs" + scenario_suffix(sc));
+                sc.transit = build_transit(job, net, graph, sc.timetable, sc.window, *sc.origin_snaps[mi], scenario_suffix(sc), collect);
+            }
             summary.seconds["snap"] += clock.lap();
             if (with_graph) with_graph(p, si, mi, graph);
             clock.lap();
@@ -825,9 +959,57 @@ Prepared prepare(const Job& job, Reporter& collect, RunSummary& summary, const W
     return p;
 }
 
-double reach_limit_s(const Job& job, const std::string& service) {
+namespace {
+
+// The transit counterpart of run_task: the same outputs, from the timetable's profile searches.
+TaskResult run_transit_task(const Job& job, const network::RoadNetwork& net, const network::ModeGraph& graph, const Snaps& snaps,
+                            const Snaps& origin_snaps, const TaskSpec& task, const TransitState& transit, Reporter& reporter) {
+    TaskResult r;
+    const std::string& service = job.services.at(task.service).name;
+    const auto& window = transit.window;
+    const std::string span = transit::format_clock(window.start_s) + "-" + transit::format_clock(window.end_s);
+    const bool polygons = job.catchments.applies_to(service, network::Mode::transit) && job.catchments.polygons;
+    access::CatchmentOptions copt;
+    copt.thresholds_min = job.catchments.thresholds_min;
+    copt.walk_off_m = job.catchments.walk_off_m;
+    copt.threads = job.threads;
+    if (task.kind == TaskKind::nearest) {
+        reporter.stage(fmt::format("Routing to the nearest {} (transit, departures {} every {} min)", service, span, window.step_s / 60));
+        access::NearestOptions options;
+        options.thresholds_min = job.thresholds_min;
+        options.count_within_thresholds = job.count_within_thresholds;
+        options.threads = job.threads;
+        r.nearest = transit::transit_nearest(net, graph, transit.network, snaps, origin_snaps, options, window, reporter);
+        if (polygons) {
+            reporter.stage(fmt::format("Area within reach of any {} (transit)", service));
+            copt.facility_polygons = false;
+            r.coverage = transit::transit_polygons(net, graph, transit.network, snaps, copt, window, reporter).coverage;
+        }
+        return r;
+    }
+    Snaps mine(snaps.size());
+    const std::uint32_t end = std::min<std::uint32_t>(task.end_facility, static_cast<std::uint32_t>(snaps.size()));
+    for (std::uint32_t f = task.first_facility; f < end; ++f) mine[f] = snaps[f];
+    const double limit_s = reach_limit_s(job, service, network::Mode::transit);
+    reporter.stage(fmt::format("Catchments of {} {} facilities (transit, p{} of departures {}, {} min)", end - task.first_facility, service,
+                               window.reach_percentile, span, limit_s / 60.0));
+    r.reach = transit::transit_reach(net, graph, transit.network, mine, origin_snaps, limit_s, transit::Statistic::percentile, window, reporter);
+    reporter.info(fmt::format("{} (facility, origin) pairs within {} min by transit", r.reach.origin.size(), limit_s / 60.0));
+    if (polygons) {
+        reporter.stage(fmt::format("Service-area polygons for {} (transit)", service));
+        copt.coverage = false;
+        auto polys = transit::transit_polygons(net, graph, transit.network, mine, copt, window, reporter);
+        r.polygons.assign(std::make_move_iterator(polys.facility.begin() + task.first_facility),
+                          std::make_move_iterator(polys.facility.begin() + end));
+    }
+    return r;
+}
+
+} // namespace
+
+double reach_limit_s(const Job& job, const std::string& service, network::Mode mode) {
     double limit_min = 0;
-    if (job.catchments.applies_to(service)) limit_min = job.catchments.thresholds_min.back();
+    if (job.catchments.applies_to(service, mode)) limit_min = job.catchments.thresholds_min.back();
     if (job.e2sfca.enabled) limit_min = std::max(limit_min, job.e2sfca.decay.max_time_min);
     return limit_min * 60.0;
 }
@@ -839,7 +1021,7 @@ std::vector<TaskSpec> plan_tasks(const Job& job, const Prepared& prepared, std::
             for (std::uint32_t s = 0; s < job.services.size(); ++s) {
                 const auto n = static_cast<std::uint32_t>(prepared.scenarios[si].facilities[s].id.size());
                 tasks.push_back({TaskKind::nearest, si, s, mi, 0, n});
-                if (reach_limit_s(job, job.services[s].name) <= 0) continue;
+                if (reach_limit_s(job, job.services[s].name, job.modes[mi]) <= 0) continue;
                 const std::uint32_t chunk = facilities_per_task == 0 ? std::max(n, 1u) : facilities_per_task;
                 for (std::uint32_t first = 0; first < n; first += chunk) tasks.push_back({TaskKind::reach, si, s, mi, first, std::min(n, first + chunk)});
             }
@@ -847,12 +1029,16 @@ std::vector<TaskSpec> plan_tasks(const Job& job, const Prepared& prepared, std::
 }
 
 TaskResult run_task(const Job& job, const network::RoadNetwork& net, const network::ModeGraph& graph, const std::vector<Snaps>& facility_snaps,
-                    const Snaps& origin_snaps, const TaskSpec& task, Reporter& reporter) {
+                    const Snaps& origin_snaps, const TaskSpec& task, Reporter& reporter, const TransitState* transit) {
     TaskResult r;
     const auto& snaps = facility_snaps.at(task.service);
     const std::string& service = job.services.at(task.service).name;
     const std::string mode = mode_name(job.modes.at(task.mode));
-    const bool polygons = job.catchments.applies_to(service) && job.catchments.polygons;
+    if (job.modes.at(task.mode) == network::Mode::transit) {
+        if (!transit) throw InternalError("a transit task was given no timetable");
+        return run_transit_task(job, net, graph, snaps, origin_snaps, task, *transit, reporter);
+    }
+    const bool polygons = job.catchments.applies_to(service, job.modes.at(task.mode)) && job.catchments.polygons;
     access::CatchmentOptions copt;
     copt.thresholds_min = job.catchments.thresholds_min;
     copt.walk_off_m = job.catchments.walk_off_m;
@@ -876,7 +1062,7 @@ TaskResult run_task(const Job& job, const network::RoadNetwork& net, const netwo
     Snaps mine(snaps.size());
     const std::uint32_t end = std::min<std::uint32_t>(task.end_facility, static_cast<std::uint32_t>(snaps.size()));
     for (std::uint32_t f = task.first_facility; f < end; ++f) mine[f] = snaps[f];
-    const double limit_s = reach_limit_s(job, service);
+    const double limit_s = reach_limit_s(job, service, job.modes.at(task.mode));
     reporter.stage(fmt::format("Catchments of {} {} facilities ({}, {} min)", end - task.first_facility, service, mode, limit_s / 60.0));
     r.reach = access::reach_origins(net, graph, mine, origin_snaps, limit_s, job.threads, reporter, job.facility_search);
     reporter.info(fmt::format("{} (facility, origin) pairs within {} min", r.reach.origin.size(), limit_s / 60.0));
@@ -902,8 +1088,8 @@ Column assemble(const Job& job, const Prepared& prepared, const TaskSpec& nt, Ta
     col.result = std::move(nearest.nearest);
     col.areas = access::aggregate_to_areas(areas.code.size(), origins.area, origins.population, col.result, job.thresholds_min);
     const std::size_t nf = col.facility_snaps.size();
-    const bool polygons = job.catchments.applies_to(col.service) && job.catchments.polygons;
-    if (reach_limit_s(job, col.service) > 0) {
+    const bool polygons = job.catchments.applies_to(col.service, col.mode) && job.catchments.polygons;
+    if (reach_limit_s(job, col.service, col.mode) > 0) {
         std::sort(reach_parts.begin(), reach_parts.end(),
                   [](const auto& a, const auto& b) { return a.first.first_facility < b.first.first_facility; });
         auto& reach = col.reach;
@@ -953,19 +1139,13 @@ void write_service_layers(io::GpkgWriter& out, const Job& job, const Prepared& p
     const auto& facilities = sc.facilities;
     const std::string prefix = sc.name.empty() ? std::string() : sc.name + "_";
     const std::string sc_what = sc.name.empty() ? std::string() : "Scenario '" + sc.title + "': ";
-    const std::size_t k_count = job.thresholds_min.size();
     if (!job.services.empty()) {
         std::vector<io::FieldDef> fields{{"lsoa_code", io::FieldType::text}, {"lsoa_name", io::FieldType::text},
-                                         {"population", io::FieldType::real}};
+                                         {"population", io::FieldType::real}, {"served", io::FieldType::integer}};
+        std::vector<std::vector<AccessField>> schema;
         for (const auto& c : columns) {
-            const std::string p = c.service + "_" + std::string(network::to_string(c.mode)) + "_";
-            fields.push_back({p + "time_min", io::FieldType::real});
-            fields.push_back({p + "dist_km", io::FieldType::real});
-            for (double t : job.thresholds_min) fields.push_back({p + "pct_" + threshold_label(t), io::FieldType::real});
-            if (job.count_within_thresholds)
-                for (double t : job.thresholds_min) fields.push_back({p + "count_" + threshold_label(t), io::FieldType::real});
-            fields.push_back({p + "unreached_pop", io::FieldType::real});
-            if (job.e2sfca.enabled) fields.push_back({p + "e2sfca_per_1000", io::FieldType::real});
+            schema.push_back(access_fields(job, c.service, c.mode));
+            for (const auto& f : schema.back()) fields.push_back({f.name, io::FieldType::real});
         }
         auto& layer = out.create_layer(prefix + "lsoa_access", io::GeometryKind::polygon, fields,
                                        "Travel time and distance to the nearest service per area, population-weighted");
@@ -991,17 +1171,9 @@ void write_service_layers(io::GpkgWriter& out, const Job& job, const Prepared& p
         }
         std::vector<std::vector<io::Value>> rows;
         for (std::size_t a = 0; a < areas.code.size(); ++a) {
-            std::vector<io::Value> v{areas.code[a], areas.name[a], areas.population[a]};
-            for (const auto& c : columns) {
-                const auto& ai = c.areas[a];
-                v.emplace_back(ai.mean_time_min);
-                v.emplace_back(ai.mean_length_km);
-                for (std::size_t k = 0; k < k_count; ++k) v.emplace_back(ai.pct_within[k]);
-                if (job.count_within_thresholds)
-                    for (std::size_t k = 0; k < k_count; ++k) v.emplace_back(ai.mean_count[k]);
-                v.emplace_back(ai.unreached_population);
-                if (job.e2sfca.enabled) v.emplace_back(c.area_e2sfca[a]);
-            }
+            std::vector<io::Value> v{areas.code[a], areas.name[a], areas.population[a], static_cast<std::int64_t>(origins.area_served[a])};
+            for (std::size_t ci = 0; ci < columns.size(); ++ci)
+                for (const auto& f : schema[ci]) v.emplace_back(f.value(columns[ci].areas[a], columns[ci].area_e2sfca.empty() ? 0.0 : columns[ci].area_e2sfca[a]));
             layer.add(v, &areas.layer.wkb[a]);
             rows.push_back(std::move(v));
         }
@@ -1187,7 +1359,6 @@ void finish(const Job& job, Prepared& prepared, std::vector<std::vector<Column>>
     const auto& origins = prepared.origins;
     const auto& facilities = prepared.scenarios[0].facilities;
     const auto& columns = all_columns[0];
-    const std::size_t k_count = job.thresholds_min.size();
     for (const auto& cols : all_columns)
         for (const auto& c : cols) summary.nodes_settled += c.result.nodes_settled + c.reach.nodes_settled;
 
@@ -1197,28 +1368,12 @@ void finish(const Job& job, Prepared& prepared, std::vector<std::vector<Column>>
 
     // Area fields for the composite index and clustering, then the area-level stages.
     detail::FieldStore store;
-    for (const auto& c : columns) {
-        const std::string p = c.service + "_" + std::string(network::to_string(c.mode)) + "_";
-        std::vector<double> time, dist, unreached;
-        for (const auto& a : c.areas) {
-            time.push_back(a.mean_time_min);
-            dist.push_back(a.mean_length_km);
-            unreached.push_back(a.unreached_population);
+    for (const auto& c : columns)
+        for (const auto& f : access_fields(job, c.service, c.mode)) {
+            std::vector<double> values;
+            for (std::size_t a = 0; a < c.areas.size(); ++a) values.push_back(f.value(c.areas[a], c.area_e2sfca.empty() ? 0.0 : c.area_e2sfca[a]));
+            store.put(f.name, std::move(values));
         }
-        store.put(p + "time_min", std::move(time));
-        store.put(p + "dist_km", std::move(dist));
-        for (std::size_t k = 0; k < k_count; ++k) {
-            std::vector<double> pct, count;
-            for (const auto& a : c.areas) {
-                pct.push_back(a.pct_within[k]);
-                if (job.count_within_thresholds) count.push_back(a.mean_count[k]);
-            }
-            store.put(p + "pct_" + threshold_label(job.thresholds_min[k]), std::move(pct));
-            if (job.count_within_thresholds) store.put(p + "count_" + threshold_label(job.thresholds_min[k]), std::move(count));
-        }
-        store.put(p + "unreached_pop", std::move(unreached));
-        if (job.e2sfca.enabled) store.put(p + "e2sfca_per_1000", c.area_e2sfca);
-    }
     if (job.greenspace.enabled) {
         store.put("greenspace_score", green.score);
         store.put("pop_beyond_10min", green.beyond_10min);
@@ -1354,11 +1509,11 @@ RunSummary run_job(const Job& job, Reporter& reporter) {
         for (std::uint32_t s = 0; s < job.services.size(); ++s) {
             const auto n = static_cast<std::uint32_t>(sc.facilities[s].id.size());
             const detail::TaskSpec nt{detail::TaskKind::nearest, scenario, s, mode, 0, n};
-            auto nearest = detail::run_task(job, p.net, graph, sc.facility_snaps[mi], *sc.origin_snaps[mi], nt, collect);
+            auto nearest = detail::run_task(job, p.net, graph, sc.facility_snaps[mi], *sc.origin_snaps[mi], nt, collect, sc.transit.get());
             std::vector<std::pair<detail::TaskSpec, detail::TaskResult>> parts;
-            if (detail::reach_limit_s(job, job.services[s].name) > 0) {
+            if (detail::reach_limit_s(job, job.services[s].name, job.modes[mi]) > 0) {
                 const detail::TaskSpec rt{detail::TaskKind::reach, scenario, s, mode, 0, n};
-                parts.emplace_back(rt, detail::run_task(job, p.net, graph, sc.facility_snaps[mi], *sc.origin_snaps[mi], rt, collect));
+                parts.emplace_back(rt, detail::run_task(job, p.net, graph, sc.facility_snaps[mi], *sc.origin_snaps[mi], rt, collect, sc.transit.get()));
             }
             columns[si].push_back(detail::assemble(job, p, nt, std::move(nearest), std::move(parts)));
         }

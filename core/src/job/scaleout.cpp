@@ -275,7 +275,7 @@ Plan plan_job(const Job& job_in, const PlanOptions& options, Reporter& reporter)
         // once and saved with the graph, not in every worker that routes a share of them.
         const auto& sc = p.scenarios[si];
         for (std::size_t s = 0; s < job_in.services.size() && !graph.hierarchy; ++s) {
-            double limit_s = detail::reach_limit_s(job_in, job_in.services[s].name);
+            double limit_s = detail::reach_limit_s(job_in, job_in.services[s].name, job_in.modes[mi]);
             if (job_in.count_within_thresholds && !job_in.thresholds_min.empty())
                 limit_s = std::max(limit_s, 60.0 * *std::max_element(job_in.thresholds_min.begin(), job_in.thresholds_min.end()));
             if (!(limit_s > 0) || job_in.facility_search == access::ReachMethod::dijkstra) continue;
@@ -427,7 +427,16 @@ bool run_plan_task(const std::string& manifest, std::size_t index, unsigned thre
     const auto graph = saved != plan.mode_graphs.end()
                            ? network::load_mode_graph((plan_dir(plan) / graph_name).string(), saved->second)
                            : detail::scenario_graph(net, sc, spec.mode);
-    const auto result = detail::run_task(job, net, graph, sc.facility_snaps.at(spec.mode), *sc.origin_snaps.at(spec.mode), spec, reporter);
+    // A transit task reads the timetable and builds its walking legs itself: the plan's inputs
+    // file carries the street side only.
+    std::shared_ptr<const detail::TransitState> transit;
+    if (job.modes.at(spec.mode) == network::Mode::transit) {
+        reporter.stage(fmt::format("Task {}: reading the timetable", index));
+        transit = detail::build_transit(job, net, graph, detail::scenario_timetable(job, spec.scenario, nullptr, reporter),
+                                        detail::scenario_window(job, spec.scenario), *sc.origin_snaps.at(spec.mode), "", reporter);
+    }
+    const auto result =
+        detail::run_task(job, net, graph, sc.facility_snaps.at(spec.mode), *sc.origin_snaps.at(spec.mode), spec, reporter, transit.get());
     reporter.check_cancelled();
     bin::write_binary_file((plan_dir(plan) / task.file).string(), task_magic, task_version, task_key(plan, index), encode(spec, result));
     return true;

@@ -9,7 +9,7 @@ constexpr std::array<std::string_view, road_class_count> class_names{
     "motorway", "motorway_link", "trunk", "trunk_link", "primary", "primary_link", "secondary",
     "secondary_link", "tertiary", "tertiary_link", "unclassified", "residential", "living_street",
     "service", "pedestrian", "track", "footway", "path", "cycleway", "bridleway", "steps"};
-constexpr std::array<std::string_view, mode_count> mode_names{"walk", "cycle", "drive"};
+constexpr std::array<std::string_view, mode_count> mode_names{"walk", "cycle", "drive", "transit"};
 constexpr double mph = 1.609344;
 
 void set(Profile& p, RoadClass c, double kmh) { p.speed_kmh[static_cast<std::size_t>(c)] = kmh; }
@@ -36,6 +36,10 @@ Profile default_profile(Mode mode) {
     p.mode = mode;
     using C = RoadClass;
     switch (mode) {
+    case Mode::transit:
+        // Walked legs: the graph is the walk graph (edges carry walk permissions).
+        p = default_profile(Mode::walk);
+        break;
     case Mode::walk:
         // Everything but motorways: in the UK pedestrians may use trunk roads.
         p.speed_kmh.fill(4.8);

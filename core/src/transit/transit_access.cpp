@@ -1,6 +1,9 @@
 // Transit access: walking legs on the street graph, profile searches, window statistics.
 #include <accessatlas/error.hpp>
+#include <accessatlas/routing.hpp>
 #include <accessatlas/transit/transit_access.hpp>
+
+#include "access/seeding.hpp"
 
 #include <fmt/format.h>
 #include <tbb/blocked_range.h>
@@ -325,6 +328,105 @@ access::Reach transit_reach(const network::RoadNetwork& network, const network::
         reach.first.push_back(reach.origin.size());
     }
     return reach;
+}
+
+namespace {
+
+// Per stop: the percentile over the window of the time from being at the stop to a target.
+std::vector<double> stop_percentiles(const Profiles& profiles, const WindowOptions& options) {
+    const auto departures = options.departures();
+    const std::size_t n = profiles.first.size() - 1;
+    std::vector<double> out(n, never), times;
+    for (std::uint32_t s = 0; s < n; ++s) {
+        if (profiles.first[s] == profiles.first[s + 1]) continue;
+        times.clear();
+        for (double t : departures) {
+            const auto* e = profiles.at(s, t);
+            const double v = e ? e->arrival - t : never;
+            times.push_back(v <= options.max_time_s ? v : never);
+        }
+        std::sort(times.begin(), times.end());
+        out[s] = nearest_rank(times, options.reach_percentile);
+    }
+    return out;
+}
+
+// Node times of a walk from anywhere to the targets (the facilities at 0, and each stop at its
+// percentile time), bounded by limit_s.
+std::vector<double> node_times(const network::RoadNetwork& network, const network::ModeGraph& walk, const TransitNetwork& tn,
+                               const std::vector<snapping::Snap>& targets, const std::vector<double>& stop_time, double limit_s) {
+    routing::Dijkstra search(walk.backward);
+    search.reset();
+    access::detail::Seed seeds[2];
+    auto seed = [&](const snapping::Snap& snap, double offset, std::uint32_t tag) {
+        const unsigned k = access::detail::facility_seeds(network, walk, snap, seeds);
+        for (unsigned i = 0; i < k; ++i) search.add_source(seeds[i].node, offset + seeds[i].time_s, 0, tag);
+    };
+    for (std::uint32_t f = 0; f < targets.size(); ++f)
+        if (targets[f].ok()) seed(targets[f], 0, f);
+    for (std::uint32_t s = 0; s < stop_time.size(); ++s)
+        if (stop_time[s] < limit_s && tn.stop_snaps[s].ok()) seed(tn.stop_snaps[s], stop_time[s], 0);
+    search.run_until(limit_s);
+    std::vector<double> t(network.node_count());
+    for (std::uint32_t v = 0; v < network.node_count(); ++v) t[v] = search.time(v);
+    return t;
+}
+
+} // namespace
+
+access::CatchmentPolygons transit_polygons(const network::RoadNetwork& network, const network::ModeGraph& walk, const TransitNetwork& tn,
+                                           const std::vector<snapping::Snap>& facility_snaps, const access::CatchmentOptions& popt,
+                                           const WindowOptions& options, Reporter& reporter) {
+    Quiet quiet(reporter);
+    std::vector<double> limits;
+    for (double m : popt.thresholds_min) limits.push_back(m * 60.0);
+    const double max_limit = limits.empty() ? 0 : *std::max_element(limits.begin(), limits.end());
+    access::CatchmentPolygons out;
+    const auto n_fac = static_cast<std::uint32_t>(facility_snaps.size());
+    out.facility.assign(n_fac, std::vector<std::vector<unsigned char>>(limits.size()));
+    auto profile_input = [&](const std::vector<double>& egress, const std::vector<std::uint32_t>& target) {
+        ProfileInput in;
+        in.stop_count = static_cast<std::uint32_t>(tn.stop_snaps.size());
+        in.trip_count = static_cast<std::uint32_t>(tn.timetable->trips.size());
+        in.connections = &tn.connections;
+        in.egress_s = &egress;
+        in.egress_target = &target;
+        in.footpaths = &tn.footpaths;
+        in.change_s = &tn.change_s;
+        return in;
+    };
+    if (popt.facility_polygons) {
+        const auto egress_pairs = access::reach_origins(network, walk, facility_snaps, tn.stop_snaps, options.max_walk_s, options.threads,
+                                                        quiet, access::ReachMethod::dijkstra);
+        parallel_chunks(n_fac, options.threads, reporter, [&](std::size_t fi) {
+            const auto f = static_cast<std::uint32_t>(fi);
+            if (!facility_snaps[f].ok()) return;
+            std::vector<double> egress(tn.stop_snaps.size(), never);
+            const std::vector<std::uint32_t> target(tn.stop_snaps.size(), f);
+            for (std::uint64_t i = egress_pairs.first[f]; i < egress_pairs.first[f + 1]; ++i) egress[egress_pairs.origin[i]] = egress_pairs.time_s[i];
+            const auto profiles = profile_search(profile_input(egress, target));
+            std::vector<snapping::Snap> only(facility_snaps.size());
+            only[f] = facility_snaps[f];
+            const auto t = node_times(network, walk, tn, only, stop_percentiles(profiles, options), max_limit);
+            for (std::size_t k = 0; k < limits.size(); ++k)
+                out.facility[f][k] = access::reachable_polygon(network, walk, t, only, limits[k], popt.walk_off_m);
+        });
+    }
+    if (popt.coverage) {
+        access::NearestOptions plain;
+        plain.count_within_thresholds = false;
+        const auto egress = access::nearest_facility(network, walk, facility_snaps, tn.stop_snaps, plain, quiet);
+        std::vector<double> egress_s(tn.stop_snaps.size(), never);
+        for (std::size_t s = 0; s < egress_s.size(); ++s)
+            if (egress.time_s[s] <= options.max_walk_s) egress_s[s] = egress.time_s[s];
+        const auto profiles = profile_search(profile_input(egress_s, egress.facility), [&reporter] { reporter.check_cancelled(); });
+        const auto t = node_times(network, walk, tn, facility_snaps, stop_percentiles(profiles, options), max_limit);
+        for (double limit : limits) {
+            reporter.check_cancelled();
+            out.coverage.push_back(access::reachable_polygon(network, walk, t, facility_snaps, limit, popt.walk_off_m));
+        }
+    }
+    return out;
 }
 
 } // namespace accessatlas::transit

@@ -95,4 +95,17 @@ std::string format_clock(double seconds);  // 27000 -> "07:30", 27030 -> "07:30:
 // message gives each feed's dates), is an InputError.
 Timetable read_gtfs(const std::vector<std::string>& feeds, const std::string& date, Reporter& reporter);
 
+// A what-if edit of a timetable. Routes are named by route_id or short name (every route of
+// that name, in every feed), stops by stop_id. A frequency factor f keeps round(n f) of a
+// route's n trips in each direction (same first and last stop), evenly spread when f < 1, and
+// adds copies half-way (or evenly) between consecutive trips when f > 1. An unknown route or
+// stop is an InputError naming it and `who`.
+struct TimetableEdit {
+    std::vector<std::string> remove_routes;
+    std::vector<std::string> remove_stops;
+    std::vector<std::pair<std::string, double>> route_frequency;
+    bool empty() const { return remove_routes.empty() && remove_stops.empty() && route_frequency.empty(); }
+};
+Timetable edit_timetable(const Timetable& timetable, const TimetableEdit& edit, const std::string& who, Reporter& reporter);
+
 } // namespace accessatlas::transit

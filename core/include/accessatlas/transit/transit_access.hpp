@@ -81,6 +81,16 @@ access::Reach transit_reach(const network::RoadNetwork& network, const network::
                             const std::vector<snapping::Snap>& facility_snaps, const std::vector<snapping::Snap>& origin_snaps,
                             double limit_s, Statistic statistic, const WindowOptions& options, Reporter& reporter);
 
+// Service-area polygons by transit: around each facility (and for the coverage, around all of
+// them) every place from which the facility is reached within each threshold at the chosen
+// percentile, where a stop's time is the percentile over the window of the time from the
+// stop, walked to on the street network from wherever one starts. Drawn for the map: the
+// waiting time of a place near a stop is the stop's, not shifted by the walk to it (the
+// numbers in the tables come from the exact per-origin evaluation).
+access::CatchmentPolygons transit_polygons(const network::RoadNetwork& network, const network::ModeGraph& walk, const TransitNetwork& tn,
+                                           const std::vector<snapping::Snap>& facility_snaps, const access::CatchmentOptions& polygon_options,
+                                           const WindowOptions& options, Reporter& reporter);
+
 // The statistics of one origin given the profiles (for tests and the reference check):
 // walk_only_s is the time walking the whole way (infinity when none).
 WindowStats window_stats(const TransitNetwork& tn, const Profiles& profiles, std::uint32_t origin, double walk_only_s,
