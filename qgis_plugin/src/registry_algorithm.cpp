@@ -175,6 +175,9 @@ void RegistryAlgorithm::initAlgorithm(const QVariantMap&) {
         case T::output_file:
             d = std::make_unique<QgsProcessingParameterFileDestination>(name, desc, QStringLiteral("GeoPackage (*.gpkg *.GPKG)"), QVariant(), optional);
             break;
+        case T::file_list:
+            d = std::make_unique<QgsProcessingParameterMultipleLayers>(name, desc, QgsProcessing::TypeFile, QVariant(), optional);
+            break;
         case T::number_list:
         case T::text_list:
         case T::text:
@@ -231,6 +234,9 @@ QVariantMap RegistryAlgorithm::processAlgorithm(const QVariantMap& parameters, Q
         case T::number: value = format_number(parameterAsDouble(parameters, name, context)).toStdString(); break;
         case T::boolean: value = parameterAsBoolean(parameters, name, context) ? "true" : "false"; break;
         case T::output_file: value = parameterAsFileOutput(parameters, name, context).toStdString(); break;
+        case T::file_list:
+            for (const auto& f : parameterAsFileList(parameters, name, context)) value += (value.empty() ? "" : ",") + f.toStdString();
+            break;
         case T::number_list:
         case T::text_list:
         case T::text: value = parameterAsString(parameters, name, context).toStdString(); break;

@@ -23,6 +23,7 @@ enum class ParamType {
     number_list,   // comma separated numbers
     boolean,       // true or false
     text_list,     // comma separated text values
+    file_list,     // several files (GTFS feeds), comma separated
     text,
     output_file,
 };

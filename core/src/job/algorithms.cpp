@@ -52,14 +52,17 @@ std::vector<Param> area_inputs() {
 std::vector<Param> access_inputs() {
     using T = ParamType;
     std::vector<Param> params{
-        {"network", "network.path", T::network_file, "Road network: OpenStreetMap .osm.pbf or a line layer (e.g. OS Open Roads)", "", true}};
+        {"network", "network.path", T::network_file, "Road network: OpenStreetMap .osm.pbf or a line layer (e.g. OS Open Roads)", "", true},
+        {"network_coverage", "network.coverage", T::vector_file,
+         "Area the network covers, for a clipped extract (its box or polygon): people and facilities beyond it are named and left out", ""}};
     for (auto& p : area_inputs()) params.push_back(std::move(p));
     const std::vector<Param> service{
         {"facilities", "services.path", T::vector_file, "Facility points (GP surgeries, pharmacies ...)", "", true},
         {"facility_id_field", "services.id_field", T::field, "Facility identifier field", "", false, {}, {}, {}, "facilities"},
         {"facility_name_field", "services.name_field", T::field, "Facility name field", "", false, {}, {}, {}, "facilities"},
         {"service_name", "services.name", T::text, "Service name used in field names (lower case)", "service"},
-        {"modes", "analysis.modes", T::enumeration_list, "Travel modes", "walk,drive", false, {"walk", "cycle", "drive"}},
+        {"modes", "analysis.modes", T::enumeration_list, "Travel modes (transit needs GTFS feeds)", "walk,drive", false,
+         {"walk", "cycle", "drive", "transit"}},
         {"thresholds_min", "analysis.thresholds_min", T::number_list, "Time thresholds for the area indicators (minutes)", "15,30,45,60"},
         {"max_snap_m", "analysis.max_snap_m", T::number, "Maximum snap distance to the network (m)", "500", false, {}, 0.0, 100000.0},
         {"edge_buffer_m", "analysis.edge_buffer_m", T::number, "Distance the network should reach beyond the areas (m)", "5000", false, {}, 0.0, 100000.0},
@@ -72,6 +75,26 @@ std::vector<Param> access_inputs() {
         {"output", "job.output", T::output_file, "Output GeoPackage", "", true},
     };
     params.insert(params.end(), service.begin(), service.end());
+    // Public transport: used when the modes include transit (the options apply with feeds given).
+    const std::vector<Param> transit{
+        {"gtfs", "transit.feeds", T::file_list, "GTFS feeds for the transit mode (.zip or folders; bus and rail together)", ""},
+        {"transit_date", "transit.date", T::text, "Service date of the timetable (YYYY-MM-DD, a weekday for JTS-like figures)", "", false,
+         {}, {}, {}, "", "gtfs"},
+        {"transit_window_start", "transit.window_start", T::text, "First departure of the window (HH:MM)", "07:00", false, {}, {}, {}, "", "gtfs"},
+        {"transit_window_end", "transit.window_end", T::text, "Departures before this time (HH:MM)", "10:00", false, {}, {}, {}, "", "gtfs"},
+        {"transit_step_min", "transit.step_min", T::number, "Minutes between departures in the window", "1", false, {}, 0.25, 180.0, "", "gtfs"},
+        {"transit_max_time_min", "transit.max_time_min", T::number,
+         "Longest journey counted (minutes): a departure with none this short is not reached", "120", false, {}, 1.0, 600.0, "", "gtfs"},
+        {"transit_max_walk_min", "transit.max_walk_min", T::number, "Longest walk to the first stop and from the last (minutes)", "20",
+         false, {}, 0.0, 120.0, "", "gtfs"},
+        {"transit_max_transfer_walk_min", "transit.max_transfer_walk_min", T::number, "Longest walk between stops when changing (minutes)",
+         "10", false, {}, 0.0, 60.0, "", "gtfs"},
+        {"transit_change_min", "transit.change_min", T::number, "Minimum time to change vehicles (minutes)", "1", false, {}, 0.0, 30.0, "",
+         "gtfs"},
+        {"transit_catchment_percentile", "transit.catchment_percentile", T::number,
+         "Percentile of the window's times used for catchments and E2SFCA (50 = median departure)", "50", false, {}, 1.0, 100.0, "", "gtfs"},
+    };
+    params.insert(params.end(), transit.begin(), transit.end());
     return params;
 }
 
@@ -389,6 +412,7 @@ job::Job job_from_parameters(const Algorithm& algorithm, const std::map<std::str
             break;
         }
         case ParamType::text_list:
+        case ParamType::file_list:
         case ParamType::enumeration_list: {
             toml::array a;
             for (const auto& s : split(value)) a.push_back(s);

@@ -763,7 +763,7 @@ Job parse_job_table(const toml::table& root, const std::string& base_dir, const 
         w.reach_percentile = r.number(*t, "transit.", "catchment_percentile", w.reach_percentile, 1, 100);
         if (!wants_transit) r.fail("transit", "the job has a [transit] section but no transit mode", t, "add \"transit\" to analysis.modes");
     } else if (wants_transit) {
-        r.fail("analysis.modes", "the transit mode needs timetables", nullptr, "add a [transit] section with feeds (GTFS) and a date (see docs/methods/public-transport.md)");
+        r.fail("analysis.modes", "the transit mode needs timetables", nullptr, "give GTFS feeds and a date: a [transit] section with feeds and date in a job file, the gtfs and transit_date options in QGIS and the CLI (docs/methods/public-transport.md)");
     }
 
     if (const auto* c = r.table(root, "catchments", false)) {

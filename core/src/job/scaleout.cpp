@@ -27,7 +27,7 @@ namespace {
 constexpr char inputs_magic[8] = {'A', 'A', 'I', 'N', 'P', 'U', 'T', '\0'};
 constexpr char task_magic[8] = {'A', 'A', 'T', 'A', 'S', 'K', '\0', '\0'};
 constexpr std::uint32_t inputs_version = 1;
-constexpr std::uint32_t task_version = 1;
+constexpr std::uint32_t task_version = 2;  // 2: transit's window percentiles
 constexpr std::int64_t manifest_version = 1;
 
 std::string hex(std::uint64_t v) { return fmt::format("{:016x}", v); }
@@ -157,6 +157,7 @@ std::vector<unsigned char> encode(const detail::TaskSpec& spec, const detail::Ta
         w.put_array(t.nearest.counts);
         w.put<std::uint64_t>(t.nearest.threshold_count);
         w.put<std::uint64_t>(t.nearest.nodes_settled);
+        for (const auto* v : {&t.nearest.p25_s, &t.nearest.p50_s, &t.nearest.p75_s, &t.nearest.best_s}) w.put_array(*v);
         put_blobs(w, t.coverage);
     } else {
         w.put_array(t.reach.first);
@@ -182,6 +183,7 @@ detail::TaskResult decode(const bin::CheckedFile& file, const detail::TaskSpec& 
         t.nearest.counts = r.get_array<std::uint32_t>();
         t.nearest.threshold_count = r.get<std::uint64_t>();
         t.nearest.nodes_settled = r.get<std::uint64_t>();
+        for (auto* v : {&t.nearest.p25_s, &t.nearest.p50_s, &t.nearest.p75_s, &t.nearest.best_s}) *v = r.get_array<double>();
         t.coverage = get_blobs(r);
     } else {
         t.reach.first = r.get_array<std::uint64_t>();
