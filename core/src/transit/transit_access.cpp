@@ -143,45 +143,86 @@ TransitNetwork prepare_transit(const network::RoadNetwork& network, const networ
     return tn;
 }
 
-WindowStats window_stats(const TransitNetwork& tn, const Profiles& profiles, std::uint32_t o, double walk_only_s, std::uint32_t walk_facility,
-                         const WindowOptions& options, std::vector<double>* minute_times) {
-    const auto departures = options.departures();
-    std::vector<double> times(departures.size(), never);
-    std::vector<std::uint32_t> target(departures.size(), no_index);
-    for (std::size_t m = 0; m < departures.size(); ++m) {
-        const double t = departures[m];
-        double best = walk_only_s;
-        std::uint32_t f = walk_facility;
-        for (std::uint32_t i = tn.access_first[o]; i < tn.access_first[o + 1]; ++i) {
-            const auto* e = profiles.at(tn.access_stop[i], t + tn.access_time_s[i]);
-            if (e && e->arrival - t < best) {
-                best = e->arrival - t;
-                f = e->target;
+namespace {
+
+// Scratch space of one thread for evaluating origins; the departures computed once.
+struct Evaluator {
+    std::vector<double> departures;
+    std::vector<double> times;
+    std::vector<std::uint32_t> target;
+    std::vector<const ProfileEntry*> cursor, last;
+    explicit Evaluator(const WindowOptions& options) : departures(options.departures()) {}
+
+    WindowStats run(const TransitNetwork& tn, const Profiles& profiles, std::uint32_t o, double walk_only_s, std::uint32_t walk_facility,
+                    const WindowOptions& options) {
+        const std::size_t n = departures.size();
+        times.assign(n, never);
+        target.assign(n, no_index);
+        // One cursor per stop walked to: departures only grow, so each moves forward only (no
+        // search per minute).
+        const std::uint32_t a0 = tn.access_first[o], a1 = tn.access_first[o + 1];
+        cursor.resize(a1 - a0);
+        last.resize(a1 - a0);
+        for (std::uint32_t i = a0; i < a1; ++i) {
+            const auto s = tn.access_stop[i];
+            cursor[i - a0] = profiles.entries.data() + profiles.first[s];
+            last[i - a0] = profiles.entries.data() + profiles.first[s + 1];
+        }
+        for (std::size_t m = 0; m < n; ++m) {
+            const double t = departures[m];
+            double best = walk_only_s;
+            std::uint32_t f = walk_facility;
+            for (std::uint32_t i = a0; i < a1; ++i) {
+                const double at = t + tn.access_time_s[i];
+                auto& c = cursor[i - a0];
+                const auto* e = last[i - a0];
+                while (c != e && c->departure < at) ++c;
+                if (c != e && c->arrival - t < best) {
+                    best = c->arrival - t;
+                    f = c->target;
+                }
+            }
+            if (best <= options.max_time_s) {
+                times[m] = best;
+                target[m] = f;
             }
         }
-        if (best <= options.max_time_s) {
-            times[m] = best;
-            target[m] = f;
+        WindowStats s;
+        if (n == 0) return s;
+        // The facility reached at most departure minutes (the lower index on ties).
+        std::vector<std::uint32_t> reached;
+        reached.reserve(n);
+        for (auto f : target)
+            if (f != no_index) reached.push_back(f);
+        std::sort(reached.begin(), reached.end());
+        std::size_t most = 0;
+        for (std::size_t i = 0; i < reached.size();) {
+            std::size_t j = i;
+            while (j < reached.size() && reached[j] == reached[i]) ++j;
+            if (j - i > most) most = j - i, s.facility = reached[i];
+            i = j;
         }
+        double sum = 0;
+        for (double v : times) sum += v;
+        s.mean = std::isfinite(sum) ? sum / double(n) : never;
+        sorted = times;
+        std::sort(sorted.begin(), sorted.end());
+        s.best = sorted.front();
+        s.p25 = nearest_rank(sorted, 25);
+        s.p50 = nearest_rank(sorted, 50);
+        s.p75 = nearest_rank(sorted, 75);
+        return s;
     }
-    if (minute_times) *minute_times = times;
-    WindowStats s;
-    if (times.empty()) return s;
-    // The facility reached at most departure minutes (the lower index on ties).
-    std::map<std::uint32_t, std::size_t> count;
-    for (auto f : target)
-        if (f != no_index) ++count[f];
-    std::size_t most = 0;
-    for (const auto& [f, c] : count)
-        if (c > most) most = c, s.facility = f;
-    double sum = 0;
-    for (double t : times) sum += t;
-    s.mean = std::isfinite(sum) ? sum / double(times.size()) : never;
-    std::sort(times.begin(), times.end());
-    s.best = times.front();
-    s.p25 = nearest_rank(times, 25);
-    s.p50 = nearest_rank(times, 50);
-    s.p75 = nearest_rank(times, 75);
+    std::vector<double> sorted;
+};
+
+} // namespace
+
+WindowStats window_stats(const TransitNetwork& tn, const Profiles& profiles, std::uint32_t o, double walk_only_s, std::uint32_t walk_facility,
+                         const WindowOptions& options, std::vector<double>* minute_times) {
+    Evaluator ev(options);
+    const auto s = ev.run(tn, profiles, o, walk_only_s, walk_facility, options);
+    if (minute_times) *minute_times = ev.times;
     return s;
 }
 
@@ -227,8 +268,9 @@ access::NearestResult transit_nearest(const network::RoadNetwork& network, const
     r.p50_s.assign(n, never);
     r.p75_s.assign(n, never);
     r.best_s.assign(n, never);
+    tbb::enumerable_thread_specific<Evaluator> evaluators([&] { return Evaluator(options); });
     parallel_chunks(n, options.threads, reporter, [&](std::size_t o) {
-        const auto s = window_stats(tn, profiles, static_cast<std::uint32_t>(o), walk_only.time_s[o], walk_only.facility[o], options);
+        const auto s = evaluators.local().run(tn, profiles, static_cast<std::uint32_t>(o), walk_only.time_s[o], walk_only.facility[o], options);
         r.time_s[o] = s.mean;
         r.facility[o] = s.facility;
         r.p25_s[o] = s.p25;
@@ -268,10 +310,11 @@ access::Reach transit_reach(const network::RoadNetwork& network, const network::
         std::vector<double> egress;
         std::vector<std::uint32_t> target;
         std::vector<double> walk_only;
+        Evaluator evaluator;
     };
     tbb::enumerable_thread_specific<Buffers> buffers([&] {
         return Buffers{std::vector<double>(tn.stop_snaps.size(), never), std::vector<std::uint32_t>(tn.stop_snaps.size(), 0),
-                       std::vector<double>(n_orig, never)};
+                       std::vector<double>(n_orig, never), Evaluator(options)};
     });
     const double percentile = options.reach_percentile;
     parallel_chunks(n_fac, options.threads, reporter, [&](std::size_t fi) {
@@ -300,19 +343,9 @@ access::Reach transit_reach(const network::RoadNetwork& network, const network::
                 return false;
             }();
             if (!by_stop && !std::isfinite(b.walk_only[o])) continue;
-            const auto s = window_stats(tn, profiles, o, b.walk_only[o], f, options);
-            const double v = statistic == Statistic::mean ? s.mean
-                             : percentile == 25       ? s.p25
-                             : percentile == 50       ? s.p50
-                             : percentile == 75       ? s.p75
-                                                      : never;
-            double value = v;
-            if (statistic == Statistic::percentile && percentile != 25 && percentile != 50 && percentile != 75) {
-                std::vector<double> minutes;
-                window_stats(tn, profiles, o, b.walk_only[o], f, options, &minutes);
-                std::sort(minutes.begin(), minutes.end());
-                value = nearest_rank(minutes, percentile);
-            }
+            auto& ev = b.evaluator;
+            const auto s = ev.run(tn, profiles, o, b.walk_only[o], f, options);
+            const double value = statistic == Statistic::mean ? s.mean : nearest_rank(ev.sorted, percentile);
             if (value <= limit_s) row.emplace_back(o, static_cast<float>(value));
         }
         for (std::uint64_t i = egress_pairs.first[f]; i < egress_pairs.first[f + 1]; ++i) b.egress[egress_pairs.origin[i]] = never;
