@@ -138,7 +138,11 @@ TEST(Provider, EveryRegistryAlgorithmWithItsParameters) {
     const auto* modes = dynamic_cast<const QgsProcessingParameterEnum*>(nearest->parameterDefinition(QStringLiteral("MODES")));
     ASSERT_NE(modes, nullptr);
     EXPECT_TRUE(modes->allowMultiple());
-    EXPECT_EQ(modes->options(), (QStringList{"walk", "cycle", "drive"}));
+    EXPECT_EQ(modes->options(), (QStringList{"walk", "cycle", "drive", "transit"}));
+    // GTFS feeds: several files in one parameter.
+    const auto* gtfs = dynamic_cast<const QgsProcessingParameterMultipleLayers*>(nearest->parameterDefinition(QStringLiteral("GTFS")));
+    ASSERT_NE(gtfs, nullptr);
+    EXPECT_EQ(gtfs->layerType(), QgsProcessing::TypeFile);
     const auto* snap = dynamic_cast<const QgsProcessingParameterNumber*>(nearest->parameterDefinition(QStringLiteral("MAX_SNAP_M")));
     ASSERT_NE(snap, nullptr);
     EXPECT_DOUBLE_EQ(snap->defaultValue().toDouble(), 500);
@@ -171,6 +175,8 @@ std::string cli_for(const QString& id, const QVariantMap& parameters) {
             for (const auto& v : (it.value().type() == QVariant::List ? it.value().toList() : QVariantList{it.value()}))
                 chosen << e->options().at(v.toInt());
             value = chosen.join(QLatin1Char(',')).toStdString();
+        } else if (it.value().type() == QVariant::List || it.value().type() == QVariant::StringList) {
+            value = it.value().toStringList().join(QLatin1Char(',')).toStdString();  // several files
         } else {
             value = it.value().toString().toStdString();
         }
@@ -188,6 +194,39 @@ void expect_plugin_equals_cli(const QString& id, QVariantMap p, const char* laye
     p[QStringLiteral("OUTPUT")] = cli;
     ASSERT_EQ(std::system(cli_for(id, p).c_str()), 0) << cli_for(id, p);
     expect_same(mine, cli, layer);
+}
+
+// Public transport through the Processing dialog's parameters: bus and rail feeds as one
+// multiple-file parameter, the window options, the clipped extract's coverage.
+TEST(Provider, NearestServiceByTransitEqualsTheCommandLine) {
+    const QString n = QStringLiteral(ACCESSATLAS_SAMPLE_DATA "/newport/");
+    QVariantMap p{{QStringLiteral("NETWORK"), n + "osm/newport-2023-06-13.osm.pbf"},
+                  {QStringLiteral("NETWORK_COVERAGE"), n + "osm/extract_box.geojson"},
+                  {QStringLiteral("AREAS"), n + "boundaries/lsoa11.geojson"},
+                  {QStringLiteral("AREA_CODE_FIELD"), QStringLiteral("LSOA11CD")},
+                  {QStringLiteral("POPULATION"), n + "tables/population_mid2020_lsoa11.csv"},
+                  {QStringLiteral("POPULATION_CODE_FIELD"), QStringLiteral("lsoa11_code")},
+                  {QStringLiteral("POPULATION_FIELD"), QStringLiteral("total_population")},
+                  {QStringLiteral("ORIGIN_METHOD"), 2},  // centroids
+                  {QStringLiteral("ORIGINS"), n + "origins/lsoa11_pop_weighted_centroids.geojson"},
+                  {QStringLiteral("ORIGIN_CODE_FIELD"), QStringLiteral("lsoa11cd")},
+                  {QStringLiteral("FACILITIES"), n + "services/gp_practices_ods_2019.geojson"},
+                  {QStringLiteral("FACILITY_ID_FIELD"), QStringLiteral("practice_code")},
+                  {QStringLiteral("SERVICE_NAME"), QStringLiteral("gp")},
+                  {QStringLiteral("MODES"), QVariantList{0, 3}},  // walk, transit
+                  {QStringLiteral("GTFS"), QStringList{n + "gtfs/bus_bods_2024-03-05_newport.zip", n + "gtfs/rail_2024-03-05.zip"}},
+                  {QStringLiteral("TRANSIT_DATE"), QStringLiteral("2024-03-05")},
+                  {QStringLiteral("TRANSIT_WINDOW_START"), QStringLiteral("08:00")},
+                  {QStringLiteral("TRANSIT_WINDOW_END"), QStringLiteral("09:00")}};
+    expect_plugin_equals_cli(QStringLiteral("nearest_service"), p, "lsoa_access");
+    const auto areas = read_areas(out_path(QStringLiteral("plugin_nearest_service.gpkg")), "lsoa_access");
+    std::size_t timed = 0;
+    for (const auto& [code, f] : areas)
+        if (std::isfinite(f.at("gp_transit_p50_min"))) {
+            ++timed;
+            EXPECT_LE(f.at("gp_transit_time_min"), f.at("gp_walk_time_min") + 1e-9) << code;
+        }
+    EXPECT_EQ(timed, 54u);
 }
 
 TEST(Provider, EveryOtherAlgorithmEqualsTheCommandLine) {
