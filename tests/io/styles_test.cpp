@@ -49,3 +49,17 @@ TEST(Styles, CategorisedStylesNameTheirField) {
     EXPECT_NE(f.qml.find(R"(attr="snapped")"), std::string::npos);
     EXPECT_NE(f.qml.find("<layerGeometryType>0</layerGeometryType>"), std::string::npos);
 }
+
+// A threshold with a fraction is written pct_7_5 in the GeoPackage: the reference style for it
+// must carry that name (it said pct_7.5, which matched no field).
+TEST(Styles, ReferenceStylesNameFractionalThresholdsAsTheDataDoes) {
+    const auto set = accessatlas::styles::reference_set({"gp"}, {"walk"}, {7.5, 15}, {10});
+    bool fractional = false, whole = false;
+    for (const auto& f : set) {
+        EXPECT_EQ(f.stem.find("pct_7.5"), std::string::npos) << f.stem;
+        fractional = fractional || f.stem == "lsoa_access.gp_walk_pct_7_5";
+        whole = whole || f.stem == "lsoa_access.gp_walk_pct_15";
+    }
+    EXPECT_TRUE(fractional);
+    EXPECT_TRUE(whole);
+}

@@ -276,14 +276,20 @@ Style points(const std::string& name, const std::string& color) {
 std::vector<StyleFile> reference_set(const std::vector<std::string>& services, const std::vector<std::string>& modes,
                                      const std::vector<double>& thresholds_min, const std::vector<double>& catchment_thresholds_min) {
     auto label = [](double m) { return m == std::floor(m) ? fmt::format("{}", static_cast<long long>(m)) : fmt::format("{}", m); };
+    // In field names a threshold's point is an underscore (7.5 -> pct_7_5), as the writer names them.
+    auto field_label = [&](double m) {
+        std::string s = label(m);
+        std::replace(s.begin(), s.end(), '.', '_');
+        return s;
+    };
     std::vector<StyleFile> out;
     for (const auto& mode : modes)
         for (const auto& service : services) {
             const std::string p = service + "_" + mode + "_";
             out.push_back({"lsoa_access." + p + "time_min", time_minutes(p + "time_min", "Time to the nearest " + service + " by " + mode + " (minutes)")});
             for (double t : thresholds_min)
-                out.push_back({"lsoa_access." + p + "pct_" + label(t),
-                               percent_better_high(p + "pct_" + label(t), fmt::format("% of people within {} min of a {} by {}", label(t), service, mode))});
+                out.push_back({"lsoa_access." + p + "pct_" + field_label(t),
+                               percent_better_high(p + "pct_" + field_label(t), fmt::format("% of people within {} min of a {} by {}", label(t), service, mode))});
             std::vector<std::string> bands;
             for (std::size_t k = 0; k < catchment_thresholds_min.size(); ++k)
                 bands.push_back(label(k == 0 ? 0 : catchment_thresholds_min[k - 1]) + "-" + label(catchment_thresholds_min[k]));
