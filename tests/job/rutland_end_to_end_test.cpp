@@ -172,3 +172,49 @@ TEST_F(RutlandJob, CatchmentsAreNestedAndCoverageGrows) {
     ASSERT_NE(ds->GetLayerByName("gp_walk_catchment_members"), nullptr);
     EXPECT_EQ(ds->GetLayerByName("pharmacy_walk_catchments"), nullptr) << "the sample limits polygons to GPs";
 }
+
+// The inequality lens on Rutland: the decile table adds up to every person, deciles with no
+// area are empty (Rutland has none in deciles 1-4), and the summary's intervals hold the SII.
+TEST_F(RutlandJob, InequalityByDecileSumsToThePopulationAndIntervalsHoldTheEstimate) {
+    ASSERT_NE(ds, nullptr);
+    double people = 0;
+    for (auto& f : *ds->GetLayerByName("lsoa_access")) people += f->GetFieldAsDouble("population");
+    OGRLayer* by_decile = ds->GetLayerByName("gp_walk_time_min_by_decile");
+    ASSERT_NE(by_decile, nullptr);
+    double decile_people = 0, quintile_people = 0;
+    int areas = 0;
+    for (auto& f : *by_decile) {
+        const std::string grouping = f->GetFieldAsString("grouping");
+        if (grouping == "decile") {
+            decile_people += f->GetFieldAsDouble("population");
+            areas += f->GetFieldAsInteger("areas");
+            if (f->GetFieldAsInteger("group") <= 4) {
+                EXPECT_EQ(f->GetFieldAsInteger("areas"), 0);
+            }
+        } else {
+            quintile_people += f->GetFieldAsDouble("population");
+        }
+    }
+    EXPECT_EQ(areas, 23);
+    EXPECT_NEAR(decile_people, people, 1e-6);
+    EXPECT_NEAR(quintile_people, people, 1e-6);
+    std::map<std::string, double> sii;
+    for (auto& f : *ds->GetLayerByName("inequality_summary")) {
+        if (std::string(f->GetFieldAsString("indicator")) != "gp_walk_time_min") continue;
+        const std::string m = f->GetFieldAsString("measure");
+        sii[m] = f->IsFieldSetAndNotNull(f->GetFieldIndex("value")) ? f->GetFieldAsDouble("value") : std::nan("");
+        if (m == "sii" || m == "rii" || m == "concentration_index") {
+            EXPECT_LE(f->GetFieldAsDouble("lower"), f->GetFieldAsDouble("value")) << m;
+            EXPECT_GE(f->GetFieldAsDouble("upper"), f->GetFieldAsDouble("value")) << m;
+        }
+    }
+    EXPECT_TRUE(std::isfinite(sii.at("sii")));
+    EXPECT_TRUE(std::isnan(sii.at("gap_most_minus_least_deprived_fifth")));  // no area in quintile 1
+    EXPECT_TRUE(std::isfinite(sii.at("group_no_car_gap")));
+    EXPECT_TRUE(sii.count("class_Rural village_mean"));
+    // Rural villages wait longer on foot than towns.
+    EXPECT_GT(sii.at("class_Rural village_mean"), sii.at("class_Urban city and town_mean"));
+    bool warned = false;
+    for (const auto& w : summary->warnings) warned = warned || w.find("6 of 10 IMD 2019 deciles hold areas") != std::string::npos;
+    EXPECT_TRUE(warned);
+}

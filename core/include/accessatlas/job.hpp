@@ -115,6 +115,28 @@ struct ClusteringSpec {
     std::string layer = "lsoa_clusters";
 };
 
+// The inequality lens (docs/methods/inequality.md): every chosen area indicator summarised by
+// deprivation decile and quintile, with the gap, SII/RII, concentration index, Gini and Theil;
+// by group (counts per area: households without a car, people aged 65+) and by class.
+struct InequalityGroup {
+    std::string name;      // [a-z0-9_]
+    std::string title;
+    IndicatorSource counts;  // numerator: the group's count per area; denominator: everyone counted
+};
+struct InequalitySpec {
+    bool enabled = false;
+    std::string deprivation_name = "IMD";
+    IndicatorSource deprivation;        // decile per area, 1 = most deprived (numerator = the field)
+    IndicatorSource deprivation_score;  // optional, higher = more deprived (concentration index); else the decile
+    std::vector<std::string> indicators;  // empty: every time, % within, E2SFCA and index field the run computes
+    std::vector<InequalityGroup> groups;
+    LayerRef classes;                   // a categorical classification per area (rural-urban, ICB place)
+    std::string class_code_field;
+    std::string class_field;
+    std::string no_car_group;           // a group of households without a car: adds <service>_realistic_time_min
+    std::size_t min_areas_per_decile = 5;
+};
+
 struct GeographySpec {
     std::string areas;    // the areas' geography: "lsoa11", "lsoa21" or empty (not an LSOA set)
     std::string lookup;   // ONS LSOA 2011 to 2021 lookup
@@ -225,6 +247,7 @@ struct Job {
     std::vector<IndexSpec> indices;
     CompositeSpec composite;
     ClusteringSpec clustering;
+    InequalitySpec inequality;
     std::vector<ScenarioSpec> scenarios;  // what-ifs, each against the baseline (the job as given)
     // True when the job routes or measures green space, so it needs origins.
     bool needs_origins() const { return !services.empty() || greenspace.enabled; }

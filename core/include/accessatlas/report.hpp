@@ -18,6 +18,17 @@ struct Indicator {
     bool higher_is_worse = true;
 };
 
+// An indicator by deprivation decile (1 = most deprived first) with the SII line and a
+// sentence in plain English: a bar chart in the report.
+struct Gradient {
+    std::string title;  // indicator, with units
+    std::string units;
+    std::vector<double> decile_mean;        // 10 values, NaN where a decile has no area
+    std::vector<double> decile_population;  // 10 values
+    double fitted_most = 0, fitted_least = 0;  // the SII line at the most and least deprived ends
+    std::string sentence;
+};
+
 struct Report {
     std::string title;
     std::vector<std::pair<std::string, std::string>> summary;  // label, value
@@ -29,6 +40,8 @@ struct Report {
     std::vector<Indicator> indicators;
     std::size_t ranking_indicator = 0;  // "most excluded" = worst on this indicator
     std::vector<std::string> sources;
+    std::string deprivation_name = "IMD";
+    std::vector<Gradient> gradients;  // the inequality lens, when the job asks for it
 };
 
 std::string render_html(const Report& report);

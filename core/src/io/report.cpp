@@ -129,6 +129,43 @@ std::string histogram_svg(const Indicator& ind) {
     return svg;
 }
 
+// Bars at each decile's population midpoint (width = its share), the SII line over them.
+std::string gradient_svg(const Gradient& g, const std::string& deprivation) {
+    double total = 0, top = 0;
+    for (std::size_t d = 0; d < g.decile_mean.size(); ++d)
+        if (std::isfinite(g.decile_mean[d]) && g.decile_population[d] > 0) {
+            total += g.decile_population[d];
+            top = std::max(top, g.decile_mean[d]);
+        }
+    if (!(total > 0)) return "<p>No decile has data.</p>";
+    top = std::max({top, g.fitted_most, g.fitted_least}) * 1.1;
+    if (!(top > 0)) top = 1;
+    const double x0 = 50, width = 520, y0 = 200, height = 170;
+    auto X = [&](double share) { return x0 + share * width; };
+    auto Y = [&](double v) { return y0 - std::max(0.0, v) / top * height; };
+    std::string svg = R"(<svg class="gradient" xmlns="http://www.w3.org/2000/svg" width="600" height="250" viewBox="0 0 600 250">)";
+    double cumulative = 0;
+    for (std::size_t d = 0; d < g.decile_mean.size(); ++d) {
+        if (!(std::isfinite(g.decile_mean[d]) && g.decile_population[d] > 0)) continue;
+        const double share = g.decile_population[d] / total;
+        svg += fmt::format(R"(<rect x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{:.1f}" fill="#9ecae1" stroke="#fff">)"
+                           R"(<title>decile {}: {:.1f} {} ({:.0f} people)</title></rect>)"
+                           R"(<text x="{:.1f}" y="{}" font-size="10" text-anchor="middle">{}</text>)",
+                           X(cumulative), Y(g.decile_mean[d]), share * width, y0 - Y(g.decile_mean[d]), d + 1, g.decile_mean[d], esc(g.units),
+                           g.decile_population[d], X(cumulative + share / 2), y0 + 12, d + 1);
+        cumulative += share;
+    }
+    svg += fmt::format(R"(<line x1="{:.1f}" y1="{:.1f}" x2="{:.1f}" y2="{:.1f}" stroke="#cb181d" stroke-width="2"><title>SII line</title></line>)",
+                       X(0), Y(g.fitted_most), X(1), Y(g.fitted_least));
+    svg += fmt::format(R"(<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#444"/><text x="{}" y="{}" font-size="11">most deprived</text>)"
+                       R"(<text x="{}" y="{}" font-size="11" text-anchor="end">least deprived</text>)"
+                       R"(<text x="{}" y="{}" font-size="11" text-anchor="middle">{} decile (bar width = share of people)</text>)"
+                       R"(<text x="5" y="{}" font-size="11">{:.1f}</text><text x="5" y="{}" font-size="11">0</text></svg>)",
+                       x0, y0, x0 + width, y0, x0, y0 + 28, x0 + width, y0 + 28, x0 + width / 2, y0 + 44, esc(deprivation), Y(top / 1.1) + 4,
+                       top / 1.1, y0);
+    return svg;
+}
+
 } // namespace
 
 std::string render_html(const Report& r) {
@@ -169,6 +206,13 @@ std::string render_html(const Report& r) {
         const auto& ind = r.indicators[i];
         html += fmt::format("<h2 id=\"ind-{}\">{}</h2><div class=\"figure\">{}{}</div>", i, esc(ind.title), map_svg(r, ind, frame, i),
                             histogram_svg(ind));
+    }
+    if (!r.gradients.empty()) {
+        html += fmt::format("<h2 id=\"inequality\">Who is furthest: access by {} decile</h2><p>Bars: the population-weighted mean of each "
+                            "decile (1 = most deprived). Red line: the Slope Index of Inequality's fitted line.</p>",
+                            esc(r.deprivation_name));
+        for (const auto& g : r.gradients)
+            html += fmt::format("<h3>{}</h3><p>{}</p><div class=\"figure\">{}</div>", esc(g.title), esc(g.sentence), gradient_svg(g, r.deprivation_name));
     }
     if (!r.indicators.empty()) {
         const auto& rank = r.indicators[std::min(r.ranking_indicator, r.indicators.size() - 1)];

@@ -300,7 +300,51 @@ std::vector<Algorithm> make_registry() {
     clusters.params.push_back({"seed", "clustering.seed", T::number, "Random seed", "20221101", false, {}, 0.0, 9e15});
     clusters.params.push_back({"significance", "clustering.significance", T::number, "Significance level", "0.05", false, {}, 1e-6, 0.5});
     clusters.params.push_back({"output", "job.output", T::output_file, "Output GeoPackage", "", true});
-    return {nearest, catchments, e2sfca, what_if, green, deri, composite, clusters};
+    Algorithm ineq;
+    ineq.id = "inequality";
+    ineq.name = "Inequality: access by deprivation, group and class";
+    ineq.group = "Exclusion and composite indices";
+    ineq.summary = "Any area indicator by deprivation decile and quintile, with the gap, SII and RII, concentration index, Gini and "
+                   "Theil, a group against the rest, and by class.";
+    ineq.help =
+        "For each field: population-weighted means by deprivation decile and quintile (1 = most deprived), the gap and ratio "
+        "between the most and least deprived fifth, the Slope and Relative Index of Inequality as OHID computes them (weighted "
+        "regression on the cumulative population rank's midpoints; least minus most deprived end) with 95% intervals, the "
+        "concentration index with its interval, the Gini and Theil indices across people, the people in deciles 1-2 (Core20) "
+        "beyond each threshold for travel times, a group (e.g. households without a car) against everyone else, and the mean "
+        "per class (e.g. rural-urban). Writes inequality_summary and <field>_by_decile; warns when deciles hold too few areas.";
+    ineq.params = areas_only;
+    ineq.params.push_back({"fields", "inequality.indicators", T::text_list, "Area fields to summarise, comma separated (e.g. gp_transit_time_min)",
+                           "", true});
+    ineq.params.push_back({"deprivation_name", "inequality.deprivation_name", T::text, "Name of the deprivation measure in labels", "IMD"});
+    ineq.params.push_back({"deprivation", "inequality.deprivation.path", T::table_file, "Table of deprivation deciles (1 = most deprived)", "", true});
+    ineq.params.push_back({"deprivation_code_field", "inequality.deprivation.code_field", T::field, "Area code field of the deprivation table",
+                           "", false, {}, {}, {}, "deprivation"});
+    ineq.params.push_back({"deprivation_field", "inequality.deprivation.field", T::field, "Decile field (1 = most deprived)", "", true, {}, {},
+                           {}, "deprivation"});
+    ineq.params.push_back({"deprivation_score", "inequality.deprivation_score.path", T::table_file,
+                           "Table of deprivation scores, higher = more deprived (optional: ranks the concentration index finer than deciles)", ""});
+    ineq.params.push_back({"deprivation_score_code_field", "inequality.deprivation_score.code_field", T::field, "Area code field of the score table",
+                           "", false, {}, {}, {}, "deprivation_score"});
+    ineq.params.push_back({"deprivation_score_field", "inequality.deprivation_score.field", T::field, "Deprivation score field", "", false, {},
+                           {}, {}, "deprivation_score"});
+    ineq.params.push_back({"group_table", "inequality.groups.path", T::table_file, "Table of a group's counts per area (optional)", ""});
+    ineq.params.push_back({"group_name", "inequality.groups.name", T::text, "Group name (lower case, e.g. no_car)", "group", false, {}, {}, {}, "",
+                           "group_table"});
+    ineq.params.push_back({"group_code_field", "inequality.groups.code_field", T::field, "Area code field of the group table", "", false, {}, {},
+                           {}, "group_table"});
+    ineq.params.push_back({"group_count_field", "inequality.groups.numerator", T::field, "The group's count (e.g. households without a car)", "",
+                           false, {}, {}, {}, "group_table"});
+    ineq.params.push_back({"group_total_field", "inequality.groups.denominator", T::field, "Everyone counted (e.g. all households)", "", false,
+                           {}, {}, {}, "group_table"});
+    ineq.params.push_back({"classes", "inequality.classes.path", T::table_file, "Table of a class per area, e.g. rural-urban (optional)", ""});
+    ineq.params.push_back({"class_code_field", "inequality.classes.code_field", T::field, "Area code field of the class table", "", false, {}, {},
+                           {}, "classes"});
+    ineq.params.push_back({"class_field", "inequality.classes.field", T::field, "Class field", "", false, {}, {}, {}, "classes"});
+    ineq.params.push_back({"output", "job.output", T::output_file, "Output GeoPackage", "", true});
+    ineq.switches_on = {"inequality.enabled"};
+
+    return {nearest, catchments, e2sfca, what_if, green, deri, composite, clusters, ineq};
 }
 
 // Splits "a,b,c" and trims spaces.
@@ -324,7 +368,7 @@ toml::table& section(toml::table& root, const std::string& dotted) {
     while (start <= dotted.size()) {
         const auto dot = dotted.find('.', start);
         const std::string name = dotted.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
-        if (name == "services" || name == "scenarios") {
+        if (name == "services" || name == "scenarios" || name == "groups") {
             // Lists of sections ([[services]], [[scenarios]], [[scenarios.services]]): the
             // parameters fill the first one.
             if (!t->contains(name)) t->insert(name, toml::array{toml::table{}});

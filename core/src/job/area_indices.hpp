@@ -38,6 +38,7 @@ public:
     const std::vector<double>* find(const std::string& name) const;
     // Throws InputError naming the nearest field when absent.
     const std::vector<double>& get(const std::string& name, const std::string& who) const;
+    std::vector<std::string> names() const;  // in the order put
 
 private:
     std::vector<std::pair<std::string, std::vector<double>>> m_fields;

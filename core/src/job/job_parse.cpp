@@ -33,7 +33,12 @@ std::string trim(const std::string& s) {
 const std::map<std::string, std::vector<std::string>>& schema() {
     static const std::map<std::string, std::vector<std::string>> s{
         {"", {"job", "network", "areas", "population", "origins", "services", "analysis", "profiles", "catchments", "e2sfca", "transit", "greenspace",
-              "geography", "indices", "composite", "clustering", "scenarios"}},
+              "geography", "indices", "composite", "clustering", "inequality", "scenarios"}},
+        {"inequality", {"enabled", "deprivation_name", "deprivation", "deprivation_score", "indicators", "groups", "classes", "no_car_group",
+                        "min_areas_per_decile"}},
+        {"inequality_group", {"name", "title", "path", "layer", "code_field", "numerator", "denominator", "field", "scale", "filter",
+                              "aggregate", "geography", "kind"}},
+        {"inequality_classes", {"path", "layer", "code_field", "field"}},
         {"scenario", {"name", "title", "services", "roads", "speeds", "transit"}},
         {"scenario_transit", {"remove_routes", "remove_stops", "route_frequency", "date", "window_start", "window_end"}},
         {"transit", {"feeds", "date", "window_start", "window_end", "step_min", "max_time_min", "max_walk_min", "max_transfer_walk_min",
@@ -580,7 +585,8 @@ Job parse_job_table(const toml::table& root, const std::string& base_dir, const 
     const toml::table* greens = root.get("greenspace") ? root.get("greenspace")->as_table() : nullptr;
     const bool straight_only = !root.contains("services") &&
                                ((greens && greens->get("mode") && greens->get("mode")->value<std::string>().value_or("") == "straight") ||
-                                (!greens && (root.contains("indices") || root.contains("composite") || root.contains("clustering"))));
+                                (!greens && (root.contains("indices") || root.contains("composite") || root.contains("clustering") ||
+                                              root.contains("inequality"))));
     const toml::table empty_network;
     const auto* net = r.table(root, "network", !straight_only);
     if (!net) net = &empty_network;
@@ -694,9 +700,9 @@ Job parse_job_table(const toml::table& root, const std::string& base_dir, const 
     }
 
     const toml::node* services = root.get("services");
-    const bool area_only = root.contains("indices") || root.contains("composite") || root.contains("clustering");
+    const bool area_only = root.contains("indices") || root.contains("composite") || root.contains("clustering") || root.contains("inequality");
     if (!services && !job.greenspace.enabled && !area_only)
-        r.fail("services", "missing", nullptr, "add at least one [[services]] section (or [greenspace], or [indices.<name>])");
+        r.fail("services", "missing", nullptr, "add at least one [[services]] section (or [greenspace], or [indices.<name>], or [inequality] over fields of the areas layer)");
     if (services && !services->is_array_of_tables()) r.fail("services", "must be a list of [[services]] sections", services, "");
     std::set<std::string> seen;
     for (const auto& s : services ? *services->as_array() : toml::array{}) {
@@ -902,6 +908,54 @@ Job parse_job_table(const toml::table& root, const std::string& base_dir, const 
         spec.seed = static_cast<std::uint64_t>(r.number(*c, "clustering.", "seed", static_cast<double>(spec.seed), 0, 9e15));
         spec.significance = r.number(*c, "clustering.", "significance", spec.significance, 1e-6, 0.5);
         spec.layer = r.text(*c, "clustering.", "layer", spec.layer);
+    }
+
+    if (const auto* q = r.table(root, "inequality", false)) {
+        r.check_keys(*q, "inequality", "inequality.");
+        auto& spec = job.inequality;
+        spec.enabled = r.boolean(*q, "inequality.", "enabled", true);
+        spec.deprivation_name = r.text(*q, "inequality.", "deprivation_name", spec.deprivation_name);
+        const auto* dep = r.table(*q, "deprivation", true);
+        r.check_keys(*dep, "source", "inequality.deprivation.");
+        spec.deprivation = parse_source(r, *dep, "inequality.deprivation.", job.area_code_field);
+        if (!spec.deprivation.given())
+            r.fail("inequality.deprivation.field", "missing", dep, "name the decile field (1 = most deprived), e.g. IMD_decile");
+        if (const auto* sc = r.table(*q, "deprivation_score", false)) {
+            r.check_keys(*sc, "source", "inequality.deprivation_score.");
+            spec.deprivation_score = parse_source(r, *sc, "inequality.deprivation_score.", job.area_code_field);
+        }
+        spec.indicators = r.texts(*q, "inequality.", "indicators", {});
+        if (const toml::node* gs = q->get("groups")) {
+            if (!gs->is_array_of_tables()) r.fail("inequality.groups", "must be a list of [[inequality.groups]] sections", gs, "");
+            for (const auto& gn : *gs->as_array()) {
+                const auto& gt = *gn.as_table();
+                r.check_keys(gt, "inequality_group", "inequality.groups.");
+                InequalityGroup g;
+                g.name = r.text(gt, "inequality.groups.", "name", "", true);
+                if (!is_name(g.name)) r.fail("inequality.groups.name", "'" + g.name + "' must be lower-case letters, digits or _", gt.get("name"), "e.g. no_car");
+                g.title = r.text(gt, "inequality.groups.", "title", g.name);
+                toml::table copy = gt;
+                copy.erase("name");
+                copy.erase("title");
+                g.counts = parse_source(r, copy, "inequality.groups." + g.name + ".", job.area_code_field);
+                if (!g.counts.given() || g.counts.denominator.empty())
+                    r.fail("inequality.groups." + g.name, "needs numerator (the group's count) and denominator (everyone counted)", &gn,
+                           "e.g. numerator = \"no_car\", denominator = \"households\"");
+                spec.groups.push_back(std::move(g));
+            }
+        }
+        if (const auto* c = r.table(*q, "classes", false)) {
+            r.check_keys(*c, "inequality_classes", "inequality.classes.");
+            spec.classes.path = r.path(*c, "inequality.classes.", "path", true);
+            spec.classes.layer = r.text(*c, "inequality.classes.", "layer", "");
+            spec.class_code_field = r.text(*c, "inequality.classes.", "code_field", job.area_code_field);
+            spec.class_field = r.text(*c, "inequality.classes.", "field", "", true);
+        }
+        spec.no_car_group = r.text(*q, "inequality.", "no_car_group", "");
+        if (!spec.no_car_group.empty() &&
+            std::none_of(spec.groups.begin(), spec.groups.end(), [&](const InequalityGroup& g) { return g.name == spec.no_car_group; }))
+            r.fail("inequality.no_car_group", "'" + spec.no_car_group + "' is not one of the [[inequality.groups]]", q->get("no_car_group"), "");
+        spec.min_areas_per_decile = static_cast<std::size_t>(r.number(*q, "inequality.", "min_areas_per_decile", 5, 1, 1000));
     }
 
     if (const auto* p = r.table(root, "profiles", false)) {

@@ -2,6 +2,7 @@
 #include "job/area_indices.hpp"
 #include "job/pipeline.hpp"
 #include "job/access_schema.hpp"
+#include "job/inequality_stage.hpp"
 
 #include <accessatlas/access.hpp>
 #include <accessatlas/error.hpp>
@@ -1383,6 +1384,7 @@ void finish(const Job& job, Prepared& prepared, std::vector<std::vector<Column>>
     }
     const detail::AreaSet area_set{areas.code, areas.name, areas.population, areas.layer.wkb};
     const auto area_indices = detail::compute_area_indices(job, area_set, store, collect);
+    const auto inequality = job.inequality.enabled ? detail::compute_inequality(job, area_set, store, collect) : detail::InequalityOutcome{};
     summary.seconds["indices"] += clock.lap();
 
     collect.stage("Writing " + job.output);
@@ -1390,6 +1392,7 @@ void finish(const Job& job, Prepared& prepared, std::vector<std::vector<Column>>
     if (!job.services.empty()) write_service_layers(out, job, prepared, 0, columns);
     if (job.greenspace.enabled) write_greenspace_layers(out, job, areas, green);
     write_area_indices(out, job, area_set, area_indices, store);
+    if (job.inequality.enabled) write_inequality(out, job, area_set, inequality);
     for (std::size_t si = 0; si < prepared.scenarios.size(); ++si) {
         const auto& sc = prepared.scenarios[si];
         if (si > 0) write_service_layers(out, job, prepared, si, all_columns[si]);
@@ -1485,6 +1488,8 @@ void finish(const Job& job, Prepared& prepared, std::vector<std::vector<Column>>
         for (const auto& sv : job.services)
             rep.sources.push_back("Facilities (" + sv.name + "): " + sv.facilities.path + " (NHS data: Open Government Licence)");
         rep.sources.push_back("Methods: docs/methods/nearest-service.md and docs/methods/catchments-e2sfca.md in the Access Atlas sources");
+        rep.deprivation_name = job.inequality.deprivation_name;
+        rep.gradients = detail::inequality_gradients(inequality);
         report::write_html(rep, job.report);
     }
     summary.seconds["write"] += clock.lap();
