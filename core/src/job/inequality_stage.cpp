@@ -25,30 +25,37 @@ std::string units_of(const std::string& field) {
     return "";
 }
 
+std::string number(double v) { return std::abs(v) >= 10 ? fmt::format("{:.1f}", v) : fmt::format("{:.2f}", v); }
+
 std::string with_units(double v, const std::string& units) {
     if (!std::isfinite(v)) return "not available";
-    return units == "%" ? fmt::format("{:.1f}%", v) : units.empty() ? fmt::format("{:.2f}", v) : fmt::format("{:.1f} {}", v, units);
+    return units == "%" ? number(v) + "%" : units.empty() ? number(v) : number(v) + " " + units;
 }
 
 // A plain-English reading of the gap and the SII.
 std::string sentence(const InequalityIndicator& ind, const std::string& deprivation) {
     const double most = ind.quintiles[0].mean, least = ind.quintiles[4].mean;
+    const bool time = ind.units == "minutes";
     std::string s;
     if (std::isfinite(most) && std::isfinite(least)) {
         const double gap = most - least;
-        const std::string more = ind.units == "minutes" ? (gap > 0 ? "longer" : "shorter") : (gap > 0 ? "higher" : "lower");
-        s = fmt::format("{}: people in the most deprived fifth ({} quintile 1) average {}, those in the least deprived fifth {}: {} {}.", ind.name,
-                        deprivation, with_units(most, ind.units), with_units(least, ind.units), with_units(std::abs(gap), ind.units), more);
+        const std::string more = time ? (gap > 0 ? "longer" : "shorter") : (gap > 0 ? "higher" : "lower");
+        s = fmt::format("People in the most deprived fifth ({} quintile 1) average {} against {} in the least deprived fifth: {} {}.", deprivation,
+                        with_units(most, ind.units), with_units(least, ind.units), with_units(std::abs(gap), ind.units), more);
     } else {
-        s = fmt::format("{}: the most or the least deprived fifth has no area here, so the gap between them is not given.", ind.name);
+        s = fmt::format("No area here is in the {} fifth, so the gap between the most and least deprived fifths is not given.",
+                        std::isfinite(most) ? "least deprived" : "most deprived");
     }
-    if (std::isfinite(ind.sii.sii.value))
-        s += fmt::format(" Slope Index of Inequality {} (95% CI {} to {}; the modelled least deprived end minus the most deprived end, over {} "
-                         "deciles).",
-                         with_units(ind.sii.sii.value, ind.units), with_units(ind.sii.sii.lower, ind.units), with_units(ind.sii.sii.upper, ind.units),
-                         ind.sii.groups);
-    else
-        s += fmt::format(" The SII needs at least 3 deciles with people; this area set has {}.", ind.sii.groups);
+    const auto& e = ind.sii.sii;
+    if (std::isfinite(e.value)) {
+        s += fmt::format(" Across the {} deciles present, the Slope Index of Inequality is {} (95% CI {} to {}{}): ", ind.sii.groups,
+                         number(e.value), number(e.lower), number(e.upper), ind.units.empty() ? "" : " " + ind.units);
+        if (e.lower <= 0 && e.upper >= 0) s += "the interval includes 0, so these areas show no clear gradient.";
+        else if (e.value < 0) s += time ? "journeys are longer towards the most deprived end." : "values are higher towards the most deprived end.";
+        else s += time ? "journeys are longer towards the least deprived end." : "values are higher towards the least deprived end.";
+    } else {
+        s += fmt::format(" The SII needs at least 3 deciles with people; these areas have {}.", ind.sii.groups);
+    }
     return s;
 }
 
