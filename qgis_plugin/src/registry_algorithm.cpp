@@ -13,6 +13,9 @@
 #include <qgsprocessingparameters.h>
 #include <qgsproject.h>
 #include <qgsvectorlayer.h>
+#include <qgsvectordataprovider.h>
+#include <qgsvectorfilewriter.h>
+#include <qgsprocessingutils.h>
 
 #include <QDateTime>
 #include <QFileInfo>
@@ -107,6 +110,39 @@ QVariantMap run_and_load(const job::Job& job, const QString& title, QgsProcessin
 }
 
 QString format_number(double v) { return QString::number(v, 'g', 17); }
+
+// Whether the engine, reading the layer's file, would see something other than QGIS shows: a
+// CRS set in QGIS ("Set Layer CRS", a shapefile without .prj), a subset filter, unsaved edits.
+bool differs_from_its_file(const QgsVectorLayer& layer) {
+    const QgsVectorDataProvider* provider = layer.dataProvider();
+    const bool crs_set_in_qgis = layer.crs().isValid() && provider && layer.crs() != provider->crs();
+    return crs_set_in_qgis || !layer.subsetString().isEmpty() || layer.isModified();
+}
+
+// The layer as QGIS sees it (its CRS, subset, edits; the selection when asked), written to a
+// temporary GeoPackage for the engine. Empty on failure (the message goes to the feedback).
+QString export_as_seen(QgsVectorLayer& layer, bool selected_only, QgsProcessingContext& context, QgsProcessingFeedback* feedback,
+                       QString* layer_name) {
+    const QString path = QgsProcessingUtils::generateTempFilename(QStringLiteral("accessatlas_input.gpkg"));
+    QgsVectorFileWriter::SaveVectorOptions options;
+    options.driverName = QStringLiteral("GPKG");
+    options.layerName = QStringLiteral("input");
+    options.fileEncoding = QStringLiteral("UTF-8");
+    options.onlySelectedFeatures = selected_only;
+    QString error;
+    const auto result = QgsVectorFileWriter::writeAsVectorFormatV3(&layer, path, context.transformContext(), options, &error);
+    if (result != QgsVectorFileWriter::NoError) {
+        if (feedback) feedback->reportError(QStringLiteral("Could not copy the layer %1 for the engine: %2").arg(layer.name(), error));
+        return {};
+    }
+    *layer_name = options.layerName;
+    if (feedback)
+        feedback->pushInfo(QStringLiteral("%1: read as QGIS shows it (%2%3%4)")
+                               .arg(layer.name(), layer.crs().authid().isEmpty() ? layer.crs().description() : layer.crs().authid(),
+                                    layer.subsetString().isEmpty() ? QString() : QStringLiteral(", filter ") + layer.subsetString(),
+                                    layer.isModified() ? QStringLiteral(", unsaved edits") : QString()));
+    return path;
+}
 
 } // namespace
 
@@ -207,9 +243,17 @@ QVariantMap RegistryAlgorithm::processAlgorithm(const QVariantMap& parameters, Q
             // GeoPackage by QGIS; files the engine reads directly are passed as they are.
             QStringList formats{QStringLiteral("gpkg"), QStringLiteral("shp"), QStringLiteral("geojson"), QStringLiteral("json"),
                                 QStringLiteral("fgb"), QStringLiteral("sqlite")};
-            QString layer_name;
-            const QString path = parameterAsCompatibleSourceLayerPathAndLayerName(parameters, name, context, formats, QStringLiteral("gpkg"),
-                                                                                  feedback, &layer_name);
+            QString layer_name, path;
+            // A layer whose CRS, filter or edits QGIS knows better than its file goes as QGIS shows it.
+            if (QgsVectorLayer* vl = parameterAsVectorLayer(parameters, name, context); vl && differs_from_its_file(*vl)) {
+                const QVariant v = parameters.value(name);
+                const bool selected = v.canConvert<QgsProcessingFeatureSourceDefinition>() &&
+                                      v.value<QgsProcessingFeatureSourceDefinition>().selectedFeaturesOnly;
+                path = export_as_seen(*vl, selected, context, feedback, &layer_name);
+            }
+            if (path.isEmpty())
+                path = parameterAsCompatibleSourceLayerPathAndLayerName(parameters, name, context, formats, QStringLiteral("gpkg"), feedback,
+                                                                        &layer_name);
             if (path.isEmpty()) throw QgsProcessingException(invalidSourceError(parameters, name));
             value = path.toStdString();
             if (!layer_name.isEmpty()) layers[p.name] = layer_name.toStdString();

@@ -20,9 +20,11 @@
 #include <qgsprocessingregistry.h>
 #include <qgsproject.h>
 #include <qgsrenderer.h>
+#include <qgsvectordataprovider.h>
 #include <qgsvectorlayer.h>
 
 #include <QDir>
+#include <QFile>
 #include <QImage>
 #include <QTemporaryDir>
 
@@ -148,6 +150,45 @@ TEST(Provider, EveryRegistryAlgorithmWithItsParameters) {
     EXPECT_DOUBLE_EQ(snap->defaultValue().toDouble(), 500);
     EXPECT_DOUBLE_EQ(snap->maximum(), 100000);
     EXPECT_FALSE(nearest->shortHelpString().isEmpty());
+}
+
+std::string cli_for(const QString& id, const QVariantMap& parameters);
+
+// A shapefile without .prj, given its CRS in QGIS ("Set Layer CRS"), runs as QGIS shows it (the
+// engine alone refuses the file for having no CRS), and equals the CLI on the original file.
+TEST(Provider, ACrsSetInQgisReachesTheEngine) {
+    const QString shp = out_path(QStringLiteral("no_prj_areas.shp"));
+    {
+        GDALAllRegister();
+        std::unique_ptr<GDALDataset> src(static_cast<GDALDataset*>(
+            GDALOpenEx((kRutland + "boundaries/lsoa11.geojson").toUtf8().constData(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr)));
+        ASSERT_NE(src, nullptr);
+        GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("ESRI Shapefile");
+        std::unique_ptr<GDALDataset> dst(drv->CreateCopy(shp.toUtf8().constData(), src.get(), FALSE, nullptr, nullptr, nullptr));
+        ASSERT_NE(dst, nullptr);
+    }
+    QFile::remove(out_path(QStringLiteral("no_prj_areas.prj")));
+    auto* layer = new QgsVectorLayer(shp, QStringLiteral("areas without prj"), QStringLiteral("ogr"));
+    ASSERT_TRUE(layer->isValid());
+    EXPECT_FALSE(layer->dataProvider()->crs().isValid());
+    layer->setCrs(QgsCoordinateReferenceSystem(QStringLiteral("EPSG:4326")));
+    QgsProject::instance()->addMapLayer(layer);
+    const QString mine = out_path(QStringLiteral("plugin_crs_set.gpkg")), cli = out_path(QStringLiteral("cli_crs_set.gpkg"));
+    auto p = nearest_parameters(mine);
+    p[QStringLiteral("AREAS")] = layer->id();
+    p[QStringLiteral("AREA_CODE_FIELD")] = QStringLiteral("lsoa11_cod");  // shapefile names stop at 10 characters
+    p[QStringLiteral("AREA_NAME_FIELD")] = QStringLiteral("lsoa11_nam");
+    p[QStringLiteral("MODES")] = QVariantList{0};
+    QgsProcessingFeedback feedback;
+    const auto r = run(QStringLiteral("nearest_service"), p, &feedback);
+    ASSERT_TRUE(r.ok) << "the CRS set in QGIS did not reach the engine";
+    p[QStringLiteral("AREAS")] = kRutland + "boundaries/lsoa11.geojson";
+    p[QStringLiteral("AREA_CODE_FIELD")] = QStringLiteral("lsoa11_code");
+    p[QStringLiteral("AREA_NAME_FIELD")] = QStringLiteral("lsoa11_name");
+    p[QStringLiteral("OUTPUT")] = cli;
+    ASSERT_EQ(std::system(cli_for(QStringLiteral("nearest_service"), p).c_str()), 0);
+    expect_same(mine, cli, "lsoa_access");
+    QgsProject::instance()->removeMapLayer(layer->id());
 }
 
 TEST(Provider, NearestServiceEqualsTheCommandLine) {
