@@ -534,7 +534,11 @@ void parse_scenarios(const Reader& r, const toml::table& root, Job& job) {
                 for (const auto& [rk, rv] : *freq) ch.route_frequency[std::string(rk.str())] = r.number(*freq, tp + "route_frequency.", std::string(rk.str()), 1, 0, 20);
             if (tr->contains("date")) {
                 ch.date = r.text(*tr, tp, "date", "");
-                (void)transit::parse_date(ch.date, tp + "date");
+                try {
+                    (void)transit::parse_date(ch.date, tp + "date");
+                } catch (const InputError&) {
+                    r.fail(tp + "date", "'" + ch.date + "' is not a date", tr->get("date"), "write dates as YYYY-MM-DD, e.g. 2024-03-05");
+                }
             }
             ch.window_start_s = tr->contains("window_start") ? r.clock(*tr, tp, "window_start", 0) : -1;
             ch.window_end_s = tr->contains("window_end") ? r.clock(*tr, tp, "window_end", 0) : -1;
@@ -756,7 +760,11 @@ Job parse_job_table(const toml::table& root, const std::string& base_dir, const 
         }
         if (spec.feeds.empty()) r.fail("transit.feeds", "must name at least one GTFS feed", t, "feeds = [\"gtfs/bus.zip\", \"gtfs/rail.zip\"]");
         spec.date = r.text(*t, "transit.", "date", "", true);
-        (void)transit::parse_date(spec.date, "transit.date");
+        try {
+            (void)transit::parse_date(spec.date, "transit.date");
+        } catch (const InputError&) {
+            r.fail("transit.date", "'" + spec.date + "' is not a date", t->get("date"), "write dates as YYYY-MM-DD, e.g. 2024-03-05");
+        }
         auto& w = spec.window;
         w.start_s = r.clock(*t, "transit.", "window_start", w.start_s);
         w.end_s = r.clock(*t, "transit.", "window_end", w.end_s);

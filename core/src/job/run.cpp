@@ -738,6 +738,10 @@ std::shared_ptr<const TransitState> build_transit(const Job& job, const network:
         reporter.warning(fmt::format("transit{}: {} of {} stops lie more than {} m from the walk network (beyond the area it covers) and "
                                      "cannot be walked to; trips still pass them: {}",
                                      scenario_label, far.size(), tt.stops.size(), job.max_snap_m, list_some(far, 10)));
+    if (far.size() + std::count_if(tt.stops.begin(), tt.stops.end(), [](const transit::Stop& s) { return !s.located; }) == tt.stops.size())
+        reporter.warning(fmt::format("transit{}: no stop of the timetable lies on the walk network, so transit times equal walking; check the "
+                                     "feeds cover the network's area",
+                                     scenario_label));
     state->network = transit::prepare_transit(net, graph, tt, std::move(stop_snaps), origin_snaps, window, reporter);
     state->network.timetable = state->timetable.get();
     return state;

@@ -401,7 +401,10 @@ std::size_t read_feed(const std::string& path, std::uint32_t feed_index, int dat
             }
             const bool today = s->second.runs(date), yesterday = s->second.runs(previous);
             if (!today && !yesterday) continue;
-            trip_row_of.emplace(id, static_cast<std::uint32_t>(trip_rows.size()));
+            if (!trip_row_of.emplace(id, static_cast<std::uint32_t>(trip_rows.size())).second) {
+                trip_problems.add(fmt::format("trips.txt line {}: trip {} appears twice (the first row is used)", csv.line(), id));
+                continue;
+            }
             trip_rows.push_back({id, r->second, today, yesterday});
         }
     }

@@ -184,6 +184,55 @@ case("composite-unknown-field", 1, "did you mean 'deri_score'",
      index_job('path = "t.csv"\ncode_field = "code"\nfield = "v"', '[composite.domains.x]\nfield = "deri_scor"\n'), {"t.csv": "code,v\nE01013600,1\n"})
 
 
+# ---- public transport (GTFS) ---------------------------------------------------------------
+N = "../../../../../data/newport"
+
+
+def transit_job(feed="feed", extra="", date="2024-03-05", transit=True):
+    section = f'[transit]\nfeeds = ["{feed}"]\ndate = "{date}"\n{extra}\n' if transit else ""
+    return (f'[network]\npath = "{N}/osm/newport-2023-06-13.osm.pbf"\ncoverage = "{N}/osm/extract_box.geojson"\n\n'
+            f'[areas]\npath = "{N}/boundaries/lsoa11.geojson"\ncode_field = "LSOA11CD"\n\n'
+            f'[population]\npath = "{N}/tables/population_mid2020_lsoa11.csv"\ncode_field = "lsoa11_code"\nfield = "total_population"\n\n'
+            f'[origins]\nmethod = "centroids"\npath = "{N}/origins/lsoa11_pop_weighted_centroids.geojson"\ncode_field = "lsoa11cd"\n\n'
+            f'[[services]]\nname = "gp"\npath = "{N}/services/gp_practices_ods_2019.geojson"\nid_field = "practice_code"\n\n'
+            f'[analysis]\nmodes = ["walk", "transit"]\ncount_within_thresholds = false\n\n' + section)
+
+
+def feed(stops=None, trips=None, stop_times=None, drop=()):
+    files = {
+        "feed/stops.txt": stops or "stop_id,stop_name,stop_lat,stop_lon\nA,Stop A,51.5880,-2.9970\nB,Stop B,51.5880,-2.9850\n",
+        "feed/routes.txt": "route_id,route_short_name,route_type\nR1,1,3\n",
+        "feed/calendar.txt": "service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,start_date,end_date\n"
+                             "WK,1,1,1,1,1,0,0,20240101,20241231\n",
+        "feed/trips.txt": trips or "route_id,service_id,trip_id\nR1,WK,T1\nR1,WK,T2\n",
+        "feed/stop_times.txt": stop_times or "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n"
+                                             "T1,07:10:00,07:10:00,A,1\nT1,07:20:00,07:20:00,B,2\n"
+                                             "T2,08:10:00,08:10:00,A,1\nT2,08:20:00,08:20:00,B,2\n",
+    }
+    for d in drop:
+        files.pop("feed/" + d)
+    return files
+
+
+case("gtfs-missing-stop-times", 1, "the required file stop_times.txt is missing", transit_job(), feed(drop=("stop_times.txt",)))
+case("gtfs-missing-column", 1, "the required column 'service_id' is missing", transit_job(),
+     feed(trips="route_id,trip_id\nR1,T1\n"))
+case("gtfs-date-without-service", 1, "feed runs 2024-01-01 to 2024-12-31", transit_job(date="2030-01-01"), feed())
+case("gtfs-not-a-zip", 1, "not a readable zip file", transit_job(feed="feed.zip"), {"feed.zip": "this is not a zip\n"})
+case("gtfs-not-a-date", 1, "'5/3/2024' is not a date", transit_job(date="5/3/2024"), feed())
+case("gtfs-times-backwards", 0, "trip T2's times go backwards", transit_job(),
+     feed(stop_times="trip_id,arrival_time,departure_time,stop_id,stop_sequence\n"
+                     "T1,07:10:00,07:10:00,A,1\nT1,07:20:00,07:20:00,B,2\nT2,08:10:00,08:10:00,A,1\nT2,08:05:00,08:05:00,B,2\n"))
+case("gtfs-stop-at-false-origin", 0, "stop Z lies at the British National Grid's false origin", transit_job(),
+     feed(stops="stop_id,stop_name,stop_lat,stop_lon\nA,Stop A,51.5880,-2.9970\nB,Stop B,51.5880,-2.9850\nZ,Nowhere,49.766807,-7.557160\n"))
+case("gtfs-lat-lon-swapped", 0, "stop B at lat -2.985, lon 51.588 lies outside Great Britain", transit_job(),
+     feed(stops="stop_id,stop_name,stop_lat,stop_lon\nA,Stop A,51.5880,-2.9970\nB,Stop B,-2.9850,51.5880\n"))
+case("gtfs-duplicate-trip", 0, "trip T1 appears twice", transit_job(),
+     feed(trips="route_id,service_id,trip_id\nR1,WK,T1\nR1,WK,T1\nR1,WK,T2\n"))
+case("transit-without-timetable", 1, "the transit mode needs timetables", transit_job(transit=False))
+case("transit-window-backwards", 1, "must be after window_start", transit_job(extra='window_start = "10:00"\nwindow_end = "07:00"'), feed())
+
+
 def main():
     if os.path.isdir(OUT):
         shutil.rmtree(OUT)
@@ -195,6 +244,7 @@ def main():
         with open(os.path.join(folder, "job.toml"), "w") as f:
             f.write(f"# Bad-input case {i}: {name}\n" + text)
         for fname, content in files.items():
+            os.makedirs(os.path.dirname(os.path.join(folder, fname)), exist_ok=True)  # a GTFS feed is a folder
             with open(os.path.join(folder, fname), "w", encoding="utf-8") as f:
                 f.write(content)
         for fname, content in binary.items():
