@@ -1,0 +1,189 @@
+// Green space as a job stage: sites and entrances read, distances by tier, per-area shares and
+// scores, and the green-space layers.
+#include "job/stages.hpp"
+
+#include <accessatlas/access.hpp>
+#include <accessatlas/error.hpp>
+#include <accessatlas/greenspace.hpp>
+#include <accessatlas/io.hpp>
+#include <accessatlas/job.hpp>
+#include <accessatlas/report.hpp>
+#include <accessatlas/snapping.hpp>
+#include <accessatlas/styles.hpp>
+#include <accessatlas/version.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <cmath>
+#include <ctime>
+#include <filesystem>
+#include <set>
+#include <unordered_map>
+
+namespace fs = std::filesystem;
+
+namespace accessatlas::job::detail {
+
+using network::invalid_id;
+
+
+GreenspaceResult run_greenspace(const Job& job, const network::RoadNetwork& net, const Areas& areas, const Origins& origins,
+                                Reporter& reporter) {
+    const auto& spec = job.greenspace;
+    GreenspaceResult r;
+    reporter.stage("Reading green spaces");
+    greenspace::SiteStats stats;
+    r.sites = greenspace::read_sites(spec.sites.path, spec.sites.layer, spec.site_options, reporter, &stats);
+    reporter.info(fmt::format("green space: {} of {} polygons used, {} sites ({} woodland)", stats.polygons_used,
+                              stats.polygons_read, stats.sites, stats.woodland_sites));
+    std::vector<Point> given;
+    if (!spec.entrances.path.empty())
+        given = io::read_layer(spec.entrances.path, spec.entrances.layer, io::GeometryKind::point, {}, reporter).points;
+    const auto walk = network::build_mode_graph(net, job.profiles.count(network::Mode::walk) ? job.profiles.at(network::Mode::walk)
+                                                                                           : network::default_profile(network::Mode::walk));
+    const snapping::EdgeIndex index(net, walk);
+    reporter.stage("Finding green-space entrances");
+    greenspace::assign_entrances(r.sites, given, net, walk, spec.site_options);
+    std::size_t fallback = 0;
+    for (const auto& s : r.sites) fallback += s.fallback_entrances;
+    if (fallback > 0)
+        reporter.warning(fmt::format("green space: {} of {} sites have no given entrance and no path touching them; their entrances are boundary "
+                                     "points every {} m (flagged fallback_entrances)",
+                                     fallback, r.sites.size(), spec.site_options.fallback_spacing_m));
+    std::vector<snapping::Snap> osnaps;
+    for (const auto& p : origins.location) osnaps.push_back(index.snap(p, job.max_snap_m));
+    for (const auto& tier : spec.tiers) {
+        reporter.stage("Distance to the nearest " + tier.name + " green space");
+        r.tier_distance.push_back(spec.network_mode
+                                      ? greenspace::network_distance(r.sites, tier, net, walk, index, osnaps, job.max_snap_m, reporter)
+                                      : greenspace::straight_line_distance(r.sites, tier, origins.location));
+    }
+    if (spec.network_mode) {
+        reporter.stage("Green-space provision per 1,000 residents");
+        r.provision = greenspace::provision_ha_per_1000(r.sites, net, walk, index, osnaps, origins.population, spec.neighbourhood_m,
+                                                        job.max_snap_m, job.threads, reporter);
+    }
+    // Per area.
+    const std::size_t n = areas.code.size();
+    std::vector<double> pop(n, 0);
+    for (std::size_t o = 0; o < origins.location.size(); ++o) pop[origins.area[o]] += origins.population[o];
+    std::size_t fit = spec.tiers.size(), any = spec.tiers.size();
+    for (std::size_t t = 0; t < spec.tiers.size(); ++t) {
+        if (spec.tiers[t].name == "fit_10min") fit = t;
+        if (!spec.tiers[t].woodland && spec.tiers[t].min_ha == 0 && any == spec.tiers.size()) any = t;
+    }
+    for (std::size_t t = 0; t < spec.tiers.size(); ++t) {
+        std::vector<double> within(n, 0);
+        for (std::size_t o = 0; o < origins.location.size(); ++o)
+            if (r.tier_distance[t][o] <= spec.tiers[t].max_distance_m) within[origins.area[o]] += origins.population[o];
+        // Shares are capped at 100: a sum of per-point shares can round just above it.
+        for (std::size_t a = 0; a < n; ++a) within[a] = pop[a] > 0 ? std::min(100.0, 100.0 * within[a] / pop[a]) : std::nan("");
+        r.pct.push_back(std::move(within));
+    }
+    r.beyond_10min.assign(n, std::nan(""));
+    r.mean_distance.assign(n, std::nan(""));
+    r.ha_per_1000.assign(n, std::nan(""));
+    std::vector<double> dist_sum(n, 0), dist_pop(n, 0), prov_sum(n, 0);
+    for (std::size_t a = 0; a < n; ++a)
+        if (fit < spec.tiers.size()) r.beyond_10min[a] = pop[a] * (1 - r.pct[fit][a] / 100.0);
+    for (std::size_t o = 0; o < origins.location.size(); ++o) {
+        const std::uint32_t a = origins.area[o];
+        if (any < spec.tiers.size() && std::isfinite(r.tier_distance[any][o])) {
+            dist_sum[a] += origins.population[o] * r.tier_distance[any][o];
+            dist_pop[a] += origins.population[o];
+        }
+        if (!r.provision.empty()) prov_sum[a] += origins.population[o] * r.provision[o];
+    }
+    // Tiers no site in the data can meet (e.g. woodland when the source has no woodland type)
+    // would pull every score down alike: they are left out of the score, and said so.
+    std::vector<bool> scored(spec.tiers.size(), false);
+    std::vector<std::string> unscored;
+    for (std::size_t t = 0; t < spec.tiers.size(); ++t) {
+        for (const auto& site : r.sites) scored[t] = scored[t] || greenspace::qualifies(site, spec.tiers[t]);
+        if (!scored[t]) unscored.push_back(spec.tiers[t].name);
+    }
+    if (!unscored.empty())
+        reporter.warning(fmt::format("green space: no site in the data can meet {}; left out of greenspace_score", list_some(unscored)));
+    for (std::size_t a = 0; a < n; ++a) {
+        if (dist_pop[a] > 0) r.mean_distance[a] = dist_sum[a] / dist_pop[a];
+        if (!r.provision.empty() && pop[a] > 0) r.ha_per_1000[a] = prov_sum[a] / pop[a];
+        double sum = 0;
+        std::size_t counted = 0;
+        for (std::size_t t = 0; t < spec.tiers.size(); ++t)
+            if (scored[t]) {
+                sum += std::isfinite(r.pct[t][a]) ? r.pct[t][a] : 0;
+                ++counted;
+            }
+        r.score.push_back(counted == 0 ? 0 : sum / static_cast<double>(counted));
+    }
+    // Deciles within the study area: 1 = the tenth with the least access.
+    std::vector<std::size_t> order(n);
+    for (std::size_t i = 0; i < n; ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
+        return r.score[x] < r.score[y] || (r.score[x] == r.score[y] && areas.code[x] < areas.code[y]);
+    });
+    r.decile.assign(n, 0);
+    for (std::size_t rank = 0; rank < n; ++rank) r.decile[order[rank]] = static_cast<std::int64_t>(rank * 10 / n + 1);
+    return r;
+}
+
+void write_greenspace_layers(io::GpkgWriter& out, const Job& job, const Areas& areas, const GreenspaceResult& g) {
+    const auto& spec = job.greenspace;
+    std::vector<io::FieldDef> fields{{"lsoa_code", io::FieldType::text}, {"lsoa_name", io::FieldType::text},
+                                     {"population", io::FieldType::real}, {"greenspace_mode", io::FieldType::text},
+                                     {"greenspace_score", io::FieldType::real}, {"greenspace_decile", io::FieldType::integer}};
+    for (const auto& t : spec.tiers) fields.push_back({"pct_" + t.name, io::FieldType::real});
+    fields.push_back({"pop_beyond_10min", io::FieldType::real});
+    fields.push_back({"mean_dist_m", io::FieldType::real});
+    fields.push_back({"ha_per_1000", io::FieldType::real});
+    fields.push_back({"meets_capacity", io::FieldType::integer});
+    auto& layer = out.create_layer("lsoa_greenspace", io::GeometryKind::polygon, fields,
+                                   "Green-space access per area: % meeting each size/distance standard, score and decile");
+    describe(layer, job, "Green-space access per LSOA: tiers (ANGSt / Green Infrastructure Framework, Fields in Trust, Woodland Trust)",
+             "% of population (pct_*), people (pop_beyond_10min), metres (mean_dist_m), hectares per 1,000 people (ha_per_1000), "
+             "score 0-100 (higher = better access), decile 1-10 (1 = least access in the study area)",
+             std::string(spec.network_mode ? "network walking distance" : "straight-line distance") +
+                 " to the nearest qualifying site; see docs/greenspace.md");
+    const auto style = styles::percent_better_high("greenspace_score", "Green-space access score (0-100, higher = better)");
+    out.add_style("lsoa_greenspace", style.name, style.qml, style.sld, true, style.title);
+    for (std::size_t a = 0; a < areas.code.size(); ++a) {
+        double pop = areas.population[a];
+        std::vector<io::Value> v{areas.code[a], areas.name[a], pop, std::string(spec.network_mode ? "network" : "straight_line"),
+                                 g.score[a], g.decile[a]};
+        for (std::size_t t = 0; t < spec.tiers.size(); ++t) v.emplace_back(g.pct[t][a]);
+        v.emplace_back(g.beyond_10min[a]);
+        v.emplace_back(g.mean_distance[a]);
+        v.emplace_back(g.ha_per_1000[a]);
+        v.emplace_back(std::isfinite(g.ha_per_1000[a]) ? io::Value(static_cast<std::int64_t>(g.ha_per_1000[a] >= spec.capacity_ha_per_1000))
+                                                      : io::Value());
+        layer.add(v, &areas.layer.wkb[a]);
+    }
+    auto& sites = out.create_layer("greenspace_sites", io::GeometryKind::polygon,
+                                   {{"site_id", io::FieldType::integer}, {"name", io::FieldType::text}, {"area_ha", io::FieldType::real},
+                                    {"woodland", io::FieldType::integer}, {"entrances", io::FieldType::integer},
+                                    {"given_entrances", io::FieldType::integer}, {"fallback_entrances", io::FieldType::integer}},
+                                   "Green-space sites (touching polygons dissolved; woods also as their own sites)");
+    describe(sites, job, "Green-space sites used", "hectares", "polygons repaired and dissolved with GEOS");
+    const auto cs = styles::coverage();
+    out.add_style("greenspace_sites", cs.name, cs.qml, cs.sld, true, "Green-space sites");
+    auto& entrances = out.create_layer("greenspace_entrances", io::GeometryKind::point,
+                                       {{"site_id", io::FieldType::integer}, {"kind", io::FieldType::text}},
+                                       "Access points of the green-space sites: given, derived (path meets boundary) or fallback");
+    describe(entrances, job, "Green-space access points", "none (locations)", "given entrances, or walking edges meeting the boundary, or fallback points");
+    const auto es = styles::points("entrances", "#238b45");
+    out.add_style("greenspace_entrances", es.name, es.qml, es.sld, true, "Green-space entrances");
+    for (std::size_t s = 0; s < g.sites.size(); ++s) {
+        const auto& site = g.sites[s];
+        sites.add({static_cast<std::int64_t>(s), site.name, site.area_ha, static_cast<std::int64_t>(site.woodland),
+                   static_cast<std::int64_t>(site.entrances.size()), static_cast<std::int64_t>(site.given_entrances),
+                   static_cast<std::int64_t>(site.fallback_entrances)},
+                  &site.wkb);
+        const std::string kind = site.given_entrances ? "given" : site.fallback_entrances ? "fallback" : "derived";
+        for (const auto& p : site.entrances) entrances.add_point({static_cast<std::int64_t>(s), kind}, p);
+    }
+}
+
+} // namespace accessatlas::job::detail

@@ -1,0 +1,624 @@
+// The prepare stage: read the inputs, apply each scenario, snap; transit timetables and walking legs.
+#include "job/stages.hpp"
+
+#include <accessatlas/access.hpp>
+#include <accessatlas/error.hpp>
+#include <accessatlas/greenspace.hpp>
+#include <accessatlas/io.hpp>
+#include <accessatlas/job.hpp>
+#include <accessatlas/report.hpp>
+#include <accessatlas/snapping.hpp>
+#include <accessatlas/styles.hpp>
+#include <accessatlas/version.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <cmath>
+#include <ctime>
+#include <filesystem>
+#include <set>
+#include <unordered_map>
+
+namespace fs = std::filesystem;
+
+namespace accessatlas::job::detail {
+
+using network::invalid_id;
+
+std::string mode_name(network::Mode m) { return std::string(network::to_string(m)); }
+
+std::string scenario_suffix(const ScenarioInputs& sc) { return sc.name.empty() ? std::string() : " [" + sc.name + "]"; }
+
+namespace {
+
+Areas read_areas(const Job& job, Reporter& reporter) {
+    Areas a;
+    std::vector<std::string> fields{job.area_code_field};
+    if (!job.area_name_field.empty()) fields.push_back(job.area_name_field);
+    const bool pop_on_layer = job.population.path.empty() && !job.population_field.empty();
+    if (pop_on_layer) fields.push_back(job.population_field);
+    a.layer = io::read_layer(job.areas.path, job.areas.layer, io::GeometryKind::polygon, fields, reporter);
+    const std::size_t repaired = io::repair_polygons(a.layer);
+    if (repaired > 0)
+        reporter.warning(fmt::format("{}: {} invalid area polygons (self-intersecting or broken rings) were repaired with GEOS "
+                                     "make-valid; check them",
+                                     job.areas.path, repaired));
+    std::set<std::string> seen;
+    std::size_t normalised = 0;
+    for (std::size_t i = 0; i < a.layer.size(); ++i) {
+        const auto& raw = a.layer.field(job.area_code_field)[i];
+        const std::string fid = std::to_string(a.layer.fid[i]);
+        bool changed = false;
+        const std::string code = raw ? normalise_code(*raw, &changed) : std::string();
+        normalised += changed;
+        if (code.empty())
+            throw InputError("empty area code", {job.areas.path, a.layer.layer_name, fid, job.area_code_field},
+                             "every area needs a code");
+        if (!seen.insert(code).second)
+            throw InputError("duplicate area code " + code, {job.areas.path, a.layer.layer_name, fid, job.area_code_field},
+                             "dissolve the duplicates or use another code field");
+        a.code.push_back(code);
+        a.name.push_back(job.area_name_field.empty() ? std::string() : a.layer.field(job.area_name_field)[i].value_or(""));
+    }
+    if (normalised > 0)
+        reporter.warning(fmt::format("{}: {} area codes had spaces or lower case and were normalised (e.g. E01013787)",
+                                     job.areas.path, normalised));
+    a.population.assign(a.code.size(), 0.0);
+    if (pop_on_layer) {
+        for (std::size_t i = 0; i < a.code.size(); ++i) {
+            const auto& v = a.layer.field(job.population_field)[i];
+            a.population[i] = v ? io::parse_number(*v, job.areas.path, a.layer.layer_name, std::to_string(a.layer.fid[i]),
+                                                   job.population_field)
+                                : 0.0;
+        }
+    } else if (!job.population.path.empty()) {
+        const auto raw_table = io::read_numeric_table(job.population.path, job.population_code_field, job.population_field, reporter,
+                                                      job.population_filter_field, job.population_filter_value);
+        std::map<std::string, double> table_values;
+        std::size_t table_normalised = 0;
+        for (const auto& [code, v] : raw_table.values) {
+            bool changed = false;
+            table_values[normalise_code(code, &changed)] = v;
+            table_normalised += changed;
+        }
+        if (table_normalised > 0)
+            reporter.warning(fmt::format("{}: {} codes had spaces or lower case and were normalised", job.population.path,
+                                         table_normalised));
+        std::vector<std::string> missing;
+        for (std::size_t i = 0; i < a.code.size(); ++i) {
+            const auto it = table_values.find(a.code[i]);
+            if (it == table_values.end()) missing.push_back(a.code[i]);
+            else if (it->second < 0)
+                throw InputError(fmt::format("negative population {} for {}", it->second, a.code[i]),
+                                 {job.population.path, {}, {}, job.population_field}, "fix the value");
+            else a.population[i] = it->second;
+        }
+        if (missing.size() == a.code.size())
+            throw InputError(fmt::format("none of the {} area codes (e.g. {}) is in the table (e.g. {})", a.code.size(), a.code.front(),
+                                         table_values.empty() ? std::string("empty") : table_values.begin()->first),
+                             {job.population.path, {}, {}, job.population_code_field},
+                             "are the codes from another LSOA year? Convert the table with the ONS LSOA 2011 to 2021 lookup "
+                             "(LSOA11CD, LSOA21CD), or use the areas of the table's year");
+        if (!missing.empty())
+            reporter.warning(fmt::format("{}: no population for {} of {} areas ({}); they count as 0 people. Are the area "
+                                         "codes from the same LSOA year (2011 vs 2021)? The ONS lookup converts them",
+                                         job.population.path, missing.size(), a.code.size(), list_some(missing)));
+    } else {
+        reporter.warning("no population given: every area counts as 1 person, so results are not population-weighted");
+        a.population.assign(a.code.size(), 1.0);
+    }
+    return a;
+}
+
+Origins make_origins(const Job& job, const Areas& areas, const network::RoadNetwork& net, const io::AreaLocator& locator,
+                     Reporter& reporter) {
+    Origins o;
+    const std::size_t n_areas = areas.code.size();
+    std::unordered_map<std::string, std::uint32_t> by_code;
+    for (std::uint32_t i = 0; i < n_areas; ++i) by_code[areas.code[i]] = i;
+
+    // Points from a layer, with area by code or point-in-polygon.
+    std::vector<Point> pts;
+    std::vector<std::uint32_t> pt_area;
+    std::vector<double> pt_pop;
+    if (!job.origin_points.path.empty()) {
+        std::vector<std::string> fields;
+        if (!job.origin_code_field.empty()) fields.push_back(job.origin_code_field);
+        if (job.origin_method == OriginMethod::points && !job.origin_population_field.empty())
+            fields.push_back(job.origin_population_field);
+        const auto layer = io::read_layer(job.origin_points.path, job.origin_points.layer, io::GeometryKind::point, fields, reporter);
+        std::size_t outside = 0;
+        for (std::size_t i = 0; i < layer.size(); ++i) {
+            std::uint32_t a = invalid_id;
+            if (!job.origin_code_field.empty()) {
+                const auto& code = layer.field(job.origin_code_field)[i];
+                const auto it = code ? by_code.find(*code) : by_code.end();
+                if (it != by_code.end()) a = it->second;
+            } else {
+                a = locator.locate(layer.points[i]);
+            }
+            if (a == invalid_id) {
+                ++outside;
+                continue;
+            }
+            double pop = 0;
+            if (job.origin_method == OriginMethod::points && !job.origin_population_field.empty()) {
+                const auto& v = layer.field(job.origin_population_field)[i];
+                pop = v ? io::parse_number(*v, job.origin_points.path, layer.layer_name, std::to_string(layer.fid[i]),
+                                           job.origin_population_field)
+                        : 0.0;
+                if (pop < 0)
+                    throw InputError("negative population", {job.origin_points.path, layer.layer_name, std::to_string(layer.fid[i]),
+                                                             job.origin_population_field}, "fix the value");
+            }
+            pts.push_back(layer.points[i]);
+            pt_area.push_back(a);
+            pt_pop.push_back(pop);
+        }
+        if (outside > 0)
+            reporter.info(fmt::format("{}: {} origin points lie outside the study areas and were left out", job.origin_points.path, outside));
+    }
+
+    if (job.origin_method == OriginMethod::points) {
+        o.location = pts;
+        o.area = pt_area;
+        o.population = pt_pop;
+        o.kind.assign(pts.size(), "point");
+        if (job.origin_population_field.empty()) {
+            // No population on the points (e.g. postcodes): each area's people shared equally.
+            std::vector<std::uint32_t> count(n_areas, 0);
+            for (auto a : pt_area) ++count[a];
+            for (std::size_t i = 0; i < pts.size(); ++i) o.population[i] = areas.population[pt_area[i]] / count[pt_area[i]];
+            std::vector<std::string> empty_areas;
+            for (std::uint32_t a = 0; a < n_areas; ++a)
+                if (count[a] == 0) empty_areas.push_back(areas.code[a]);
+            if (!empty_areas.empty())
+                reporter.warning(fmt::format("{} areas have no origin point; their population is left out: {}", empty_areas.size(),
+                                             list_some(empty_areas)));
+        }
+        return o;
+    }
+
+    std::vector<std::uint32_t> per_area(n_areas, 0);
+    if (job.origin_method == OriginMethod::street_points) {
+        reporter.stage("Placing origins along residential streets");
+        for (const auto& sp : access::residential_street_points(net, job.street_classes, job.street_spacing_m)) {
+            const std::uint32_t a = locator.locate(sp.location);
+            if (a == invalid_id) continue;
+            o.location.push_back(sp.location);
+            o.area.push_back(a);
+            o.kind.emplace_back("street_point");
+            ++per_area[a];
+        }
+    }
+    // Centroids: the method itself, or the fallback for areas with no residential street.
+    std::vector<std::string> fallback;
+    for (std::uint32_t a = 0; a < n_areas; ++a) {
+        if (per_area[a] > 0) continue;
+        Point p = areas.layer.points[a];  // point on surface
+        for (std::size_t i = 0; i < pts.size(); ++i)
+            if (pt_area[i] == a) {
+                p = pts[i];
+                break;
+            }
+        o.location.push_back(p);
+        o.area.push_back(a);
+        o.kind.emplace_back("centroid");
+        ++per_area[a];
+        if (job.origin_method == OriginMethod::street_points) fallback.push_back(areas.code[a]);
+    }
+    if (!fallback.empty())
+        reporter.warning(fmt::format("{} areas have no residential street in the network; their population sits at one "
+                                     "centroid: {}",
+                                     fallback.size(), list_some(fallback)));
+    o.population.resize(o.location.size());
+    for (std::size_t i = 0; i < o.location.size(); ++i) o.population[i] = areas.population[o.area[i]] / per_area[o.area[i]];
+    return o;
+}
+
+
+Facilities read_facilities(const ServiceSpec& s, Reporter& reporter) {
+    std::vector<std::string> fields;
+    if (!s.id_field.empty()) fields.push_back(s.id_field);
+    if (!s.name_field.empty()) fields.push_back(s.name_field);
+    if (!s.supply_field.empty()) fields.push_back(s.supply_field);
+    const auto layer = io::read_layer(s.facilities.path, s.facilities.layer, io::GeometryKind::point, fields, reporter);
+    Facilities f;
+    f.location = layer.points;
+    for (std::size_t i = 0; i < layer.size(); ++i) {
+        const std::string fid = std::to_string(layer.fid[i]);
+        f.id.push_back(s.id_field.empty() ? fid : layer.field(s.id_field)[i].value_or(fid));
+        f.name.push_back(s.name_field.empty() ? std::string() : layer.field(s.name_field)[i].value_or(""));
+        double supply = 1;
+        if (!s.supply_field.empty()) {
+            const auto& v = layer.field(s.supply_field)[i];
+            if (!v)
+                throw InputError("no supply value", {s.facilities.path, layer.layer_name, fid, s.supply_field},
+                                 "fill in the supply (e.g. GP FTE) or remove the facility");
+            supply = io::parse_number(*v, s.facilities.path, layer.layer_name, fid, s.supply_field);
+            if (supply < 0)
+                throw InputError("negative supply", {s.facilities.path, layer.layer_name, fid, s.supply_field}, "fix the value");
+        }
+        f.supply.push_back(supply);
+    }
+    return f;
+}
+
+// Where each point met the network, per mode: the connector length, the edge (its index in
+// `accessatlas network --export`) and the offset along it. Lets anyone re-route independently.
+
+Facilities apply_changes(const Job& job, const ScenarioSpec& sc, const ServiceSpec& service, const Facilities& base, Reporter& reporter) {
+    Facilities f = base;
+    const ErrorContext where{job.job_file, {}, {}, {}};
+    for (const auto& ch : sc.services) {
+        if (ch.service != service.name) continue;
+        auto index_of = [&](const std::string& id) {
+            const auto it = std::find(f.id.begin(), f.id.end(), id);
+            if (it == f.id.end())
+                throw InputError(fmt::format("scenario '{}': there is no {} facility with id '{}'", sc.name, service.name, id), where,
+                                 fmt::format("use ids from the field '{}' of {} (e.g. {})",
+                                             service.id_field.empty() ? std::string("fid") : service.id_field, service.facilities.path,
+                                             list_some(base.id, 3)));
+            return static_cast<std::size_t>(it - f.id.begin());
+        };
+        for (const auto& [id, supply] : ch.supply) f.supply[index_of(id)] = supply;
+        std::vector<std::size_t> drop;
+        for (const auto& id : ch.remove) drop.push_back(index_of(id));
+        std::sort(drop.begin(), drop.end());
+        drop.erase(std::unique(drop.begin(), drop.end()), drop.end());
+        for (auto it = drop.rbegin(); it != drop.rend(); ++it) {
+            const auto i = static_cast<std::ptrdiff_t>(*it);
+            f.location.erase(f.location.begin() + i);
+            f.id.erase(f.id.begin() + i);
+            f.name.erase(f.name.begin() + i);
+            f.supply.erase(f.supply.begin() + i);
+        }
+        auto add = [&](const std::string& id, const std::string& name, Point p, double supply) {
+            if (std::find(f.id.begin(), f.id.end(), id) != f.id.end())
+                throw InputError(fmt::format("scenario '{}': the new {} facility '{}' has the id of another one", sc.name, service.name, id),
+                                 where, "give each new facility its own id");
+            f.location.push_back(p);
+            f.id.push_back(id);
+            f.name.push_back(name);
+            f.supply.push_back(supply);
+        };
+        for (const auto& nf : ch.add) add(nf.id, nf.name, nf.location, nf.supply);
+        if (!ch.add_layer.path.empty()) {
+            ServiceSpec s = service;
+            s.facilities = ch.add_layer;
+            const Facilities extra = read_facilities(s, reporter);
+            for (std::size_t i = 0; i < extra.id.size(); ++i) add(extra.id[i], extra.name[i], extra.location[i], extra.supply[i]);
+        }
+    }
+    if (f.id.empty())
+        throw InputError(fmt::format("scenario '{}' leaves no {} facility", sc.name, service.name), where, "keep or add at least one");
+    return f;
+}
+
+std::vector<std::uint32_t> scenario_closures(const Job& job, const ScenarioSpec& sc, const network::RoadNetwork& net, Reporter& reporter) {
+    std::vector<std::int64_t> missing;
+    auto edges = network::edges_of_ways(net, sc.close_ways, &missing);
+    if (!missing.empty()) {
+        std::vector<std::string> ids;
+        for (auto id : missing) ids.push_back(std::to_string(id));
+        throw InputError(fmt::format("scenario '{}': {} closed way(s) are not in the network: {}", sc.name, missing.size(), list_some(ids)),
+                         {job.job_file, {}, {}, {}},
+                         "give OSM way ids of roads in " + job.network.path + " (feature ids for a line layer)");
+    }
+    if (!sc.close_area.path.empty()) {
+        const auto layer = io::read_layer(sc.close_area.path, sc.close_area.layer, io::GeometryKind::polygon, {}, reporter);
+        const auto more = network::edges_meeting(net, layer.wkb);
+        if (more.empty())
+            reporter.warning(fmt::format("scenario '{}': no road meets the closure polygons in {}", sc.name, sc.close_area.path));
+        edges.insert(edges.end(), more.begin(), more.end());
+        std::sort(edges.begin(), edges.end());
+        edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
+    }
+    if (sc.changes_network()) reporter.info(fmt::format("scenario '{}': {} road edges closed", sc.name, edges.size()));
+    return edges;
+}
+
+// Two profiles open the same edges (speeds may differ): snaps made for one hold for the other.
+bool same_open_classes(const network::Profile& a, const network::Profile& b) {
+    for (std::size_t c = 0; c < network::road_class_count; ++c)
+        if ((a.speed_kmh[c] > 0) != (b.speed_kmh[c] > 0)) return false;
+    return true;
+}
+
+} // namespace
+
+void check_output(const Job& job) {
+    if (job.output.empty()) throw InputError("no output file given", {job.job_file, {}, {}, {}}, "set [job] output or pass --out FILE.gpkg");
+    const fs::path out = fs::absolute(job.output).lexically_normal();
+    std::vector<std::string> inputs{job.network.path, job.areas.path, job.population.path, job.origin_points.path, job.job_file};
+    for (const auto& s : job.services) inputs.push_back(s.facilities.path);
+    for (const auto& in : inputs)
+        if (!in.empty() && fs::absolute(in).lexically_normal() == out)
+            throw InputError("the output is also an input and would be overwritten", {job.output, {}, {}, {}},
+                             "choose another output file");
+    if (out.extension() != ".gpkg")
+        throw InputError("the output must be a GeoPackage (.gpkg)", {job.output, {}, {}, {}}, "name the output FILE.gpkg");
+}
+
+std::shared_ptr<const transit::Timetable> scenario_timetable(const Job& job, std::size_t si, std::shared_ptr<const transit::Timetable> baseline,
+                                                             Reporter& reporter) {
+    auto read = [&](const std::string& date) { return std::make_shared<const transit::Timetable>(transit::read_gtfs(job.transit.feeds, date, reporter)); };
+    if (!baseline) baseline = read(job.transit.date);
+    if (si == 0) return baseline;
+    const auto& spec = job.scenarios.at(si - 1);
+    const auto& ch = spec.transit;
+    auto tt = !ch.date.empty() && transit::parse_date(ch.date, "date") != transit::parse_date(job.transit.date, "date") ? read(ch.date) : baseline;
+    transit::TimetableEdit edit;
+    edit.remove_routes = ch.remove_routes;
+    edit.remove_stops = ch.remove_stops;
+    edit.route_frequency.assign(ch.route_frequency.begin(), ch.route_frequency.end());
+    if (edit.empty()) return tt;
+    return std::make_shared<const transit::Timetable>(transit::edit_timetable(*tt, edit, "scenario '" + spec.name + "'", reporter));
+}
+
+transit::WindowOptions scenario_window(const Job& job, std::size_t si) {
+    transit::WindowOptions w = job.transit.window;
+    w.threads = job.threads;
+    if (si > 0) {
+        const auto& ch = job.scenarios.at(si - 1).transit;
+        if (ch.window_start_s >= 0) w.start_s = ch.window_start_s;
+        if (ch.window_end_s >= 0) w.end_s = ch.window_end_s;
+        if (w.end_s <= w.start_s)
+            throw InputError(fmt::format("scenario '{}': the transit window ends ({}) before it starts ({})", job.scenarios.at(si - 1).name,
+                                         transit::format_clock(w.end_s), transit::format_clock(w.start_s)),
+                             {job.job_file, {}, {}, "transit.window_end"}, "give window_start before window_end");
+    }
+    return w;
+}
+
+std::shared_ptr<const TransitState> build_transit(const Job& job, const network::RoadNetwork& net, const network::ModeGraph& graph,
+                                                  std::shared_ptr<const transit::Timetable> timetable, const transit::WindowOptions& window,
+                                                  const Snaps& origin_snaps, const std::string& scenario_label, Reporter& reporter) {
+    auto state = std::make_shared<TransitState>();
+    state->timetable = timetable;
+    state->window = window;
+    const auto& tt = *timetable;
+    Snaps stop_snaps(tt.stops.size());
+    std::vector<std::string> far;
+    {
+        const snapping::EdgeIndex index(net, graph, true);
+        for (std::size_t s = 0; s < tt.stops.size(); ++s) {
+            if (!tt.stops[s].located) continue;  // named by the reader
+            stop_snaps[s] = index.snap(tt.stops[s].location, job.max_snap_m);
+            if (!stop_snaps[s].ok()) far.push_back(tt.feeds[tt.stops[s].feed].name + ":" + tt.stops[s].id);
+        }
+    }
+    if (!far.empty())
+        reporter.warning(fmt::format("transit{}: {} of {} stops lie more than {} m from the walk network (beyond the area it covers) and "
+                                     "cannot be walked to; trips still pass them: {}",
+                                     scenario_label, far.size(), tt.stops.size(), job.max_snap_m, list_some(far, 10)));
+    if (far.size() + std::count_if(tt.stops.begin(), tt.stops.end(), [](const transit::Stop& s) { return !s.located; }) == tt.stops.size())
+        reporter.warning(fmt::format("transit{}: no stop of the timetable lies on the walk network, so transit times equal walking; check the "
+                                     "feeds cover the network's area",
+                                     scenario_label));
+    state->network = transit::prepare_transit(net, graph, tt, std::move(stop_snaps), origin_snaps, window, reporter);
+    state->network.timetable = state->timetable.get();
+    return state;
+}
+
+network::ModeGraph scenario_graph(const network::RoadNetwork& net, const ScenarioInputs& scenario, std::size_t mode) {
+    return network::build_mode_graph(net, scenario.profiles[mode], scenario.closed_edges);
+}
+
+Prepared prepare(const Job& job, Reporter& collect, RunSummary& summary, const WithGraph& with_graph) {
+    Stopwatch clock;
+    Prepared p;
+    auto& net = p.net;  // stays empty for straight-line-only jobs
+    network::ReadStats read_stats;
+    if (!job.graph_file.empty()) {
+        collect.stage("Loading the graph file " + job.graph_file);
+        net = job.network.path.empty() || job.network.path == job.graph_file
+                  ? network::load_graph_file(job.graph_file)
+                  : network::load_graph_file_for(job.graph_file, job.network.path, job.network_options);
+        collect.info(fmt::format("network: {} nodes, {} edges from the graph file", net.node_count(), net.edge_count()));
+    } else if (!job.network.path.empty()) {
+        net = network::read_network(job.network.path, job.network_options, collect, &read_stats);
+        collect.info(fmt::format("network: {} nodes, {} edges from {} ways/lines", net.node_count(), net.edge_count(),
+                                 read_stats.features_used));
+    } else if (job.origin_method == OriginMethod::street_points && job.needs_origins()) {
+        throw InputError("street-point origins need a road network", {job.job_file, {}, {}, {}},
+                         "add a [network] section, or use [origins] method = \"points\" or \"centroids\"");
+    }
+    summary.network_nodes = net.node_count();
+    summary.network_edges = net.edge_count();
+    collect.check_cancelled();
+
+    collect.stage("Reading areas and population");
+    p.areas = read_areas(job, collect);
+    const auto& areas = p.areas;
+    const io::AreaLocator locator(areas.layer.wkb);
+    summary.areas = areas.code.size();
+
+    // Edge effects: people cross boundaries for care; the network should reach beyond.
+    const auto near_edge = net.node_count() > 0 ? io::areas_beyond_coverage(areas.layer.wkb, net.nodes, job.edge_buffer_m)
+                                                : std::vector<std::uint32_t>{};
+    if (!near_edge.empty()) {
+        std::vector<std::string> codes;
+        for (auto i : near_edge) codes.push_back(areas.code[i]);
+        collect.warning(fmt::format("the network does not reach {:.1f} km beyond {} of {} areas; services across the "
+                                    "boundary may be missed there (extend the network and facility lists): {}",
+                                    job.edge_buffer_m / 1000.0, near_edge.size(), areas.code.size(), list_some(codes)));
+    }
+    if (job.needs_origins()) p.origins = make_origins(job, areas, net, locator, collect);
+    // A clipped network covers part of the areas: people beyond it are not served by this run
+    // (named), rather than routed along the few roads that stick out of the extract.
+    io::Layer coverage_layer;
+    std::unique_ptr<io::AreaLocator> coverage;
+    if (!job.network_coverage.path.empty()) {
+        coverage_layer = io::read_layer(job.network_coverage.path, job.network_coverage.layer, io::GeometryKind::polygon, {}, collect);
+        if (coverage_layer.wkb.empty())
+            throw InputError("the network's coverage layer holds no polygon", {job.network_coverage.path, coverage_layer.layer_name, {}, {}},
+                             "give the extract's box or polygon, or leave network.coverage out");
+        coverage = std::make_unique<io::AreaLocator>(coverage_layer.wkb);
+        auto& o = p.origins;
+        std::size_t kept = 0;
+        double beyond_pop = 0;
+        for (std::size_t i = 0; i < o.location.size(); ++i) {
+            if (coverage->locate(o.location[i]) == invalid_id) {
+                beyond_pop += o.population[i];
+                continue;
+            }
+            o.location[kept] = o.location[i];
+            o.area[kept] = o.area[i];
+            o.population[kept] = o.population[i];
+            o.kind[kept] = o.kind[i];
+            ++kept;
+        }
+        if (kept < o.location.size())
+            collect.info(fmt::format("{} origins ({:.0f} people) lie beyond the network's coverage ({})", o.location.size() - kept, beyond_pop,
+                                     job.network_coverage.path));
+        o.location.resize(kept);
+        o.area.resize(kept);
+        o.population.resize(kept);
+        o.kind.resize(kept);
+    }
+    if (job.needs_origins()) {
+        auto& o = p.origins;
+        o.area_served.assign(areas.code.size(), 0);
+        for (auto a : o.area) o.area_served[a] = 1;
+        std::vector<std::string> unserved;
+        for (std::size_t a = 0; a < areas.code.size(); ++a)
+            if (!o.area_served[a]) unserved.push_back(areas.code[a]);
+        if (!unserved.empty())
+            collect.warning(fmt::format("{} of {} areas are not served: no origin of theirs lies {}; their rows say served = 0 and "
+                                        "carry no travel times: {}",
+                                        unserved.size(), areas.code.size(),
+                                        coverage ? "within the network's coverage (" + job.network_coverage.path + ")" : "in them", list_some(unserved, 10)));
+    }
+    const auto& origins = p.origins;
+    summary.origins = origins.location.size();
+    if (job.needs_origins())
+        collect.info(fmt::format("{} origins carry the population of {} areas", origins.location.size(), areas.code.size()));
+
+    ScenarioInputs base;
+    for (const auto& s : job.services) base.facilities.push_back(read_facilities(s, collect));
+    for (auto m : job.modes) base.profiles.push_back(job.profiles.at(m));
+    p.scenarios.push_back(std::move(base));
+    for (const auto& spec : job.scenarios) {
+        ScenarioInputs sc;
+        sc.name = spec.name;
+        sc.title = spec.title;
+        for (std::size_t s = 0; s < job.services.size(); ++s)
+            sc.facilities.push_back(apply_changes(job, spec, job.services[s], p.scenarios[0].facilities[s], collect));
+        sc.closed_edges = scenario_closures(job, spec, net, collect);
+        for (auto m : job.modes) sc.profiles.push_back(spec.profiles.at(m));
+        p.scenarios.push_back(std::move(sc));
+    }
+    summary.scenarios = job.scenarios.size();
+    if (std::find(job.modes.begin(), job.modes.end(), network::Mode::transit) != job.modes.end())
+        for (std::size_t si = 0; si < p.scenarios.size(); ++si) {
+            p.scenarios[si].timetable = scenario_timetable(job, si, si == 0 ? nullptr : p.scenarios[0].timetable, collect);
+            p.scenarios[si].window = scenario_window(job, si);
+            collect.check_cancelled();
+        }
+    summary.seconds["read"] += clock.lap();
+    if (job.services.empty()) return p;
+
+    for (std::size_t si = 0; si < p.scenarios.size(); ++si) {
+        auto& sc = p.scenarios[si];
+        sc.origin_snaps.resize(job.modes.size());
+        sc.facility_snaps.resize(job.modes.size());
+        for (std::size_t mi = 0; mi < job.modes.size(); ++mi) {
+            const std::string mode = mode_name(job.modes[mi]);
+            collect.stage("Building the " + mode + " graph" + scenario_suffix(sc));
+            // Without its reversed half until the snapping index is gone (lower peak memory).
+            network::ModeGraph graph = network::build_mode_graph(net, sc.profiles[mi], sc.closed_edges, false);
+            if (si == 0)
+                collect.info(fmt::format("{} graph: {} arcs, {} components, the largest holds {} of {} nodes ({:.1f}%); {:.1f} MB", mode,
+                                         graph.forward.arc_count(), graph.component_count, graph.largest_component_nodes,
+                                         net.node_count(),
+                                         100.0 * graph.largest_component_nodes / std::max<std::size_t>(1, net.node_count()),
+                                         2 * graph.forward.memory_bytes() / 1e6));  // with the reversed half, added below
+            // A scenario that leaves the open network as it is keeps the baseline's origin snaps.
+            const bool reuse = si > 0 && sc.closed_edges.empty() && same_open_classes(sc.profiles[mi], p.scenarios[0].profiles[mi]);
+            {
+                // The snapping index is only needed until every point is placed: it is dropped
+                // before routing, which on a national graph lowers the peak by the R-tree's size.
+                const snapping::EdgeIndex index(net, graph, true);
+                summary.seconds["graph"] += clock.lap();
+                if (reuse) {
+                    sc.origin_snaps[mi] = p.scenarios[0].origin_snaps[mi];
+                } else {
+                    collect.stage("Snapping origins to the " + mode + " network" + scenario_suffix(sc));
+                    auto snaps = std::make_shared<Snaps>();
+                    snaps->reserve(origins.location.size());
+                    std::size_t off = 0;
+                    double off_pop = 0;
+                    for (std::size_t i = 0; i < origins.location.size(); ++i) {
+                        snaps->push_back(index.snap(origins.location[i], job.max_snap_m));
+                        if (!snaps->back().ok()) {
+                            ++off;
+                            off_pop += origins.population[i];
+                        }
+                    }
+                    if (off > 0) {
+                        std::set<std::string> codes;
+                        for (std::size_t i = 0; i < origins.location.size(); ++i)
+                            if (!(*snaps)[i].ok()) codes.insert(areas.code[origins.area[i]]);
+                        collect.warning(fmt::format("{}{}: {} origins ({:.0f} people) in {} areas lie more than {} m from the network and "
+                                                    "count as not reached: {}",
+                                                    mode, scenario_suffix(sc), off, off_pop, codes.size(), job.max_snap_m,
+                                                    list_some(std::vector<std::string>(codes.begin(), codes.end()), 10)));
+                    }
+                    sc.origin_snaps[mi] = std::move(snaps);
+                }
+                for (std::size_t s = 0; s < job.services.size(); ++s) {
+                    auto& fs = sc.facility_snaps[mi].emplace_back();
+                    std::vector<std::string> beyond;
+                    for (std::size_t f = 0; f < sc.facilities[s].location.size(); ++f) {
+                        const auto& loc = sc.facilities[s].location[f];
+                        if (coverage && coverage->locate(loc) == invalid_id) {
+                            fs.emplace_back();
+                            beyond.push_back(sc.facilities[s].name[f].empty() ? sc.facilities[s].id[f] : sc.facilities[s].name[f]);
+                        } else {
+                            fs.push_back(index.snap(loc, job.max_snap_m));
+                        }
+                    }
+                    if (!beyond.empty() && si == 0 && mi == 0)
+                        collect.warning(fmt::format("{}: {} of {} facilities lie beyond the network's coverage and were excluded: {}",
+                                                    job.services[s].name, beyond.size(), sc.facilities[s].location.size(), list_some(beyond, 10)));
+                }
+            }
+            for (std::size_t s = 0; s < job.services.size(); ++s) {
+                const auto& service = job.services[s];
+                const auto& fac = sc.facilities[s];
+                std::vector<std::string> excluded;
+                std::size_t unusable = 0;
+                for (std::size_t f = 0; f < fac.location.size(); ++f) {
+                    if (sc.facility_snaps[mi][s][f].ok()) continue;
+                    ++unusable;
+                    if (!coverage || coverage->locate(fac.location[f]) != invalid_id) excluded.push_back(fac.name[f].empty() ? fac.id[f] : fac.name[f]);
+                }
+                if (!excluded.empty())
+                    collect.warning(fmt::format("{} ({}){}: {} of {} facilities lie more than {} m from the network and were "
+                                                "excluded: {}",
+                                                service.name, mode, scenario_suffix(sc), excluded.size(), fac.location.size(),
+                                                job.max_snap_m, list_some(excluded, 5)));
+                if (unusable == fac.location.size())
+                    throw InputError(fmt::format("no {} facility lies within {} m of the {} network{}", service.name, job.max_snap_m,
+                                                 mode, scenario_suffix(sc)),
+                                     {service.facilities.path, {}, {}, {}},
+                                     "check the facilities and the network cover the same area and CRS, or raise analysis.max_snap_m");
+            }
+            network::add_backward_graph(graph, net);
+            if (job.modes[mi] == network::Mode::transit) {
+                collect.stage("Transit: stops and walking legs" + scenario_suffix(sc));
+                sc.transit = build_transit(job, net, graph, sc.timetable, sc.window, *sc.origin_snaps[mi], scenario_suffix(sc), collect);
+            }
+            summary.seconds["snap"] += clock.lap();
+            if (with_graph) with_graph(p, si, mi, graph);
+            clock.lap();
+        }
+    }
+    return p;
+}
+
+} // namespace accessatlas::job::detail

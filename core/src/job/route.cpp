@@ -1,0 +1,202 @@
+// The route stage: one task of routing (nearest, or reach over a range of facilities), by road or by
+// transit, and the assembly of tasks into one column per (scenario, service, mode).
+#include "job/stages.hpp"
+
+#include <accessatlas/access.hpp>
+#include <accessatlas/error.hpp>
+#include <accessatlas/greenspace.hpp>
+#include <accessatlas/io.hpp>
+#include <accessatlas/job.hpp>
+#include <accessatlas/report.hpp>
+#include <accessatlas/snapping.hpp>
+#include <accessatlas/styles.hpp>
+#include <accessatlas/version.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <cmath>
+#include <ctime>
+#include <filesystem>
+#include <set>
+#include <unordered_map>
+
+namespace fs = std::filesystem;
+
+namespace accessatlas::job::detail {
+
+using network::invalid_id;
+
+namespace {
+
+// The transit counterpart of run_task: the same outputs, from the timetable's profile searches.
+TaskResult run_transit_task(const Job& job, const network::RoadNetwork& net, const network::ModeGraph& graph, const Snaps& snaps,
+                            const Snaps& origin_snaps, const TaskSpec& task, const TransitState& transit, Reporter& reporter) {
+    TaskResult r;
+    const std::string& service = job.services.at(task.service).name;
+    const auto& window = transit.window;
+    const std::string span = transit::format_clock(window.start_s) + "-" + transit::format_clock(window.end_s);
+    const bool polygons = job.catchments.applies_to(service, network::Mode::transit) && job.catchments.polygons;
+    access::CatchmentOptions copt;
+    copt.thresholds_min = job.catchments.thresholds_min;
+    copt.walk_off_m = job.catchments.walk_off_m;
+    copt.threads = job.threads;
+    if (task.kind == TaskKind::nearest) {
+        reporter.stage(fmt::format("Routing to the nearest {} (transit, departures {} every {} min)", service, span, window.step_s / 60));
+        access::NearestOptions options;
+        options.thresholds_min = job.thresholds_min;
+        options.count_within_thresholds = job.count_within_thresholds;
+        options.threads = job.threads;
+        r.nearest = transit::transit_nearest(net, graph, transit.network, snaps, origin_snaps, options, window, reporter);
+        if (polygons) {
+            reporter.stage(fmt::format("Area within reach of any {} (transit)", service));
+            copt.facility_polygons = false;
+            r.coverage = transit::transit_polygons(net, graph, transit.network, snaps, copt, window, reporter).coverage;
+        }
+        return r;
+    }
+    Snaps mine(snaps.size());
+    const std::uint32_t end = std::min<std::uint32_t>(task.end_facility, static_cast<std::uint32_t>(snaps.size()));
+    for (std::uint32_t f = task.first_facility; f < end; ++f) mine[f] = snaps[f];
+    const double limit_s = reach_limit_s(job, service, network::Mode::transit);
+    reporter.stage(fmt::format("Catchments of {} {} facilities (transit, p{} of departures {}, {} min)", end - task.first_facility, service,
+                               window.reach_percentile, span, limit_s / 60.0));
+    r.reach = transit::transit_reach(net, graph, transit.network, mine, origin_snaps, limit_s, transit::Statistic::percentile, window, reporter);
+    reporter.info(fmt::format("{} (facility, origin) pairs within {} min by transit", r.reach.origin.size(), limit_s / 60.0));
+    if (polygons) {
+        reporter.stage(fmt::format("Service-area polygons for {} (transit)", service));
+        copt.coverage = false;
+        auto polys = transit::transit_polygons(net, graph, transit.network, mine, copt, window, reporter);
+        r.polygons.assign(std::make_move_iterator(polys.facility.begin() + task.first_facility),
+                          std::make_move_iterator(polys.facility.begin() + end));
+    }
+    return r;
+}
+
+} // namespace
+
+double reach_limit_s(const Job& job, const std::string& service, network::Mode mode) {
+    double limit_min = 0;
+    if (job.catchments.applies_to(service, mode)) limit_min = job.catchments.thresholds_min.back();
+    if (job.e2sfca.enabled) limit_min = std::max(limit_min, job.e2sfca.decay.max_time_min);
+    return limit_min * 60.0;
+}
+
+std::vector<TaskSpec> plan_tasks(const Job& job, const Prepared& prepared, std::uint32_t facilities_per_task) {
+    std::vector<TaskSpec> tasks;
+    for (std::uint32_t si = 0; si < prepared.scenarios.size(); ++si)
+        for (std::uint32_t mi = 0; mi < job.modes.size(); ++mi)
+            for (std::uint32_t s = 0; s < job.services.size(); ++s) {
+                const auto n = static_cast<std::uint32_t>(prepared.scenarios[si].facilities[s].id.size());
+                tasks.push_back({TaskKind::nearest, si, s, mi, 0, n});
+                if (reach_limit_s(job, job.services[s].name, job.modes[mi]) <= 0) continue;
+                const std::uint32_t chunk = facilities_per_task == 0 ? std::max(n, 1u) : facilities_per_task;
+                for (std::uint32_t first = 0; first < n; first += chunk) tasks.push_back({TaskKind::reach, si, s, mi, first, std::min(n, first + chunk)});
+            }
+    return tasks;
+}
+
+TaskResult run_task(const Job& job, const network::RoadNetwork& net, const network::ModeGraph& graph, const std::vector<Snaps>& facility_snaps,
+                    const Snaps& origin_snaps, const TaskSpec& task, Reporter& reporter, const TransitState* transit) {
+    TaskResult r;
+    const auto& snaps = facility_snaps.at(task.service);
+    const std::string& service = job.services.at(task.service).name;
+    const std::string mode = mode_name(job.modes.at(task.mode));
+    if (job.modes.at(task.mode) == network::Mode::transit) {
+        if (!transit) throw InternalError("a transit task was given no timetable");
+        return run_transit_task(job, net, graph, snaps, origin_snaps, task, *transit, reporter);
+    }
+    const bool polygons = job.catchments.applies_to(service, job.modes.at(task.mode)) && job.catchments.polygons;
+    access::CatchmentOptions copt;
+    copt.thresholds_min = job.catchments.thresholds_min;
+    copt.walk_off_m = job.catchments.walk_off_m;
+    copt.threads = job.threads;
+    if (task.kind == TaskKind::nearest) {
+        reporter.stage(fmt::format("Routing to the nearest {} ({})", service, mode));
+        access::NearestOptions options;
+        options.thresholds_min = job.thresholds_min;
+        options.count_within_thresholds = job.count_within_thresholds;
+        options.count_method = job.facility_search;
+        options.threads = job.threads;
+        r.nearest = access::nearest_facility(net, graph, snaps, origin_snaps, options, reporter);
+        if (polygons) {
+            reporter.stage(fmt::format("Area within reach of any {} ({})", service, mode));
+            copt.facility_polygons = false;
+            r.coverage = access::catchment_polygons(net, graph, snaps, copt, reporter).coverage;
+        }
+        return r;
+    }
+    // Facilities outside the task's range are masked (not snapped): their rows stay empty.
+    Snaps mine(snaps.size());
+    const std::uint32_t end = std::min<std::uint32_t>(task.end_facility, static_cast<std::uint32_t>(snaps.size()));
+    for (std::uint32_t f = task.first_facility; f < end; ++f) mine[f] = snaps[f];
+    const double limit_s = reach_limit_s(job, service, job.modes.at(task.mode));
+    reporter.stage(fmt::format("Catchments of {} {} facilities ({}, {} min)", end - task.first_facility, service, mode, limit_s / 60.0));
+    r.reach = access::reach_origins(net, graph, mine, origin_snaps, limit_s, job.threads, reporter, job.facility_search);
+    reporter.info(fmt::format("{} (facility, origin) pairs within {} min", r.reach.origin.size(), limit_s / 60.0));
+    if (polygons) {
+        reporter.stage(fmt::format("Service-area polygons for {} ({})", service, mode));
+        copt.coverage = false;
+        auto polys = access::catchment_polygons(net, graph, mine, copt, reporter);
+        r.polygons.assign(std::make_move_iterator(polys.facility.begin() + task.first_facility),
+                          std::make_move_iterator(polys.facility.begin() + end));
+    }
+    return r;
+}
+
+Column assemble(const Job& job, const Prepared& prepared, const TaskSpec& nt, TaskResult&& nearest,
+                std::vector<std::pair<TaskSpec, TaskResult>>&& reach_parts) {
+    const auto& sc = prepared.scenarios.at(nt.scenario);
+    const auto& origins = prepared.origins;
+    const auto& areas = prepared.areas;
+    Column col;
+    col.service = job.services.at(nt.service).name;
+    col.mode = job.modes.at(nt.mode);
+    col.facility_snaps = sc.facility_snaps.at(nt.mode).at(nt.service);
+    col.result = std::move(nearest.nearest);
+    col.areas = access::aggregate_to_areas(areas.code.size(), origins.area, origins.population, col.result, job.thresholds_min);
+    const std::size_t nf = col.facility_snaps.size();
+    const bool polygons = job.catchments.applies_to(col.service, col.mode) && job.catchments.polygons;
+    if (reach_limit_s(job, col.service, col.mode) > 0) {
+        std::sort(reach_parts.begin(), reach_parts.end(),
+                  [](const auto& a, const auto& b) { return a.first.first_facility < b.first.first_facility; });
+        auto& reach = col.reach;
+        reach.first.assign(1, 0);
+        if (polygons) col.polygons.facility.resize(nf);
+        std::uint32_t next = 0;
+        for (auto& [spec, part] : reach_parts) {
+            if (spec.first_facility != next || part.reach.facility_count() != nf)
+                throw InternalError(fmt::format("the reach tasks of {} ({}) do not cover facilities {} onwards", col.service,
+                                                mode_name(col.mode), next));
+            for (std::uint32_t f = spec.first_facility; f < spec.end_facility; ++f) {
+                for (std::uint64_t i = part.reach.first[f]; i < part.reach.first[f + 1]; ++i) {
+                    reach.origin.push_back(part.reach.origin[i]);
+                    reach.time_s.push_back(part.reach.time_s[i]);
+                }
+                reach.first.push_back(reach.origin.size());
+                if (polygons) col.polygons.facility[f] = std::move(part.polygons.at(f - spec.first_facility));
+            }
+            reach.nodes_settled += part.reach.nodes_settled;
+            reach.seconds += part.reach.seconds;
+            next = spec.end_facility;
+        }
+        if (next != nf)
+            throw InternalError(fmt::format("the reach tasks of {} ({}) stop at facility {} of {}", col.service, mode_name(col.mode), next, nf));
+    }
+    col.polygons.coverage = std::move(nearest.coverage);
+    if (job.e2sfca.enabled) {
+        const auto& supply = sc.facilities.at(nt.service).supply;
+        col.e2sfca = access::e2sfca(col.reach, supply, origins.population, origins.location.size(), job.e2sfca.decay);
+        std::vector<double> sum(areas.code.size(), 0), pop(areas.code.size(), 0);
+        for (std::size_t o = 0; o < origins.location.size(); ++o) {
+            sum[origins.area[o]] += origins.population[o] * col.e2sfca.accessibility[o];
+            pop[origins.area[o]] += origins.population[o];
+        }
+        for (std::size_t a = 0; a < areas.code.size(); ++a) col.area_e2sfca.push_back(pop[a] > 0 ? 1000.0 * sum[a] / pop[a] : std::nan(""));
+    }
+    return col;
+}
+
+} // namespace accessatlas::job::detail

@@ -1,0 +1,139 @@
+// Scenarios against the baseline: <name>_lsoa_delta and scenario_summary.
+#include "job/stages.hpp"
+
+#include <accessatlas/access.hpp>
+#include <accessatlas/error.hpp>
+#include <accessatlas/greenspace.hpp>
+#include <accessatlas/io.hpp>
+#include <accessatlas/job.hpp>
+#include <accessatlas/report.hpp>
+#include <accessatlas/snapping.hpp>
+#include <accessatlas/styles.hpp>
+#include <accessatlas/version.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <cmath>
+#include <ctime>
+#include <filesystem>
+#include <set>
+#include <unordered_map>
+
+namespace fs = std::filesystem;
+
+namespace accessatlas::job::detail {
+
+using network::invalid_id;
+
+
+std::vector<ScenarioTotals> write_delta_layer(io::GpkgWriter& out, const Job& job, const Prepared& prepared, std::size_t si,
+                                              const std::vector<Column>& base, const std::vector<Column>& scen) {
+    const auto& sc = prepared.scenarios[si];
+    const auto& areas = prepared.areas;
+    const auto& origins = prepared.origins;
+    const std::string layer_name = sc.name + "_lsoa_delta";
+    std::vector<io::FieldDef> fields{{"lsoa_code", io::FieldType::text}, {"lsoa_name", io::FieldType::text}, {"population", io::FieldType::real}};
+    for (const auto& c : base) {
+        const std::string p = c.service + "_" + mode_name(c.mode) + "_";
+        fields.push_back({p + "time_min_delta", io::FieldType::real});
+        fields.push_back({p + "unreached_pop_delta", io::FieldType::real});
+        for (double t : job.thresholds_min) fields.push_back({p + "newly_beyond_" + threshold_label(t), io::FieldType::real});
+        for (double t : job.thresholds_min) fields.push_back({p + "newly_within_" + threshold_label(t), io::FieldType::real});
+        if (job.e2sfca.enabled) fields.push_back({p + "e2sfca_per_1000_delta", io::FieldType::real});
+    }
+    auto& layer = out.create_layer(layer_name, io::GeometryKind::polygon, fields,
+                                   "Scenario '" + sc.title + "' minus the baseline, per area");
+    describe(layer, job, "Scenario '" + sc.title + "' against the baseline: change in time to the nearest service, people newly beyond "
+                             "or within each threshold",
+             "minutes (time_min_delta, + = slower), people (newly_beyond_T, newly_within_T, unreached_pop_delta), supply per 1,000 "
+             "people (e2sfca_per_1000_delta)",
+             "the same origins routed on the baseline and on the scenario; see docs/scenarios.md");
+    layer.set_metadata("accessatlas_scenario", sc.name);
+    bool first_style = true;
+    for (const auto& c : base) {
+        const std::string p = c.service + "_" + mode_name(c.mode) + "_";
+        const auto st = styles::difference_minutes(p + "time_min_delta", "Change in time to the nearest " + c.service + " by " +
+                                                                              mode_name(c.mode) + " (minutes, + = slower)");
+        out.add_style(layer_name, st.name, st.qml, st.sld, first_style, st.title);
+        first_style = false;
+    }
+    const std::size_t n = areas.code.size(), k_count = job.thresholds_min.size();
+    std::vector<ScenarioTotals> totals;
+    std::vector<std::vector<double>> beyond(base.size(), std::vector<double>(n * k_count, 0)), within = beyond;
+    for (std::size_t ci = 0; ci < base.size(); ++ci) {
+        const auto& b = base[ci].result;
+        const auto& s = scen[ci].result;
+        ScenarioTotals t{base[ci].service, mode_name(base[ci].mode), 0, 0, std::vector<double>(k_count, 0), std::vector<double>(k_count, 0), 0, 0};
+        double wb = 0, pb = 0, ws = 0, ps = 0;
+        for (std::size_t o = 0; o < origins.location.size(); ++o) {
+            const double pop = origins.population[o];
+            if (std::isfinite(b.time_s[o])) wb += pop * b.time_s[o] / 60.0, pb += pop;
+            if (std::isfinite(s.time_s[o])) ws += pop * s.time_s[o] / 60.0, ps += pop;
+            for (std::size_t k = 0; k < k_count; ++k) {
+                const double limit = job.thresholds_min[k] * 60.0;
+                const bool in_b = b.time_s[o] <= limit, in_s = s.time_s[o] <= limit;
+                if (in_b && !in_s) beyond[ci][origins.area[o] * k_count + k] += pop, t.newly_beyond[k] += pop;
+                if (!in_b && in_s) within[ci][origins.area[o] * k_count + k] += pop, t.newly_within[k] += pop;
+            }
+        }
+        t.mean_base = pb > 0 ? wb / pb : std::nan("");
+        t.mean_scenario = ps > 0 ? ws / ps : std::nan("");
+        for (std::size_t a = 0; a < n; ++a) {
+            const double d = scen[ci].areas[a].mean_time_min - base[ci].areas[a].mean_time_min;
+            t.areas_slower += d > 0;
+            t.areas_faster += d < 0;
+        }
+        totals.push_back(std::move(t));
+    }
+    for (std::size_t a = 0; a < n; ++a) {
+        std::vector<io::Value> v{areas.code[a], areas.name[a], areas.population[a]};
+        for (std::size_t ci = 0; ci < base.size(); ++ci) {
+            const auto& ab = base[ci].areas[a];
+            const auto& as = scen[ci].areas[a];
+            v.emplace_back(as.mean_time_min - ab.mean_time_min);
+            v.emplace_back(as.unreached_population - ab.unreached_population);
+            for (std::size_t k = 0; k < k_count; ++k) v.emplace_back(beyond[ci][a * k_count + k]);
+            for (std::size_t k = 0; k < k_count; ++k) v.emplace_back(within[ci][a * k_count + k]);
+            if (job.e2sfca.enabled) v.emplace_back(scen[ci].area_e2sfca[a] - base[ci].area_e2sfca[a]);
+        }
+        layer.add(v, &areas.layer.wkb[a]);
+    }
+    return totals;
+}
+
+void write_scenario_summary(io::GpkgWriter& out, const Job& job, const Prepared& prepared,
+                            const std::vector<std::vector<ScenarioTotals>>& totals) {
+    std::vector<io::FieldDef> fields{{"scenario", io::FieldType::text},          {"title", io::FieldType::text},
+                                     {"service", io::FieldType::text},           {"mode", io::FieldType::text},
+                                     {"facilities_baseline", io::FieldType::integer}, {"facilities_scenario", io::FieldType::integer},
+                                     {"closed_edges", io::FieldType::integer},   {"mean_time_min_baseline", io::FieldType::real},
+                                     {"mean_time_min_scenario", io::FieldType::real}};
+    for (double t : job.thresholds_min) fields.push_back({"people_newly_beyond_" + threshold_label(t), io::FieldType::real});
+    for (double t : job.thresholds_min) fields.push_back({"people_newly_within_" + threshold_label(t), io::FieldType::real});
+    fields.push_back({"areas_slower", io::FieldType::integer});
+    fields.push_back({"areas_faster", io::FieldType::integer});
+    auto& layer = out.create_layer("scenario_summary", io::GeometryKind::none, fields,
+                                   "Each scenario against the baseline, per service and mode: mean time and people crossing each threshold");
+    describe(layer, job, "What-if scenarios against the baseline", "minutes (population-weighted over reached people), people, areas",
+             "see docs/scenarios.md");
+    for (std::size_t si = 1; si < prepared.scenarios.size(); ++si) {
+        const auto& sc = prepared.scenarios[si];
+        for (const auto& t : totals[si]) {
+            const std::size_t s = service_index(job, t.service);
+            std::vector<io::Value> v{sc.name, sc.title, t.service, t.mode,
+                                     static_cast<std::int64_t>(prepared.scenarios[0].facilities[s].id.size()),
+                                     static_cast<std::int64_t>(sc.facilities[s].id.size()), static_cast<std::int64_t>(sc.closed_edges.size()),
+                                     t.mean_base, t.mean_scenario};
+            for (double x : t.newly_beyond) v.emplace_back(x);
+            for (double x : t.newly_within) v.emplace_back(x);
+            v.emplace_back(t.areas_slower);
+            v.emplace_back(t.areas_faster);
+            layer.add(v, nullptr);
+        }
+    }
+}
+
+} // namespace accessatlas::job::detail
