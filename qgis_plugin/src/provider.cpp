@@ -9,6 +9,10 @@
 
 #include <QIcon>
 
+// The icons live in a Qt resource compiled into this static library: it must be initialised by
+// name before ":/accessatlas/..." resolves (Q_INIT_RESOURCE declares a global function).
+static void init_icons() { Q_INIT_RESOURCE(accessatlas); }
+
 namespace accessatlas::qgis {
 
 QString Provider::id() const { return QStringLiteral("accessatlas"); }
@@ -23,6 +27,7 @@ void Provider::loadAlgorithms() {
 }
 
 int register_provider() {
+    init_icons();
     QgsProcessingRegistry* registry = QgsApplication::processingRegistry();
     if (!registry) return -1;
     if (registry->providerById(QStringLiteral("accessatlas"))) return 0;

@@ -37,12 +37,30 @@ QString group_id(const std::string& group) {
     return id;
 }
 
+// Where a layer goes in the run's group, so that a whole job opens as a readable map: the
+// facilities on top, then the headline area layer (both visible), scenario differences, and
+// everything else in a collapsed "Supporting layers" sub-group, unchecked.
+enum class Place { facilities = 0, headline = 1, main = 2, supporting = 3 };
+
+Place place_of(const QString& name, const QStringList& all) {
+    static const QStringList headlines{QStringLiteral("lsoa_access"), QStringLiteral("lsoa_atlas"), QStringLiteral("lsoa_digital_exclusion"),
+                                       QStringLiteral("lsoa_greenspace"), QStringLiteral("lsoa_realistic_access"), QStringLiteral("lsoa_clusters")};
+    for (const auto& h : headlines)
+        if (all.contains(h)) {
+            if (name == h) return Place::headline;
+            break;
+        }
+    if (name == QLatin1String("facilities")) return Place::facilities;
+    if (name.endsWith(QLatin1String("_lsoa_delta"))) return Place::main;
+    return Place::supporting;
+}
+
 // Applies the layer's default style from the GeoPackage (Processing loads outputs without
-// their default style) and moves each output into one layer-tree group per run
-// ("Access Atlas: <algorithm> <time>"), at the top of the project.
+// their default style) and places each output in one layer-tree group per run ("Access Atlas:
+// <algorithm> <time>"), at the top of the project, as place_of() says.
 class GroupPostProcessor : public QgsProcessingLayerPostProcessorInterface {
 public:
-    explicit GroupPostProcessor(QString group) : m_group(std::move(group)) {}
+    GroupPostProcessor(QString group, QString name, QStringList all) : m_group(std::move(group)), m_name(std::move(name)), m_all(std::move(all)) {}
     void postProcessLayer(QgsMapLayer* layer, QgsProcessingContext& context, QgsProcessingFeedback*) override {
         if (auto* vl = qobject_cast<QgsVectorLayer*>(layer)) {
             bool ok = false;
@@ -56,14 +74,37 @@ public:
         if (!node) return;
         QgsLayerTreeGroup* group = root->findGroup(m_group);
         if (!group) group = root->insertGroup(0, m_group);
+        const Place place = place_of(m_name, m_all);
+        const QString key = QStringLiteral("accessatlas_place");
+        QgsLayerTreeGroup* target = group;
+        int index = 0;
+        if (place == Place::supporting) {
+            const QString sub = QStringLiteral("Supporting layers");
+            target = group->findGroup(sub);
+            if (!target) {
+                target = group->addGroup(sub);
+                target->setCustomProperty(key, static_cast<int>(Place::supporting));
+                target->setExpanded(false);
+                target->setItemVisibilityChecked(false);
+            }
+            index = target->children().size();
+        } else {
+            // After every node placed no later than this one (the sub-group stays last).
+            for (QgsLayerTreeNode* child : group->children())
+                if (child->customProperty(key, static_cast<int>(Place::supporting)).toInt() <= static_cast<int>(place)) ++index;
+        }
         QgsLayerTreeGroup* parent = qobject_cast<QgsLayerTreeGroup*>(node->parent());
-        if (parent == group) return;
-        group->addChildNode(node->clone());
+        QgsLayerTreeNode* copy = node->clone();
+        copy->setCustomProperty(key, static_cast<int>(place));
+        copy->setItemVisibilityChecked(place == Place::facilities || place == Place::headline);
+        target->insertChildNode(index, copy);
         if (parent) parent->removeChildNode(node);
     }
 
 private:
     QString m_group;
+    QString m_name;
+    QStringList m_all;
 };
 
 // The layers of a GeoPackage the engine wrote, in order, without GeoPackage system tables.
@@ -98,10 +139,11 @@ QVariantMap run_and_load(const job::Job& job, const QString& title, QgsProcessin
     }
     const QString path = qs(job.output);
     const QString group = QStringLiteral("Access Atlas: %1 %2").arg(title, QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss")));
-    for (const QString& layer : output_layers(path)) {
+    const QStringList layers = output_layers(path);
+    for (const QString& layer : layers) {
         QgsProcessingContext::LayerDetails details(layer, context.project(), QStringLiteral("OUTPUT"), QgsProcessingUtils::LayerHint::Vector);
         details.forceName = true;
-        details.setPostProcessor(new GroupPostProcessor(group));
+        details.setPostProcessor(new GroupPostProcessor(group, layer, layers));
         context.addLayerToLoadOnCompletion(path + QStringLiteral("|layername=") + layer, details);
     }
     QVariantMap out;

@@ -150,6 +150,9 @@ TEST(Provider, EveryRegistryAlgorithmWithItsParameters) {
     EXPECT_DOUBLE_EQ(snap->defaultValue().toDouble(), 500);
     EXPECT_DOUBLE_EQ(snap->maximum(), 100000);
     EXPECT_FALSE(nearest->shortHelpString().isEmpty());
+    // The icons' Qt resource is initialised with the provider.
+    EXPECT_TRUE(QFile::exists(QStringLiteral(":/accessatlas/accessatlas.svg")));
+    EXPECT_FALSE(provider->icon().isNull());
 }
 
 std::string cli_for(const QString& id, const QVariantMap& parameters);
@@ -438,6 +441,21 @@ TEST(Provider, OutputsLoadInAGroupWithTheirStyleAndRenderItsColours) {
     ASSERT_EQ(groups.size(), 1);
     EXPECT_TRUE(groups.front()->name().startsWith(QStringLiteral("Access Atlas: exclusion "))) << groups.front()->name().toStdString();
     EXPECT_EQ(groups.front()->findLayers().size(), r.layers_to_load.size());
+    // A designed map: the headline area layer first and visible, the rest in a collapsed,
+    // unchecked sub-group.
+    const auto children = groups.front()->children();
+    ASSERT_GE(children.size(), 2);
+    auto* first = QgsLayerTree::isLayer(children.front()) ? QgsLayerTree::toLayer(children.front()) : nullptr;
+    ASSERT_NE(first, nullptr);
+    EXPECT_EQ(first->name(), QStringLiteral("lsoa_digital_exclusion"));
+    EXPECT_TRUE(first->itemVisibilityChecked());
+    auto* supporting = groups.front()->findGroup(QStringLiteral("Supporting layers"));
+    ASSERT_NE(supporting, nullptr);
+    EXPECT_FALSE(supporting->isExpanded());
+    EXPECT_FALSE(supporting->itemVisibilityChecked());
+    EXPECT_EQ(children.back(), supporting);
+    EXPECT_NE(supporting->findLayers().size(), 0);
+    for (auto* l : supporting->findLayers()) EXPECT_FALSE(l->itemVisibilityChecked()) << l->name().toStdString();
     // the embedded default style: graduated on deri_score
     ASSERT_NE(deri->renderer(), nullptr);
     EXPECT_EQ(deri->renderer()->type(), QStringLiteral("graduatedSymbol"));

@@ -69,6 +69,22 @@ struct AttributeTable {
     // As column(), but throws InputError listing the fields.
     int require(const std::string& name) const;
 };
+// What a file's first bytes say it is (for messages): empty, a zip/spreadsheet/PDF/HTML/XML/
+// JSON file (kind, empty when nothing special), and the first byte that is not UTF-8.
+struct FileSniff {
+    bool empty = false;
+    std::string kind;
+    std::size_t bad_utf8_offset = std::string::npos;
+    std::size_t bad_utf8_line = 0;
+    unsigned bad_utf8_byte = 0;
+};
+FileSniff sniff_file(const std::string& path, std::size_t max_bytes = 1 << 20);
+// Throws InputError when a text table (.csv, .txt) is empty or is not text at all, naming what
+// it looks like.
+void refuse_non_text_table(const std::string& path);
+// A warning naming the byte offset and line when a text table is not UTF-8; empty otherwise.
+std::string encoding_warning(const std::string& path);
+
 // The field names of a layer (the first when `layer_name` is empty), without reading features.
 std::vector<std::string> layer_field_names(const std::string& path, const std::string& layer_name);
 

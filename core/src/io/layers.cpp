@@ -7,6 +7,7 @@
 #include <cpl_conv.h>
 #include <cpl_error.h>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>
 
@@ -95,6 +96,36 @@ const std::vector<std::optional<std::string>>& Layer::field(const std::string& n
     throw InternalError("field not read: " + name);
 }
 
+namespace {
+
+// Great Britain on the National Grid, with a margin for islands: a point beyond it (or at the
+// grid's false origin, where missing coordinates written as 0 land) is not a real place here.
+bool in_great_britain(Point p) { return p.x >= -60000 && p.x <= 760000 && p.y >= -60000 && p.y <= 1300000; }
+// Exactly at the grid's false origin: missing coordinates written as 0 (a warning by feature;
+// hand-made test geometry lives near it too, so it is not a reason to refuse a layer).
+bool at_false_origin(Point p) { return std::abs(p.x) < 1 && std::abs(p.y) < 1; }
+
+// What coordinates in a layer's own units look like, to suggest the CRS they are really in.
+std::string guess_crs(const OGREnvelope& e) {
+    auto within = [&](double x0, double x1, double y0, double y1) { return e.MinX >= x0 && e.MaxX <= x1 && e.MinY >= y0 && e.MaxY <= y1; };
+    if (within(49, 61.5, -9, 2.5)) return "latitude and longitude in degrees, in that order (axes swapped): EPSG:4326 with x = longitude";
+    if (within(-9, 2.5, 49, 61.5)) return "longitude and latitude in degrees: EPSG:4326 (WGS 84)";
+    if (within(-180, 180, -90, 90)) return "degrees, but not in Great Britain";
+    if (within(-60000, 760000, -60000, 1300000)) return "British National Grid metres: EPSG:27700";
+    if (within(-1100000, 300000, 6200000, 8800000)) return "Web Mercator metres: EPSG:3857";
+    if (std::abs(e.MinX) < 1000 && std::abs(e.MaxX) < 1000 && std::abs(e.MinY) < 1000 && std::abs(e.MaxY) < 1000)
+        return "zeros (the grid's false origin): missing coordinates written as 0";
+    return "no CRS that covers Great Britain";
+}
+
+std::string crs_name(const OGRSpatialReference& srs) {
+    const char* name = srs.GetName();
+    const char* code = srs.GetAuthorityCode(nullptr);
+    return fmt::format("{}{}", name ? name : "an unnamed CRS", code ? fmt::format(" (EPSG:{})", code) : std::string());
+}
+
+} // namespace
+
 Layer read_layer(const std::string& path, const std::string& layer_name, GeometryKind kind,
                  const std::vector<std::string>& fields, Reporter& reporter) {
     auto ds = open_vector(path);
@@ -120,6 +151,7 @@ Layer read_layer(const std::string& path, const std::string& layer_name, Geometr
     out.field_names = fields;
     out.values.resize(fields.size());
     std::size_t empty = 0;
+    OGREnvelope raw;  // the features' extent in the layer's own CRS
     layer->ResetReading();
     for (std::unique_ptr<OGRFeature> f(layer->GetNextFeature()); f; f.reset(layer->GetNextFeature())) {
         OGRGeometry* g = f->GetGeometryRef();
@@ -131,11 +163,21 @@ Layer read_layer(const std::string& path, const std::string& layer_name, Geometr
         if (!has_kind(g->getGeometryType(), kind))
             throw InputError(fmt::format("geometry is {}, expected {}", OGRGeometryTypeToName(g->getGeometryType()), kind_name(kind)),
                              {path, out.layer_name, fid, {}}, "give a layer of " + std::string(kind_name(kind)));
+        OGREnvelope raw_env;
+        g->getEnvelope(&raw_env);
+        raw.Merge(raw_env);
         if (!to_bng.transform(*g))
-            throw InputError("coordinates cannot be transformed to EPSG:27700", {path, out.layer_name, fid, {}},
-                             "check the layer's CRS matches its coordinates");
+            throw InputError(fmt::format("coordinates cannot be transformed to EPSG:27700 from the layer's CRS, {}: they ({:.6g}, {:.6g} to "
+                                         "{:.6g}, {:.6g}) look like {}",
+                                         crs_name(*srs), raw_env.MinX, raw_env.MinY, raw_env.MaxX, raw_env.MaxY, guess_crs(raw_env)),
+                             {path, out.layer_name, fid, {}}, "assign the CRS the coordinates are in (QGIS: Layer > Set CRS; ogr2ogr -a_srs EPSG:...)");
         Point p;
         if (kind == GeometryKind::point) {
+            // One feature is one place: a MultiPoint of several is refused, never cut to its first part.
+            if (wkbFlatten(g->getGeometryType()) == wkbMultiPoint && g->toMultiPoint()->getNumGeometries() > 1)
+                throw InputError(fmt::format("a MultiPoint of {} points where one point per feature is expected", g->toMultiPoint()->getNumGeometries()),
+                                 {path, out.layer_name, fid, {}},
+                                 "split it into single points (QGIS: Vector > Geometry Tools > Multipart to Singleparts; ogr2ogr -explodecollections)");
             const OGRPoint* pt = wkbFlatten(g->getGeometryType()) == wkbPoint ? g->toPoint()
                                                                               : g->toMultiPoint()->getGeometryRef(0);
             p = {pt->getX(), pt->getY()};
@@ -168,6 +210,40 @@ Layer read_layer(const std::string& path, const std::string& layer_name, Geometr
         reporter.warning(fmt::format("{} layer '{}': {} features without geometry were skipped", path, out.layer_name, empty));
     if (out.size() == 0)
         throw InputError("the layer has no features with geometry", {path, out.layer_name, {}, {}}, "check the file is not empty");
+    // Places must be in Great Britain: a layer whose declared CRS disagrees with its coordinates
+    // lands in the sea or at the false origin, and would give silently wrong numbers.
+    std::vector<std::string> outside, zeros;
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        const auto label = fmt::format("feature {} at ({:.0f}, {:.0f})", out.fid[i], out.points[i].x, out.points[i].y);
+        if (!in_great_britain(out.points[i])) outside.push_back(label);
+        else if (at_false_origin(out.points[i])) zeros.push_back(label);
+    }
+    if (!zeros.empty() && kind == GeometryKind::point)
+        reporter.warning(fmt::format("{} layer '{}': {} of {} features lie exactly at the grid's false origin (0, 0), where missing coordinates "
+                                     "written as 0 land; check them: {}",
+                                     path, out.layer_name, zeros.size(), out.size(), fmt::join(zeros.begin(), zeros.begin() + std::min<std::size_t>(zeros.size(), 10), ", ")));
+    // Degrees declared as metres land within a few metres of the false origin, still "inside"
+    // the grid: their own numbers (GB longitudes and latitudes) give them away.
+    const bool gb_degrees = (raw.MinX >= -9 && raw.MaxX <= 2.5 && raw.MinY >= 49 && raw.MaxY <= 61.5) ||
+                            (raw.MinX >= 49 && raw.MaxX <= 61.5 && raw.MinY >= -9 && raw.MaxY <= 2.5);
+    if (srs->IsProjected() && gb_degrees)
+        throw InputError(fmt::format("the layer's CRS is {}, in metres, but its coordinates ({:.6g}, {:.6g} to {:.6g}, {:.6g}) look like {}",
+                                     crs_name(*srs), raw.MinX, raw.MinY, raw.MaxX, raw.MaxY, guess_crs(raw)),
+                         {path, out.layer_name, {}, {}}, "assign the CRS the coordinates are in (QGIS: Layer > Set CRS; ogr2ogr -a_srs EPSG:4326)");
+    if (!outside.empty() && outside.size() * 2 >= out.size())
+        throw InputError(fmt::format("{} of {} features lie outside Great Britain once in EPSG:27700 (e.g. {}); the layer's CRS is {}, but its "
+                                     "coordinates ({:.6g}, {:.6g} to {:.6g}, {:.6g}) look like {}",
+                                     outside.size(), out.size(), outside.front(), crs_name(*srs), raw.MinX, raw.MinY, raw.MaxX, raw.MaxY,
+                                     guess_crs(raw)),
+                         {path, out.layer_name, {}, {}}, "assign the CRS the coordinates are in (QGIS: Layer > Set CRS; ogr2ogr -a_srs EPSG:...)");
+    if (!outside.empty()) {
+        std::string list;
+        for (std::size_t i = 0; i < outside.size() && i < 10; ++i) list += (i ? ", " : "") + outside[i];
+        if (outside.size() > 10) list += fmt::format(" and {} more", outside.size() - 10);
+        reporter.warning(fmt::format("{} layer '{}': {} of {} features lie outside Great Britain (EPSG:27700 metres) and are no real place "
+                                     "here; check their coordinates: {}",
+                                     path, out.layer_name, outside.size(), out.size(), list));
+    }
     return out;
 }
 
@@ -220,8 +296,16 @@ double parse_number(const std::string& text, const std::string& file, const std:
     return v;
 }
 
+namespace {
+bool is_csv(const std::string& path);
+}
+
 NumericTable read_numeric_table(const std::string& path, const std::string& code_field, const std::string& value_field,
-                                Reporter&, const std::string& filter_field, const std::string& filter_value) {
+                                Reporter& reporter, const std::string& filter_field, const std::string& filter_value) {
+    if (is_csv(path)) {
+        refuse_non_text_table(path);
+        if (const auto w = encoding_warning(path); !w.empty()) reporter.warning(w);
+    }
     auto ds = open_vector(path);
     OGRLayer* layer = pick_layer(*ds, path, {});
     const int ci = field_index(*layer, path, code_field);
@@ -303,6 +387,7 @@ std::vector<std::string> layer_field_names(const std::string& path, const std::s
 AttributeTable read_attribute_table(const std::string& path, const std::string& layer_name, const std::string& code_field) {
     AttributeTable t;
     t.path = path;
+    if (is_csv(path)) refuse_non_text_table(path);
     if (!is_csv(path)) {
         auto ds = open_vector(path);
         OGRLayer* layer = pick_layer(*ds, path, layer_name);

@@ -434,6 +434,19 @@ Prepared prepare(const Job& job, Reporter& collect, RunSummary& summary, const W
     collect.stage("Reading areas and population");
     p.areas = read_areas(job, collect);
     const auto& areas = p.areas;
+    if (net.node_count() > 0) {
+        // Both in EPSG:27700 by now: layers that do not meet were misplaced or are of two places.
+        Box area_box, net_box = net.extent();
+        for (const auto& pt : areas.layer.points) area_box.expand(pt);
+        const bool apart = area_box.max_x < net_box.min_x || area_box.min_x > net_box.max_x || area_box.max_y < net_box.min_y ||
+                           area_box.min_y > net_box.max_y;
+        if (apart)
+            throw InputError(fmt::format("the network and the areas do not overlap: the network covers x {:.0f} to {:.0f}, y {:.0f} to {:.0f}, "
+                                         "the areas x {:.0f} to {:.0f}, y {:.0f} to {:.0f} (EPSG:27700 metres)",
+                                         net_box.min_x, net_box.max_x, net_box.min_y, net_box.max_y, area_box.min_x, area_box.max_x,
+                                         area_box.min_y, area_box.max_y),
+                             {job.areas.path, {}, {}, {}}, "check both are of the same place, and each layer's CRS");
+    }
     const io::AreaLocator locator(areas.layer.wkb);
     summary.areas = areas.code.size();
 

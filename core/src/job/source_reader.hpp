@@ -46,7 +46,10 @@ public:
         const std::string layer = src.path.empty() ? m_job.areas.layer : src.layer;
         const std::string code_field = src.code_field.empty() ? m_job.area_code_field : src.code_field;
         const auto t = io::read_attribute_table(path, layer, code_field);
-        if (std::find(m_inputs.begin(), m_inputs.end(), path) == m_inputs.end()) m_inputs.push_back(path);
+        if (std::find(m_inputs.begin(), m_inputs.end(), path) == m_inputs.end()) {
+            m_inputs.push_back(path);
+            if (const auto w = io::encoding_warning(path); !w.empty()) m_reporter.warning(w);
+        }
         if (t.header_lines_skipped + t.footer_lines_skipped > 0)
             m_reporter.info(fmt::format("{}: {} title line(s) above the header and {} note line(s) below the data skipped", path,
                                         t.header_lines_skipped, t.footer_lines_skipped));

@@ -7,6 +7,7 @@
 #include "network/network_builder.hpp"
 
 #include <accessatlas/error.hpp>
+#include <accessatlas/io.hpp>
 #include <accessatlas/network.hpp>
 
 #include <fmt/format.h>
@@ -229,8 +230,20 @@ RoadNetwork read_network(const std::string& path, const OgrNetworkOptions& optio
         if (stats) *stats = ReadStats{net.edge_count(), net.edge_count(), 0, 0};
         return net;
     }
-    if (ends_with(".pbf") || ends_with(".osm") || ends_with(".osm.bz2") || ends_with(".osm.gz") || ends_with(".o5m"))
+    if (ends_with(".pbf") || ends_with(".osm") || ends_with(".osm.bz2") || ends_with(".osm.gz") || ends_with(".o5m")) {
+        // A file saved under an OSM name that is something else (a web page, a zip, JSON) is
+        // named for what it is, not reported as a corrupt extract.
+        const auto sniff = io::sniff_file(path, 4096);
+        const bool pbf_like = ends_with(".pbf") && sniff.kind.empty();
+        const bool xml_like = ends_with(".osm") && sniff.kind == "XML";
+        if (sniff.empty)
+            throw InputError("the network file is empty", {path, {}, {}, {}}, "download the extract again");
+        if (!sniff.kind.empty() && !pbf_like && !xml_like && !ends_with(".bz2") && !ends_with(".gz"))
+            throw InputError(fmt::format("this is not an OpenStreetMap {} file: it looks like {}", ends_with(".pbf") ? "PBF" : "XML", sniff.kind),
+                             {path, {}, {}, {}},
+                             "download the extract again (e.g. from Geofabrik, as .osm.pbf), or give a road layer in its own format (GeoPackage, shapefile)");
         return read_osm(path, reporter, stats);
+    }
     return read_ogr_network(path, options, reporter, stats);
 }
 

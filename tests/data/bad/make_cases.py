@@ -233,6 +233,47 @@ case("transit-without-timetable", 1, "the transit mode needs timetables", transi
 case("transit-window-backwards", 1, "must be after window_start", transit_job(extra='window_start = "10:00"\nwindow_end = "07:00"'), feed())
 
 
+# ---- places that are not where their CRS says (issue 19) ----------------------------------------
+def crs_geojson(features, epsg):
+    return json.dumps({"type": "FeatureCollection", "crs": {"type": "name", "properties": {"name": f"urn:ogc:def:crs:EPSG::{epsg}"}},
+                       "features": features})
+
+
+GP = 'name = "gp"\npath = "gp.geojson"\nid_field = "id"'
+case("facilities-bng-declared-as-degrees", 1, "look like British National Grid metres: EPSG:27700", job(services=GP),
+     {"gp.geojson": crs_geojson([point_feature({"id": "a"}, 486000, 308000), point_feature({"id": "b"}, 493000, 299000)], 4326)})
+case("facilities-degrees-declared-as-bng", 1, "look like longitude and latitude in degrees: EPSG:4326", job(services=GP),
+     {"gp.geojson": crs_geojson([point_feature({"id": "a"}, -0.7311, 52.6692), point_feature({"id": "b"}, -0.60, 52.58)], 27700)})
+case("facilities-axes-swapped", 1, "axes swapped", job(services=GP),
+     {"gp.geojson": crs_geojson([point_feature({"id": "a"}, 52.6692, -0.7311), point_feature({"id": "b"}, 52.58, -0.60)], 27700)})
+case("facilities-web-mercator-declared-as-bng", 1, "Web Mercator metres: EPSG:3857", job(services=GP),
+     {"gp.geojson": crs_geojson([point_feature({"id": "a"}, -81380, 6908000), point_feature({"id": "b"}, -66800, 6893000)], 27700)})
+case("facilities-one-at-false-origin", 0, "lie exactly at the grid's false origin (0, 0)", job(services=GP),
+     {"gp.geojson": crs_geojson([point_feature({"id": "a"}, 486000, 308000), point_feature({"id": "b"}, 487000, 307000),
+                                 point_feature({"id": "c"}, 0, 0)], 27700)})
+case("facilities-multipoint", 1, "a MultiPoint of 2 points", job(services=GP),
+     {"gp.geojson": json.dumps({"type": "FeatureCollection", "features": [
+         {"type": "Feature", "properties": {"id": "a"}, "geometry": {"type": "MultiPoint", "coordinates": [[-0.73, 52.67], [-0.60, 52.58]]}}]})})
+case("areas-bng-declared-as-degrees", 1, "look like British National Grid metres",
+     job(areas='path = "areas.geojson"\ncode_field = "lsoa11_code"'),
+     {"areas.geojson": crs_geojson([poly_feature("E01013787", [[486000, 308000], [487000, 308000], [487000, 309000], [486000, 308000]])], 4326)})
+case("network-and-areas-apart", 1, "the network and the areas do not overlap",
+     job(areas='path = "areas.geojson"\ncode_field = "lsoa11_code"'),
+     {"areas.geojson": geojson([poly_feature("E01013787", [[-2.60, 51.45], [-2.58, 51.45], [-2.58, 51.47], [-2.60, 51.45]])])})
+
+# ---- files that are not what their name says ------------------------------------------------
+case("population-is-a-spreadsheet", 1, "looks like a zip archive", pop_job(), {}, {"population.csv": b"PK\x03\x04" + bytes(200)})
+case("population-is-a-web-page", 1, "looks like an HTML web page", pop_job(),
+     {"population.csv": "<!DOCTYPE html><html><body>Sign in to download</body></html>\n"})
+case("population-is-empty", 1, "the table is empty", pop_job(), {"population.csv": "\n"})
+case("population-latin1-named", 0, "not UTF-8 at byte", pop_job(),
+     {}, {"population.csv": b'"lsoa11_code","name","total_population"\n' + b"".join(
+         f'{c},"Caf\xe9",1000\n'.encode("latin-1") for c in RUTLAND_CODES)})
+case("network-is-a-web-page", 1, "looks like an HTML web page", job(network='path = "roads.osm.pbf"'),
+     {"roads.osm.pbf": "<html><head><title>404 Not Found</title></head></html>\n"})
+case("network-is-json", 1, "looks like JSON", job(network='path = "roads.osm.pbf"'), {"roads.osm.pbf": '{"type": "FeatureCollection"}\n'})
+
+
 def main():
     if os.path.isdir(OUT):
         shutil.rmtree(OUT)
