@@ -218,3 +218,33 @@ TEST_F(RutlandJob, InequalityByDecileSumsToThePopulationAndIntervalsHoldTheEstim
     for (const auto& w : summary->warnings) warned = warned || w.find("6 of 10 IMD 2019 deciles hold areas") != std::string::npos;
     EXPECT_TRUE(warned);
 }
+
+// The composite's sensitivity to its weights: every area's rank lies within its range over the
+// re-weightings, the 5-95% band within the range, and the weights do move some areas.
+TEST_F(RutlandJob, CompositeRanksHoldWithinTheirReweightingRange) {
+    ASSERT_NE(ds, nullptr);
+    OGRLayer* atlas = ds->GetLayerByName("lsoa_atlas");
+    ASSERT_NE(atlas, nullptr);
+    int moved = 0, areas = 0;
+    for (auto& f : *atlas) {
+        const int rank = f->GetFieldAsInteger("composite_rank");
+        const int lo = f->GetFieldAsInteger("composite_rank_min"), hi = f->GetFieldAsInteger("composite_rank_max");
+        const int p05 = f->GetFieldAsInteger("composite_rank_p05"), p95 = f->GetFieldAsInteger("composite_rank_p95");
+        const double top = f->GetFieldAsDouble("composite_top_fifth_pct");
+        ++areas;
+        EXPECT_LE(lo, rank);
+        EXPECT_GE(hi, rank);
+        EXPECT_LE(lo, p05);
+        EXPECT_LE(p05, p95);
+        EXPECT_LE(p95, hi);
+        EXPECT_GE(top, 0);
+        EXPECT_LE(top, 100);
+        // An area ranked far from the top fifth under every weighting is never in it.
+        if (lo > 5) {
+            EXPECT_EQ(top, 0);
+        }
+        moved += hi > lo;
+    }
+    EXPECT_EQ(areas, 23);
+    EXPECT_GT(moved, 0);
+}

@@ -17,6 +17,7 @@
 #include <cmath>
 #include <ctime>
 #include <optional>
+#include <random>
 #include <set>
 #include <unordered_map>
 
@@ -179,6 +180,83 @@ void check_area_field_names(const Job& job) {
     }
 }
 
+namespace {
+
+// How much the composite's ranking owes to its weights: each domain left out in turn, then
+// `draws` random weightings drawn uniformly over all weightings (normalised exponential draws,
+// seeded, so a run repeats exactly). The ranks of the areas under every weighting give each
+// area's range, and the random ones its 5th-95th percentile band and how often it falls in the
+// highest-need fifth.
+void composite_sensitivity(const indices::IndexDef& def, CompositeOutcome& c, std::size_t n, Reporter& reporter) {
+    struct Quiet : Reporter {
+        const Reporter& next;
+        explicit Quiet(const Reporter& r) : next(r) {}
+        bool cancelled() const override { return next.cancelled(); }
+    } quiet(reporter);
+    constexpr std::size_t draws = 200;
+    indices::IndexInput input;
+    input.values = c.raw;
+    const std::size_t k_count = def.components.size();
+    auto ranks_with = [&](const std::vector<double>& weights) {
+        indices::IndexDef d = def;
+        for (std::size_t k = 0; k < k_count; ++k) d.components[k].weight = weights[k];
+        return indices::descending_ranks(indices::compute_index(d, input, quiet).score);
+    };
+    std::vector<std::vector<int>> one_out, random;
+    for (std::size_t k = 0; k < k_count; ++k) {
+        std::vector<double> w;
+        for (const auto& comp : def.components) w.push_back(comp.weight);
+        w[k] = 0;
+        one_out.push_back(ranks_with(w));
+    }
+    std::mt19937_64 rng(20240305);
+    std::exponential_distribution<double> e(1.0);
+    for (std::size_t r = 0; r < draws; ++r) {
+        reporter.check_cancelled();
+        std::vector<double> w(k_count);
+        for (auto& x : w) x = e(rng);
+        random.push_back(ranks_with(w));
+    }
+    const std::size_t fifth = (n + 4) / 5;
+    c.weightings = one_out.size() + random.size();
+    c.rank_min.assign(n, 0);
+    c.rank_max.assign(n, 0);
+    c.rank_p05.assign(n, 0);
+    c.rank_p95.assign(n, 0);
+    c.top_fifth_pct.assign(n, std::numeric_limits<double>::quiet_NaN());
+    std::size_t always = 0, sometimes = 0;
+    std::vector<int> band;
+    for (std::size_t a = 0; a < n; ++a) {
+        if (c.rank[a] <= 0) continue;  // no score
+        int lo = c.rank[a], hi = c.rank[a];
+        for (const auto* set : {&one_out, &random})
+            for (const auto& r : *set)
+                if (r[a] > 0) lo = std::min(lo, r[a]), hi = std::max(hi, r[a]);
+        band.clear();
+        std::size_t top = 0;
+        for (const auto& r : random)
+            if (r[a] > 0) {
+                band.push_back(r[a]);
+                top += static_cast<std::size_t>(r[a]) <= fifth;
+            }
+        std::sort(band.begin(), band.end());
+        c.rank_min[a] = lo;
+        c.rank_max[a] = hi;
+        if (!band.empty()) {
+            c.rank_p05[a] = band[band.size() * 5 / 100];
+            c.rank_p95[a] = band[std::min(band.size() - 1, band.size() * 95 / 100)];
+            c.top_fifth_pct[a] = 100.0 * double(top) / double(band.size());
+        }
+        always += top == band.size() && !band.empty();
+        sometimes += top > 0 && top < band.size();
+    }
+    reporter.info(fmt::format("composite: under {} re-weightings (each domain left out, {} random), {} areas stay in the highest-need fifth "
+                              "every time and {} move in or out of it",
+                              c.weightings, draws, always, sometimes));
+}
+
+} // namespace
+
 AreaIndicesOutcome compute_area_indices(const Job& job, const AreaSet& areas, FieldStore& store, Reporter& reporter) {
     AreaIndicesOutcome out;
     SourceReader reader(job, reporter, out.inputs, out.conversions);
@@ -287,6 +365,7 @@ AreaIndicesOutcome compute_area_indices(const Job& job, const AreaSet& areas, Fi
         }
         store.put("composite_score", c.result.score);
         for (std::size_t k = 0; k < spec.domains.size(); ++k) store.put(spec.domains[k].name + "_score", c.result.indicator_score[k]);
+        if (spec.domains.size() >= 2) composite_sensitivity(def, c, n, reporter);
     }
 
     if (job.clustering.enabled) {
@@ -492,6 +571,11 @@ void write_area_indices(io::GpkgWriter& out, const Job& job, const AreaSet& area
                  {"composite_decile", io::FieldType::integer},   {"composite_incomplete", io::FieldType::integer},
                  {"imd_decile", io::FieldType::integer},         {"core20", io::FieldType::integer}})
             fields.push_back({name, type});
+        const bool sensitivity = !c.rank_min.empty();
+        if (sensitivity)
+            for (const char* f : {"composite_rank_min", "composite_rank_max", "composite_rank_p05", "composite_rank_p95"})
+                fields.push_back({f, io::FieldType::integer});
+        if (sensitivity) fields.push_back({"composite_top_fifth_pct", io::FieldType::real});
         auto& layer = out.create_layer(spec.layer, io::GeometryKind::polygon, fields, "Composite index of access and exclusion");
         const bool exponential = spec.method == indices::Normalisation::exponential;
         layer.set_metadata("accessatlas_what", "Composite index joining access to services, green space and digital exclusion per area, "
@@ -509,6 +593,13 @@ void write_area_indices(io::GpkgWriter& out, const Job& job, const AreaSet& area
                                        exponential ? "each domain ranked, exponential transform X = -23 ln(1 - R (1 - e^-100/23)), weighted mean"
                                                    : "each domain min-max to 0-10 (10 = worst), weighted mean"));
         layer.set_metadata("accessatlas_weights", domains);
+        if (!c.rank_min.empty())
+            layer.set_metadata("accessatlas_sensitivity",
+                               fmt::format("composite_rank_min/max: the rank's range over {} re-weightings (each domain left out in turn, then "
+                                           "random weightings uniform over all weightings, seeded); composite_rank_p05/p95: the 5th and 95th "
+                                           "percentiles over the random ones; composite_top_fifth_pct: % of them that put the area in the "
+                                           "highest-need fifth",
+                                           c.weightings));
         common_metadata(layer, job, outcome);
         for (std::size_t a = 0; a < n; ++a) {
             std::vector<io::Value> v{areas.code[a], areas.name[a], areas.population[a]};
@@ -522,6 +613,10 @@ void write_area_indices(io::GpkgWriter& out, const Job& job, const AreaSet& area
             v.push_back(static_cast<std::int64_t>(c.result.incomplete[a]));
             v.push_back(whole(c.imd_decile[a]));
             v.push_back(c.imd_decile[a] == 0 ? io::Value() : io::Value(static_cast<std::int64_t>(c.imd_decile[a] <= 2 ? 1 : 0)));
+            if (sensitivity) {
+                for (int r : {c.rank_min[a], c.rank_max[a], c.rank_p05[a], c.rank_p95[a]}) v.push_back(whole(r));
+                v.push_back(num(c.top_fifth_pct[a]));
+            }
             layer.add(v, &areas.wkb[a]);
         }
     }

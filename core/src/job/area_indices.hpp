@@ -56,6 +56,12 @@ struct CompositeOutcome {
     indices::IndexResult result;
     std::vector<int> rank, decile;
     std::vector<int> imd_decile;  // 0 = unknown
+    // Sensitivity to the domain weights (each domain left out in turn, and random weightings):
+    // per area the rank's range, its 5th and 95th percentiles over the random weightings, and
+    // the % of them that put the area in the highest-need fifth. Empty with one domain.
+    std::vector<int> rank_min, rank_max, rank_p05, rank_p95;
+    std::vector<double> top_fifth_pct;
+    std::size_t weightings = 0;
 };
 
 struct ClusterOutcome {
