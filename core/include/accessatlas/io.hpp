@@ -40,7 +40,7 @@ Layer read_layer(const std::string& path, const std::string& layer_name, Geometr
 
 // Repairs invalid polygons in place (GEOS make-valid through OGR), keeping only the polygonal
 // parts; returns how many were repaired.
-std::size_t repair_polygons(Layer& layer);
+std::size_t repair_polygons(Layer& layer, std::vector<std::size_t>* repaired_indices = nullptr);
 
 // Reads a table (CSV or any OGR layer) of numbers keyed by a code field. Values must parse
 // as finite numbers; thousands separators are refused with a clear message.

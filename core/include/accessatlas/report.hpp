@@ -33,6 +33,7 @@ struct Report {
     std::string title;
     std::vector<std::pair<std::string, std::string>> summary;  // label, value
     std::vector<std::string> warnings;
+    std::vector<std::vector<std::string>> warning_items;  // kind, file, feature id, code, action (the run_warnings table)
     std::vector<std::string> area_code;
     std::vector<std::string> area_name;
     std::vector<double> population;

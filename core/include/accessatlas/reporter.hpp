@@ -9,6 +9,19 @@
 
 namespace accessatlas {
 
+// One item a warning is about (a facility excluded, an area not served, a stop without a
+// coordinate ...), so that the output can list them one row each and an officer can join them
+// to the map by code or feature id.
+struct WarningItem {
+    std::string kind;     // e.g. facility_excluded, area_not_served, gtfs_trip_left_out
+    std::string file;
+    std::string layer;
+    std::string feature;  // feature id, facility id, stop or trip id
+    std::string code;     // area code, when the item is an area
+    std::string field;
+    std::string action;   // what was done: excluded, repaired, left out, counted as not reached ...
+};
+
 class Reporter {
 public:
     virtual ~Reporter() = default;
@@ -17,6 +30,8 @@ public:
     virtual void progress(double /*fraction*/) {}
     virtual void info(std::string_view /*message*/) {}
     virtual void warning(std::string_view /*message*/) {}
+    // The items a warning names, one call each (after or before the warning that sums them up).
+    virtual void item(const WarningItem& /*item*/) {}
     // Polled by long loops at least every few milliseconds of work.
     virtual bool cancelled() const { return false; }
 
@@ -32,12 +47,15 @@ public:
     void progress(double fraction) override;
     void info(std::string_view message) override;
     void warning(std::string_view message) override;
+    void item(const WarningItem& item) override;
     bool cancelled() const override;
     const std::vector<std::string>& warnings() const { return m_warnings; }
+    const std::vector<WarningItem>& items() const { return m_items; }
 
 private:
     Reporter* m_next;
     std::vector<std::string> m_warnings;
+    std::vector<WarningItem> m_items;
 };
 
 } // namespace accessatlas

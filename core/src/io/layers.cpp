@@ -217,6 +217,10 @@ Layer read_layer(const std::string& path, const std::string& layer_name, Geometr
         const auto label = fmt::format("feature {} at ({:.0f}, {:.0f})", out.fid[i], out.points[i].x, out.points[i].y);
         if (!in_great_britain(out.points[i])) outside.push_back(label);
         else if (at_false_origin(out.points[i])) zeros.push_back(label);
+        else continue;
+        if (kind == GeometryKind::point || !in_great_britain(out.points[i]))
+            reporter.item({"feature_outside_great_britain", path, out.layer_name, std::to_string(out.fid[i]), {}, {},
+                           fmt::format("kept, at ({:.0f}, {:.0f}) in EPSG:27700: check its coordinates", out.points[i].x, out.points[i].y)});
     }
     if (!zeros.empty() && kind == GeometryKind::point)
         reporter.warning(fmt::format("{} layer '{}': {} of {} features lie exactly at the grid's false origin (0, 0), where missing coordinates "
@@ -247,9 +251,10 @@ Layer read_layer(const std::string& path, const std::string& layer_name, Geometr
     return out;
 }
 
-std::size_t repair_polygons(Layer& layer) {
+std::size_t repair_polygons(Layer& layer, std::vector<std::size_t>* repaired_indices) {
     std::size_t repaired = 0;
-    for (auto& wkb : layer.wkb) {
+    for (std::size_t index = 0; index < layer.wkb.size(); ++index) {
+        auto& wkb = layer.wkb[index];
         OGRGeometry* g = nullptr;
         if (OGRGeometryFactory::createFromWkb(wkb.data(), nullptr, &g, wkb.size()) != OGRERR_NONE || !g) continue;
         std::unique_ptr<OGRGeometry> geom(g);
@@ -273,6 +278,7 @@ std::size_t repair_polygons(Layer& layer) {
         wkb.assign(static_cast<std::size_t>(polygons->WkbSize()), 0);
         polygons->exportToWkb(wkbNDR, wkb.data(), wkbVariantIso);
         ++repaired;
+        if (repaired_indices) repaired_indices->push_back(index);
     }
     return repaired;
 }

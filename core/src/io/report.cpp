@@ -201,6 +201,18 @@ std::string render_html(const Report& r) {
         html += fmt::format("<h2>Warnings ({})</h2><ul>", r.warnings.size());
         for (const auto& w2 : r.warnings) html += fmt::format("<li class=\"warn\">{}</li>", esc(w2));
         html += "</ul>";
+        if (!r.warning_items.empty()) {
+            const std::size_t shown = std::min<std::size_t>(r.warning_items.size(), 500);
+            html += fmt::format("<details><summary>The {} items these warnings name (also the run_warnings table of the GeoPackage){}"
+                                "</summary><table><tr><th>Kind</th><th>File</th><th>Feature</th><th>Code</th><th>What was done</th></tr>",
+                                r.warning_items.size(), shown < r.warning_items.size() ? fmt::format("; the first {}", shown) : std::string());
+            for (std::size_t k = 0; k < shown; ++k) {
+                html += "<tr>";
+                for (const auto& cell : r.warning_items[k]) html += fmt::format("<td>{}</td>", esc(cell));
+                html += "</tr>";
+            }
+            html += "</table></details>";
+        }
     }
     for (std::size_t i = 0; i < r.indicators.size(); ++i) {
         const auto& ind = r.indicators[i];

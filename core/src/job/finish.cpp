@@ -30,6 +30,23 @@ namespace accessatlas::job::detail {
 
 using network::invalid_id;
 
+namespace {
+
+// One row per item a warning named, to join to the map by code or feature id.
+void write_run_warnings(io::GpkgWriter& out, const Job& job, const std::vector<WarningItem>& items) {
+    auto& layer = out.create_layer("run_warnings", io::GeometryKind::none,
+                                   {{"kind", io::FieldType::text}, {"file", io::FieldType::text}, {"layer", io::FieldType::text},
+                                    {"feature_id", io::FieldType::text}, {"code", io::FieldType::text}, {"field", io::FieldType::text},
+                                    {"action", io::FieldType::text}},
+                                   "Every item the run's warnings name: what, where, and what was done");
+    describe(layer, job, "Every item the run's warnings name (a facility excluded, an area not served, a polygon repaired, a stop or trip "
+                         "left out ...): join by code (areas) or feature_id (facilities, features, stops, trips)",
+             "text", "one row per item; the run's log sums them up");
+    for (const auto& i : items) layer.add({i.kind, i.file, i.layer, i.feature, i.code, i.field, i.action}, nullptr);
+}
+
+} // namespace
+
 void finish(const Job& job, Prepared& prepared, std::vector<std::vector<Column>>& all_columns, CollectingReporter& collect, RunSummary& summary) {
     Stopwatch clock;
     const auto& net = prepared.net;
@@ -84,12 +101,17 @@ void finish(const Job& job, Prepared& prepared, std::vector<std::vector<Column>>
             totals[si] = write_delta_layer(out, job, prepared, si, columns, all_columns[si]);
         write_scenario_summary(out, job, prepared, totals);
     }
+    if (!collect.items().empty()) write_run_warnings(out, job, collect.items());
     collect.check_cancelled();  // Ctrl-C while writing: drop the temporary file, keep the old output
     out.commit();
     summary.warnings = collect.warnings();
 
     if (!job.report.empty())
-        report::write_html(build_report(job, prepared, columns, green, area_indices, inequality, summary.warnings), job.report);
+    {
+        auto rep = build_report(job, prepared, columns, green, area_indices, inequality, summary.warnings);
+        for (const auto& i : collect.items()) rep.warning_items.push_back({i.kind, i.file, i.feature, i.code, i.action});
+        report::write_html(rep, job.report);
+    }
     summary.seconds["write"] += clock.lap();
 }
 

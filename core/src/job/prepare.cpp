@@ -19,6 +19,7 @@
 #include <cmath>
 #include <ctime>
 #include <filesystem>
+#include <map>
 #include <set>
 #include <unordered_map>
 
@@ -41,11 +42,20 @@ Areas read_areas(const Job& job, Reporter& reporter) {
     const bool pop_on_layer = job.population.path.empty() && !job.population_field.empty();
     if (pop_on_layer) fields.push_back(job.population_field);
     a.layer = io::read_layer(job.areas.path, job.areas.layer, io::GeometryKind::polygon, fields, reporter);
-    const std::size_t repaired = io::repair_polygons(a.layer);
-    if (repaired > 0)
+    std::vector<std::size_t> repaired_at;
+    const std::size_t repaired = io::repair_polygons(a.layer, &repaired_at);
+    if (repaired > 0) {
+        std::vector<std::string> named;
+        for (auto i : repaired_at) {
+            const auto& code = a.layer.field(job.area_code_field)[i];
+            named.push_back(code ? *code : "feature " + std::to_string(a.layer.fid[i]));
+            reporter.item({"area_polygon_repaired", job.areas.path, a.layer.layer_name, std::to_string(a.layer.fid[i]), code.value_or(""), {},
+                           "repaired with GEOS make-valid (self-intersecting or broken rings); check its shape"});
+        }
         reporter.warning(fmt::format("{}: {} invalid area polygons (self-intersecting or broken rings) were repaired with GEOS "
-                                     "make-valid; check them",
-                                     job.areas.path, repaired));
+                                     "make-valid; check them: {}",
+                                     job.areas.path, repaired, list_some(named, 10)));
+    }
     std::set<std::string> seen;
     std::size_t normalised = 0;
     for (std::size_t i = 0; i < a.layer.size(); ++i) {
@@ -54,6 +64,9 @@ Areas read_areas(const Job& job, Reporter& reporter) {
         bool changed = false;
         const std::string code = raw ? normalise_code(*raw, &changed) : std::string();
         normalised += changed;
+        if (changed)
+            reporter.item({"area_code_normalised", job.areas.path, a.layer.layer_name, fid, code, job.area_code_field,
+                           fmt::format("'{}' read as '{}' (spaces or lower case)", *raw, code)});
         if (code.empty())
             throw InputError("empty area code", {job.areas.path, a.layer.layer_name, fid, job.area_code_field},
                              "every area needs a code");
@@ -388,7 +401,11 @@ std::shared_ptr<const TransitState> build_transit(const Job& job, const network:
         for (std::size_t s = 0; s < tt.stops.size(); ++s) {
             if (!tt.stops[s].located) continue;  // named by the reader
             stop_snaps[s] = index.snap(tt.stops[s].location, job.max_snap_m);
-            if (!stop_snaps[s].ok()) far.push_back(tt.feeds[tt.stops[s].feed].name + ":" + tt.stops[s].id);
+            if (!stop_snaps[s].ok()) {
+                far.push_back(tt.feeds[tt.stops[s].feed].name + ":" + tt.stops[s].id);
+                reporter.item({"stop_off_walk_network", tt.feeds[tt.stops[s].feed].path, "stops.txt", tt.stops[s].id, {}, {},
+                               fmt::format("more than {} m from the walk network: trips pass it, nobody walks to it", job.max_snap_m)});
+            }
         }
     }
     if (!far.empty())
@@ -499,7 +516,11 @@ Prepared prepare(const Job& job, Reporter& collect, RunSummary& summary, const W
         for (auto a : o.area) o.area_served[a] = 1;
         std::vector<std::string> unserved;
         for (std::size_t a = 0; a < areas.code.size(); ++a)
-            if (!o.area_served[a]) unserved.push_back(areas.code[a]);
+            if (!o.area_served[a]) {
+                unserved.push_back(areas.code[a]);
+                collect.item({"area_not_served", job.areas.path, {}, {}, areas.code[a], {},
+                              coverage ? "no origin within the network's coverage: served = 0, no travel times" : "no origin: served = 0, no travel times"});
+            }
         if (!unserved.empty())
             collect.warning(fmt::format("{} of {} areas are not served: no origin of theirs lies {}; their rows say served = 0 and "
                                         "carry no travel times: {}",
@@ -574,8 +595,18 @@ Prepared prepare(const Job& job, Reporter& collect, RunSummary& summary, const W
                     }
                     if (off > 0) {
                         std::set<std::string> codes;
+                        std::map<std::string, std::pair<std::size_t, double>> per_area;
                         for (std::size_t i = 0; i < origins.location.size(); ++i)
-                            if (!(*snaps)[i].ok()) codes.insert(areas.code[origins.area[i]]);
+                            if (!(*snaps)[i].ok()) {
+                                codes.insert(areas.code[origins.area[i]]);
+                                auto& pa = per_area[areas.code[origins.area[i]]];
+                                ++pa.first;
+                                pa.second += origins.population[i];
+                            }
+                        for (const auto& [code, pa] : per_area)
+                            collect.item({"origins_off_network", job.areas.path, {}, {}, code, {},
+                                          fmt::format("{} origin(s), {:.0f} people, more than {} m from the {} network{}: counted as not reached",
+                                                      pa.first, pa.second, job.max_snap_m, mode, scenario_suffix(sc))});
                         collect.warning(fmt::format("{}{}: {} origins ({:.0f} people) in {} areas lie more than {} m from the network and "
                                                     "count as not reached: {}",
                                                     mode, scenario_suffix(sc), off, off_pop, codes.size(), job.max_snap_m,
@@ -591,6 +622,9 @@ Prepared prepare(const Job& job, Reporter& collect, RunSummary& summary, const W
                         if (coverage && coverage->locate(loc) == invalid_id) {
                             fs.emplace_back();
                             beyond.push_back(sc.facilities[s].name[f].empty() ? sc.facilities[s].id[f] : sc.facilities[s].name[f]);
+                            if (si == 0 && mi == 0)
+                                collect.item({"facility_beyond_coverage", job.services[s].facilities.path, {}, sc.facilities[s].id[f], {}, {},
+                                              job.services[s].name + ": excluded, beyond the network's coverage"});
                         } else {
                             fs.push_back(index.snap(loc, job.max_snap_m));
                         }
@@ -608,7 +642,12 @@ Prepared prepare(const Job& job, Reporter& collect, RunSummary& summary, const W
                 for (std::size_t f = 0; f < fac.location.size(); ++f) {
                     if (sc.facility_snaps[mi][s][f].ok()) continue;
                     ++unusable;
-                    if (!coverage || coverage->locate(fac.location[f]) != invalid_id) excluded.push_back(fac.name[f].empty() ? fac.id[f] : fac.name[f]);
+                    if (!coverage || coverage->locate(fac.location[f]) != invalid_id) {
+                        excluded.push_back(fac.name[f].empty() ? fac.id[f] : fac.name[f]);
+                        collect.item({"facility_off_network", service.facilities.path, {}, fac.id[f], {}, {},
+                                      fmt::format("{} ({}){}: excluded, more than {} m from the network", service.name, mode, scenario_suffix(sc),
+                                                  job.max_snap_m)});
+                    }
                 }
                 if (!excluded.empty())
                     collect.warning(fmt::format("{} ({}){}: {} of {} facilities lie more than {} m from the network and were "

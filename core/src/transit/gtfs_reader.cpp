@@ -191,15 +191,23 @@ private:
 // Warnings of one kind, each item named, reported once with the first few and a count.
 class Named {
 public:
-    Named(std::string what) : m_what(std::move(what)) {}
-    void add(std::string item) { m_items.push_back(std::move(item)); }
+    Named(std::string what, std::string kind = "gtfs_item_left_out", std::string feed_path = {})
+        : m_what(std::move(what)), m_kind(std::move(kind)), m_path(std::move(feed_path)) {}
+    // `file` and `id` place the item for the output's run_warnings table.
+    void add(std::string item, std::string file = {}, std::string id = {}) {
+        m_rows.push_back({m_kind, m_path, std::move(file), std::move(id), {}, {}, item});
+        m_items.push_back(std::move(item));
+    }
     void report(Reporter& reporter) const {
-        if (!m_items.empty()) reporter.warning(fmt::format("{} {}: {}", m_items.size(), m_what, some(m_items)));
+        if (m_items.empty()) return;
+        reporter.warning(fmt::format("{} {}: {}", m_items.size(), m_what, some(m_items)));
+        for (const auto& r : m_rows) reporter.item(r);
     }
 
 private:
-    std::string m_what;
+    std::string m_what, m_kind, m_path;
     std::vector<std::string> m_items;
+    std::vector<WarningItem> m_rows;
 };
 
 struct Service {
@@ -246,7 +254,7 @@ std::size_t read_feed(const std::string& path, std::uint32_t feed_index, int dat
         throw InputError("the feed has neither calendar.txt nor calendar_dates.txt", {path, {}, {}, {}},
                          "a GTFS feed says on which days each trip runs in one of these files");
     int first_day = 99999999, last_day = 0;
-    Named bad_dates(fmt::format("service rows of {} with an unreadable date were ignored", feed));
+    Named bad_dates(fmt::format("service rows of {} with an unreadable date were ignored", feed), "gtfs_service_row_ignored", path);
     if (files.has("calendar.txt")) {
         auto csv = files.open(feed, "calendar.txt");
         const auto c_id = csv.required("service_id"), c_start = csv.required("start_date"), c_end = csv.required("end_date");
@@ -304,7 +312,7 @@ std::size_t read_feed(const std::string& path, std::uint32_t feed_index, int dat
     // --- stops --------------------------------------------------------------------------
     const auto to_bng = crs::ToBng::from_wgs84();
     std::unordered_map<std::string, std::uint32_t> stop_index;
-    Named unlocated(fmt::format("stops of {} have no usable coordinate and cannot be walked to (trips still pass them)", feed));
+    Named unlocated(fmt::format("stops of {} have no usable coordinate and cannot be walked to (trips still pass them)", feed), "gtfs_stop_unlocated", path);
     {
         auto csv = files.open(feed, "stops.txt");
         const auto c_id = csv.required("stop_id"), c_lat = csv.column("stop_lat"), c_lon = csv.column("stop_lon");
@@ -326,14 +334,14 @@ std::size_t read_feed(const std::string& path, std::uint32_t feed_index, int dat
             bool ok_lat = false, ok_lon = false;
             const double lat = parse_number(get(row, c_lat), &ok_lat), lon = parse_number(get(row, c_lon), &ok_lon);
             if (!ok_lat || !ok_lon) {
-                unlocated.add(fmt::format("stops.txt line {}: stop {} has no coordinate", csv.line(), s.id));
+                unlocated.add(fmt::format("stops.txt line {}: stop {} has no coordinate", csv.line(), s.id), "stops.txt", s.id);
             } else if (!plausible_gb(lon, lat)) {
-                unlocated.add(fmt::format("stops.txt line {}: stop {} at lat {}, lon {} lies outside Great Britain", csv.line(), s.id, lat, lon));
+                unlocated.add(fmt::format("stops.txt line {}: stop {} at lat {}, lon {} lies outside Great Britain", csv.line(), s.id, lat, lon), "stops.txt", s.id);
             } else {
                 s.location = to_bng.transform(Point{lon, lat});
                 // The grid's false origin (0, 0) is a placeholder some exports write, not a place.
                 if (std::abs(s.location.x) < 1000 && std::abs(s.location.y) < 1000)
-                    unlocated.add(fmt::format("stops.txt line {}: stop {} lies at the British National Grid's false origin", csv.line(), s.id));
+                    unlocated.add(fmt::format("stops.txt line {}: stop {} lies at the British National Grid's false origin", csv.line(), s.id), "stops.txt", s.id);
                 else
                     s.located = std::isfinite(s.location.x) && std::isfinite(s.location.y);
             }
@@ -383,7 +391,7 @@ std::size_t read_feed(const std::string& path, std::uint32_t feed_index, int dat
     };
     std::vector<TripRow> trip_rows;
     std::unordered_map<std::string, std::uint32_t> trip_row_of;
-    Named trip_problems(fmt::format("trips of {} were left out", feed));
+    Named trip_problems(fmt::format("trips of {} were left out", feed), "gtfs_trip_left_out", path);
     {
         auto csv = files.open(feed, "trips.txt");
         const auto c_id = csv.required("trip_id"), c_route = csv.required("route_id"), c_service = csv.required("service_id");
@@ -411,7 +419,7 @@ std::size_t read_feed(const std::string& path, std::uint32_t feed_index, int dat
 
     // --- stop times of those trips --------------------------------------------------------
     std::vector<std::vector<RawEvent>> raw(trip_rows.size());
-    Named bad_events(fmt::format("stop times of {} name a stop that stops.txt lacks (the trip skips it)", feed));
+    Named bad_events(fmt::format("stop times of {} name a stop that stops.txt lacks (the trip skips it)", feed), "gtfs_stop_time_skipped", path);
     {
         auto csv = files.open(feed, "stop_times.txt");
         const auto c_trip = csv.required("trip_id"), c_arr = csv.required("arrival_time"), c_dep = csv.required("departure_time");
@@ -496,7 +504,7 @@ std::size_t read_feed(const std::string& path, std::uint32_t feed_index, int dat
             if (i + 1 < ev.size() && ev[i + 1].arrival < ev[i].departure) backwards = true, bad_line = ev[i + 1].line;
         }
         if (backwards) {
-            trip_problems.add(fmt::format("stop_times.txt line {}: trip {}'s times go backwards", bad_line, tr.id));
+            trip_problems.add(fmt::format("stop_times.txt line {}: trip {}'s times go backwards", bad_line, tr.id), "stop_times.txt", tr.id);
             continue;
         }
         std::vector<int> starts = repeat_starts[r];
@@ -527,7 +535,7 @@ std::size_t read_feed(const std::string& path, std::uint32_t feed_index, int dat
         auto csv = files.open(feed, "transfers.txt");
         const auto c_from = csv.required("from_stop_id"), c_to = csv.required("to_stop_id"), c_type = csv.column("transfer_type");
         const auto c_min = csv.column("min_transfer_time");
-        Named bad(fmt::format("transfers of {} were ignored", feed));
+        Named bad(fmt::format("transfers of {} were ignored", feed), "gtfs_transfer_ignored", path);
         while (csv.next(row)) {
             auto f = stop_index.find(get(row, c_from)), t = stop_index.find(get(row, c_to));
             if (f == stop_index.end() || t == stop_index.end()) {

@@ -45,6 +45,10 @@ void CollectingReporter::warning(std::string_view message) {
     m_warnings.emplace_back(message);
     if (m_next) m_next->warning(message);
 }
+void CollectingReporter::item(const WarningItem& item) {
+    m_items.push_back(item);
+    if (m_next) m_next->item(item);
+}
 bool CollectingReporter::cancelled() const { return m_next && m_next->cancelled(); }
 
 const char* version() { return ACCESSATLAS_VERSION; }
