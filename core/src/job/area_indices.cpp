@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstring>
 #include <ctime>
 #include <optional>
 #include <random>
@@ -27,6 +28,14 @@ std::string normalise_code(const std::string& code, bool* changed) {
     std::string text = code;
     const auto colon = text.find(" : ");  // Nomis: "E01013787 : Leicester 001A"
     if (colon != std::string::npos) text = text.substr(0, colon);
+    // Every kind of space goes, Unicode ones too (no-break, thin, zero-width, ideographic, the
+    // byte-order mark), which spreadsheets and web tables leave in codes.
+    static const char* const wide_spaces[] = {"\xC2\xA0", "\xE2\x80\x80", "\xE2\x80\x81", "\xE2\x80\x82", "\xE2\x80\x83",
+                                              "\xE2\x80\x84", "\xE2\x80\x85", "\xE2\x80\x86", "\xE2\x80\x87", "\xE2\x80\x88",
+                                              "\xE2\x80\x89", "\xE2\x80\x8A", "\xE2\x80\x8B", "\xE2\x80\xAF", "\xE2\x81\x9F",
+                                              "\xE3\x80\x80", "\xEF\xBB\xBF"};
+    for (const char* w : wide_spaces)
+        for (auto at = text.find(w); at != std::string::npos; at = text.find(w)) text.erase(at, std::strlen(w));
     std::string out;
     for (char c : text)
         if (!std::isspace(static_cast<unsigned char>(c))) out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));

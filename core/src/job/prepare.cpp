@@ -35,6 +35,30 @@ std::string scenario_suffix(const ScenarioInputs& sc) { return sc.name.empty() ?
 
 namespace {
 
+// An LSOA holds about 1,500 people (400 to 3,000 by design; a few reach 10,000): a value over
+// 100,000 is a district's or a typo, and is refused; a fraction or a zero is named.
+void check_population_plausible(const Job& job, const Areas& a, Reporter& reporter) {
+    const bool lsoa = job.geography.areas == "lsoa11" || job.geography.areas == "lsoa21" ||
+                      (!a.code.empty() && a.code.front().size() == 9 && (a.code.front().rfind("E01", 0) == 0 || a.code.front().rfind("W01", 0) == 0));
+    const std::string where = job.population.path.empty() ? job.areas.path : job.population.path;
+    std::vector<std::string> huge, fractional, zero;
+    for (std::size_t i = 0; i < a.code.size(); ++i) {
+        const double p = a.population[i];
+        if (lsoa && p > 100000) huge.push_back(fmt::format("{} ({:.0f})", a.code[i], p));
+        else if (p == 0) zero.push_back(a.code[i]);
+        else if (p != std::floor(p)) fractional.push_back(fmt::format("{} ({})", a.code[i], p));
+    }
+    if (!huge.empty())
+        throw InputError(fmt::format("{} areas have more than 100,000 people, implausible for an LSOA: {}", huge.size(), list_some(huge, 10)),
+                         {where, {}, {}, job.population_field}, "check the field is the area's population (not a district's, or a value with extra digits)");
+    for (const auto& c : zero) reporter.item({"population_zero", where, {}, {}, c, job.population_field, "kept as 0 people: the area weighs nothing"});
+    if (!zero.empty())
+        reporter.warning(fmt::format("{}: {} areas have a population of 0 and weigh nothing in the results: {}", where, zero.size(), list_some(zero, 10)));
+    if (!fractional.empty())
+        reporter.warning(fmt::format("{}: {} areas have a fractional population (estimates or rates?): {}", where, fractional.size(),
+                                     list_some(fractional, 10)));
+}
+
 Areas read_areas(const Job& job, Reporter& reporter) {
     Areas a;
     std::vector<std::string> fields{job.area_code_field};
@@ -123,6 +147,7 @@ Areas read_areas(const Job& job, Reporter& reporter) {
         reporter.warning("no population given: every area counts as 1 person, so results are not population-weighted");
         a.population.assign(a.code.size(), 1.0);
     }
+    check_population_plausible(job, a, reporter);
     return a;
 }
 

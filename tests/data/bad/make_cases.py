@@ -274,6 +274,17 @@ case("network-is-a-web-page", 1, "looks like an HTML web page", job(network='pat
 case("network-is-json", 1, "looks like JSON", job(network='path = "roads.osm.pbf"'), {"roads.osm.pbf": '{"type": "FeatureCollection"}\n'})
 
 
+# ---- values and codes (issue 19) ----------------------------------------------------------------
+case("population-implausible", 1, "more than 100,000 people, implausible for an LSOA: E01013787 (1500000)", pop_job(),
+     {"population.csv": population_csv([(c, 1500000 if c == "E01013787" else 1500) for c in RUTLAND_CODES])})
+case("population-fractional", 0, "have a fractional population (estimates or rates?): E01013788 (1500.5)", pop_job(),
+     {"population.csv": population_csv([(c, "1500.5" if c == "E01013788" else 1500) for c in RUTLAND_CODES])})
+case("population-zero", 0, "have a population of 0 and weigh nothing in the results: E01013789", pop_job(),
+     {"population.csv": population_csv([(c, 0 if c == "E01013789" else 1500) for c in RUTLAND_CODES])})
+case("population-codes-unicode-spaces", 0, "codes had spaces or lower case and were normalised", pop_job(),
+     {"population.csv": population_csv([(c[:3] + "\u00a0" + c[3:] + "\u200b", 1500) for c in RUTLAND_CODES])})
+
+
 def main():
     if os.path.isdir(OUT):
         shutil.rmtree(OUT)
