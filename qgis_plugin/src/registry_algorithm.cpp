@@ -72,6 +72,10 @@ public:
         QgsLayerTree* root = project->layerTreeRoot();
         QgsLayerTreeLayer* node = root->findLayer(layer->id());
         if (!node) return;
+        // Placed by rank among the layers already placed (QGIS may first have put it inside this
+        // very group, at its insertion point: that node is skipped when counting). The copy goes
+        // in before the original leaves, or QGIS would drop the layer from the project.
+        QgsLayerTreeNode* copy = node->clone();
         QgsLayerTreeGroup* group = root->findGroup(m_group);
         if (!group) group = root->insertGroup(0, m_group);
         const Place place = place_of(m_name, m_all);
@@ -89,16 +93,18 @@ public:
             }
             index = target->children().size();
         } else {
-            // After every node placed no later than this one (the sub-group stays last).
-            for (QgsLayerTreeNode* child : group->children())
-                if (child->customProperty(key, static_cast<int>(Place::supporting)).toInt() <= static_cast<int>(place)) ++index;
+            // Right after the last node placed no later than this one (the sub-group stays last).
+            int position = 0;
+            for (QgsLayerTreeNode* child : group->children()) {
+                ++position;
+                if (child != node && child->customProperty(key, static_cast<int>(Place::supporting)).toInt() <= static_cast<int>(place))
+                    index = position;
+            }
         }
-        QgsLayerTreeGroup* parent = qobject_cast<QgsLayerTreeGroup*>(node->parent());
-        QgsLayerTreeNode* copy = node->clone();
         copy->setCustomProperty(key, static_cast<int>(place));
         copy->setItemVisibilityChecked(place == Place::facilities || place == Place::headline);
         target->insertChildNode(index, copy);
-        if (parent) parent->removeChildNode(node);
+        if (auto* parent = qobject_cast<QgsLayerTreeGroup*>(node->parent())) parent->removeChildNode(node);
     }
 
 private:

@@ -25,6 +25,11 @@ def finish():
 
 
 def grab():
+    # the tree as the officer sees it when the screenshot is taken
+    runs = [g for g in QgsProject.instance().layerTreeRoot().findGroups() if g.name().startswith("Access Atlas: ")]
+    if runs:
+        result["group_children"] = [[c.name(), c.itemVisibilityChecked()] for c in runs[0].children()]
+    result["layers_at_end"] = sorted(l.name() for l in QgsProject.instance().mapLayers().values())
     iface.mainWindow().grab().save(os.path.join(OUT, "qgis_desktop.png"))
     with open(os.path.join(OUT, "desktop_result.json"), "w") as f:
         json.dump(result, f, indent=1)
@@ -57,6 +62,10 @@ def check():
         processing.runAndLoadResults("accessatlas:nearest_service", params)
         result["loaded_layers"] = sorted(l.name() for l in QgsProject.instance().mapLayers().values())
         result["groups"] = [g.name() for g in QgsProject.instance().layerTreeRoot().findGroups()]
+        # the run's group as an officer sees it: (name, ticked) from the top
+        runs = [g for g in QgsProject.instance().layerTreeRoot().findGroups() if g.name().startswith("Access Atlas: ")]
+        if runs:
+            result["group_children"] = [[c.name(), c.itemVisibilityChecked()] for c in runs[0].children()]
         QgsProject.instance().setCrs(QgsCoordinateReferenceSystem("EPSG:27700"))
         for layer in QgsProject.instance().mapLayers().values():
             if layer.name() == "lsoa_access":

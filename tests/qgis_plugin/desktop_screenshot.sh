@@ -30,6 +30,13 @@ assert r["menu"], "no Access Atlas entry in the Plugins menu"
 assert "lsoa_access" in r["loaded_layers"], r["loaded_layers"]
 assert any(g.startswith("Access Atlas: ") for g in r["groups"]), r["groups"]
 assert r.get("renderer") == "graduatedSymbol", r.get("renderer")
+# a designed map: facilities (points) above the headline area layer, both ticked; the rest in an
+# unticked sub-group at the bottom
+children = r.get("group_children", [])
+assert [c[0] for c in children[:2]] == ["facilities", "lsoa_access"], children
+assert children[0][1] and children[1][1], children
+assert children[-1] == ["Supporting layers", False], children
+assert "lsoa_access" in r.get("layers_at_end", []), r.get("layers_at_end")
 print("desktop QGIS: provider listed, algorithm run, layers loaded styled in a group")
 PY
 [ -s "$work/qgis_desktop.png" ] || { echo "FAIL: no screenshot"; exit 1; }
