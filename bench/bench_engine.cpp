@@ -5,13 +5,13 @@
 
 #include <filesystem>
 
-#include <accessatlas/access.hpp>
-#include <accessatlas/catchments.hpp>
-#include <accessatlas/graph.hpp>
-#include <accessatlas/hierarchy.hpp>
-#include <accessatlas/io.hpp>
-#include <accessatlas/job.hpp>
-#include <accessatlas/snapping.hpp>
+#include <accessatlas/access/nearest.hpp>
+#include <accessatlas/access/catchments.hpp>
+#include <accessatlas/network/graph.hpp>
+#include <accessatlas/routing/hierarchy.hpp>
+#include <accessatlas/io/layers.hpp>
+#include <accessatlas/job/job.hpp>
+#include <accessatlas/snapping/edge_index.hpp>
 
 #include <tbb/task_arena.h>
 #include <CLI/CLI.hpp>

@@ -6,9 +6,9 @@
 // timed and the peak memory printed; nothing is asserted (docs/performance.md).
 #include "synthetic_network.hpp"
 
-#include <accessatlas/graph.hpp>
-#include <accessatlas/job.hpp>
-#include <accessatlas/snapping.hpp>
+#include <accessatlas/network/graph.hpp>
+#include <accessatlas/job/job.hpp>
+#include <accessatlas/snapping/edge_index.hpp>
 #include <accessatlas/transit/transit_access.hpp>
 
 #include <CLI/CLI.hpp>

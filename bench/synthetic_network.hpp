@@ -4,7 +4,7 @@
 // modelled), every 90th a motorway (drive only), and 5% of residential links are one-way.
 #pragma once
 
-#include <accessatlas/network.hpp>
+#include <accessatlas/network/network.hpp>
 
 #include <cmath>
 #include <random>

@@ -3,9 +3,9 @@
 #include "commands.hpp"
 #include "terminal_reporter.hpp"
 
-#include <accessatlas/algorithms.hpp>
-#include <accessatlas/job.hpp>
-#include <accessatlas/styles.hpp>
+#include <accessatlas/job/algorithms.hpp>
+#include <accessatlas/job/job.hpp>
+#include <accessatlas/io/styles.hpp>
 
 #include <fmt/format.h>
 

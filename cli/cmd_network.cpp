@@ -4,9 +4,9 @@
 #include "terminal_reporter.hpp"
 
 #include <accessatlas/error.hpp>
-#include <accessatlas/graph.hpp>
-#include <accessatlas/io.hpp>
-#include <accessatlas/network.hpp>
+#include <accessatlas/network/graph.hpp>
+#include <accessatlas/io/layers.hpp>
+#include <accessatlas/network/network.hpp>
 
 #include <chrono>
 #include <cmath>

@@ -2,7 +2,7 @@
 #include "commands.hpp"
 #include "terminal_reporter.hpp"
 
-#include <accessatlas/job.hpp>
+#include <accessatlas/job/job.hpp>
 
 #include <fmt/format.h>
 

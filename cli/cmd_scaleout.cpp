@@ -4,7 +4,7 @@
 #include "terminal_reporter.hpp"
 
 #include <accessatlas/error.hpp>
-#include <accessatlas/scaleout.hpp>
+#include <accessatlas/job/scaleout.hpp>
 
 #include <fmt/format.h>
 

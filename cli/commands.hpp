@@ -1,7 +1,7 @@
 // One function per subcommand; main.cpp wires them into CLI11.
 #pragma once
 
-#include <accessatlas/job.hpp>
+#include <accessatlas/job/job.hpp>
 
 #include <CLI/CLI.hpp>
 

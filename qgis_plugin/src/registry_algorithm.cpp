@@ -2,7 +2,7 @@
 #include "feedback_reporter.hpp"
 
 #include <accessatlas/error.hpp>
-#include <accessatlas/job.hpp>
+#include <accessatlas/job/job.hpp>
 
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>

@@ -1,9 +1,9 @@
 #include "support/test_network.hpp"
 
-#include <accessatlas/access.hpp>
-#include <accessatlas/graph.hpp>
-#include <accessatlas/routing.hpp>
-#include <accessatlas/snapping.hpp>
+#include <accessatlas/access/nearest.hpp>
+#include <accessatlas/network/graph.hpp>
+#include <accessatlas/routing/dijkstra.hpp>
+#include <accessatlas/snapping/edge_index.hpp>
 
 #include <gtest/gtest.h>
 

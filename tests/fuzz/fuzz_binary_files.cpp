@@ -4,8 +4,8 @@
 #include "util/binary_file.hpp"
 
 #include <accessatlas/error.hpp>
-#include <accessatlas/graph.hpp>
-#include <accessatlas/network.hpp>
+#include <accessatlas/network/graph.hpp>
+#include <accessatlas/network/network.hpp>
 
 #include <sys/stat.h>
 #include <unistd.h>

@@ -1,6 +1,6 @@
 // libFuzzer target: the job-file parser must answer any bytes with a job or an InputError.
 #include <accessatlas/error.hpp>
-#include <accessatlas/job.hpp>
+#include <accessatlas/job/job.hpp>
 
 #include <cstddef>
 #include <cstdint>

@@ -1,7 +1,7 @@
 // libFuzzer target: the OpenStreetMap reader must answer any .osm.pbf bytes with a network or
 // an InputError (libosmium reads files, so each input is written to a temporary file).
 #include <accessatlas/error.hpp>
-#include <accessatlas/network.hpp>
+#include <accessatlas/network/network.hpp>
 
 #include <cstddef>
 #include <cstdint>

@@ -1,7 +1,7 @@
 // libFuzzer target: the CSV/indicator reader (through GDAL's CSV driver) and the strict
 // number parser must answer any table with numbers or an InputError.
 #include <accessatlas/error.hpp>
-#include <accessatlas/io.hpp>
+#include <accessatlas/io/layers.hpp>
 
 #include <cpl_vsi.h>
 

@@ -1,8 +1,8 @@
 #include "support/test_network.hpp"
 
-#include <accessatlas/graph.hpp>
-#include <accessatlas/greenspace.hpp>
-#include <accessatlas/snapping.hpp>
+#include <accessatlas/network/graph.hpp>
+#include <accessatlas/greenspace/greenspace.hpp>
+#include <accessatlas/snapping/edge_index.hpp>
 
 #include <gtest/gtest.h>
 

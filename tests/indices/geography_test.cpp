@@ -1,5 +1,5 @@
 // LSOA 2011 <-> 2021 conversion for each ONS change type, worked by hand.
-#include <accessatlas/indices.hpp>
+#include <accessatlas/indices/indices.hpp>
 
 #include <gtest/gtest.h>
 

@@ -3,7 +3,7 @@
 #include "support/test_network.hpp"
 
 #include <accessatlas/error.hpp>
-#include <accessatlas/indices.hpp>
+#include <accessatlas/indices/indices.hpp>
 
 #include <gtest/gtest.h>
 

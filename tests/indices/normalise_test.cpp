@@ -1,6 +1,6 @@
 // Normalisations worked by hand: min-max in both directions on every basis, ranks, normal
 // scores, z-scores, the IMD exponential transform, quantile bands.
-#include <accessatlas/indices.hpp>
+#include <accessatlas/indices/indices.hpp>
 
 #include <gtest/gtest.h>
 

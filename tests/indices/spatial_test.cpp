@@ -2,7 +2,7 @@
 #include "support/polygons.hpp"
 #include "support/test_network.hpp"
 
-#include <accessatlas/indices.hpp>
+#include <accessatlas/indices/indices.hpp>
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 #include <accessatlas/error.hpp>
-#include <accessatlas/io.hpp>
+#include <accessatlas/io/layers.hpp>
 
 #include <gtest/gtest.h>
 

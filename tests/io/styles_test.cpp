@@ -1,4 +1,4 @@
-#include <accessatlas/styles.hpp>
+#include <accessatlas/io/styles.hpp>
 
 #include <gtest/gtest.h>
 

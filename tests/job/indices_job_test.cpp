@@ -4,8 +4,8 @@
 #include "support/test_network.hpp"
 
 #include <accessatlas/error.hpp>
-#include <accessatlas/io.hpp>
-#include <accessatlas/job.hpp>
+#include <accessatlas/io/layers.hpp>
+#include <accessatlas/job/job.hpp>
 
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>

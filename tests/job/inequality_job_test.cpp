@@ -4,7 +4,7 @@
 #include "support/test_network.hpp"
 
 #include <accessatlas/inequality/measures.hpp>
-#include <accessatlas/job.hpp>
+#include <accessatlas/job/job.hpp>
 
 #include <gdal_priv.h>
 #include <gtest/gtest.h>

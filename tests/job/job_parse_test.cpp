@@ -1,6 +1,6 @@
-#include <accessatlas/algorithms.hpp>
+#include <accessatlas/job/algorithms.hpp>
 #include <accessatlas/error.hpp>
-#include <accessatlas/job.hpp>
+#include <accessatlas/job/job.hpp>
 
 #include <gtest/gtest.h>
 

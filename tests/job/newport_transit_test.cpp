@@ -6,7 +6,7 @@
 //  - the LSOAs beyond the extract are named, served = 0, and carry no numbers.
 #include "support/test_network.hpp"
 
-#include <accessatlas/job.hpp>
+#include <accessatlas/job/job.hpp>
 #include <accessatlas/transit/timetable.hpp>
 
 #include <gdal_priv.h>

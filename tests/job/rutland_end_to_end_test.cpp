@@ -1,6 +1,6 @@
 #include "support/test_network.hpp"
 // The Rutland sample job end to end, read back through GDAL and checked for sanity.
-#include <accessatlas/job.hpp>
+#include <accessatlas/job/job.hpp>
 
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>

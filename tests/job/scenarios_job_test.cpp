@@ -13,7 +13,7 @@
 #include "support/test_network.hpp"
 
 #include <accessatlas/error.hpp>
-#include <accessatlas/job.hpp>
+#include <accessatlas/job/job.hpp>
 
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>

@@ -4,9 +4,9 @@
 #include "support/test_network.hpp"
 
 #include <accessatlas/error.hpp>
-#include <accessatlas/graph.hpp>
-#include <accessatlas/hierarchy.hpp>
-#include <accessatlas/network.hpp>
+#include <accessatlas/network/graph.hpp>
+#include <accessatlas/routing/hierarchy.hpp>
+#include <accessatlas/network/network.hpp>
 
 #include <gtest/gtest.h>
 

@@ -1,7 +1,7 @@
 #include "support/test_network.hpp"
 #include <accessatlas/error.hpp>
-#include <accessatlas/graph.hpp>
-#include <accessatlas/network.hpp>
+#include <accessatlas/network/graph.hpp>
+#include <accessatlas/network/network.hpp>
 
 #include <gtest/gtest.h>
 

@@ -1,7 +1,7 @@
 #include "support/test_network.hpp"
 
-#include <accessatlas/graph.hpp>
-#include <accessatlas/routing.hpp>
+#include <accessatlas/network/graph.hpp>
+#include <accessatlas/routing/dijkstra.hpp>
 
 #include <gtest/gtest.h>
 

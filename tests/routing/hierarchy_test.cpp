@@ -1,8 +1,8 @@
 #include "support/test_network.hpp"
 
-#include <accessatlas/graph.hpp>
-#include <accessatlas/hierarchy.hpp>
-#include <accessatlas/routing.hpp>
+#include <accessatlas/network/graph.hpp>
+#include <accessatlas/routing/hierarchy.hpp>
+#include <accessatlas/routing/dijkstra.hpp>
 
 #include <gtest/gtest.h>
 

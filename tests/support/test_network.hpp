@@ -1,7 +1,7 @@
 // Small hand-made networks for tests: straight edges between given nodes.
 #pragma once
 
-#include <accessatlas/network.hpp>
+#include <accessatlas/network/network.hpp>
 #include <accessatlas/reporter.hpp>
 
 #include <random>

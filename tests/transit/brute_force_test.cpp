@@ -2,8 +2,8 @@
 // at every departure minute equals a plain time-dependent Dijkstra's over street nodes and
 // on-board states (walk, board when the vehicle leaves, ride, alight then change), exactly up
 // to the single-precision walking times the street searches keep.
-#include <accessatlas/routing.hpp>
-#include <accessatlas/snapping.hpp>
+#include <accessatlas/routing/dijkstra.hpp>
+#include <accessatlas/snapping/edge_index.hpp>
 #include <accessatlas/transit/transit_access.hpp>
 
 #include "support/test_network.hpp"

@@ -1,20 +1,24 @@
 // Umbrella header: the whole public API of the Access Atlas core.
 #pragma once
 
-#include <accessatlas/access.hpp>
-#include <accessatlas/algorithms.hpp>
-#include <accessatlas/catchments.hpp>
+#include <accessatlas/access/nearest.hpp>
+#include <accessatlas/job/algorithms.hpp>
+#include <accessatlas/access/catchments.hpp>
 #include <accessatlas/error.hpp>
 #include <accessatlas/geometry.hpp>
-#include <accessatlas/graph.hpp>
-#include <accessatlas/greenspace.hpp>
-#include <accessatlas/hierarchy.hpp>
-#include <accessatlas/io.hpp>
-#include <accessatlas/job.hpp>
-#include <accessatlas/network.hpp>
-#include <accessatlas/report.hpp>
+#include <accessatlas/network/graph.hpp>
+#include <accessatlas/greenspace/greenspace.hpp>
+#include <accessatlas/routing/hierarchy.hpp>
+#include <accessatlas/io/layers.hpp>
+#include <accessatlas/job/job.hpp>
+#include <accessatlas/network/network.hpp>
+#include <accessatlas/io/report.hpp>
 #include <accessatlas/reporter.hpp>
-#include <accessatlas/routing.hpp>
-#include <accessatlas/snapping.hpp>
-#include <accessatlas/styles.hpp>
+#include <accessatlas/routing/dijkstra.hpp>
+#include <accessatlas/snapping/edge_index.hpp>
+#include <accessatlas/io/styles.hpp>
+#include <accessatlas/inequality/measures.hpp>
+#include <accessatlas/transit/profile_search.hpp>
+#include <accessatlas/transit/timetable.hpp>
+#include <accessatlas/transit/transit_access.hpp>
 #include <accessatlas/version.hpp>

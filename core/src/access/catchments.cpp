@@ -2,11 +2,11 @@
 #include "util/geos_context.hpp"
 #include "access/seeding.hpp"
 
-#include <accessatlas/access.hpp>
-#include <accessatlas/catchments.hpp>
+#include <accessatlas/access/nearest.hpp>
+#include <accessatlas/access/catchments.hpp>
 #include <accessatlas/error.hpp>
-#include <accessatlas/hierarchy.hpp>
-#include <accessatlas/routing.hpp>
+#include <accessatlas/routing/hierarchy.hpp>
+#include <accessatlas/routing/dijkstra.hpp>
 
 #include <tbb/blocked_range.h>
 #include <tbb/enumerable_thread_specific.h>

@@ -1,8 +1,8 @@
 // Nearest facility by one multi-source Dijkstra on the reversed graph from every facility
 // at once; counts within thresholds by one bounded search per facility, in parallel.
-#include <accessatlas/access.hpp>
-#include <accessatlas/catchments.hpp>
-#include <accessatlas/routing.hpp>
+#include <accessatlas/access/nearest.hpp>
+#include <accessatlas/access/catchments.hpp>
+#include <accessatlas/routing/dijkstra.hpp>
 
 #include "access/seeding.hpp"
 

@@ -2,9 +2,9 @@
 // facility search, the per-facility reach and the catchment polygons.
 #pragma once
 
-#include <accessatlas/graph.hpp>
-#include <accessatlas/routing.hpp>
-#include <accessatlas/snapping.hpp>
+#include <accessatlas/network/graph.hpp>
+#include <accessatlas/routing/dijkstra.hpp>
+#include <accessatlas/snapping/edge_index.hpp>
 
 namespace accessatlas::access::detail {
 

@@ -1,8 +1,8 @@
 #include "util/geos_context.hpp"
 
-#include <accessatlas/catchments.hpp>
+#include <accessatlas/access/catchments.hpp>
 #include <accessatlas/error.hpp>
-#include <accessatlas/greenspace.hpp>
+#include <accessatlas/greenspace/greenspace.hpp>
 
 #include <fmt/format.h>
 

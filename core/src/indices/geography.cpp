@@ -1,6 +1,6 @@
 // LSOA 2011 <-> 2021 conversion through the ONS lookup (unchanged, split, merged, complex).
 #include <accessatlas/error.hpp>
-#include <accessatlas/indices.hpp>
+#include <accessatlas/indices/indices.hpp>
 
 #include <cmath>
 #include <set>

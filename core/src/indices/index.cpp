@@ -1,6 +1,6 @@
 // Normalisations, weighted components and indices, bands. Formulas: docs/indices.md.
 #include <accessatlas/error.hpp>
-#include <accessatlas/indices.hpp>
+#include <accessatlas/indices/indices.hpp>
 
 #include <boost/math/distributions/normal.hpp>
 #include <fmt/format.h>

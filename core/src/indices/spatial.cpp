@@ -2,7 +2,7 @@
 #include "util/geos_context.hpp"
 
 #include <accessatlas/error.hpp>
-#include <accessatlas/indices.hpp>
+#include <accessatlas/indices/indices.hpp>
 
 #include <boost/geometry.hpp>
 #include <boost/geometry/index/rtree.hpp>

@@ -2,7 +2,7 @@
 #include "util/geos_context.hpp"
 
 #include <accessatlas/error.hpp>
-#include <accessatlas/io.hpp>
+#include <accessatlas/io/layers.hpp>
 
 #include <boost/geometry.hpp>
 #include <boost/geometry/geometries/multi_point.hpp>

@@ -2,7 +2,7 @@
 #include "crs/to_bng.hpp"
 
 #include <accessatlas/error.hpp>
-#include <accessatlas/io.hpp>
+#include <accessatlas/io/layers.hpp>
 
 #include <cpl_conv.h>
 #include <cpl_error.h>

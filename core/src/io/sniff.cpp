@@ -1,7 +1,7 @@
 // What a file's first bytes say it is: so that a spreadsheet, web page or zip saved under a
 // .csv or .pbf name is named for what it is, instead of failing deep inside a reader.
 #include <accessatlas/error.hpp>
-#include <accessatlas/io.hpp>
+#include <accessatlas/io/layers.hpp>
 
 #include <fmt/format.h>
 

@@ -4,7 +4,7 @@
 #include "io/packed_rtree.hpp"
 
 #include <accessatlas/error.hpp>
-#include <accessatlas/io.hpp>
+#include <accessatlas/io/layers.hpp>
 
 #include <fmt/format.h>
 #include <gdal_priv.h>

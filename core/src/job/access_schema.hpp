@@ -2,8 +2,8 @@
 // check, the store the composite index reads and the report all take their names from here.
 #pragma once
 
-#include <accessatlas/access.hpp>
-#include <accessatlas/job.hpp>
+#include <accessatlas/access/nearest.hpp>
+#include <accessatlas/job/job.hpp>
 
 #include <functional>
 #include <string>

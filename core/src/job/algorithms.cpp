@@ -1,6 +1,6 @@
-#include <accessatlas/algorithms.hpp>
+#include <accessatlas/job/algorithms.hpp>
 #include <accessatlas/error.hpp>
-#include <accessatlas/indices.hpp>
+#include <accessatlas/indices/indices.hpp>
 
 #include "job/job_parse.hpp"
 

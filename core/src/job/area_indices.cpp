@@ -6,8 +6,8 @@
 #include "job/job_parse.hpp"
 
 #include <accessatlas/error.hpp>
-#include <accessatlas/network.hpp>
-#include <accessatlas/styles.hpp>
+#include <accessatlas/network/network.hpp>
+#include <accessatlas/io/styles.hpp>
 #include <accessatlas/version.hpp>
 
 #include <fmt/format.h>

@@ -2,10 +2,10 @@
 // per-area fields: the ones the routing and green-space stages computed, and tables.
 #pragma once
 
-#include <accessatlas/indices.hpp>
-#include <accessatlas/io.hpp>
-#include <accessatlas/job.hpp>
-#include <accessatlas/styles.hpp>
+#include <accessatlas/indices/indices.hpp>
+#include <accessatlas/io/layers.hpp>
+#include <accessatlas/job/job.hpp>
+#include <accessatlas/io/styles.hpp>
 
 #include <string>
 #include <utility>

@@ -3,7 +3,7 @@
 #include "job/source_reader.hpp"
 
 #include <accessatlas/error.hpp>
-#include <accessatlas/styles.hpp>
+#include <accessatlas/io/styles.hpp>
 
 #include <fmt/format.h>
 
@@ -251,6 +251,21 @@ InequalityOutcome compute_inequality(const Job& job, const AreaSet& areas, Field
             add(name, "group_" + gn + "_mean", r.group_mean, inequality::nan, inequality::nan, spec.groups[g].title + ": mean weighted by the group's count");
             add(name, "group_" + gn + "_rest_mean", r.rest_mean, inequality::nan, inequality::nan, "everyone else counted: mean weighted by their count");
             add(name, "group_" + gn + "_gap", r.gap, inequality::nan, inequality::nan, "group minus the rest");
+            // For travel times, the % within each threshold too (each area's % of people within T,
+            // weighted by the group's count and by the rest's).
+            if (!ends_with(name, "_time_min")) continue;
+            const std::string prefix = name.substr(0, name.size() - std::string("time_min").size());
+            for (double t : job.thresholds_min) {
+                const auto* pct = store.find(prefix + "pct_" + threshold_label(t));
+                if (!pct) continue;
+                const auto p = inequality::group_versus_rest(*pct, group_count[g], group_total[g]);
+                const std::string label = threshold_label(t);
+                add(name, "group_" + gn + "_pct_within_" + label, p.group_mean, inequality::nan, inequality::nan,
+                    fmt::format("{}: % within {} min, weighted by the group's count", spec.groups[g].title, t));
+                add(name, "group_" + gn + "_rest_pct_within_" + label, p.rest_mean, inequality::nan, inequality::nan,
+                    fmt::format("everyone else counted: % within {} min", t));
+                add(name, "group_" + gn + "_pct_within_" + label + "_gap", p.gap, inequality::nan, inequality::nan, "group minus the rest (points)");
+            }
         }
         for (const auto& cls : class_names) {
             std::vector<int> member(n, 0);

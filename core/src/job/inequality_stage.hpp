@@ -6,9 +6,9 @@
 #include "job/area_indices.hpp"
 
 #include <accessatlas/inequality/measures.hpp>
-#include <accessatlas/io.hpp>
-#include <accessatlas/job.hpp>
-#include <accessatlas/report.hpp>
+#include <accessatlas/io/layers.hpp>
+#include <accessatlas/job/job.hpp>
+#include <accessatlas/io/report.hpp>
 
 #include <string>
 #include <vector>

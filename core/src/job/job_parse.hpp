@@ -2,7 +2,7 @@
 // algorithm parameters, so both are validated by the same code).
 #pragma once
 
-#include <accessatlas/job.hpp>
+#include <accessatlas/job/job.hpp>
 
 #include <toml++/toml.h>
 

@@ -7,10 +7,10 @@
 //   finish    green space, indices, and writing the GeoPackage and the report
 #pragma once
 
-#include <accessatlas/access.hpp>
-#include <accessatlas/catchments.hpp>
-#include <accessatlas/io.hpp>
-#include <accessatlas/job.hpp>
+#include <accessatlas/access/nearest.hpp>
+#include <accessatlas/access/catchments.hpp>
+#include <accessatlas/io/layers.hpp>
+#include <accessatlas/job/job.hpp>
 #include <accessatlas/transit/transit_access.hpp>
 
 #include <functional>

@@ -2,8 +2,8 @@
 // shared by the CLI and the QGIS plugin; the distributed run splits the same stages (scaleout.cpp).
 #include "job/stages.hpp"
 
-#include <accessatlas/job.hpp>
-#include <accessatlas/styles.hpp>
+#include <accessatlas/job/job.hpp>
+#include <accessatlas/io/styles.hpp>
 
 #include <chrono>
 

@@ -5,9 +5,9 @@
 #include "util/binary_file.hpp"
 
 #include <accessatlas/error.hpp>
-#include <accessatlas/hierarchy.hpp>
-#include <accessatlas/io.hpp>
-#include <accessatlas/scaleout.hpp>
+#include <accessatlas/routing/hierarchy.hpp>
+#include <accessatlas/io/layers.hpp>
+#include <accessatlas/job/scaleout.hpp>
 
 #include <fmt/format.h>
 #include <toml++/toml.h>

@@ -6,9 +6,9 @@
 #include "job/area_indices.hpp"
 
 #include <accessatlas/error.hpp>
-#include <accessatlas/indices.hpp>
-#include <accessatlas/io.hpp>
-#include <accessatlas/job.hpp>
+#include <accessatlas/indices/indices.hpp>
+#include <accessatlas/io/layers.hpp>
+#include <accessatlas/job/job.hpp>
 
 #include <fmt/format.h>
 

@@ -8,9 +8,9 @@
 #include "job/inequality_stage.hpp"
 #include "job/pipeline.hpp"
 
-#include <accessatlas/greenspace.hpp>
-#include <accessatlas/io.hpp>
-#include <accessatlas/report.hpp>
+#include <accessatlas/greenspace/greenspace.hpp>
+#include <accessatlas/io/layers.hpp>
+#include <accessatlas/io/report.hpp>
 
 #include <chrono>
 #include <string>

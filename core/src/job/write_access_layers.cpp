@@ -3,14 +3,14 @@
 #include "job/stages.hpp"
 #include "job/access_schema.hpp"
 
-#include <accessatlas/access.hpp>
+#include <accessatlas/access/nearest.hpp>
 #include <accessatlas/error.hpp>
-#include <accessatlas/greenspace.hpp>
-#include <accessatlas/io.hpp>
-#include <accessatlas/job.hpp>
-#include <accessatlas/report.hpp>
-#include <accessatlas/snapping.hpp>
-#include <accessatlas/styles.hpp>
+#include <accessatlas/greenspace/greenspace.hpp>
+#include <accessatlas/io/layers.hpp>
+#include <accessatlas/job/job.hpp>
+#include <accessatlas/io/report.hpp>
+#include <accessatlas/snapping/edge_index.hpp>
+#include <accessatlas/io/styles.hpp>
 #include <accessatlas/version.hpp>
 
 #include <fmt/format.h>

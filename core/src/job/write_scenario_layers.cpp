@@ -1,14 +1,14 @@
 // Scenarios against the baseline: <name>_lsoa_delta and scenario_summary.
 #include "job/stages.hpp"
 
-#include <accessatlas/access.hpp>
+#include <accessatlas/access/nearest.hpp>
 #include <accessatlas/error.hpp>
-#include <accessatlas/greenspace.hpp>
-#include <accessatlas/io.hpp>
-#include <accessatlas/job.hpp>
-#include <accessatlas/report.hpp>
-#include <accessatlas/snapping.hpp>
-#include <accessatlas/styles.hpp>
+#include <accessatlas/greenspace/greenspace.hpp>
+#include <accessatlas/io/layers.hpp>
+#include <accessatlas/job/job.hpp>
+#include <accessatlas/io/report.hpp>
+#include <accessatlas/snapping/edge_index.hpp>
+#include <accessatlas/io/styles.hpp>
 #include <accessatlas/version.hpp>
 
 #include <fmt/format.h>

@@ -2,7 +2,7 @@
 // geometry, after a bounding-box test).
 #include "util/geos_context.hpp"
 
-#include <accessatlas/network.hpp>
+#include <accessatlas/network/network.hpp>
 
 #include <algorithm>
 #include <unordered_set>

@@ -1,5 +1,5 @@
-#include <accessatlas/graph.hpp>
-#include <accessatlas/hierarchy.hpp>
+#include <accessatlas/network/graph.hpp>
+#include <accessatlas/routing/hierarchy.hpp>
 
 #include <algorithm>
 #include <limits>

@@ -1,7 +1,7 @@
 // Private: accumulates nodes and edges from a reader, then compacts and orders them.
 #pragma once
 
-#include <accessatlas/network.hpp>
+#include <accessatlas/network/network.hpp>
 
 namespace accessatlas::network {
 

@@ -7,8 +7,8 @@
 #include "network/network_builder.hpp"
 
 #include <accessatlas/error.hpp>
-#include <accessatlas/io.hpp>
-#include <accessatlas/network.hpp>
+#include <accessatlas/io/layers.hpp>
+#include <accessatlas/network/network.hpp>
 
 #include <fmt/format.h>
 #include <gdal_priv.h>

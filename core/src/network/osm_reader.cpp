@@ -4,7 +4,7 @@
 #include "network/network_builder.hpp"
 
 #include <accessatlas/error.hpp>
-#include <accessatlas/network.hpp>
+#include <accessatlas/network/network.hpp>
 
 #include <osmium/handler.hpp>
 #include <osmium/handler/node_locations_for_ways.hpp>

@@ -1,4 +1,4 @@
-#include <accessatlas/network.hpp>
+#include <accessatlas/network/network.hpp>
 
 #include <array>
 

@@ -4,7 +4,7 @@
 
 #include "util/binary_file.hpp"
 
-#include <accessatlas/network.hpp>
+#include <accessatlas/network/network.hpp>
 
 namespace accessatlas::network {
 

@@ -1,4 +1,4 @@
-#include <accessatlas/routing.hpp>
+#include <accessatlas/routing/dijkstra.hpp>
 
 #include <tbb/info.h>
 #include <tbb/parallel_for.h>

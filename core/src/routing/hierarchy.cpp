@@ -5,8 +5,8 @@
 // priorities of their neighbours. Witness paths may not pass through any node of the round,
 // so each node's shortcuts are right whatever the others do, and the result does not depend
 // on the thread count.
-#include <accessatlas/hierarchy.hpp>
-#include <accessatlas/routing.hpp>
+#include <accessatlas/routing/hierarchy.hpp>
+#include <accessatlas/routing/dijkstra.hpp>
 
 #include <tbb/blocked_range.h>
 #include <tbb/enumerable_thread_specific.h>

@@ -1,6 +1,6 @@
 // PHAST: upward searches from each slot's seeds, then one downward sweep for all slots.
-#include <accessatlas/hierarchy.hpp>
-#include <accessatlas/routing.hpp>
+#include <accessatlas/routing/hierarchy.hpp>
+#include <accessatlas/routing/dijkstra.hpp>
 
 #include <algorithm>
 #include <cstdlib>

@@ -1,4 +1,4 @@
-#include <accessatlas/snapping.hpp>
+#include <accessatlas/snapping/edge_index.hpp>
 
 #include <boost/geometry.hpp>
 #include <boost/geometry/index/rtree.hpp>

@@ -1,6 +1,6 @@
 // Transit access: walking legs on the street graph, profile searches, window statistics.
 #include <accessatlas/error.hpp>
-#include <accessatlas/routing.hpp>
+#include <accessatlas/routing/dijkstra.hpp>
 #include <accessatlas/transit/transit_access.hpp>
 
 #include "access/seeding.hpp"

@@ -1,4 +1,4 @@
-#include <accessatlas/huge_pages.hpp>
+#include <accessatlas/util/huge_pages.hpp>
 
 #include <sys/mman.h>
 

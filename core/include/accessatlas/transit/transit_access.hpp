@@ -6,9 +6,9 @@
 // mean (JTS "average minimum time"), p25/p50/p75 and the best.
 #pragma once
 
-#include <accessatlas/access.hpp>
-#include <accessatlas/catchments.hpp>
-#include <accessatlas/snapping.hpp>
+#include <accessatlas/access/nearest.hpp>
+#include <accessatlas/access/catchments.hpp>
+#include <accessatlas/snapping/edge_index.hpp>
 #include <accessatlas/transit/profile_search.hpp>
 #include <accessatlas/transit/timetable.hpp>
 

@@ -3,9 +3,9 @@
 // enhanced two-step floating catchment area (E2SFCA) accessibility measure.
 #pragma once
 
-#include <accessatlas/graph.hpp>
+#include <accessatlas/network/graph.hpp>
 #include <accessatlas/reporter.hpp>
-#include <accessatlas/snapping.hpp>
+#include <accessatlas/snapping/edge_index.hpp>
 
 #include <cstdint>
 #include <string>

@@ -4,11 +4,11 @@
 // (network or straight line), and provision in hectares per 1,000 residents.
 #pragma once
 
-#include <accessatlas/access.hpp>
-#include <accessatlas/graph.hpp>
-#include <accessatlas/io.hpp>
+#include <accessatlas/access/nearest.hpp>
+#include <accessatlas/network/graph.hpp>
+#include <accessatlas/io/layers.hpp>
 #include <accessatlas/reporter.hpp>
-#include <accessatlas/snapping.hpp>
+#include <accessatlas/snapping/edge_index.hpp>
 
 #include <string>
 #include <vector>

@@ -1,8 +1,8 @@
 // Routing graphs as plain arrays (CSR), one per mode, built from a RoadNetwork and a Profile.
 #pragma once
 
-#include <accessatlas/huge_pages.hpp>
-#include <accessatlas/network.hpp>
+#include <accessatlas/util/huge_pages.hpp>
+#include <accessatlas/network/network.hpp>
 
 #include <cstdint>
 #include <memory>

@@ -12,7 +12,7 @@
 // float rounding only, a few milliseconds at most over an hour's travel.
 #pragma once
 
-#include <accessatlas/graph.hpp>
+#include <accessatlas/network/graph.hpp>
 #include <accessatlas/reporter.hpp>
 
 #include <cstdint>

@@ -2,7 +2,7 @@
 // Boost.Geometry R-tree over edge segments.
 #pragma once
 
-#include <accessatlas/graph.hpp>
+#include <accessatlas/network/graph.hpp>
 
 #include <memory>
 

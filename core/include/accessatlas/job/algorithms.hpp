@@ -3,7 +3,7 @@
 // docs/algorithms.md are all generated from this table, so they cannot disagree.
 #pragma once
 
-#include <accessatlas/job.hpp>
+#include <accessatlas/job/job.hpp>
 
 #include <map>
 #include <optional>

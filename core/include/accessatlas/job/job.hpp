@@ -2,12 +2,12 @@
 // run_job() is the single entry point shared by the CLI and the QGIS plugin.
 #pragma once
 
-#include <accessatlas/catchments.hpp>
-#include <accessatlas/greenspace.hpp>
-#include <accessatlas/indices.hpp>
-#include <accessatlas/network.hpp>
+#include <accessatlas/access/catchments.hpp>
+#include <accessatlas/greenspace/greenspace.hpp>
+#include <accessatlas/indices/indices.hpp>
+#include <accessatlas/network/network.hpp>
 #include <accessatlas/reporter.hpp>
-#include <accessatlas/styles.hpp>
+#include <accessatlas/io/styles.hpp>
 #include <accessatlas/transit/transit_access.hpp>
 
 #include <algorithm>

@@ -3,8 +3,8 @@
 // One object per thread, reused across searches: reset() is O(1) through timestamps.
 #pragma once
 
-#include <accessatlas/graph.hpp>
-#include <accessatlas/huge_pages.hpp>
+#include <accessatlas/network/graph.hpp>
+#include <accessatlas/util/huge_pages.hpp>
 
 #include <cstdint>
 #include <limits>

@@ -5,7 +5,7 @@
 // Any engine that can run a command N times works (Dask, Slurm arrays, xargs -P).
 #pragma once
 
-#include <accessatlas/job.hpp>
+#include <accessatlas/job/job.hpp>
 
 #include <cstdint>
 #include <map>

@@ -3,10 +3,10 @@
 // spread over residential streets, and per-area (LSOA) indicators.
 #pragma once
 
-#include <accessatlas/catchments.hpp>
-#include <accessatlas/graph.hpp>
+#include <accessatlas/access/catchments.hpp>
+#include <accessatlas/network/graph.hpp>
 #include <accessatlas/reporter.hpp>
-#include <accessatlas/snapping.hpp>
+#include <accessatlas/snapping/edge_index.hpp>
 
 #include <cstdint>
 #include <string>
