@@ -211,6 +211,13 @@ TEST_F(RutlandJob, InequalityByDecileSumsToThePopulationAndIntervalsHoldTheEstim
     EXPECT_TRUE(std::isfinite(sii.at("sii")));
     EXPECT_TRUE(std::isnan(sii.at("gap_most_minus_least_deprived_fifth")));  // no area in quintile 1
     EXPECT_TRUE(std::isfinite(sii.at("group_no_car_gap")));
+    // Households without a car against the rest, by % within each threshold too.
+    for (const char* t : {"15", "30", "45", "60"}) {
+        const double g = sii.at(std::string("group_no_car_pct_within_") + t), rest = sii.at(std::string("group_no_car_rest_pct_within_") + t);
+        EXPECT_GE(g, 0);
+        EXPECT_LE(g, 100 + 1e-9);
+        EXPECT_NEAR(sii.at(std::string("group_no_car_pct_within_") + t + "_gap"), g - rest, 1e-9);
+    }
     EXPECT_TRUE(sii.count("class_Rural village_mean"));
     // Rural villages wait longer on foot than towns.
     EXPECT_GT(sii.at("class_Rural village_mean"), sii.at("class_Urban city and town_mean"));
