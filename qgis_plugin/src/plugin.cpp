@@ -76,7 +76,16 @@ private:
 
 } // namespace
 
-// The entry points QGIS looks up in a native plugin.
+// The entry points QGIS looks up in a native plugin (declared first: they are exported on purpose).
+QGISEXTERN QgisPlugin* classFactory(QgisInterface* iface);
+QGISEXTERN const QString* name();
+QGISEXTERN const QString* description();
+QGISEXTERN const QString* category();
+QGISEXTERN int type();
+QGISEXTERN const QString* version();
+QGISEXTERN const QString* icon();
+QGISEXTERN void unload(QgisPlugin* plugin);
+
 QGISEXTERN QgisPlugin* classFactory(QgisInterface* iface) { return new AccessAtlasPlugin(iface); }
 QGISEXTERN const QString* name() { return &kName; }
 QGISEXTERN const QString* description() { return &kDescription; }

@@ -155,7 +155,7 @@ TEST(Provider, EveryRegistryAlgorithmWithItsParameters) {
     EXPECT_FALSE(provider->icon().isNull());
 }
 
-std::string cli_for(const QString& id, const QVariantMap& parameters);
+static std::string cli_for(const QString& id, const QVariantMap& parameters);
 
 // A shapefile without .prj, given its CRS in QGIS ("Set Layer CRS"), runs as QGIS shows it (the
 // engine alone refuses the file for having no CRS), and equals the CLI on the original file.
@@ -208,7 +208,7 @@ TEST(Provider, NearestServiceEqualsTheCommandLine) {
 
 // The command line with the same options as a Processing parameter map: file parameters as
 // paths, enums by their option text, lists comma separated.
-std::string cli_for(const QString& id, const QVariantMap& parameters) {
+static std::string cli_for(const QString& id, const QVariantMap& parameters) {
     const auto* alg = algorithm(id);
     std::string cmd = "\"" ACCESSATLAS_CLI "\" -q " + id.toStdString();
     for (auto it = parameters.cbegin(); it != parameters.cend(); ++it) {
@@ -231,7 +231,7 @@ std::string cli_for(const QString& id, const QVariantMap& parameters) {
 
 // Runs an algorithm through the Processing registry and through the CLI with the same options,
 // and compares the area layer field by field.
-void expect_plugin_equals_cli(const QString& id, QVariantMap p, const char* layer) {
+static void expect_plugin_equals_cli(const QString& id, QVariantMap p, const char* layer) {
     const QString mine = out_path(QStringLiteral("plugin_%1.gpkg").arg(id)), cli = out_path(QStringLiteral("cli_%1.gpkg").arg(id));
     p[QStringLiteral("OUTPUT")] = mine;
     ASSERT_TRUE(run(id, p).ok) << id.toStdString();

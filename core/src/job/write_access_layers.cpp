@@ -86,7 +86,7 @@ std::size_t service_index(const Job& job, const std::string& name) {
     throw InternalError("unknown service " + name);
 }
 
-std::string band_label(double lower, double upper) {
+static std::string band_label(double lower, double upper) {
     return threshold_label(lower) + "-" + threshold_label(upper);
 }
 
