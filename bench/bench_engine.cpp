@@ -1,6 +1,7 @@
 // bench_engine: graph build, snapping and routing figures on the Rutland sample job and on
 // synthetic networks. Prints a table; never asserts times (see docs/performance.md).
 // `bench_engine --help` lists the options.
+#include "bench_util.hpp"
 #include "synthetic_network.hpp"
 
 #include <filesystem>
@@ -26,24 +27,18 @@
 #include <string>
 
 using namespace accessatlas;
+using bench::now_s;
+using bench::peak_rss_mb;
 
 namespace {
 struct Quiet : Reporter {};
 
-double now_s() { return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
 
 double median(std::vector<double> v) {
     std::sort(v.begin(), v.end());
     return v[v.size() / 2];
 }
 
-long peak_rss_mb() {
-    std::ifstream in("/proc/self/status");
-    std::string line;
-    while (std::getline(in, line))
-        if (line.rfind("VmHWM:", 0) == 0) return std::stol(line.substr(6)) / 1024;
-    return -1;
-}
 } // namespace
 
 int main(int argc, char** argv) {

@@ -4,6 +4,7 @@
 // millions of nodes, with thousands of facilities and hundreds of thousands of origins: the
 // nearest facility by transit for every origin, every minute of a 3-hour window. Each stage is
 // timed and the peak memory printed; nothing is asserted (docs/performance.md).
+#include "bench_util.hpp"
 #include "synthetic_network.hpp"
 
 #include <accessatlas/network/graph.hpp>
@@ -20,20 +21,14 @@
 #include <random>
 
 using namespace accessatlas;
+using bench::now_s;
+using bench::peak_rss_mb;
 
 namespace {
 
 struct Quiet : Reporter {};
 
-double now_s() { return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
 
-long peak_rss_mb() {
-    std::ifstream in("/proc/self/status");
-    std::string line;
-    while (std::getline(in, line))
-        if (line.rfind("VmHWM:", 0) == 0) return std::stol(line.substr(6)) / 1024;
-    return -1;
-}
 
 // Stops on a jittered lattice over the network's square; routes run along lattice rows and
 // columns in pieces of `route_stops`, trips spread over 06:00-22:00 until the stop events
