@@ -441,7 +441,7 @@ void write_summary(io::GpkgWriter& out, const Job& job, const AreaSet& areas, co
         double pop = 0, sum = 0, wsum = 0, wpop = 0, top_pop = 0, core_pop = 0;
         double lo = std::numeric_limits<double>::infinity(), hi = -lo;
         for (std::size_t a = 0; a < score.size(); ++a) {
-            const double p = areas.population[a];
+            const double p = std::isfinite(areas.population[a]) ? areas.population[a] : 0.0;  // missing: not counted
             pop += p;
             if (imd_decile && (*imd_decile)[a] >= 1 && (*imd_decile)[a] <= 2) {
                 ++core;

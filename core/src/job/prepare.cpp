@@ -19,6 +19,7 @@
 #include <cmath>
 #include <ctime>
 #include <filesystem>
+#include <limits>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -44,6 +45,7 @@ void check_population_plausible(const Job& job, const Areas& a, Reporter& report
     std::vector<std::string> huge, fractional, zero;
     for (std::size_t i = 0; i < a.code.size(); ++i) {
         const double p = a.population[i];
+        if (!std::isfinite(p)) continue;  // missing: named where it was read
         if (lsoa && p > 100000) huge.push_back(fmt::format("{} ({:.0f})", a.code[i], p));
         else if (p == 0) zero.push_back(a.code[i]);
         else if (p != std::floor(p)) fractional.push_back(fmt::format("{} ({})", a.code[i], p));
@@ -127,7 +129,12 @@ Areas read_areas(const Job& job, Reporter& reporter) {
         std::vector<std::string> missing;
         for (std::size_t i = 0; i < a.code.size(); ++i) {
             const auto it = table_values.find(a.code[i]);
-            if (it == table_values.end()) missing.push_back(a.code[i]);
+            if (it == table_values.end()) {
+                missing.push_back(a.code[i]);
+                a.population[i] = std::numeric_limits<double>::quiet_NaN();  // missing, never 0
+                reporter.item({"population_missing", job.population.path, {}, {}, a.code[i], job.population_field,
+                               "no row in the population table: the area is left out (served = 0, no numbers)"});
+            }
             else if (it->second < 0)
                 throw InputError(fmt::format("negative population {} for {}", it->second, a.code[i]),
                                  {job.population.path, {}, {}, job.population_field}, "fix the value");
@@ -140,9 +147,10 @@ Areas read_areas(const Job& job, Reporter& reporter) {
                              "are the codes from another LSOA year? Convert the table with the ONS LSOA 2011 to 2021 lookup "
                              "(LSOA11CD, LSOA21CD), or use the areas of the table's year");
         if (!missing.empty())
-            reporter.warning(fmt::format("{}: no population for {} of {} areas ({}); they count as 0 people. Are the area "
-                                         "codes from the same LSOA year (2011 vs 2021)? The ONS lookup converts them",
-                                         job.population.path, missing.size(), a.code.size(), list_some(missing)));
+            reporter.warning(fmt::format("{}: no population for {} of {} areas ({}); they are left out, their rows say served = 0 "
+                                         "and carry no numbers. Are the area codes from the same LSOA year (2011 vs 2021)? The ONS "
+                                         "lookup converts them",
+                                         job.population.path, missing.size(), a.code.size(), list_some(missing, 10)));
     } else {
         reporter.warning("no population given: every area counts as 1 person, so results are not population-weighted");
         a.population.assign(a.code.size(), 1.0);
@@ -502,7 +510,24 @@ Prepared prepare(const Job& job, Reporter& collect, RunSummary& summary, const W
                                     "boundary may be missed there (extend the network and facility lists): {}",
                                     job.edge_buffer_m / 1000.0, near_edge.size(), areas.code.size(), list_some(codes)));
     }
-    if (job.needs_origins()) p.origins = make_origins(job, areas, net, locator, collect);
+    if (job.needs_origins()) {
+        p.origins = make_origins(job, areas, net, locator, collect);
+        // People of an area whose population is missing cannot be weighted: no origins there.
+        auto& o = p.origins;
+        std::size_t kept = 0;
+        for (std::size_t i = 0; i < o.location.size(); ++i) {
+            if (!std::isfinite(areas.population[o.area[i]]) || !std::isfinite(o.population[i])) continue;
+            o.location[kept] = o.location[i];
+            o.area[kept] = o.area[i];
+            o.population[kept] = o.population[i];
+            o.kind[kept] = o.kind[i];
+            ++kept;
+        }
+        o.location.resize(kept);
+        o.area.resize(kept);
+        o.population.resize(kept);
+        o.kind.resize(kept);
+    }
     // A clipped network covers part of the areas: people beyond it are not served by this run
     // (named), rather than routed along the few roads that stick out of the extract.
     io::Layer coverage_layer;

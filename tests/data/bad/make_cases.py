@@ -281,6 +281,8 @@ case("population-fractional", 0, "have a fractional population (estimates or rat
      {"population.csv": population_csv([(c, "1500.5" if c == "E01013788" else 1500) for c in RUTLAND_CODES])})
 case("population-zero", 0, "have a population of 0 and weigh nothing in the results: E01013789", pop_job(),
      {"population.csv": population_csv([(c, 0 if c == "E01013789" else 1500) for c in RUTLAND_CODES])})
+case("population-missing-row", 0, "no population for 1 of 23 areas (E01013787); they are left out, their rows say served = 0", pop_job(),
+     {"population.csv": population_csv([(c, 1500) for c in RUTLAND_CODES[1:]])})
 case("population-codes-unicode-spaces", 0, "codes had spaces or lower case and were normalised", pop_job(),
      {"population.csv": population_csv([(c[:3] + "\u00a0" + c[3:] + "\u200b", 1500) for c in RUTLAND_CODES])})
 
