@@ -296,6 +296,26 @@ Facilities read_facilities(const ServiceSpec& s, Reporter& reporter) {
 // Where each point met the network, per mode: the connector length, the edge (its index in
 // `accessatlas network --export`) and the offset along it. Lets anyone re-route independently.
 
+// Keeps the origins `keep` says yes to (in order); returns how many went.
+template <class Keep>
+std::size_t keep_origins(Origins& o, Keep&& keep) {
+    std::size_t kept = 0;
+    const std::size_t before = o.location.size();
+    for (std::size_t i = 0; i < before; ++i) {
+        if (!keep(i)) continue;
+        o.location[kept] = o.location[i];
+        o.area[kept] = o.area[i];
+        o.population[kept] = o.population[i];
+        o.kind[kept] = o.kind[i];
+        ++kept;
+    }
+    o.location.resize(kept);
+    o.area.resize(kept);
+    o.population.resize(kept);
+    o.kind.resize(kept);
+    return before - kept;
+}
+
 Facilities apply_changes(const Job& job, const ScenarioSpec& sc, const ServiceSpec& service, const Facilities& base, Reporter& reporter) {
     Facilities f = base;
     const ErrorContext where{job.job_file, {}, {}, {}};
@@ -514,19 +534,7 @@ Prepared prepare(const Job& job, Reporter& collect, RunSummary& summary, const W
         p.origins = make_origins(job, areas, net, locator, collect);
         // People of an area whose population is missing cannot be weighted: no origins there.
         auto& o = p.origins;
-        std::size_t kept = 0;
-        for (std::size_t i = 0; i < o.location.size(); ++i) {
-            if (!std::isfinite(areas.population[o.area[i]]) || !std::isfinite(o.population[i])) continue;
-            o.location[kept] = o.location[i];
-            o.area[kept] = o.area[i];
-            o.population[kept] = o.population[i];
-            o.kind[kept] = o.kind[i];
-            ++kept;
-        }
-        o.location.resize(kept);
-        o.area.resize(kept);
-        o.population.resize(kept);
-        o.kind.resize(kept);
+        keep_origins(o, [&](std::size_t i) { return std::isfinite(areas.population[o.area[i]]) && std::isfinite(o.population[i]); });
     }
     // A clipped network covers part of the areas: people beyond it are not served by this run
     // (named), rather than routed along the few roads that stick out of the extract.
@@ -539,26 +547,15 @@ Prepared prepare(const Job& job, Reporter& collect, RunSummary& summary, const W
                              "give the extract's box or polygon, or leave network.coverage out");
         coverage = std::make_unique<io::AreaLocator>(coverage_layer.wkb);
         auto& o = p.origins;
-        std::size_t kept = 0;
         double beyond_pop = 0;
-        for (std::size_t i = 0; i < o.location.size(); ++i) {
-            if (coverage->locate(o.location[i]) == invalid_id) {
-                beyond_pop += o.population[i];
-                continue;
-            }
-            o.location[kept] = o.location[i];
-            o.area[kept] = o.area[i];
-            o.population[kept] = o.population[i];
-            o.kind[kept] = o.kind[i];
-            ++kept;
-        }
-        if (kept < o.location.size())
-            collect.info(fmt::format("{} origins ({:.0f} people) lie beyond the network's coverage ({})", o.location.size() - kept, beyond_pop,
+        const std::size_t beyond = keep_origins(o, [&](std::size_t i) {
+            const bool inside = coverage->locate(o.location[i]) != invalid_id;
+            if (!inside) beyond_pop += o.population[i];
+            return inside;
+        });
+        if (beyond > 0)
+            collect.info(fmt::format("{} origins ({:.0f} people) lie beyond the network's coverage ({})", beyond, beyond_pop,
                                      job.network_coverage.path));
-        o.location.resize(kept);
-        o.area.resize(kept);
-        o.population.resize(kept);
-        o.kind.resize(kept);
     }
     if (job.needs_origins()) {
         auto& o = p.origins;

@@ -50,6 +50,20 @@ void parallel_chunks(std::size_t n, unsigned threads, Reporter& reporter, Body&&
     reporter.progress(1.0);
 }
 
+// The profile search's input over this network, towards targets reached from each stop by
+// walking egress_s (never: none) to egress_target.
+ProfileInput search_input(const TransitNetwork& tn, const std::vector<double>& egress_s, const std::vector<std::uint32_t>& egress_target) {
+    ProfileInput in;
+    in.stop_count = static_cast<std::uint32_t>(tn.stop_snaps.size());
+    in.trip_count = static_cast<std::uint32_t>(tn.timetable->trips.size());
+    in.connections = &tn.connections;
+    in.egress_s = &egress_s;
+    in.egress_target = &egress_target;
+    in.footpaths = &tn.footpaths;
+    in.change_s = &tn.change_s;
+    return in;
+}
+
 } // namespace
 
 std::vector<double> WindowOptions::departures() const {
@@ -240,15 +254,7 @@ NearestProfiles nearest_profiles(const network::RoadNetwork& network, const netw
     std::vector<double> egress_s(tn.stop_snaps.size(), never);
     for (std::size_t s = 0; s < egress_s.size(); ++s)
         if (egress.time_s[s] <= options.max_walk_s) egress_s[s] = egress.time_s[s];
-    ProfileInput in;
-    in.stop_count = static_cast<std::uint32_t>(tn.stop_snaps.size());
-    in.trip_count = static_cast<std::uint32_t>(tn.timetable->trips.size());
-    in.connections = &tn.connections;
-    in.egress_s = &egress_s;
-    in.egress_target = &egress.facility;
-    in.footpaths = &tn.footpaths;
-    in.change_s = &tn.change_s;
-    out.profiles = profile_search(in, [&reporter] { reporter.check_cancelled(); });
+    out.profiles = profile_search(search_input(tn, egress_s, egress.facility), [&reporter] { reporter.check_cancelled(); });
     out.walk_only.nodes_settled += egress.nodes_settled;
     return out;
 }
@@ -326,15 +332,7 @@ access::Reach transit_reach(const network::RoadNetwork& network, const network::
             b.target[egress_pairs.origin[i]] = f;
         }
         for (std::uint64_t i = walk_pairs.first[f]; i < walk_pairs.first[f + 1]; ++i) b.walk_only[walk_pairs.origin[i]] = walk_pairs.time_s[i];
-        ProfileInput in;
-        in.stop_count = static_cast<std::uint32_t>(tn.stop_snaps.size());
-        in.trip_count = static_cast<std::uint32_t>(tn.timetable->trips.size());
-        in.connections = &tn.connections;
-        in.egress_s = &b.egress;
-        in.egress_target = &b.target;
-        in.footpaths = &tn.footpaths;
-        in.change_s = &tn.change_s;
-        const auto profiles = profile_search(in);
+        const auto profiles = profile_search(search_input(tn, b.egress, b.target));
         auto& row = rows[f];
         for (std::uint32_t o = 0; o < n_orig; ++o) {
             const bool by_stop = [&] {
@@ -417,17 +415,6 @@ access::CatchmentPolygons transit_polygons(const network::RoadNetwork& network, 
     access::CatchmentPolygons out;
     const auto n_fac = static_cast<std::uint32_t>(facility_snaps.size());
     out.facility.assign(n_fac, std::vector<std::vector<unsigned char>>(limits.size()));
-    auto profile_input = [&](const std::vector<double>& egress, const std::vector<std::uint32_t>& target) {
-        ProfileInput in;
-        in.stop_count = static_cast<std::uint32_t>(tn.stop_snaps.size());
-        in.trip_count = static_cast<std::uint32_t>(tn.timetable->trips.size());
-        in.connections = &tn.connections;
-        in.egress_s = &egress;
-        in.egress_target = &target;
-        in.footpaths = &tn.footpaths;
-        in.change_s = &tn.change_s;
-        return in;
-    };
     if (popt.facility_polygons) {
         const auto egress_pairs = access::reach_origins(network, walk, facility_snaps, tn.stop_snaps, options.max_walk_s, options.threads,
                                                         quiet, access::ReachMethod::dijkstra);
@@ -437,7 +424,7 @@ access::CatchmentPolygons transit_polygons(const network::RoadNetwork& network, 
             std::vector<double> egress(tn.stop_snaps.size(), never);
             const std::vector<std::uint32_t> target(tn.stop_snaps.size(), f);
             for (std::uint64_t i = egress_pairs.first[f]; i < egress_pairs.first[f + 1]; ++i) egress[egress_pairs.origin[i]] = egress_pairs.time_s[i];
-            const auto profiles = profile_search(profile_input(egress, target));
+            const auto profiles = profile_search(search_input(tn, egress, target));
             std::vector<snapping::Snap> only(facility_snaps.size());
             only[f] = facility_snaps[f];
             const auto t = node_times(network, walk, tn, only, stop_percentiles(profiles, options), max_limit);
@@ -452,7 +439,7 @@ access::CatchmentPolygons transit_polygons(const network::RoadNetwork& network, 
         std::vector<double> egress_s(tn.stop_snaps.size(), never);
         for (std::size_t s = 0; s < egress_s.size(); ++s)
             if (egress.time_s[s] <= options.max_walk_s) egress_s[s] = egress.time_s[s];
-        const auto profiles = profile_search(profile_input(egress_s, egress.facility), [&reporter] { reporter.check_cancelled(); });
+        const auto profiles = profile_search(search_input(tn, egress_s, egress.facility), [&reporter] { reporter.check_cancelled(); });
         const auto t = node_times(network, walk, tn, facility_snaps, stop_percentiles(profiles, options), max_limit);
         for (double limit : limits) {
             reporter.check_cancelled();
