@@ -69,10 +69,13 @@ struct ScenarioInputs {
 std::shared_ptr<const transit::Timetable> scenario_timetable(const Job& job, std::size_t si, std::shared_ptr<const transit::Timetable> baseline,
                                                              Reporter& reporter);
 transit::WindowOptions scenario_window(const Job& job, std::size_t si);
-// Snaps the stops to the walk graph (naming those too far from it) and builds the walking legs.
-std::shared_ptr<const TransitState> build_transit(const Job& job, const network::RoadNetwork& net, const network::ModeGraph& graph,
+// The stops on the walk graph, with `index` (its snapping index); stops too far from it are named.
+Snaps snap_stops(const Job& job, const transit::Timetable& timetable, const snapping::EdgeIndex& index, const std::string& scenario_label,
+                 Reporter& reporter);
+// The walking legs and the window's connections, built on the walk graph.
+std::shared_ptr<const TransitState> build_transit(const network::RoadNetwork& net, const network::ModeGraph& graph,
                                                   std::shared_ptr<const transit::Timetable> timetable, const transit::WindowOptions& window,
-                                                  const Snaps& origin_snaps, const std::string& scenario_label, Reporter& reporter);
+                                                  Snaps stop_snaps, const Snaps& origin_snaps, Reporter& reporter);
 
 struct Prepared {
     network::RoadNetwork net;

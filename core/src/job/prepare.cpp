@@ -440,36 +440,37 @@ transit::WindowOptions scenario_window(const Job& job, std::size_t si) {
     return w;
 }
 
-std::shared_ptr<const TransitState> build_transit(const Job& job, const network::RoadNetwork& net, const network::ModeGraph& graph,
-                                                  std::shared_ptr<const transit::Timetable> timetable, const transit::WindowOptions& window,
-                                                  const Snaps& origin_snaps, const std::string& scenario_label, Reporter& reporter) {
-    auto state = std::make_shared<TransitState>();
-    state->timetable = timetable;
-    state->window = window;
-    const auto& tt = *timetable;
+Snaps snap_stops(const Job& job, const transit::Timetable& tt, const snapping::EdgeIndex& index, const std::string& scenario_label,
+                 Reporter& reporter) {
     Snaps stop_snaps(tt.stops.size());
     std::vector<std::string> far;
-    {
-        const snapping::EdgeIndex index(net, graph, true);
-        for (std::size_t s = 0; s < tt.stops.size(); ++s) {
-            if (!tt.stops[s].located) continue;  // named by the reader
-            stop_snaps[s] = index.snap(tt.stops[s].location, job.max_snap_m);
-            if (!stop_snaps[s].ok()) {
-                far.push_back(tt.feeds[tt.stops[s].feed].name + ":" + tt.stops[s].id);
-                reporter.item({"stop_off_walk_network", tt.feeds[tt.stops[s].feed].path, "stops.txt", tt.stops[s].id, {}, {},
-                               fmt::format("more than {} m from the walk network: trips pass it, nobody walks to it", job.max_snap_m)});
-            }
+    for (std::size_t s = 0; s < tt.stops.size(); ++s) {
+        if (!tt.stops[s].located) continue;  // named by the reader
+        stop_snaps[s] = index.snap(tt.stops[s].location, job.max_snap_m);
+        if (!stop_snaps[s].ok()) {
+            far.push_back(tt.feeds[tt.stops[s].feed].name + ":" + tt.stops[s].id);
+            reporter.item({"stop_off_walk_network", tt.feeds[tt.stops[s].feed].path, "stops.txt", tt.stops[s].id, {}, {},
+                           fmt::format("more than {} m from the walk network: trips pass it, nobody walks to it", job.max_snap_m)});
         }
     }
     if (!far.empty())
         reporter.warning(fmt::format("transit{}: {} of {} stops lie more than {} m from the walk network (beyond the area it covers) and "
                                      "cannot be walked to; trips still pass them: {}",
                                      scenario_label, far.size(), tt.stops.size(), job.max_snap_m, list_some(far, 10)));
-    if (far.size() + std::count_if(tt.stops.begin(), tt.stops.end(), [](const transit::Stop& s) { return !s.located; }) == tt.stops.size())
+    if (std::none_of(stop_snaps.begin(), stop_snaps.end(), [](const snapping::Snap& sn) { return sn.ok(); }))
         reporter.warning(fmt::format("transit{}: no stop of the timetable lies on the walk network, so transit times equal walking; check the "
                                      "feeds cover the network's area",
                                      scenario_label));
-    state->network = transit::prepare_transit(net, graph, tt, std::move(stop_snaps), origin_snaps, window, reporter);
+    return stop_snaps;
+}
+
+std::shared_ptr<const TransitState> build_transit(const network::RoadNetwork& net, const network::ModeGraph& graph,
+                                                  std::shared_ptr<const transit::Timetable> timetable, const transit::WindowOptions& window,
+                                                  Snaps stop_snaps, const Snaps& origin_snaps, Reporter& reporter) {
+    auto state = std::make_shared<TransitState>();
+    state->timetable = timetable;
+    state->window = window;
+    state->network = transit::prepare_transit(net, graph, *timetable, std::move(stop_snaps), origin_snaps, window, reporter);
     state->network.timetable = state->timetable.get();
     return state;
 }
@@ -620,6 +621,7 @@ Prepared prepare(const Job& job, Reporter& collect, RunSummary& summary, const W
                                          2 * graph.forward.memory_bytes() / 1e6));  // with the reversed half, added below
             // A scenario that leaves the open network as it is keeps the baseline's origin snaps.
             const bool reuse = si > 0 && sc.closed_edges.empty() && same_open_classes(sc.profiles[mi], p.scenarios[0].profiles[mi]);
+            Snaps stop_snaps;
             {
                 // The snapping index is only needed until every point is placed: it is dropped
                 // before routing, which on a national graph lowers the peak by the R-tree's size.
@@ -661,6 +663,8 @@ Prepared prepare(const Job& job, Reporter& collect, RunSummary& summary, const W
                     }
                     sc.origin_snaps[mi] = std::move(snaps);
                 }
+                // Transit's stops snap with the same index as the origins (the walk graph's).
+                if (job.modes[mi] == network::Mode::transit) stop_snaps = snap_stops(job, *sc.timetable, index, scenario_suffix(sc), collect);
                 for (std::size_t s = 0; s < job.services.size(); ++s) {
                     auto& fs = sc.facility_snaps[mi].emplace_back();
                     std::vector<std::string> beyond;
@@ -710,7 +714,7 @@ Prepared prepare(const Job& job, Reporter& collect, RunSummary& summary, const W
             network::add_backward_graph(graph, net);
             if (job.modes[mi] == network::Mode::transit) {
                 collect.stage("Transit: stops and walking legs" + scenario_suffix(sc));
-                sc.transit = build_transit(job, net, graph, sc.timetable, sc.window, *sc.origin_snaps[mi], scenario_suffix(sc), collect);
+                sc.transit = build_transit(net, graph, sc.timetable, sc.window, std::move(stop_snaps), *sc.origin_snaps[mi], collect);
             }
             summary.seconds["snap"] += clock.lap();
             if (with_graph) with_graph(p, si, mi, graph);

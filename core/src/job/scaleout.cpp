@@ -434,8 +434,14 @@ bool run_plan_task(const std::string& manifest, std::size_t index, unsigned thre
     std::shared_ptr<const detail::TransitState> transit;
     if (job.modes.at(spec.mode) == network::Mode::transit) {
         reporter.stage(fmt::format("Task {}: reading the timetable", index));
-        transit = detail::build_transit(job, net, graph, detail::scenario_timetable(job, spec.scenario, nullptr, reporter),
-                                        detail::scenario_window(job, spec.scenario), *sc.origin_snaps.at(spec.mode), "", reporter);
+        const auto tt = detail::scenario_timetable(job, spec.scenario, nullptr, reporter);
+        detail::Snaps stops;
+        {
+            const snapping::EdgeIndex edge_index(net, graph, true);
+            stops = detail::snap_stops(job, *tt, edge_index, "", reporter);
+        }
+        transit = detail::build_transit(net, graph, tt, detail::scenario_window(job, spec.scenario), std::move(stops),
+                                        *sc.origin_snaps.at(spec.mode), reporter);
     }
     const auto result =
         detail::run_task(job, net, graph, sc.facility_snaps.at(spec.mode), *sc.origin_snaps.at(spec.mode), spec, reporter, transit.get());

@@ -152,8 +152,8 @@ TransitNetwork prepare_transit(const network::RoadNetwork& network, const networ
         }
 
     tn.connections = scan_order_connections(tt, options.start_s, options.end_s + options.max_time_s);
-    reporter.info(fmt::format("transit: {} connections in the window, {} origin-to-stop walks, {} stop-to-stop walks", tn.connections.size(),
-                              tn.access_stop.size(), tn.footpaths.size()));
+    reporter.info(fmt::format("transit: {} connections in the window, {} origin-to-stop walks, {} stop-to-stop walks, {} transfers.txt rules",
+                              tn.connections.size(), tn.access_stop.size(), tn.footpaths.size(), tn.transfer_rules_applied));
     return tn;
 }
 

@@ -179,10 +179,6 @@ struct TransitChanges {
     std::string date;            // empty = the job's
     double window_start_s = -1;  // negative = the job's
     double window_end_s = -1;
-    bool any() const {
-        return !remove_routes.empty() || !remove_stops.empty() || !route_frequency.empty() || !date.empty() || window_start_s >= 0 ||
-               window_end_s >= 0;
-    }
 };
 
 struct ScenarioSpec {
