@@ -154,6 +154,7 @@ QVariantMap run_and_load(const job::Job& job, const QString& title, QgsProcessin
     }
     QVariantMap out;
     out.insert(QStringLiteral("OUTPUT"), path);
+    if (!job.report.empty()) out.insert(QStringLiteral("REPORT"), qs(job.report));
     return out;
 }
 
@@ -259,6 +260,10 @@ void RegistryAlgorithm::initAlgorithm(const QVariantMap&) {
         case T::output_file:
             d = std::make_unique<QgsProcessingParameterFileDestination>(name, desc, QStringLiteral("GeoPackage (*.gpkg *.GPKG)"), QVariant(), optional);
             break;
+        case T::report_file:
+            // An .html destination: QGIS lists it in the Processing Results Viewer after the run.
+            d = std::make_unique<QgsProcessingParameterFileDestination>(name, desc, QStringLiteral("HTML files (*.html *.HTML)"), QVariant(), true);
+            break;
         case T::file_list:
             d = std::make_unique<QgsProcessingParameterMultipleLayers>(name, desc, QgsProcessing::TypeFile, QVariant(), optional);
             break;
@@ -325,7 +330,8 @@ QVariantMap RegistryAlgorithm::processAlgorithm(const QVariantMap& parameters, Q
         }
         case T::number: value = format_number(parameterAsDouble(parameters, name, context)).toStdString(); break;
         case T::boolean: value = parameterAsBoolean(parameters, name, context) ? "true" : "false"; break;
-        case T::output_file: value = parameterAsFileOutput(parameters, name, context).toStdString(); break;
+        case T::output_file:
+        case T::report_file: value = parameterAsFileOutput(parameters, name, context).toStdString(); break;
         case T::file_list:
             for (const auto& f : parameterAsFileList(parameters, name, context)) value += (value.empty() ? "" : ",") + f.toStdString();
             break;
@@ -363,6 +369,8 @@ void RunJobAlgorithm::initAlgorithm(const QVariantMap&) {
                                                 QStringLiteral("toml")));
     addParameter(new QgsProcessingParameterFileDestination(QStringLiteral("OUTPUT"), QStringLiteral("Output GeoPackage (empty: the job's)"),
                                                            QStringLiteral("GeoPackage (*.gpkg *.GPKG)"), QVariant(), true));
+    addParameter(new QgsProcessingParameterFileDestination(QStringLiteral("REPORT"), QStringLiteral("HTML report (empty: the job's, if any)"),
+                                                           QStringLiteral("HTML files (*.html *.HTML)"), QVariant(), true, false));
 }
 
 QVariantMap RunJobAlgorithm::processAlgorithm(const QVariantMap& parameters, QgsProcessingContext& context, QgsProcessingFeedback* feedback) {
@@ -375,6 +383,9 @@ QVariantMap RunJobAlgorithm::processAlgorithm(const QVariantMap& parameters, Qgs
     }
     const QVariant out = parameters.value(QStringLiteral("OUTPUT"));
     if (out.isValid() && !out.toString().isEmpty()) job.output = parameterAsFileOutput(parameters, QStringLiteral("OUTPUT"), context).toStdString();
+    const QVariant report = parameters.value(QStringLiteral("REPORT"));
+    if (report.isValid() && !report.toString().isEmpty())
+        job.report = parameterAsFileOutput(parameters, QStringLiteral("REPORT"), context).toStdString();
     return run_and_load(job, QFileInfo(path).completeBaseName(), context, feedback);
 }
 

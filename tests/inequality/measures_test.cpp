@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <vector>
 
 using namespace accessatlas::inequality;
 
@@ -77,6 +78,32 @@ TEST(ConcentrationIndex, HandWorked) {
     EXPECT_NEAR(line.standard_error, 0, 1e-12);
     // Equal values: no inequality.
     EXPECT_NEAR(concentration_index({5, 5, 5, 5}, {1, 2, 3, 4}, {4, 3, 2, 1}).value, 0, 1e-12);
+}
+
+// A published example reproduced: WHO's healthequal package (R, version 1.0.1; reference page of
+// rci(), example "OrderedSample") computes, for births attended by skilled health personnel by
+// wealth quintile (quintile 1 poorest: 75.60530, 91.01997, 96.03959, 97.04223, 99.22405 % of
+// 2072.436, 2112.204, 1983.059, 2052.124, 1884.510 births), a relative concentration index of
+// 0.0469506 with standard error 0.01401831 (the same "convenient regression" this function
+// uses) and a setting average of 91.59669. Poorest = most deprived here. Its interval uses the
+// normal quantile (0.01947522 to 0.07442599); ours uses Student's t on 3 degrees of freedom,
+// so it is wider and contains theirs.
+TEST(ConcentrationIndex, ReproducesWhoHealthequalPublishedExample) {
+    const std::vector<double> percent{75.60530, 91.01997, 96.03959, 97.04223, 99.22405};
+    const std::vector<double> births{2072.436, 2112.204, 1983.059, 2052.124, 1884.510};
+    const std::vector<double> deprivation{5, 4, 3, 2, 1};  // quintile 1 (poorest) most deprived
+    const auto c = concentration_index(percent, births, deprivation);
+    EXPECT_NEAR(c.value, 0.0469506, 5e-8);
+    EXPECT_NEAR(c.standard_error, 0.01401831, 2e-8);  // inputs are printed to 7 digits
+    EXPECT_LT(c.lower, 0.01947522);
+    EXPECT_GT(c.upper, 0.07442599);
+    // Student's t(3) 97.5% quantile is 3.182446.
+    EXPECT_NEAR(c.upper - c.value, 3.182446 * 0.01401831, 1e-6);
+    // The setting average is the births-weighted mean of the groups.
+    const auto groups = by_group(percent, births, {1, 2, 3, 4, 5}, 5);
+    double weighted = 0, total = 0;
+    for (const auto& g : groups) weighted += g.mean * g.population, total += g.population;
+    EXPECT_NEAR(weighted / total, 91.59669, 5e-6);
 }
 
 TEST(GiniAndTheil, HandWorked) {

@@ -425,6 +425,61 @@ TEST(Provider, CancelStopsTheRunAndLeavesNothing) {
     EXPECT_FALSE(QFile::exists(out_path(QStringLiteral("cancelled.gpkg"))));
 }
 
+// The inequality algorithm on a layer the Leicester job wrote: its tables equal the command
+// line's, and its chart comes back as an HTML output, which QGIS lists in the Results Viewer.
+TEST(Provider, InequalityWritesItsTablesAndAChartForTheResultsViewer) {
+    const QString job_out = out_path(QStringLiteral("leicester_for_inequality.gpkg"));
+    ASSERT_TRUE(run(QStringLiteral("run_job"), {{QStringLiteral("JOB"), kLeicester + "exclusion.toml"}, {QStringLiteral("OUTPUT"), job_out}}).ok);
+    const auto* alg = algorithm(QStringLiteral("inequality"));
+    ASSERT_NE(alg, nullptr);
+    const auto* report_output = alg->outputDefinition(QStringLiteral("REPORT"));
+    ASSERT_NE(report_output, nullptr);
+    EXPECT_EQ(report_output->type(), QStringLiteral("outputHtml"));
+    const QString html = out_path(QStringLiteral("inequality.html"));
+    const QVariantMap p{{QStringLiteral("AREAS"), job_out + QStringLiteral("|layername=lsoa_digital_exclusion")},
+                        {QStringLiteral("AREA_CODE_FIELD"), QStringLiteral("lsoa_code")},
+                        {QStringLiteral("POPULATION_FIELD"), QStringLiteral("population")},
+                        {QStringLiteral("FIELDS"), QStringLiteral("deri_score")},
+                        {QStringLiteral("DEPRIVATION"), kLeicester + "tables/imd2019_lsoa11_ranks_deciles_scores.csv"},
+                        {QStringLiteral("DEPRIVATION_CODE_FIELD"), QStringLiteral("lsoa11_code")},
+                        {QStringLiteral("DEPRIVATION_FIELD"), QStringLiteral("IMD_decile")},
+                        {QStringLiteral("OUTPUT"), out_path(QStringLiteral("plugin_inequality.gpkg"))},
+                        {QStringLiteral("REPORT"), html}};
+    const auto r = run(QStringLiteral("inequality"), p);
+    ASSERT_TRUE(r.ok);
+    EXPECT_EQ(r.results.value(QStringLiteral("REPORT")).toString(), html);
+    QFile f(html);
+    ASSERT_TRUE(f.open(QIODevice::ReadOnly));
+    const QString text = QString::fromUtf8(f.readAll());
+    EXPECT_TRUE(text.contains(QStringLiteral("<svg"))) << "no chart";
+    EXPECT_TRUE(text.contains(QStringLiteral("Slope Index of Inequality is -2.32"))) << "no sentence";
+    // The same numbers as the command line
+    const std::string cli = out_path(QStringLiteral("cli_inequality.gpkg")).toStdString();
+    const std::string cmd = "\"" ACCESSATLAS_CLI "\" -q inequality --areas '" + job_out.toStdString() +
+                            "' --areas_layer lsoa_digital_exclusion --area_code_field lsoa_code --population_field population --fields deri_score "
+                            "--deprivation '" + (kLeicester + "tables/imd2019_lsoa11_ranks_deciles_scores.csv").toStdString() +
+                            "' --deprivation_code_field lsoa11_code --deprivation_field IMD_decile --output '" + cli + "'";
+    ASSERT_EQ(std::system(cmd.c_str()), 0);
+    auto values = [](const std::string& path) {
+        std::map<std::string, double> v;
+        std::unique_ptr<GDALDataset> ds(static_cast<GDALDataset*>(GDALOpenEx(path.c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr)));
+        if (!ds) return v;
+        for (auto& feature : *ds->GetLayerByName("inequality_summary"))
+            v[std::string(feature->GetFieldAsString("indicator")) + "/" + feature->GetFieldAsString("measure")] = feature->GetFieldAsDouble("value");
+        return v;
+    };
+    const auto a = values(out_path(QStringLiteral("plugin_inequality.gpkg")).toStdString()), b = values(cli);
+    ASSERT_FALSE(a.empty());
+    EXPECT_EQ(a.size(), b.size());
+    for (const auto& [key, value] : a) {
+        if (std::isnan(value)) {
+            EXPECT_TRUE(std::isnan(b.at(key))) << key;
+        } else {
+            EXPECT_DOUBLE_EQ(value, b.at(key)) << key;
+        }
+    }
+}
+
 TEST(Provider, OutputsLoadInAGroupWithTheirStyleAndRenderItsColours) {
     QgsProject project;
     const QString path = out_path(QStringLiteral("styled.gpkg"));

@@ -344,7 +344,11 @@ std::vector<Algorithm> make_registry() {
     ineq.params.push_back({"output", "job.output", T::output_file, "Output GeoPackage", "", true});
     ineq.switches_on = {"inequality.enabled"};
 
-    return {nearest, catchments, e2sfca, what_if, green, deri, composite, clusters, ineq};
+    std::vector<Algorithm> all{nearest, catchments, e2sfca, what_if, green, deri, composite, clusters, ineq};
+    // Every algorithm can also write the HTML report (maps, histograms, the decile charts).
+    for (auto& a : all)
+        a.params.push_back({"report", "job.report", T::report_file, "HTML report (optional: charts and tables of the results)", ""});
+    return all;
 }
 
 // Splits "a,b,c" and trims spaces.

@@ -109,7 +109,13 @@ report::Report build_report(const Job& job, const Prepared& prepared, const std:
                        " (ONS: Open Government Licence v3.0; contains National Statistics data © Crown copyright and database right)");
     for (const auto& sv : job.services)
         rep.sources.push_back("Facilities (" + sv.name + "): " + sv.facilities.path + " (NHS data: Open Government Licence)");
-    rep.sources.push_back("Methods: docs/methods/nearest-service.md and docs/methods/catchments-e2sfca.md in the Access Atlas sources");
+    if (!job.services.empty())
+        rep.sources.push_back("Methods: docs/methods/nearest-service.md and docs/methods/catchments-e2sfca.md in the Access Atlas sources");
+    if (job.transit.given())
+        rep.sources.push_back("Public transport: docs/methods/public-transport.md in the Access Atlas sources");
+    if (job.inequality.enabled)
+        rep.sources.push_back("Inequality measures: docs/methods/inequality.md in the Access Atlas sources (OHID SII technical guidance; "
+                              "Wagstaff, van Doorslaer and Watanabe 1991)");
     rep.deprivation_name = job.inequality.deprivation_name;
     rep.gradients = detail::inequality_gradients(inequality);
     return rep;

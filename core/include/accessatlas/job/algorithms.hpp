@@ -26,6 +26,7 @@ enum class ParamType {
     file_list,     // several files (GTFS feeds), comma separated
     text,
     output_file,
+    report_file,   // an HTML report to write (optional; QGIS shows it in the Results Viewer)
 };
 
 struct Param {
