@@ -5,6 +5,8 @@
 #include <accessatlas/io/layers.hpp>
 
 #include <cpl_conv.h>
+#include <cpl_csv.h>
+#include <cpl_vsi.h>
 #include <cpl_error.h>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -15,6 +17,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
 #include <mutex>
 
 namespace accessatlas::io {
@@ -284,12 +287,14 @@ std::size_t repair_polygons(Layer& layer, std::vector<std::size_t>* repaired_ind
 }
 
 double parse_number(const std::string& text, const std::string& file, const std::string& layer,
-                    const std::string& feature, const std::string& field) {
+                    const std::string& feature, const std::string& field, bool* trimmed) {
     std::string s = text;
     while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
     std::size_t start = 0;
     while (start < s.size() && std::isspace(static_cast<unsigned char>(s[start]))) ++start;
     s = s.substr(start);
+    if (!s.empty() && s[0] == '+') s = s.substr(1);
+    if (trimmed) *trimmed = s.size() != text.size();
     const ErrorContext where{file, layer, feature, field};
     if (s.empty()) throw InputError("empty value where a number is needed", where, "fill in the value or remove the row");
     if (s.find(',') != std::string::npos)
@@ -302,41 +307,79 @@ double parse_number(const std::string& text, const std::string& file, const std:
     return v;
 }
 
+void TableProblems::add(const std::string& row, const std::string& field, const std::string& message, const std::string& hint) {
+    ++m_count;
+    if (m_hint.empty()) m_hint = hint;
+    if (m_lines.size() < 20) m_lines.push_back(field.empty() ? row + ": " + message : fmt::format("{}, field '{}': {}", row, field, message));
+}
+
+void TableProblems::throw_if_any() const {
+    if (m_count == 0) return;
+    std::string text = m_count == 1 ? "1 problem in the table: " : fmt::format("{} problems in the table: ", m_count);
+    for (std::size_t i = 0; i < m_lines.size(); ++i) text += (i ? "; " : "") + m_lines[i];
+    if (m_count > m_lines.size()) text += fmt::format("; and {} more", m_count - m_lines.size());
+    throw InputError(text, {m_path, m_layer, {}, {}}, m_hint.empty() ? "fix these cells and run again" : m_hint);
+}
+
+std::string TrimmedCells::warning(const std::string& path) const {
+    if (where.empty()) return {};
+    std::string text = fmt::format("{}: {} numbers had spaces or a '+' sign around them, trimmed: ", path, where.size());
+    for (std::size_t i = 0; i < where.size() && i < 10; ++i) text += (i ? ", " : "") + where[i];
+    if (where.size() > 10) text += fmt::format(" and {} more", where.size() - 10);
+    return text;
+}
+
 namespace {
 bool is_csv(const std::string& path);
 }
 
 NumericTable read_numeric_table(const std::string& path, const std::string& code_field, const std::string& value_field,
                                 Reporter& reporter, const std::string& filter_field, const std::string& filter_value) {
-    if (is_csv(path)) {
-        refuse_non_text_table(path);
+    if (is_csv(path))
         if (const auto w = encoding_warning(path); !w.empty()) reporter.warning(w);
-    }
-    auto ds = open_vector(path);
-    OGRLayer* layer = pick_layer(*ds, path, {});
-    const int ci = field_index(*layer, path, code_field);
-    const int vi = field_index(*layer, path, value_field);
+    // The same reader as every indicator table: Nomis title and note lines, ragged rows.
+    const AttributeTable table = read_attribute_table(path, {}, code_field);
+    const int vi = table.require(value_field);
     // Long tables (one row per area and indicator): keep the rows whose filter field has the
     // value, compared in code (no SQL built from user text).
-    const int fi = filter_field.empty() ? -1 : field_index(*layer, path, filter_field);
+    const int fi = filter_field.empty() ? -1 : table.require(filter_field);
     NumericTable t;
     t.path = path;
-    std::size_t row = 0;
-    layer->ResetReading();
-    for (std::unique_ptr<OGRFeature> f(layer->GetNextFeature()); f; f.reset(layer->GetNextFeature())) {
-        ++row;
-        const std::string feature = "row " + std::to_string(row);
-        if (fi >= 0 && (!f->IsFieldSetAndNotNull(fi) || filter_value != f->GetFieldAsString(fi))) continue;
-        if (!f->IsFieldSetAndNotNull(ci)) continue;
-        std::string code = f->GetFieldAsString(ci);
+    TableProblems problems(path, table.layer_name);
+    TrimmedCells trimmed;
+    std::map<std::string, std::size_t> first_row;  // code -> row index
+    std::vector<std::string> copies;
+    for (std::size_t r = 0; r < table.rows.size(); ++r) {
+        const auto& row = table.rows[r];
+        if (fi >= 0 && row[static_cast<std::size_t>(fi)] != filter_value) continue;
+        const std::string code = row[static_cast<std::size_t>(table.code_column)];
         if (code.empty()) continue;
-        if (!f->IsFieldSetAndNotNull(vi))
-            throw InputError("missing value for " + code, {path, layer->GetName(), feature, value_field}, "fill in the value");
-        const double v = parse_number(f->GetFieldAsString(vi), path, layer->GetName(), feature, value_field);
-        if (!t.values.emplace(code, v).second)
-            throw InputError("duplicate code " + code, {path, layer->GetName(), feature, code_field},
-                             "each area must appear once; aggregate the rows first");
+        const std::string& label = table.row_label[r];
+        bool was_trimmed = false;
+        const double v = problems.check(label, value_field, [&] {
+            return parse_number(row[static_cast<std::size_t>(vi)], path, table.layer_name, label, value_field, &was_trimmed);
+        });
+        if (was_trimmed) trimmed.add(label, value_field);
+        const auto [it, fresh] = first_row.emplace(code, r);
+        if (!fresh) {
+            // An exact copy of a row is dropped with a warning; two rows that disagree are an error naming both.
+            if (table.rows[it->second] == row) copies.push_back(fmt::format("{} ({})", code, label));
+            else
+                problems.add(label, code_field,
+                             fmt::format("duplicate code {} with another value than {}", code, table.row_label[it->second]),
+                             "each area must appear once: keep the right row, or aggregate the rows first");
+            continue;
+        }
+        if (std::isfinite(v)) t.values.emplace(code, v);
     }
+    problems.throw_if_any();
+    if (!copies.empty()) {
+        std::string list;
+        for (std::size_t i = 0; i < copies.size() && i < 10; ++i) list += (i ? ", " : "") + copies[i];
+        if (copies.size() > 10) list += fmt::format(" and {} more", copies.size() - 10);
+        reporter.warning(fmt::format("{}: {} rows are exact copies of an earlier row and were dropped: {}", path, copies.size(), list));
+    }
+    if (const auto w = trimmed.warning(path); !w.empty()) reporter.warning(w);
     return t;
 }
 
@@ -355,6 +398,23 @@ bool same_name(const std::string& a, const std::string& b) {
     for (std::size_t i = 0; i < x.size(); ++i)
         if (std::tolower(static_cast<unsigned char>(x[i])) != std::tolower(static_cast<unsigned char>(y[i]))) return false;
     return true;
+}
+
+// The separator of a header line: whichever of , ; tab | occurs most outside quotes (a comma
+// when none does). Never a space: Nomis headers have spaces in their names.
+char most_used_separator(const std::string& line) {
+    std::size_t count[4] = {};
+    const char candidates[4] = {',', ';', '\t', '|'};
+    bool quoted = false;
+    for (char c : line) {
+        if (c == '"') quoted = !quoted;
+        if (quoted) continue;
+        for (int k = 0; k < 4; ++k) count[k] += c == candidates[k];
+    }
+    int best = 0;
+    for (int k = 1; k < 4; ++k)
+        if (count[k] > count[best]) best = k;
+    return candidates[best];
 }
 
 bool is_csv(const std::string& path) {
@@ -410,20 +470,45 @@ AttributeTable read_attribute_table(const std::string& path, const std::string& 
         }
         return t;
     }
-    // CSV: read every line as text (GDAL parses the quoting), then find the header line as the
-    // first that names the code field. Lines above it (Nomis titles) and below the data
-    // (Nomis notes, blank lines) are skipped and counted.
-    const char* options[] = {"HEADERS=NO", "AUTODETECT_TYPE=NO", "KEEP_GEOM_COLUMNS=YES", nullptr};
-    auto ds = open_vector(path, options);
-    OGRLayer* layer = pick_layer(*ds, path, {});
-    t.layer_name = layer->GetName();
+    // CSV: every record split by GDAL's CSV tokenizer (quotes, doubled quotes, line breaks in
+    // quotes, a UTF-8 BOM) with the separator of the header line, found as the first line that
+    // names the code field. Lines above it (Nomis titles) and below the data (Nomis notes, blank
+    // lines) are skipped and counted; a data row with fewer cells than the header, or extra
+    // cells with something in them, is a problem named by line.
+    t.layer_name = std::filesystem::path(path).stem().string();
+    VSILFILE* fp = VSIFOpenL(path.c_str(), "rb");
+    if (!fp) throw InputError("cannot open the file", {path, {}, {}, {}}, "check the path and that you may read it");
+    char separator[2] = {',', '\0'};
+    {
+        std::string head(1 << 20, '\0');
+        head.resize(VSIFReadL(head.data(), 1, head.size(), fp));
+        std::string wanted = trimmed(code_field);
+        for (char& c : wanted) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        std::size_t begin = 0;
+        while (begin < head.size()) {
+            std::size_t stop = head.find('\n', begin);
+            if (stop == std::string::npos) stop = head.size();
+            std::string line = head.substr(begin, stop - begin);
+            std::string lower = line;
+            for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            if (!wanted.empty() && lower.find(wanted) != std::string::npos) {
+                separator[0] = most_used_separator(line);
+                break;
+            }
+            begin = stop + 1;
+        }
+        VSIFSeekL(fp, 0, SEEK_SET);
+    }
     std::vector<std::vector<std::string>> lines;
-    layer->ResetReading();
-    for (std::unique_ptr<OGRFeature> f(layer->GetNextFeature()); f; f.reset(layer->GetNextFeature())) {
+    for (;;) {
+        char** cells = CSVReadParseLine3L(fp, 0, separator, true, false, false, true);
+        if (!cells) break;
         std::vector<std::string> row;
-        for (int k = 0; k < f->GetFieldCount(); ++k) row.emplace_back(f->IsFieldSetAndNotNull(k) ? f->GetFieldAsString(k) : "");
+        for (char** c = cells; *c; ++c) row.emplace_back(*c);
+        CSLDestroy(cells);
         lines.push_back(std::move(row));
     }
+    VSIFCloseL(fp);
     std::size_t h = 0;
     for (; h < lines.size(); ++h) {
         const bool found = std::any_of(lines[h].begin(), lines[h].end(), [&](const std::string& c) { return same_name(c, code_field); });
@@ -438,7 +523,10 @@ AttributeTable read_attribute_table(const std::string& path, const std::string& 
     t.header = lines[h];
     t.header_lines_skipped = h;
     t.code_column = t.require(code_field);
+    std::size_t named = t.header.size();  // header cells up to the last with a name
+    while (named > 0 && trimmed(t.header[named - 1]).empty()) --named;
     const auto cc = static_cast<std::size_t>(t.code_column);
+    TableProblems ragged(path, t.layer_name);
     bool started = false;
     for (std::size_t i = h + 1; i < lines.size(); ++i) {
         auto& row = lines[i];
@@ -449,10 +537,19 @@ AttributeTable read_attribute_table(const std::string& path, const std::string& 
             continue;
         }
         started = true;
+        const std::string label = fmt::format("line {}", i + 1);
+        const bool extra = row.size() > t.header.size() &&
+                           std::any_of(row.begin() + static_cast<std::ptrdiff_t>(t.header.size()), row.end(),
+                                       [](const std::string& c) { return !trimmed(c).empty(); });
+        if (row.size() < named || extra)
+            ragged.add(label, {}, fmt::format("{} cells where the header (line {}) has {}", row.size(), h + 1, named),
+                       "a cell is missing or a separator too many on those lines (an unquoted comma in a name?); quote text "
+                       "that holds the separator");
         row.resize(t.header.size());
         t.rows.push_back(std::move(row));
-        t.row_label.push_back(fmt::format("line {}", i + 1));
+        t.row_label.push_back(label);
     }
+    ragged.throw_if_any();
     return t;
 }
 

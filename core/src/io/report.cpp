@@ -130,7 +130,7 @@ std::string histogram_svg(const Indicator& ind) {
 }
 
 // Bars at each decile's population midpoint (width = its share), the SII line over them.
-std::string gradient_svg(const Gradient& g, const std::string& deprivation) {
+std::string gradient_svg(const Gradient& g, const std::string& deprivation, std::size_t index) {
     double total = 0, top = 0;
     for (std::size_t d = 0; d < g.decile_mean.size(); ++d)
         if (std::isfinite(g.decile_mean[d]) && g.decile_population[d] > 0) {
@@ -154,6 +154,19 @@ std::string gradient_svg(const Gradient& g, const std::string& deprivation) {
                            X(cumulative), Y(g.decile_mean[d]), share * width, y0 - Y(g.decile_mean[d]), d + 1, g.decile_mean[d], esc(g.units),
                            g.decile_population[d], X(cumulative + share / 2), y0 + 12, d + 1);
         cumulative += share;
+    }
+    // The SII's 95% interval as a fan of slopes through the line's centre: the weighted
+    // regression passes through the population-weighted means, which are x = 1/2 (the midpoints'
+    // mean) and the fitted value there. Clipped to the plot.
+    if (std::isfinite(g.sii_lower) && std::isfinite(g.sii_upper)) {
+        const double centre = (g.fitted_most + g.fitted_least) / 2;
+        auto Yc = [&](double v) { return y0 - v / top * height; };  // unclamped; the clip path cuts it
+        svg += fmt::format(R"svg(<clipPath id="plot{0}"><rect x="{1}" y="{2}" width="{3}" height="{4}"/></clipPath>)svg"
+                           R"svg(<polygon clip-path="url(#plot{0})" points="{5:.1f},{6:.1f} {7:.1f},{8:.1f} {7:.1f},{9:.1f} {5:.1f},{10:.1f}" )svg"
+                           R"svg(fill="#cb181d" fill-opacity="0.15" stroke="none"><title>SII 95% interval: {11:.2f} to {12:.2f}</title></polygon>)svg",
+                           index, x0, y0 - height - 10, width,
+                           height + 10, X(0), Yc(centre - g.sii_lower / 2), X(1), Yc(centre + g.sii_lower / 2), Yc(centre + g.sii_upper / 2),
+                           Yc(centre - g.sii_upper / 2), g.sii_lower, g.sii_upper);
     }
     svg += fmt::format(R"(<line x1="{:.1f}" y1="{:.1f}" x2="{:.1f}" y2="{:.1f}" stroke="#cb181d" stroke-width="2"><title>SII line</title></line>)",
                        X(0), Y(g.fitted_most), X(1), Y(g.fitted_least));
@@ -221,10 +234,11 @@ std::string render_html(const Report& r) {
     }
     if (!r.gradients.empty()) {
         html += fmt::format("<h2 id=\"inequality\">Who is furthest: access by {} decile</h2><p>Bars: the population-weighted mean of each "
-                            "decile (1 = most deprived). Red line: the Slope Index of Inequality's fitted line.</p>",
+                            "decile (1 = most deprived). Red line: the Slope Index of Inequality's fitted line; shaded: its 95% confidence interval.</p>",
                             esc(r.deprivation_name));
-        for (const auto& g : r.gradients)
-            html += fmt::format("<h3>{}</h3><p>{}</p><div class=\"figure\">{}</div>", esc(g.title), esc(g.sentence), gradient_svg(g, r.deprivation_name));
+        for (std::size_t i = 0; i < r.gradients.size(); ++i)
+            html += fmt::format("<h3>{}</h3><p>{}</p><div class=\"figure\">{}</div>", esc(r.gradients[i].title), esc(r.gradients[i].sentence),
+                                gradient_svg(r.gradients[i], r.deprivation_name, i));
     }
     if (!r.indicators.empty()) {
         const auto& rank = r.indicators[std::min(r.ranking_indicator, r.indicators.size() - 1)];

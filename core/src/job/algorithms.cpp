@@ -480,6 +480,8 @@ job::Job job_from_parameters(const Algorithm& algorithm, const std::map<std::str
         const auto dot = key.rfind('.');
         section(root, key.substr(0, dot)).insert_or_assign(key.substr(dot + 1), layer);
     }
+    // The run is titled after the algorithm (the report's heading, the layers' metadata).
+    section(root, "job").insert("title", algorithm.name);
     for (const auto& key : algorithm.switches_on) {
         const auto dot = key.rfind('.');
         section(root, key.substr(0, dot)).insert_or_assign(key.substr(dot + 1), true);

@@ -70,16 +70,15 @@ std::vector<std::string> read_classes(const Job& job, const AreaSet& areas, Repo
         const std::string& cls = row[static_cast<std::size_t>(field)];
         if (!code.empty() && !cls.empty()) by_code[normalise_code(code)] = cls;
     }
+    std::set<std::string> table_codes;
+    for (const auto& entry : by_code) table_codes.insert(entry.first);
+    report_join(join_codes(areas.code, table_codes), areas.code,
+                {"inequality classes", spec.classes.path, spec.class_code_field, spec.class_field, "class_missing",
+                 "left out of the class summaries"},
+                reporter);
     std::vector<std::string> out(areas.code.size());
-    std::vector<std::string> missing;
-    for (std::size_t a = 0; a < areas.code.size(); ++a) {
-        auto it = by_code.find(areas.code[a]);
-        if (it != by_code.end()) out[a] = it->second;
-        else missing.push_back(areas.code[a]);
-    }
-    if (!missing.empty())
-        reporter.warning(fmt::format("inequality classes: {} of {} areas have no class in {} and are left out of the class summaries: {}",
-                                     missing.size(), areas.code.size(), spec.classes.path, list_some(missing, 10)));
+    for (std::size_t a = 0; a < areas.code.size(); ++a)
+        if (const auto it = by_code.find(areas.code[a]); it != by_code.end()) out[a] = it->second;
     return out;
 }
 
@@ -358,6 +357,8 @@ std::vector<report::Gradient> inequality_gradients(const InequalityOutcome& outc
         }
         g.fitted_most = std::isfinite(ind.sii.fitted_most) ? ind.sii.fitted_most : 0;
         g.fitted_least = std::isfinite(ind.sii.fitted_least) ? ind.sii.fitted_least : 0;
+        g.sii_lower = ind.sii.sii.lower;
+        g.sii_upper = ind.sii.sii.upper;
         g.sentence = ind.sentence;
         out.push_back(std::move(g));
     }

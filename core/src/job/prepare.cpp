@@ -1,4 +1,5 @@
 // The prepare stage: read the inputs, apply each scenario, snap; transit timetables and walking legs.
+#include "job/code_join.hpp"
 #include "job/stages.hpp"
 
 #include <accessatlas/access/nearest.hpp>
@@ -42,14 +43,18 @@ void check_population_plausible(const Job& job, const Areas& a, Reporter& report
     const bool lsoa = job.geography.areas == "lsoa11" || job.geography.areas == "lsoa21" ||
                       (!a.code.empty() && a.code.front().size() == 9 && (a.code.front().rfind("E01", 0) == 0 || a.code.front().rfind("W01", 0) == 0));
     const std::string where = job.population.path.empty() ? job.areas.path : job.population.path;
-    std::vector<std::string> huge, fractional, zero;
+    std::vector<std::string> huge, fractional, zero, negative;
     for (std::size_t i = 0; i < a.code.size(); ++i) {
         const double p = a.population[i];
         if (!std::isfinite(p)) continue;  // missing: named where it was read
-        if (lsoa && p > 100000) huge.push_back(fmt::format("{} ({:.0f})", a.code[i], p));
+        if (p < 0) negative.push_back(fmt::format("{} ({})", a.code[i], p));
+        else if (lsoa && p > 100000) huge.push_back(fmt::format("{} ({:.0f})", a.code[i], p));
         else if (p == 0) zero.push_back(a.code[i]);
         else if (p != std::floor(p)) fractional.push_back(fmt::format("{} ({})", a.code[i], p));
     }
+    if (!negative.empty())
+        throw InputError(fmt::format("{} areas have a negative population: {}", negative.size(), list_some(negative, 10)),
+                         {where, {}, {}, job.population_field}, "fix the values: a population is 0 or more");
     if (!huge.empty())
         throw InputError(fmt::format("{} areas have more than 100,000 people, implausible for an LSOA: {}", huge.size(), list_some(huge, 10)),
                          {where, {}, {}, job.population_field}, "check the field is the area's population (not a district's, or a value with extra digits)");
@@ -107,12 +112,35 @@ Areas read_areas(const Job& job, Reporter& reporter) {
                                      job.areas.path, normalised));
     a.population.assign(a.code.size(), 0.0);
     if (pop_on_layer) {
+        io::TableProblems problems(job.areas.path, a.layer.layer_name);
+        io::TrimmedCells trimmed;
         for (std::size_t i = 0; i < a.code.size(); ++i) {
             const auto& v = a.layer.field(job.population_field)[i];
-            a.population[i] = v ? io::parse_number(*v, job.areas.path, a.layer.layer_name, std::to_string(a.layer.fid[i]),
-                                                   job.population_field)
-                                : 0.0;
+            const std::string feature = "feature " + std::to_string(a.layer.fid[i]);
+            bool was_trimmed = false;
+            // Empty is missing, never 0: the area is left out like one without a row in a table.
+            a.population[i] = v ? problems.check(feature, job.population_field,
+                                                 [&] {
+                                                     return io::parse_number(*v, job.areas.path, a.layer.layer_name, feature,
+                                                                             job.population_field, &was_trimmed);
+                                                 })
+                                : std::numeric_limits<double>::quiet_NaN();
+            if (was_trimmed) trimmed.add(feature, job.population_field);
+            if (!v)
+                reporter.item({"population_missing", job.areas.path, a.layer.layer_name, std::to_string(a.layer.fid[i]), a.code[i],
+                               job.population_field, "no population: the area is left out (served = 0, no numbers)"});
         }
+        problems.throw_if_any();
+        if (const auto w = trimmed.warning(job.areas.path); !w.empty()) reporter.warning(w);
+        std::vector<std::string> missing;
+        for (std::size_t i = 0; i < a.code.size(); ++i)
+            if (std::isnan(a.population[i])) missing.push_back(a.code[i]);
+        if (missing.size() == a.code.size())
+            throw InputError(fmt::format("no area has a value in '{}'", job.population_field), {job.areas.path, a.layer.layer_name, {}, job.population_field},
+                             "give the field that holds each area's population, or a population table");
+        if (!missing.empty())
+            reporter.warning(fmt::format("{}: {} of {} areas have no population in '{}' ({}): left out (served = 0, no numbers)", job.areas.path,
+                                         missing.size(), a.code.size(), job.population_field, list_some(missing, 10)));
     } else if (!job.population.path.empty()) {
         const auto raw_table = io::read_numeric_table(job.population.path, job.population_code_field, job.population_field, reporter,
                                                       job.population_filter_field, job.population_filter_value);
@@ -126,31 +154,21 @@ Areas read_areas(const Job& job, Reporter& reporter) {
         if (table_normalised > 0)
             reporter.warning(fmt::format("{}: {} codes had spaces or lower case and were normalised", job.population.path,
                                          table_normalised));
-        std::vector<std::string> missing;
+        std::set<std::string> table_codes;
+        for (const auto& entry : table_values) table_codes.insert(entry.first);
+        report_join(join_codes(a.code, table_codes), a.code,
+                    {"population", job.population.path, job.population_code_field, job.population_field, "population_missing",
+                     "left out (served = 0, no numbers)"},
+                    reporter);
         for (std::size_t i = 0; i < a.code.size(); ++i) {
             const auto it = table_values.find(a.code[i]);
-            if (it == table_values.end()) {
-                missing.push_back(a.code[i]);
+            if (it == table_values.end())
                 a.population[i] = std::numeric_limits<double>::quiet_NaN();  // missing, never 0
-                reporter.item({"population_missing", job.population.path, {}, {}, a.code[i], job.population_field,
-                               "no row in the population table: the area is left out (served = 0, no numbers)"});
-            }
             else if (it->second < 0)
                 throw InputError(fmt::format("negative population {} for {}", it->second, a.code[i]),
                                  {job.population.path, {}, {}, job.population_field}, "fix the value");
             else a.population[i] = it->second;
         }
-        if (missing.size() == a.code.size())
-            throw InputError(fmt::format("none of the {} area codes (e.g. {}) is in the table (e.g. {})", a.code.size(), a.code.front(),
-                                         table_values.empty() ? std::string("empty") : table_values.begin()->first),
-                             {job.population.path, {}, {}, job.population_code_field},
-                             "are the codes from another LSOA year? Convert the table with the ONS LSOA 2011 to 2021 lookup "
-                             "(LSOA11CD, LSOA21CD), or use the areas of the table's year");
-        if (!missing.empty())
-            reporter.warning(fmt::format("{}: no population for {} of {} areas ({}); they are left out, their rows say served = 0 "
-                                         "and carry no numbers. Are the area codes from the same LSOA year (2011 vs 2021)? The ONS "
-                                         "lookup converts them",
-                                         job.population.path, missing.size(), a.code.size(), list_some(missing, 10)));
     } else {
         reporter.warning("no population given: every area counts as 1 person, so results are not population-weighted");
         a.population.assign(a.code.size(), 1.0);
@@ -177,11 +195,20 @@ Origins make_origins(const Job& job, const Areas& areas, const network::RoadNetw
             fields.push_back(job.origin_population_field);
         const auto layer = io::read_layer(job.origin_points.path, job.origin_points.layer, io::GeometryKind::point, fields, reporter);
         std::size_t outside = 0;
+        if (!job.origin_code_field.empty()) {
+            // Joined by code: say why when no point joins (another LSOA year, MSOA codes...).
+            std::set<std::string> point_codes;
+            for (const auto& code : layer.field(job.origin_code_field))
+                if (code) point_codes.insert(normalise_code(*code));
+            const auto join = join_codes(areas.code, point_codes);
+            if (join.matched == 0)
+                report_join(join, areas.code, {"origin points", job.origin_points.path, job.origin_code_field, {}, {}, {}}, reporter);
+        }
         for (std::size_t i = 0; i < layer.size(); ++i) {
             std::uint32_t a = invalid_id;
             if (!job.origin_code_field.empty()) {
                 const auto& code = layer.field(job.origin_code_field)[i];
-                const auto it = code ? by_code.find(*code) : by_code.end();
+                const auto it = code ? by_code.find(normalise_code(*code)) : by_code.end();
                 if (it != by_code.end()) a = it->second;
             } else {
                 a = locator.locate(layer.points[i]);

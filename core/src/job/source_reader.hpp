@@ -4,6 +4,7 @@
 #pragma once
 
 #include "job/area_indices.hpp"
+#include "job/code_join.hpp"
 
 #include <accessatlas/error.hpp>
 #include <accessatlas/indices/indices.hpp>
@@ -16,6 +17,7 @@
 #include <limits>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -58,7 +60,10 @@ public:
         for (const auto& f : src.numerator) num.push_back(t.require(f));
         for (const auto& f : src.denominator) den.push_back(t.require(f));
         std::map<std::string, std::pair<double, double>> sums;
-        std::map<std::string, std::string> first_row;
+        std::map<std::string, std::size_t> first_row;  // code -> row index
+        std::vector<std::string> copies;
+        io::TableProblems problems(path, t.layer_name);
+        io::TrimmedCells trimmed;
         std::size_t suppressed = 0, kept = 0;
         for (std::size_t r = 0; r < t.rows.size(); ++r) {
             const auto& row = t.rows[r];
@@ -71,26 +76,41 @@ public:
                 for (std::size_t k = 0; k < cols.size(); ++k) {
                     const std::string& cell = row[static_cast<std::size_t>(cols[k])];
                     if (is_missing_marker(cell)) return missing_value;
-                    s += io::parse_number(cell, path, t.layer_name, t.row_label[r], names[k]);
+                    bool was_trimmed = false;
+                    s += problems.check(t.row_label[r], names[k],
+                                        [&] { return io::parse_number(cell, path, t.layer_name, t.row_label[r], names[k], &was_trimmed); });
+                    if (was_trimmed) trimmed.add(t.row_label[r], names[k]);
                 }
                 return s;
             };
             const double n = add(num, src.numerator);
             const double d = den.empty() ? 1.0 : add(den, src.denominator);
-            suppressed += std::isnan(n) || std::isnan(d);
             auto [it, fresh] = sums.try_emplace(code, n, d);
             if (!fresh) {
-                if (!src.aggregate)
-                    throw InputError(fmt::format("duplicate area code {} ({} and {})", code, first_row[code], t.row_label[r]),
-                                     {path, t.layer_name, t.row_label[r], code_field},
-                                     "each area must appear once: filter the rows (filter = \"field=value\") or sum them "
-                                     "(aggregate = true, e.g. output areas to LSOAs)");
-                it->second.first += n;
-                it->second.second += d;
+                const auto& earlier = t.rows[first_row[code]];
+                if (src.aggregate) {
+                    it->second.first += n;
+                    it->second.second += d;
+                } else if (earlier == row) {
+                    copies.push_back(fmt::format("{} ({})", code, t.row_label[r]));  // an exact copy: dropped
+                    continue;
+                } else {
+                    problems.add(t.row_label[r], code_field,
+                                 fmt::format("duplicate area code {} with other values than {}", code, t.row_label[first_row[code]]),
+                                 "each area must appear once: filter the rows (filter = \"field=value\") or sum them "
+                                 "(aggregate = true, e.g. output areas to LSOAs)");
+                    continue;
+                }
             } else {
-                first_row[code] = t.row_label[r];
+                first_row[code] = r;
             }
+            suppressed += std::isnan(n) || std::isnan(d);
         }
+        problems.throw_if_any();
+        if (!copies.empty())
+            m_reporter.warning(fmt::format("{}: {}: {} rows are exact copies of an earlier row and were dropped: {}", who, path, copies.size(),
+                                           list_some(copies, 10)));
+        if (const auto w = trimmed.warning(path); !w.empty()) m_reporter.warning(who + ": " + w);
         if (kept == 0)
             throw InputError(src.filter_field.empty() ? "no rows with an area code" : "no row has " + src.filter_field + " = " + src.filter_value,
                              {path, t.layer_name, {}, src.filter_field.empty() ? code_field : src.filter_field},
@@ -137,27 +157,15 @@ public:
     std::vector<double> read_for_areas(const IndicatorSource& src, const std::string& who, const std::vector<std::string>& codes) {
         const auto values = read_map(src, who);
         std::vector<double> out(codes.size(), missing_value);
-        std::vector<std::string> missing;
-        std::size_t matched = 0;
-        for (std::size_t a = 0; a < codes.size(); ++a) {
-            const auto it = values.find(codes[a]);
-            if (it == values.end()) missing.push_back(codes[a]);
-            else {
-                out[a] = it->second;
-                ++matched;
-            }
-        }
+        std::set<std::string> table_codes;
+        for (const auto& entry : values) table_codes.insert(entry.first);
         const std::string path = src.path.empty() ? m_job.areas.path : src.path;
-        if (matched == 0)
-            throw InputError(fmt::format("{}: none of the {} area codes (e.g. {}) is in the table (e.g. {})", who, codes.size(),
-                                         codes.empty() ? "" : codes.front(), values.empty() ? "none" : values.begin()->first),
-                             {path, {}, {}, src.code_field},
-                             "are the codes from another LSOA year? Set geography = \"lsoa21\" (or \"lsoa11\") on the source and "
-                             "give [geography] lookup");
-        if (!missing.empty())
-            m_reporter.warning(fmt::format("{}: {} of {} areas are not in {} ({})", who, missing.size(), codes.size(), path, list_some(missing)));
-        if (values.size() > matched)
-            m_reporter.info(fmt::format("{}: {} codes of {} are outside the study area", who, values.size() - matched, path));
+        report_join(join_codes(codes, table_codes), codes,
+                    {who, path, src.code_field.empty() ? m_job.area_code_field : src.code_field,
+                     src.numerator.empty() ? std::string() : src.numerator.front(), "value_missing", "no value"},
+                    m_reporter);
+        for (std::size_t a = 0; a < codes.size(); ++a)
+            if (const auto it = values.find(codes[a]); it != values.end()) out[a] = it->second;
         return out;
     }
 

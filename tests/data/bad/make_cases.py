@@ -281,10 +281,41 @@ case("population-fractional", 0, "have a fractional population (estimates or rat
      {"population.csv": population_csv([(c, "1500.5" if c == "E01013788" else 1500) for c in RUTLAND_CODES])})
 case("population-zero", 0, "have a population of 0 and weigh nothing in the results: E01013789", pop_job(),
      {"population.csv": population_csv([(c, 0 if c == "E01013789" else 1500) for c in RUTLAND_CODES])})
-case("population-missing-row", 0, "no population for 1 of 23 areas (E01013787); they are left out, their rows say served = 0", pop_job(),
+case("population-missing-row", 0, "population: 1 of 23 areas have no row in", pop_job(),
      {"population.csv": population_csv([(c, 1500) for c in RUTLAND_CODES[1:]])})
 case("population-codes-unicode-spaces", 0, "codes had spaces or lower case and were normalised", pop_job(),
      {"population.csv": population_csv([(c[:3] + "\u00a0" + c[3:] + "\u200b", 1500) for c in RUTLAND_CODES])})
+
+# Codes that do not join, named in both directions with what they look like (issue 19)
+case("population-some-lsoa21-codes", 0, "the table looks like LSOA 2021 and the areas like LSOA 2011", pop_job(),
+     {"population.csv": population_csv([(c, 1500) for c in RUTLAND_CODES[2:]] + [("E01035101", 800), ("E01035102", 700)])})
+case("population-both-directions-named", 0, "the table's codes that match no area: E01035101, E01035102", pop_job(),
+     {"population.csv": population_csv([(c, 1500) for c in RUTLAND_CODES[2:]] + [("E01035101", 800), ("E01035102", 700)])})
+case("population-msoa-codes", 1, "mostly MSOA codes", pop_job(),
+     {"population.csv": population_csv([("E020%05d" % (5000 + i), 7000) for i in range(8)])})
+
+# Tables: every problem at once, exact copies dropped, ragged rows, padding (issue 19)
+case("table-all-problems-at-once", 1, "4 problems in the table: line 2, field 'total_population': 'many' is not a number; "
+     "line 4, field 'total_population': 'lots' is not a number; line 6, field 'total_population': empty value", pop_job(),
+     {"population.csv": population_csv([("E01013787", "many"), ("E01013788", "1500"), ("E01013789", "lots"), ("E01013790", "1400"),
+                                        ("E01013791", ""), ("E01013788", "1700")])})
+case("table-conflicting-duplicate-names-both-lines", 1, "line 7, field 'lsoa11_code': duplicate code E01013788 with another value than line 3",
+     pop_job(), {"population.csv": population_csv([("E01013787", "many"), ("E01013788", "1500"), ("E01013789", "lots"), ("E01013790", "1400"),
+                                                   ("E01013791", ""), ("E01013788", "1700")])})
+case("table-exact-copy-dropped", 0, "1 rows are exact copies of an earlier row and were dropped: E01013790 (line 25)", pop_job(),
+     {"population.csv": population_csv([(c, 1500) for c in RUTLAND_CODES] + [("E01013790", 1500)])})
+case("table-ragged-rows", 1, "2 problems in the table: line 3: 3 cells where the header (line 1) has 2; line 5: 1 cells", pop_job(),
+     {"population.csv": population_csv([(c, 1500) for c in RUTLAND_CODES]).replace("E01013788,1500", "E01013788,1,500")
+                                                                         .replace("E01013790,1500", "E01013790")})
+case("table-padding-and-signs-trimmed", 0, "2 numbers had spaces or a '+' sign around them, trimmed: line 2 (total_population), "
+     "line 3 (total_population)", pop_job(),
+     {"population.csv": population_csv([("E01013787", "  1500 "), ("E01013788", "+1500")] + [(c, 1500) for c in RUTLAND_CODES[2:]])})
+case("table-population-nomis-layout", 0, "wrote", pop_job(),
+     {"population.csv": 'Mid-2020 population estimates,,\nONS Crown Copyright Reserved [from Nomis],,\n,,\n'
+                        + population_csv([(c, 1500) for c in RUTLAND_CODES], header='"lsoa11_code","total_population",\n').replace("\n", ",\n").replace(",,\n", ",\n")
+                        + ',,\n,"Notes: figures are estimates",\n'})
+case("table-indicator-all-problems-at-once", 1, "3 problems in the table: line 2, field 'v': '12%' is not a number; line 3, field 'v': 'n/k'",
+     index_job('path = "t.csv"\ncode_field = "code"\nfield = "v"'), {"t.csv": "code,v\nE01013600,12%\nE01013601,n/k\nE01013602,1\nE01013602,2\n"})
 
 
 def main():

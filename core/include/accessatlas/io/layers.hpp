@@ -2,10 +2,12 @@
 // EPSG:27700 with PROJ) and writing GeoPackages atomically.
 #pragma once
 
+#include <accessatlas/error.hpp>
 #include <accessatlas/geometry.hpp>
 #include <accessatlas/reporter.hpp>
 
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
@@ -91,9 +93,46 @@ std::vector<std::string> layer_field_names(const std::string& path, const std::s
 AttributeTable read_attribute_table(const std::string& path, const std::string& layer_name, const std::string& code_field);
 
 // Strict number parsing used by every reader: names the place when the text is not a
-// finite number.
+// finite number. Spaces around the number and a leading '+' are accepted; `trimmed` (when
+// given) says whether any were removed, so that the caller can name the cells it changed.
 double parse_number(const std::string& text, const std::string& file, const std::string& layer,
-                    const std::string& feature, const std::string& field);
+                    const std::string& feature, const std::string& field, bool* trimmed = nullptr);
+
+// Problems found in one table, gathered so that a single error names them all (the first 20
+// with line and field, then a count) instead of stopping at the first: an officer fixes the
+// file once, not once per run.
+class TableProblems {
+public:
+    TableProblems(std::string path, std::string layer) : m_path(std::move(path)), m_layer(std::move(layer)) {}
+    void add(const std::string& row, const std::string& field, const std::string& message, const std::string& hint = {});
+    // Runs `parse` (which may throw InputError); on error records it and returns NaN.
+    template <class Parse>
+    double check(const std::string& row, const std::string& field, Parse&& parse) {
+        try {
+            return parse();
+        } catch (const InputError& e) {
+            add(row, field, e.detail(), e.hint());
+            return std::numeric_limits<double>::quiet_NaN();
+        }
+    }
+    std::size_t size() const { return m_count; }
+    // Throws one InputError listing the problems, if any.
+    void throw_if_any() const;
+
+private:
+    std::string m_path, m_layer;
+    std::vector<std::string> m_lines;  // "line 7, field 'x': message"
+    std::string m_hint;
+    std::size_t m_count = 0;
+};
+
+// Cells whose spaces or '+' sign were trimmed, to be named in one warning.
+struct TrimmedCells {
+    std::vector<std::string> where;  // "line 7 (field)"
+    void add(const std::string& row, const std::string& field) { where.push_back(row + " (" + field + ")"); }
+    // "" when none.
+    std::string warning(const std::string& path) const;
+};
 
 // Point-in-polygon assignment with GEOS prepared geometries and an STR-tree.
 class AreaLocator {

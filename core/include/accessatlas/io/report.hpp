@@ -5,6 +5,7 @@
 
 #include <accessatlas/io/styles.hpp>
 
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,7 @@ struct Gradient {
     std::vector<double> decile_mean;        // 10 values, NaN where a decile has no area
     std::vector<double> decile_population;  // 10 values
     double fitted_most = 0, fitted_least = 0;  // the SII line at the most and least deprived ends
+    double sii_lower = NAN, sii_upper = NAN;    // the SII's 95% interval (NaN: none)
     std::string sentence;
 };
 
