@@ -5,6 +5,7 @@
 
 #include <accessatlas/job/algorithms.hpp>
 #include <accessatlas/job/job.hpp>
+#include <accessatlas/job/job_keys.hpp>
 #include <accessatlas/io/styles.hpp>
 
 #include <fmt/format.h>
@@ -27,6 +28,21 @@ std::function<int()> add_algorithms_command(CLI::App& app) {
             return 0;
         }
         for (const auto& a : algorithms::all()) fmt::print("{:<20} {}\n", a.id, a.summary);
+        return 0;
+    };
+}
+
+std::function<int()> add_job_keys_command(CLI::App& app) {
+    auto* sub = app.add_subcommand("job-keys", "List the job file's keys that have a default and a range");
+    auto markdown = std::make_shared<bool>(false);
+    sub->add_flag("--markdown", *markdown, "Print the table as Markdown (docs/job-keys.md)");
+    return [sub, markdown]() -> int {
+        if (!sub->parsed()) return -1;
+        if (*markdown) {
+            fmt::print("{}", job::job_keys_markdown());
+            return 0;
+        }
+        for (const auto& k : job::job_keys()) fmt::print("{:<36} {:<14} {}\n", k.key, k.default_value, k.help);
         return 0;
     };
 }

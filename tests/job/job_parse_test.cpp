@@ -1,9 +1,13 @@
 #include <accessatlas/job/algorithms.hpp>
 #include <accessatlas/error.hpp>
 #include <accessatlas/job/job.hpp>
+#include <accessatlas/job/job_keys.hpp>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <sstream>
 
@@ -40,6 +44,60 @@ TEST(JobParse, MinimalJobTakesDefaultsAndResolvesPaths) {
     EXPECT_EQ(j.thresholds_min, (std::vector<double>{15, 30, 45, 60}));
     EXPECT_DOUBLE_EQ(j.max_snap_m, 500);
     EXPECT_EQ(j.origin_method, job::OriginMethod::street_points);
+}
+
+// The key table is the one description of a key's default and range: the parser enforces each
+// range (a value just outside fails, the bounds pass), every key is one the parser knows, and
+// the registry's CLI and QGIS parameters carry the table's default and range.
+TEST(JobKeys, TheParserAndTheRegistryUseTheTable) {
+    ASSERT_GT(job::job_keys().size(), 30u);
+    for (const auto& k : job::job_keys()) {
+        const auto dot = k.key.find('.');
+        const std::string section = k.key.substr(0, dot), key = k.key.substr(dot + 1);
+        // The minimal job with the key set in its section (and what that section needs).
+        auto job_with = [&](const std::string& value) {
+            std::string text = minimal;
+            const std::string line = key + " = " + value + "\n";
+            if (section == "network") return text.replace(text.find("[network]\n") + 10, 0, line);
+            if (section == "transit") text += "[analysis]\nmodes = [\"walk\", \"transit\"]\n[transit]\nfeeds = [\"f.zip\"]\ndate = \"2024-01-10\"\n";
+            else if (section == "greenspace") text += "[greenspace]\npath = \"g.gpkg\"\n";
+            else if (section == "clustering") text += "[clustering]\nfields = [\"x\"]\n";
+            else if (section == "inequality") text += "[inequality]\ndeprivation = { path = \"imd.csv\", code_field = \"c\", field = \"d\" }\n";
+            else text += "[" + section + "]\n";
+            return text + line;
+        };
+        const std::size_t list_size = static_cast<std::size_t>(std::count(k.default_value.begin(), k.default_value.end(), ',') + 1);
+        // The default itself parses.
+        EXPECT_EQ(message_of(job_with(k.default_value)), "") << k.key;
+        if (k.type == job::KeyType::number || k.type == job::KeyType::numbers) {
+            auto as = [&](double v) {
+                const std::string n = fmt::format("{}", v);
+                if (k.type != job::KeyType::numbers) return n;
+                std::string list = "[" + n;
+                for (std::size_t i = 1; i < list_size; ++i) list += ", " + n;
+                return list + "]";
+            };
+            if (std::isfinite(k.minimum)) {
+                EXPECT_EQ(message_of(job_with(as(k.minimum))), "") << k.key;
+                EXPECT_NE(message_of(job_with(as(k.minimum - 1))).find("out of range"), std::string::npos) << k.key;
+            }
+            if (std::isfinite(k.maximum)) {
+                EXPECT_NE(message_of(job_with(as(k.maximum * 2 + 1))).find("out of range"), std::string::npos) << k.key;
+            }
+        }
+    }
+    std::size_t checked = 0;
+    for (const auto& a : algorithms::all())
+        for (const auto& p : a.params) {
+            const auto* k = job::find_job_key(p.job_key);
+            if (!k || (p.type != algorithms::ParamType::number && p.type != algorithms::ParamType::number_list)) continue;
+            ++checked;
+            EXPECT_EQ(p.default_value, job::plain_default(*k)) << a.id << " " << p.name;
+            ASSERT_TRUE(p.minimum && p.maximum) << a.id << " " << p.name;
+            EXPECT_EQ(*p.minimum, k->minimum) << a.id << " " << p.name;
+            EXPECT_EQ(*p.maximum, k->maximum) << a.id << " " << p.name;
+        }
+    EXPECT_GT(checked, 20u);
 }
 
 TEST(JobParse, UnknownKeySuggestsTheNearestValidKey) {

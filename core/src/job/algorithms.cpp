@@ -1,4 +1,5 @@
 #include <accessatlas/job/algorithms.hpp>
+#include <accessatlas/job/job_keys.hpp>
 #include <accessatlas/error.hpp>
 #include <accessatlas/indices/indices.hpp>
 
@@ -7,6 +8,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <sstream>
 #include <tuple>
 
@@ -42,7 +44,7 @@ std::vector<Param> area_inputs() {
         {"origins", "origins.path", T::vector_file, "Origin points (population-weighted centroids, postcodes ...)", ""},
         {"origin_code_field", "origins.code_field", T::field, "Area code on the origin points (empty: point in polygon)", "", false, {}, {}, {}, "origins"},
         {"origin_population_field", "origins.population_field", T::field, "Population on the origin points (method points)", "", false, {}, {}, {}, "origins"},
-        {"street_spacing_m", "origins.spacing_m", T::number, "Spacing of street points (m)", "100", false, {}, 5.0, 5000.0},
+        {"street_spacing_m", "origins.spacing_m", T::number, "Spacing of street points (m)", ""},
     };
     params.insert(params.end(), origins.begin(), origins.end());
     return params;
@@ -63,9 +65,9 @@ std::vector<Param> access_inputs() {
         {"service_name", "services.name", T::text, "Service name used in field names (lower case)", "service"},
         {"modes", "analysis.modes", T::enumeration_list, "Travel modes (transit needs GTFS feeds)", "walk,drive", false,
          {"walk", "cycle", "drive", "transit"}},
-        {"thresholds_min", "analysis.thresholds_min", T::number_list, "Time thresholds for the area indicators (minutes)", "15,30,45,60"},
-        {"max_snap_m", "analysis.max_snap_m", T::number, "Maximum snap distance to the network (m)", "500", false, {}, 0.0, 100000.0},
-        {"edge_buffer_m", "analysis.edge_buffer_m", T::number, "Distance the network should reach beyond the areas (m)", "5000", false, {}, 0.0, 100000.0},
+        {"thresholds_min", "analysis.thresholds_min", T::number_list, "Time thresholds for the area indicators (minutes)", ""},
+        {"max_snap_m", "analysis.max_snap_m", T::number, "Maximum snap distance to the network (m)", ""},
+        {"edge_buffer_m", "analysis.edge_buffer_m", T::number, "Distance the network should reach beyond the areas (m)", ""},
         {"count_within_thresholds", "analysis.count_within_thresholds", T::boolean,
          "Also count the facilities within each threshold (one bounded search per facility)", "true"},
         {"facility_search", "analysis.facility_search", T::enumeration,
@@ -82,17 +84,13 @@ std::vector<Param> access_inputs() {
          {}, {}, {}, "", "gtfs"},
         {"transit_window_start", "transit.window_start", T::text, "First departure of the window (HH:MM)", "07:00", false, {}, {}, {}, "", "gtfs"},
         {"transit_window_end", "transit.window_end", T::text, "Departures before this time (HH:MM)", "10:00", false, {}, {}, {}, "", "gtfs"},
-        {"transit_step_min", "transit.step_min", T::number, "Minutes between departures in the window", "1", false, {}, 0.25, 180.0, "", "gtfs"},
-        {"transit_max_time_min", "transit.max_time_min", T::number,
-         "Longest journey counted (minutes): a departure with none this short is not reached", "120", false, {}, 1.0, 600.0, "", "gtfs"},
-        {"transit_max_walk_min", "transit.max_walk_min", T::number, "Longest walk to the first stop and from the last (minutes)", "20",
-         false, {}, 0.0, 120.0, "", "gtfs"},
-        {"transit_max_transfer_walk_min", "transit.max_transfer_walk_min", T::number, "Longest walk between stops when changing (minutes)",
-         "10", false, {}, 0.0, 60.0, "", "gtfs"},
-        {"transit_change_min", "transit.change_min", T::number, "Minimum time to change vehicles (minutes)", "1", false, {}, 0.0, 30.0, "",
+        {"transit_step_min", "transit.step_min", T::number, "Minutes between departures in the window", "", false, {}, {}, {}, "", "gtfs"},
+        {"transit_max_time_min", "transit.max_time_min", T::number, "Longest journey counted (minutes): a departure with none this short is not reached", "", false, {}, {}, {}, "", "gtfs"},
+        {"transit_max_walk_min", "transit.max_walk_min", T::number, "Longest walk to the first stop and from the last (minutes)", "", false, {}, {}, {}, "", "gtfs"},
+        {"transit_max_transfer_walk_min", "transit.max_transfer_walk_min", T::number, "Longest walk between stops when changing (minutes)", "", false, {}, {}, {}, "", "gtfs"},
+        {"transit_change_min", "transit.change_min", T::number, "Minimum time to change vehicles (minutes)", "", false, {}, {}, {}, "",
          "gtfs"},
-        {"transit_catchment_percentile", "transit.catchment_percentile", T::number,
-         "Percentile of the window's times used for catchments and E2SFCA (50 = median departure)", "50", false, {}, 1.0, 100.0, "", "gtfs"},
+        {"transit_catchment_percentile", "transit.catchment_percentile", T::number, "Percentile of the window's times used for catchments and E2SFCA (50 = median departure)", "", false, {}, {}, {}, "", "gtfs"},
     };
     params.insert(params.end(), transit.begin(), transit.end());
     return params;
@@ -125,10 +123,8 @@ std::vector<Algorithm> make_registry() {
         "all facilities, the population covered, and with 'members' every (facility, origin, time) pair. Runs the "
         "nearest-service indicators too.";
     catchments.params = access_inputs();
-    catchments.params.push_back({"catchment_thresholds_min", "catchments.thresholds_min", T::number_list,
-                                 "Catchment thresholds (minutes)", "10,20,30"});
-    catchments.params.push_back({"walk_off_m", "catchments.walk_off_m", T::number, "Buffer around the reachable network (m)", "50",
-                                 false, {}, 0.1, 1000.0});
+    catchments.params.push_back({"catchment_thresholds_min", "catchments.thresholds_min", T::number_list, "Catchment thresholds (minutes)", ""});
+    catchments.params.push_back({"walk_off_m", "catchments.walk_off_m", T::number, "Buffer around the reachable network (m)", ""});
     catchments.params.push_back({"members", "catchments.members", T::boolean, "Write every (facility, origin, time) pair", "false"});
     catchments.switches_on = {"catchments.enabled"};
 
@@ -147,13 +143,11 @@ std::vector<Algorithm> make_registry() {
                              "", false, {}, {}, {}, "facilities"});
     e2sfca.params.push_back({"decay", "e2sfca.decay", T::enumeration, "Distance decay", "bands", false,
                              {"bands", "gaussian", "exponential", "linear", "none"}});
-    e2sfca.params.push_back({"max_time_min", "e2sfca.max_time_min", T::number, "Catchment size t0 (minutes)", "30", false, {}, 0.1, 1440.0});
-    e2sfca.params.push_back({"band_upper_min", "e2sfca.band_upper_min", T::number_list, "Band upper limits (minutes)", "10,20,30"});
-    e2sfca.params.push_back({"band_weights", "e2sfca.band_weights", T::number_list, "Weight per band (Luo & Qi 2009)", "1,0.68,0.22"});
-    e2sfca.params.push_back({"gaussian_sigma_min", "e2sfca.gaussian_sigma_min", T::number, "Gaussian decay sigma (minutes)", "15",
-                             false, {}, 0.01, 1440.0});
-    e2sfca.params.push_back({"exponential_per_min", "e2sfca.exponential_per_min", T::number, "Exponential decay rate (per minute)",
-                             "0.1", false, {}, 0.0, 100.0});
+    e2sfca.params.push_back({"max_time_min", "e2sfca.max_time_min", T::number, "Catchment size t0 (minutes)", ""});
+    e2sfca.params.push_back({"band_upper_min", "e2sfca.band_upper_min", T::number_list, "Band upper limits (minutes)", ""});
+    e2sfca.params.push_back({"band_weights", "e2sfca.band_weights", T::number_list, "Weight per band (Luo & Qi 2009)", ""});
+    e2sfca.params.push_back({"gaussian_sigma_min", "e2sfca.gaussian_sigma_min", T::number, "Gaussian decay sigma (minutes)", ""});
+    e2sfca.params.push_back({"exponential_per_min", "e2sfca.exponential_per_min", T::number, "Exponential decay rate (per minute)", ""});
     e2sfca.switches_on = {"e2sfca.enabled"};
 
     Algorithm what_if;
@@ -207,9 +201,9 @@ std::vector<Algorithm> make_registry() {
         {"site_name_field", "greenspace.name_field", T::field, "Site name field", "", false, {}, {}, {}, "greenspace"},
         {"entrances", "greenspace.entrances", T::vector_file, "Given access points (optional)", ""},
         {"mode", "greenspace.mode", T::enumeration, "Walking network or straight line", "network", false, {"network", "straight"}},
-        {"ten_minute_walk_m", "greenspace.ten_minute_walk_m", T::number, "A 10-minute walk (m)", "800", false, {}, 1.0, 100000.0},
-        {"neighbourhood_m", "greenspace.neighbourhood_m", T::number, "Provision counted within (m)", "1000", false, {}, 1.0, 100000.0},
-        {"capacity_ha_per_1000", "greenspace.capacity_ha_per_1000", T::number, "Capacity standard (ha per 1,000)", "3", false, {}, 0.0, 1e6},
+        {"ten_minute_walk_m", "greenspace.ten_minute_walk_m", T::number, "A 10-minute walk (m)", ""},
+        {"neighbourhood_m", "greenspace.neighbourhood_m", T::number, "Provision counted within (m)", ""},
+        {"capacity_ha_per_1000", "greenspace.capacity_ha_per_1000", T::number, "Capacity standard (ha per 1,000)", ""},
         {"output", "job.output", T::output_file, "Output GeoPackage", "", true},
     };
     green.params.insert(green.params.end(), green_params.begin(), green_params.end());
@@ -295,10 +289,10 @@ std::vector<Algorithm> make_registry() {
     clusters.params = areas_only;
     clusters.params.push_back({"fields", "clustering.fields", T::text_list, "Numeric fields of the areas layer to test", "", true});
     clusters.params.push_back({"contiguity", "clustering.contiguity", T::enumeration, "Neighbours", "queen", false, {"queen", "rook"}});
-    clusters.params.push_back({"tolerance_m", "clustering.tolerance_m", T::number, "Gap still counted as shared (m)", "0", false, {}, 0.0, 1000.0});
-    clusters.params.push_back({"permutations", "clustering.permutations", T::number, "Permutations", "999", false, {}, 0.0, 99999.0});
-    clusters.params.push_back({"seed", "clustering.seed", T::number, "Random seed", "20221101", false, {}, 0.0, 9e15});
-    clusters.params.push_back({"significance", "clustering.significance", T::number, "Significance level", "0.05", false, {}, 1e-6, 0.5});
+    clusters.params.push_back({"tolerance_m", "clustering.tolerance_m", T::number, "Gap still counted as shared (m)", ""});
+    clusters.params.push_back({"permutations", "clustering.permutations", T::number, "Permutations", ""});
+    clusters.params.push_back({"seed", "clustering.seed", T::number, "Random seed", ""});
+    clusters.params.push_back({"significance", "clustering.significance", T::number, "Significance level", ""});
     clusters.params.push_back({"output", "job.output", T::output_file, "Output GeoPackage", "", true});
     Algorithm ineq;
     ineq.id = "inequality";
@@ -345,6 +339,14 @@ std::vector<Algorithm> make_registry() {
     ineq.switches_on = {"inequality.enabled"};
 
     std::vector<Algorithm> all{nearest, catchments, e2sfca, what_if, green, deri, composite, clusters, ineq};
+    // Defaults and ranges of job keys come from the key table (job_keys.cpp), not from here.
+    for (auto& a : all)
+        for (auto& p : a.params)
+            if (const job::JobKey* k = job::find_job_key(p.job_key); k && (p.type == T::number || p.type == T::number_list)) {
+                if (p.default_value.empty()) p.default_value = job::plain_default(*k);
+                if (!p.minimum && std::isfinite(k->minimum)) p.minimum = k->minimum;
+                if (!p.maximum && std::isfinite(k->maximum)) p.maximum = k->maximum;
+            }
     // Every algorithm can also write the HTML report (maps, histograms, the decile charts).
     for (auto& a : all)
         a.params.push_back({"report", "job.report", T::report_file, "HTML report (optional: charts and tables of the results)", ""});

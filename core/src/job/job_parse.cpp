@@ -1,6 +1,7 @@
 #include "job/job_parse.hpp"
 
 #include <accessatlas/error.hpp>
+#include <accessatlas/job/job_keys.hpp>
 
 #include <accessatlas/transit/timetable.hpp>
 
@@ -16,6 +17,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <stdexcept>
 
 namespace fs = std::filesystem;
 
@@ -147,6 +149,25 @@ public:
         const double v = n->value<double>().value_or(def);
         if (!(v >= min && v <= max)) fail(prefix + key, fmt::format("{} is out of range [{}, {}]", v, min, max), n, "");
         return v;
+    }
+
+    // A key of the key table (job_keys.cpp): its range, and its default unless the caller has
+    // a better one (a struct's current value, a default that depends on another key).
+    double number(const toml::table& t, const std::string& prefix, const std::string& key, double def) const {
+        const JobKey& k = spec(prefix + key);
+        return number(t, prefix, key, def, k.minimum, k.maximum);
+    }
+    double number(const toml::table& t, const std::string& prefix, const std::string& key) const {
+        return number(t, prefix, key, std::stod(spec(prefix + key).default_value));
+    }
+    std::vector<double> numbers(const toml::table& t, const std::string& prefix, const std::string& key, std::vector<double> def) const {
+        const JobKey& k = spec(prefix + key);
+        return numbers(t, prefix, key, std::move(def), k.minimum, k.maximum);
+    }
+    static const JobKey& spec(const std::string& key) {
+        const JobKey* k = find_job_key(key);
+        if (!k) throw std::logic_error("job key '" + key + "' is not in the key table (job_keys.cpp)");
+        return *k;
     }
 
     // A time of day "HH:MM" (any hour, 25:30 is after midnight) as seconds.
@@ -583,7 +604,7 @@ Job parse_job_table(const toml::table& root, const std::string& base_dir, const 
         job.output = r.path(*t, "job.", "output", false);
         job.write_csv = r.boolean(*t, "job.", "csv", false);
         job.report = r.path(*t, "job.", "report", false);
-        job.threads = static_cast<unsigned>(r.number(*t, "job.", "threads", 0, 0, 1024));
+        job.threads = static_cast<unsigned>(r.number(*t, "job.", "threads"));
     }
 
     // A network is needed unless the job only measures straight-line green-space access.
@@ -610,7 +631,7 @@ Job parse_job_table(const toml::table& root, const std::string& base_dir, const 
     job.network_options.maxspeed_field = r.text(*net, "network.", "maxspeed_field", "");
     job.network_options.start_node_field = r.text(*net, "network.", "start_node_field", "");
     job.network_options.end_node_field = r.text(*net, "network.", "end_node_field", "");
-    job.network_options.snap_tolerance_m = r.number(*net, "network.", "snap_tolerance_m", 0.5, 0.001, 100);
+    job.network_options.snap_tolerance_m = r.number(*net, "network.", "snap_tolerance_m");
 
     const auto* areas = r.table(root, "areas", true);
     r.check_keys(*areas, "areas", "areas.");
@@ -649,7 +670,7 @@ Job parse_job_table(const toml::table& root, const std::string& base_dir, const 
         job.origin_points.layer = r.text(*o, "origins.", "layer", "");
         job.origin_code_field = r.text(*o, "origins.", "code_field", "");
         job.origin_population_field = r.text(*o, "origins.", "population_field", "");
-        job.street_spacing_m = r.number(*o, "origins.", "spacing_m", 100, 5, 5000);
+        job.street_spacing_m = r.number(*o, "origins.", "spacing_m");
         const auto names = r.texts(*o, "origins.", "street_classes", {"residential", "living_street", "unclassified"});
         for (const auto& n : names) {
             const auto c = network::road_class_from_string(n);
@@ -677,8 +698,8 @@ Job parse_job_table(const toml::table& root, const std::string& base_dir, const 
                            "write e.g. \"leisure=park\" or \"natural=*\"");
         spec.entrances.path = r.path(*g, "greenspace.", "entrances", false);
         spec.entrances.layer = r.text(*g, "greenspace.", "entrances_layer", "");
-        spec.site_options.entrance_max_m = r.number(*g, "greenspace.", "entrance_max_m", 30, 0, 1000);
-        spec.site_options.fallback_spacing_m = r.number(*g, "greenspace.", "fallback_spacing_m", 100, 1, 10000);
+        spec.site_options.entrance_max_m = r.number(*g, "greenspace.", "entrance_max_m");
+        spec.site_options.fallback_spacing_m = r.number(*g, "greenspace.", "fallback_spacing_m");
         const std::string mode = r.text(*g, "greenspace.", "mode", "network");
         if (mode != "network" && mode != "straight")
             r.fail("greenspace.mode", "'" + mode + "' is not a mode", g->get("mode"), "use \"network\" or \"straight\" (straight line)");
@@ -697,11 +718,11 @@ Job parse_job_table(const toml::table& root, const std::string& base_dir, const 
                 spec.tiers.push_back(tier);
             }
         }
-        const double ten = r.number(*g, "greenspace.", "ten_minute_walk_m", 800, 1, 1e5);
+        const double ten = r.number(*g, "greenspace.", "ten_minute_walk_m");
         for (auto& t : spec.tiers)
             if (t.name == "fit_10min") t.max_distance_m = ten;
-        spec.neighbourhood_m = r.number(*g, "greenspace.", "neighbourhood_m", 1000, 1, 1e5);
-        spec.capacity_ha_per_1000 = r.number(*g, "greenspace.", "capacity_ha_per_1000", 3, 0, 1e6);
+        spec.neighbourhood_m = r.number(*g, "greenspace.", "neighbourhood_m");
+        spec.capacity_ha_per_1000 = r.number(*g, "greenspace.", "capacity_ha_per_1000");
     }
 
     const toml::node* services = root.get("services");
@@ -732,9 +753,9 @@ Job parse_job_table(const toml::table& root, const std::string& base_dir, const 
     if (const auto* a = r.table(root, "analysis", false)) {
         r.check_keys(*a, "analysis", "analysis.");
         modes = r.texts(*a, "analysis.", "modes", modes);
-        job.thresholds_min = r.numbers(*a, "analysis.", "thresholds_min", job.thresholds_min, 0.1, 1440);
-        job.max_snap_m = r.number(*a, "analysis.", "max_snap_m", job.max_snap_m, 0, 100000);
-        job.edge_buffer_m = r.number(*a, "analysis.", "edge_buffer_m", job.edge_buffer_m, 0, 100000);
+        job.thresholds_min = r.numbers(*a, "analysis.", "thresholds_min", job.thresholds_min);
+        job.max_snap_m = r.number(*a, "analysis.", "max_snap_m", job.max_snap_m);
+        job.edge_buffer_m = r.number(*a, "analysis.", "edge_buffer_m", job.edge_buffer_m);
         job.count_within_thresholds = r.boolean(*a, "analysis.", "count_within_thresholds", true);
         job.facility_search = r.choice(*a, "analysis.", "facility_search", job.facility_search,
                                        {{"automatic", access::ReachMethod::automatic},
@@ -770,12 +791,12 @@ Job parse_job_table(const toml::table& root, const std::string& base_dir, const 
         w.start_s = r.clock(*t, "transit.", "window_start", w.start_s);
         w.end_s = r.clock(*t, "transit.", "window_end", w.end_s);
         if (w.end_s <= w.start_s) r.fail("transit.window_end", "must be after window_start", t->get("window_end"), "e.g. window_start = \"07:00\", window_end = \"10:00\"");
-        w.step_s = 60 * r.number(*t, "transit.", "step_min", w.step_s / 60, 0.25, 180);
-        w.max_time_s = 60 * r.number(*t, "transit.", "max_time_min", w.max_time_s / 60, 1, 600);
-        w.max_walk_s = 60 * r.number(*t, "transit.", "max_walk_min", w.max_walk_s / 60, 0, 120);
-        w.max_transfer_walk_s = 60 * r.number(*t, "transit.", "max_transfer_walk_min", w.max_transfer_walk_s / 60, 0, 60);
-        w.change_s = 60 * r.number(*t, "transit.", "change_min", w.change_s / 60, 0, 30);
-        w.reach_percentile = r.number(*t, "transit.", "catchment_percentile", w.reach_percentile, 1, 100);
+        w.step_s = 60 * r.number(*t, "transit.", "step_min", w.step_s / 60);
+        w.max_time_s = 60 * r.number(*t, "transit.", "max_time_min", w.max_time_s / 60);
+        w.max_walk_s = 60 * r.number(*t, "transit.", "max_walk_min", w.max_walk_s / 60);
+        w.max_transfer_walk_s = 60 * r.number(*t, "transit.", "max_transfer_walk_min", w.max_transfer_walk_s / 60);
+        w.change_s = 60 * r.number(*t, "transit.", "change_min", w.change_s / 60);
+        w.reach_percentile = r.number(*t, "transit.", "catchment_percentile", w.reach_percentile);
         if (!wants_transit) r.fail("transit", "the job has a [transit] section but no transit mode", t, "add \"transit\" to analysis.modes");
     } else if (wants_transit) {
         r.fail("analysis.modes", "the transit mode needs timetables", nullptr, "give GTFS feeds and a date: a [transit] section with feeds and date in a job file, the gtfs and transit_date options in QGIS and the CLI (docs/methods/public-transport.md)");
@@ -785,9 +806,9 @@ Job parse_job_table(const toml::table& root, const std::string& base_dir, const 
         r.check_keys(*c, "catchments", "catchments.");
         auto& spec = job.catchments;
         spec.enabled = r.boolean(*c, "catchments.", "enabled", true);
-        spec.thresholds_min = r.numbers(*c, "catchments.", "thresholds_min", spec.thresholds_min, 0.1, 1440);
+        spec.thresholds_min = r.numbers(*c, "catchments.", "thresholds_min", spec.thresholds_min);
         std::sort(spec.thresholds_min.begin(), spec.thresholds_min.end());
-        spec.walk_off_m = r.number(*c, "catchments.", "walk_off_m", spec.walk_off_m, 0.1, 1000);
+        spec.walk_off_m = r.number(*c, "catchments.", "walk_off_m", spec.walk_off_m);
         spec.polygons = r.boolean(*c, "catchments.", "polygons", true);
         spec.members = r.boolean(*c, "catchments.", "members", false);
         spec.services = r.texts(*c, "catchments.", "services", {});
@@ -820,8 +841,8 @@ Job parse_job_table(const toml::table& root, const std::string& base_dir, const 
         else if (kind == "none" || kind == "2sfca") d.kind = access::DecayKind::none;
         else r.fail("e2sfca.decay", "'" + kind + "' is not a decay", e->get("decay"),
                     "use \"bands\", \"gaussian\", \"exponential\", \"linear\" or \"none\" (plain 2SFCA)");
-        d.band_upper_min = r.numbers(*e, "e2sfca.", "band_upper_min", d.band_upper_min, 0.1, 1440);
-        d.band_weight = r.numbers(*e, "e2sfca.", "band_weights", d.band_weight, 0, 1);
+        d.band_upper_min = r.numbers(*e, "e2sfca.", "band_upper_min", d.band_upper_min);
+        d.band_weight = r.numbers(*e, "e2sfca.", "band_weights", d.band_weight);
         if (d.band_upper_min.size() != d.band_weight.size())
             r.fail("e2sfca.band_weights", "needs one weight per band", e->get("band_weights"),
                    "give as many band_weights as band_upper_min");
@@ -829,8 +850,8 @@ Job parse_job_table(const toml::table& root, const std::string& base_dir, const 
             r.fail("e2sfca.band_upper_min", "must increase", e->get("band_upper_min"), "");
         d.max_time_min = r.number(*e, "e2sfca.", "max_time_min",
                                   d.kind == access::DecayKind::bands ? d.band_upper_min.back() : 30.0, 0.1, 1440);
-        d.gaussian_sigma_min = r.number(*e, "e2sfca.", "gaussian_sigma_min", d.gaussian_sigma_min, 0.01, 1440);
-        d.exponential_per_min = r.number(*e, "e2sfca.", "exponential_per_min", d.exponential_per_min, 0, 100);
+        d.gaussian_sigma_min = r.number(*e, "e2sfca.", "gaussian_sigma_min", d.gaussian_sigma_min);
+        d.exponential_per_min = r.number(*e, "e2sfca.", "exponential_per_min", d.exponential_per_min);
     }
 
     if (const auto* g = r.table(root, "geography", false)) {
@@ -912,10 +933,10 @@ Job parse_job_table(const toml::table& root, const std::string& base_dir, const 
         if (spec.fields.empty()) r.fail("clustering.fields", "missing", c, "name the output fields to test, e.g. [\"deri_score\"]");
         spec.contiguity = r.choice(*c, "clustering.", "contiguity", spec.contiguity,
                                    {{"queen", indices::Contiguity::queen}, {"rook", indices::Contiguity::rook}});
-        spec.tolerance_m = r.number(*c, "clustering.", "tolerance_m", spec.tolerance_m, 0, 1000);
-        spec.permutations = static_cast<std::size_t>(r.number(*c, "clustering.", "permutations", 999, 0, 99999));
-        spec.seed = static_cast<std::uint64_t>(r.number(*c, "clustering.", "seed", static_cast<double>(spec.seed), 0, 9e15));
-        spec.significance = r.number(*c, "clustering.", "significance", spec.significance, 1e-6, 0.5);
+        spec.tolerance_m = r.number(*c, "clustering.", "tolerance_m", spec.tolerance_m);
+        spec.permutations = static_cast<std::size_t>(r.number(*c, "clustering.", "permutations"));
+        spec.seed = static_cast<std::uint64_t>(r.number(*c, "clustering.", "seed", static_cast<double>(spec.seed)));
+        spec.significance = r.number(*c, "clustering.", "significance", spec.significance);
         spec.layer = r.text(*c, "clustering.", "layer", spec.layer);
     }
 
@@ -964,7 +985,7 @@ Job parse_job_table(const toml::table& root, const std::string& base_dir, const 
         if (!spec.no_car_group.empty() &&
             std::none_of(spec.groups.begin(), spec.groups.end(), [&](const InequalityGroup& g) { return g.name == spec.no_car_group; }))
             r.fail("inequality.no_car_group", "'" + spec.no_car_group + "' is not one of the [[inequality.groups]]", q->get("no_car_group"), "");
-        spec.min_areas_per_decile = static_cast<std::size_t>(r.number(*q, "inequality.", "min_areas_per_decile", 5, 1, 1000));
+        spec.min_areas_per_decile = static_cast<std::size_t>(r.number(*q, "inequality.", "min_areas_per_decile"));
     }
 
     if (const auto* p = r.table(root, "profiles", false)) {

@@ -640,6 +640,14 @@ Prepared prepare(const Job& job, Reporter& collect, RunSummary& summary, const W
             collect.stage("Building the " + mode + " graph" + scenario_suffix(sc));
             // Without its reversed half until the snapping index is gone (lower peak memory).
             network::ModeGraph graph = network::build_mode_graph(net, sc.profiles[mi], sc.closed_edges, false);
+            if (graph.usable_edges == 0)
+                throw InputError(fmt::format("no road of the network can be used by the {} mode{}: every edge's class is excluded "
+                                             "from the {} profile{}",
+                                             mode, scenario_suffix(sc), mode, sc.closed_edges.empty() ? "" : " or closed by the scenario"),
+                                 {job.network.path, job.network.layer, {}, job.network_options.class_field},
+                                 fmt::format("check the network's road classes (the class field of a GIS layer, highway=* in OSM) and "
+                                             "[profiles.{}] speed_kmh; or leave {} out of analysis.modes",
+                                             mode, mode));
             if (si == 0)
                 collect.info(fmt::format("{} graph: {} arcs, {} components, the largest holds {} of {} nodes ({:.1f}%); {:.1f} MB", mode,
                                          graph.forward.arc_count(), graph.component_count, graph.largest_component_nodes,

@@ -317,6 +317,13 @@ case("table-population-nomis-layout", 0, "wrote", pop_job(),
 case("table-indicator-all-problems-at-once", 1, "3 problems in the table: line 2, field 'v': '12%' is not a number; line 3, field 'v': 'n/k'",
      index_job('path = "t.csv"\ncode_field = "code"\nfield = "v"'), {"t.csv": "code,v\nE01013600,12%\nE01013601,n/k\nE01013602,1\nE01013602,2\n"})
 
+# A network no edge of which a mode may use: named for that mode (issue 19)
+_motorways = geojson([{"type": "Feature", "properties": {"highway": "motorway"},
+                       "geometry": {"type": "LineString", "coordinates": [[-0.75 + 0.005 * i, 52.66], [-0.745 + 0.005 * i, 52.66]]}}
+                      for i in range(10)])
+case("network-no-edge-for-the-mode", 1, "no road of the network can be used by the walk mode",
+     job(network='path = "motorways.geojson"\nclass_field = "highway"'), {"motorways.geojson": _motorways})
+
 
 def main():
     if os.path.isdir(OUT):

@@ -21,7 +21,7 @@ struct WindowOptions {
     double end_s = 10 * 3600.0;    // departures before this
     double step_s = 60;            // every minute
     double max_time_s = 120 * 60;  // a departure minute with no journey within this is not reached
-    double max_walk_s = 15 * 60;   // access (origin to stop) and egress (stop to facility) walks
+    double max_walk_s = 20 * 60;   // access (origin to stop) and egress (stop to facility) walks
     double max_transfer_walk_s = 10 * 60;
     double change_s = 60;          // minimum time between alighting and boarding again
     double reach_percentile = 50;  // the statistic catchments and E2SFCA use
