@@ -32,10 +32,24 @@ void TerminalReporter::stage(std::string_view name) {
     m_last_percent = -1;
     if (m_quiet) return;
     const double t = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_start).count();
-    fmt::print(stderr, "[{:7.2f}s] {}\n", t, name);
+    if (m_overall >= 0)
+        fmt::print(stderr, "[{:7.2f}s {:3d}%] {}\n", t, static_cast<int>(m_overall * 100), name);
+    else
+        fmt::print(stderr, "[{:7.2f}s] {}\n", t, name);
 }
 
+// One bar: the whole run's progress when run_job gives it (overall()), else the stage's own
+// (a scale-out task runs stages without a run around them).
 void TerminalReporter::progress(double fraction) {
+    if (m_overall < 0) draw_bar(fraction);
+}
+
+void TerminalReporter::overall(double fraction) {
+    m_overall = fraction;
+    draw_bar(fraction);
+}
+
+void TerminalReporter::draw_bar(double fraction) {
     if (m_quiet || !m_tty) return;
     const int percent = static_cast<int>(fraction * 100);
     if (percent == m_last_percent) return;

@@ -14,6 +14,7 @@ public:
     ~TerminalReporter() override;
     void stage(std::string_view name) override;
     void progress(double fraction) override;
+    void overall(double fraction) override;
     void info(std::string_view message) override;
     void warning(std::string_view message) override;
     bool cancelled() const override;
@@ -22,11 +23,13 @@ public:
 
 private:
     void end_bar();
+    void draw_bar(double fraction);
     bool m_verbose;
     bool m_quiet;
     bool m_tty;
     bool m_bar_open = false;
     int m_last_percent = -1;
+    double m_overall = -1;  // the whole run's progress once run_job reports it; the bar shows it
     std::chrono::steady_clock::time_point m_start = std::chrono::steady_clock::now();
 };
 

@@ -8,13 +8,13 @@ namespace {
 QString text(std::string_view s) { return QString::fromUtf8(s.data(), static_cast<int>(s.size())); }
 } // namespace
 
+// The stage names the step in the dialog's text; the bar shows the whole run (overall()),
+// so it moves once from 0 to 100 instead of restarting at every stage.
 void FeedbackReporter::stage(std::string_view name) {
-    if (!m_feedback) return;
-    m_feedback->setProgressText(text(name));
-    m_feedback->setProgress(0);
+    if (m_feedback) m_feedback->setProgressText(text(name));
 }
 
-void FeedbackReporter::progress(double fraction) {
+void FeedbackReporter::overall(double fraction) {
     if (m_feedback) m_feedback->setProgress(100.0 * fraction);
 }
 

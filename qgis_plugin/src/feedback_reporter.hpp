@@ -12,7 +12,7 @@ class FeedbackReporter : public Reporter {
 public:
     explicit FeedbackReporter(QgsProcessingFeedback* feedback) : m_feedback(feedback) {}
     void stage(std::string_view name) override;
-    void progress(double fraction) override;
+    void overall(double fraction) override;
     void info(std::string_view message) override;
     void warning(std::string_view message) override;
     bool cancelled() const override;

@@ -11,32 +11,68 @@
 #include <filesystem>
 #include <map>
 #include <set>
+#include <string>
+#include <string_view>
+#include <vector>
 
 using namespace accessatlas;
 
 namespace {
-using test::NullReporter;
+
+// Records the stages and the one overall progress a run reports.
+struct ProgressRecorder : Reporter {
+    std::vector<std::string> stages;
+    std::vector<double> overall_values;
+    std::vector<double> overall_at_stage;  // the overall value when each stage began
+    void stage(std::string_view name) override {
+        stages.emplace_back(name);
+        overall_at_stage.push_back(overall_values.empty() ? 0 : overall_values.back());
+    }
+    void overall(double f) override { overall_values.push_back(f); }
+};
 
 class RutlandJob : public testing::Test {
 protected:
     static void SetUpTestSuite() {
         auto job = job::load_job(std::string(ACCESSATLAS_SAMPLE_DATA) + "/rutland/job.toml");
         job.output = testing::TempDir() + "/rutland_e2e.gpkg";
-        NullReporter r;
-        summary = new job::RunSummary(job::run_job(job, r));
+        progress = new ProgressRecorder;
+        summary = new job::RunSummary(job::run_job(job, *progress));
         GDALAllRegister();
         ds = static_cast<GDALDataset*>(GDALOpenEx(job.output.c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr));
     }
     static void TearDownTestSuite() {
         GDALClose(ds);
         delete summary;
+        delete progress;
     }
     static job::RunSummary* summary;
     static GDALDataset* ds;
+    static ProgressRecorder* progress;
 };
 job::RunSummary* RutlandJob::summary = nullptr;
 GDALDataset* RutlandJob::ds = nullptr;
+ProgressRecorder* RutlandJob::progress = nullptr;
 } // namespace
+
+// One progress bar for the whole run: it never goes back, ends at 1, and the estimate of the
+// stages is close enough that the bar neither stalls near the end early nor jumps at the end.
+TEST_F(RutlandJob, OneOverallProgressFromZeroToOne) {
+    const auto& p = *progress;
+    ASSERT_GT(p.stages.size(), 10u);
+    ASSERT_FALSE(p.overall_values.empty());
+    for (std::size_t i = 1; i < p.overall_values.size(); ++i) EXPECT_GE(p.overall_values[i], p.overall_values[i - 1]) << i;
+    EXPECT_EQ(p.overall_values.back(), 1.0);
+    EXPECT_EQ(p.overall_values.front() >= 0, true);
+    // The writing stage is the last: the bar is well along, not yet stuck at its 0.99 cap.
+    ASSERT_EQ(p.stages.back().rfind("Writing", 0), 0u) << p.stages.back();
+    EXPECT_GT(p.overall_at_stage.back(), 0.75);
+    EXPECT_LT(p.overall_at_stage.back(), 0.99);
+    // Halfway through the stages, the bar is roughly halfway.
+    const double middle = p.overall_at_stage[p.stages.size() / 2];
+    EXPECT_GT(middle, 0.3);
+    EXPECT_LT(middle, 0.7);
+}
 
 TEST_F(RutlandJob, EveryLsoaIsPresentWithPositiveFiniteTimes) {
     ASSERT_NE(ds, nullptr);

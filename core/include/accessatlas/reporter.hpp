@@ -3,6 +3,7 @@
 // QgsProcessingFeedback. The core never prints.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,6 +29,9 @@ public:
     // A named step begins; progress() then reports within it from 0 to 1.
     virtual void stage(std::string_view /*name*/) {}
     virtual void progress(double /*fraction*/) {}
+    // The whole run's progress from 0 to 1, never going back: what a single progress bar shows
+    // (run_job derives it from the stages through StagedProgress).
+    virtual void overall(double /*fraction*/) {}
     virtual void info(std::string_view /*message*/) {}
     virtual void warning(std::string_view /*message*/) {}
     // The items a warning names, one call each (after or before the warning that sums them up).
@@ -45,6 +49,7 @@ public:
     explicit CollectingReporter(Reporter* next = nullptr) : m_next(next) {}
     void stage(std::string_view name) override;
     void progress(double fraction) override;
+    void overall(double fraction) override;
     void info(std::string_view message) override;
     void warning(std::string_view message) override;
     void item(const WarningItem& item) override;
@@ -56,6 +61,30 @@ private:
     Reporter* m_next;
     std::vector<std::string> m_warnings;
     std::vector<WarningItem> m_items;
+};
+
+// One overall progress from a run's stages: each of the `expected` stages (an estimate made
+// from the job before it starts) takes an equal share, and a stage's own progress moves within
+// its share. The overall value never goes back, stays below 1 until finish(), and copes with
+// more or fewer stages than expected. Everything else is forwarded.
+class StagedProgress : public Reporter {
+public:
+    StagedProgress(Reporter& next, std::size_t expected_stages) : m_next(next), m_expected(expected_stages > 0 ? expected_stages : 1) {}
+    void stage(std::string_view name) override;
+    void progress(double fraction) override;
+    void info(std::string_view message) override { m_next.info(message); }
+    void warning(std::string_view message) override { m_next.warning(message); }
+    void item(const WarningItem& item) override { m_next.item(item); }
+    bool cancelled() const override { return m_next.cancelled(); }
+    void finish();
+    std::size_t stages() const { return m_started; }
+
+private:
+    void publish(double within);  // not "emit": a Qt macro
+    Reporter& m_next;
+    std::size_t m_expected;
+    std::size_t m_started = 0;
+    double m_last = 0;
 };
 
 } // namespace accessatlas

@@ -5,9 +5,40 @@
 #include <accessatlas/job/job.hpp>
 #include <accessatlas/io/styles.hpp>
 
+#include <algorithm>
 #include <chrono>
 
 namespace accessatlas::job {
+
+namespace detail {
+
+std::size_t expected_stages(const Job& job) {
+    std::size_t n = 1;  // areas and population
+    if (!job.graph_file.empty()) ++n;
+    if (!job.services.empty()) {
+        if (job.origin_method == OriginMethod::street_points) ++n;
+        const bool transit = std::find(job.modes.begin(), job.modes.end(), network::Mode::transit) != job.modes.end();
+        if (transit) n += job.transit.feeds.size();
+        for (std::size_t si = 0; si <= job.scenarios.size(); ++si)
+            for (const auto mode : job.modes) {
+                n += 2;  // the mode's graph, snapping the origins
+                if (mode == network::Mode::transit) n += 3;  // stops and walking legs, to stops, between stops
+                for (const auto& service : job.services) {
+                    const bool polygons = job.catchments.applies_to(service.name, mode) && job.catchments.polygons;
+                    n += 1 + (polygons ? 1 : 0);  // nearest, the area within reach
+                    if (reach_limit_s(job, service.name, mode) > 0) n += 1 + (polygons ? 1 : 0);  // catchments, their polygons
+                }
+            }
+    }
+    if (job.greenspace.enabled) n += 3 + job.greenspace.tiers.size();
+    n += job.indices.size();
+    if (job.composite.enabled) ++n;
+    if (job.clustering.enabled) ++n;
+    if (job.inequality.enabled) ++n;
+    return n + 1;  // writing
+}
+
+} // namespace detail
 
 RunSummary run_job(const Job& job, Reporter& reporter) {
     detail::check_output(job);
@@ -15,7 +46,9 @@ RunSummary run_job(const Job& job, Reporter& reporter) {
     io::initialise_gdal();
     RunSummary summary;
     summary.output = job.output;
-    CollectingReporter collect(&reporter);
+    // One progress bar for the whole run (QGIS's dialog, the terminal), from the stages.
+    StagedProgress staged(reporter, detail::expected_stages(job));
+    CollectingReporter collect(&staged);
     std::vector<std::vector<detail::Column>> columns(1 + job.scenarios.size());
     // One process: route each (scenario, mode) while prepare holds its graph, all facilities
     // in one reach task; the distributed run splits the same tasks (scaleout.cpp).
@@ -38,6 +71,7 @@ RunSummary run_job(const Job& job, Reporter& reporter) {
     };
     auto prepared = detail::prepare(job, collect, summary, route);
     detail::finish(job, prepared, columns, collect, summary);
+    staged.finish();
     return summary;
 }
 

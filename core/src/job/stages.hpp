@@ -32,6 +32,9 @@ private:
 };
 
 std::string mode_name(network::Mode m);
+// About how many stages run_job will report for this job: the share of each in the one
+// overall progress bar.
+std::size_t expected_stages(const Job& job);
 std::string scenario_suffix(const ScenarioInputs& sc);
 
 // ---- the access layer family (write_access_layers.cpp) -----------------------------------

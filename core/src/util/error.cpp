@@ -1,4 +1,6 @@
 #include <accessatlas/error.hpp>
+
+#include <algorithm>
 #include <accessatlas/reporter.hpp>
 #include <accessatlas/version.hpp>
 
@@ -50,6 +52,36 @@ void CollectingReporter::item(const WarningItem& item) {
     if (m_next) m_next->item(item);
 }
 bool CollectingReporter::cancelled() const { return m_next && m_next->cancelled(); }
+void CollectingReporter::overall(double fraction) {
+    if (m_next) m_next->overall(fraction);
+}
+
+void StagedProgress::stage(std::string_view name) {
+    ++m_started;
+    m_next.stage(name);
+    publish(0);
+}
+
+void StagedProgress::progress(double fraction) {
+    m_next.progress(fraction);
+    publish(fraction);
+}
+
+void StagedProgress::publish(double within) {
+    if (m_started == 0) return;
+    within = std::min(1.0, std::max(0.0, within));
+    // Past the estimate, the remaining stages share what is left below 1.
+    const double total = static_cast<double>(std::max(m_expected, m_started + 1));
+    const double value = std::min(0.99, (static_cast<double>(m_started - 1) + within) / total);
+    if (value <= m_last) return;
+    m_last = value;
+    m_next.overall(value);
+}
+
+void StagedProgress::finish() {
+    m_last = 1;
+    m_next.overall(1);
+}
 
 const char* version() { return ACCESSATLAS_VERSION; }
 
