@@ -77,6 +77,7 @@ std::vector<std::function<int()>> add_algorithm_commands(CLI::App& app, const Gl
         auto values = std::make_shared<std::map<std::string, std::string>>();
         for (const auto& p : algorithm.params) {
             std::string help = p.description;
+            if (!p.help.empty()) help += ". " + p.help;
             if (!p.choices.empty()) {
                 help += " [";
                 for (std::size_t i = 0; i < p.choices.size(); ++i) help += (i ? "|" : "") + p.choices[i];

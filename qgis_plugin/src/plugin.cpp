@@ -10,12 +10,19 @@
 #include <qgsprocessingregistry.h>
 
 #include <QAction>
-#include <QDesktopServices>
+#include <QDialog>
+#include <QDir>
 #include <QDockWidget>
+#include <QFile>
 #include <QFileInfo>
 #include <QLineEdit>
 #include <QMainWindow>
+#include <QMessageBox>
+#include <QTextBrowser>
 #include <QUrl>
+#include <QVBoxLayout>
+
+#include <dlfcn.h>
 
 namespace {
 
@@ -24,6 +31,45 @@ const QString kDescription = QStringLiteral("Access to health services, green sp
 const QString kCategory = QStringLiteral("Analysis");
 const QString kVersion = QStringLiteral(ACCESSATLAS_PLUGIN_VERSION);
 const QString kIcon = QStringLiteral(":/accessatlas/accessatlas.svg");
+
+// The installed docs folder, found from where this plugin library was loaded (an install
+// under any prefix: <prefix>/lib/qgis/plugins/libaccessatlasplugin.so ->
+// <prefix>/share/accessatlas/docs), else the build's prefix, else the source tree.
+QString docs_dir() {
+    Dl_info info{};
+    if (dladdr(reinterpret_cast<void*>(&docs_dir), &info) && info.dli_fname) {
+        const QDir lib = QFileInfo(QString::fromLocal8Bit(info.dli_fname)).absoluteDir();
+        const QString installed = QDir::cleanPath(lib.absoluteFilePath(QStringLiteral("../../../share/accessatlas/docs")));
+        if (QFileInfo::exists(installed + QStringLiteral("/qgis.md"))) return installed;
+    }
+    for (const QString& dir : {QStringLiteral(ACCESSATLAS_DOCS_DIR), QStringLiteral(ACCESSATLAS_SOURCE_DOCS_DIR)})
+        if (QFileInfo::exists(dir + QStringLiteral("/qgis.md"))) return dir;
+    return {};
+}
+
+// The guide (docs/qgis.md) rendered in a window; links to the other pages and images resolve
+// in the same folder.
+void show_guide(QWidget* parent) {
+    const QString dir = docs_dir();
+    QFile file(dir + QStringLiteral("/qgis.md"));
+    if (dir.isEmpty() || !file.open(QIODevice::ReadOnly)) {
+        QMessageBox::warning(parent, kName, QStringLiteral("The Access Atlas guide (share/accessatlas/docs/qgis.md) is not installed "
+                                                           "next to the plugin. Reinstall with cmake --install."));
+        return;
+    }
+    auto* dialog = new QDialog(parent);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowTitle(QStringLiteral("Access Atlas guide"));
+    dialog->resize(900, 680);
+    auto* browser = new QTextBrowser(dialog);
+    browser->setOpenExternalLinks(true);
+    browser->setSearchPaths({dir});
+    browser->document()->setBaseUrl(QUrl::fromLocalFile(dir + QStringLiteral("/")));
+    browser->setMarkdown(QString::fromUtf8(file.readAll()));
+    auto* layout = new QVBoxLayout(dialog);
+    layout->addWidget(browser);
+    dialog->show();
+}
 
 class AccessAtlasPlugin : public QObject, public QgisPlugin {
 public:
@@ -34,10 +80,8 @@ public:
         m_added_provider = accessatlas_register_provider() == 1;
         m_toolbox = new QAction(QIcon(kIcon), QStringLiteral("Access Atlas algorithms (Processing Toolbox)"), this);
         connect(m_toolbox, &QAction::triggered, this, [this] { show_toolbox(); });
-        m_docs = new QAction(QStringLiteral("Access Atlas guide"), this);
-        connect(m_docs, &QAction::triggered, this, [] {
-            QDesktopServices::openUrl(QUrl::fromLocalFile(QStringLiteral(ACCESSATLAS_DOCS_DIR "/qgis.md")));
-        });
+        m_docs = new QAction(QIcon(kIcon), QStringLiteral("Access Atlas guide"), this);
+        connect(m_docs, &QAction::triggered, this, [this] { show_guide(m_iface->mainWindow()); });
         m_iface->addPluginToMenu(QStringLiteral("&Access Atlas"), m_toolbox);
         m_iface->addPluginToMenu(QStringLiteral("&Access Atlas"), m_docs);
         m_iface->addToolBarIcon(m_toolbox);

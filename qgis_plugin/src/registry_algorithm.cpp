@@ -6,6 +6,7 @@
 
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>
+#include <qgslayermetadata.h>
 #include <qgslayertree.h>
 #include <qgsprocessingcontext.h>
 #include <qgsexception.h>
@@ -20,8 +21,11 @@
 #include <QDateTime>
 #include <QFileInfo>
 #include <QIcon>
+#include <QUrl>
 
 #include <memory>
+#include <utility>
+#include <vector>
 
 namespace accessatlas::qgis {
 
@@ -55,9 +59,73 @@ Place place_of(const QString& name, const QStringList& all) {
     return Place::supporting;
 }
 
+// What the engine wrote about a layer: the title of its default style ("Time to the nearest gp
+// by walk (minutes)") and its metadata items (accessatlas_what, _method, _inputs, _run_date ...).
+struct LayerRecord {
+    QString title;
+    QMap<QString, QString> items;
+};
+
+LayerRecord read_layer_record(const QString& gpkg, const QString& layer_name) {
+    LayerRecord r;
+    std::unique_ptr<GDALDataset> ds(static_cast<GDALDataset*>(
+        GDALOpenEx(gpkg.toUtf8().constData(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr)));
+    if (!ds) return r;
+    if (OGRLayer* layer = ds->GetLayerByName(layer_name.toUtf8().constData()))
+        if (char** md = layer->GetMetadata())
+            for (char** item = md; *item; ++item) {
+                const QString text = QString::fromUtf8(*item);
+                const int eq = text.indexOf(QLatin1Char('='));
+                if (eq > 0) r.items.insert(text.left(eq), text.mid(eq + 1));
+            }
+    if (ds->GetLayerByName("layer_styles")) {
+        // Layer names come from our own writer ([a-z0-9_]); quotes are doubled all the same.
+        QString name = layer_name;
+        name.replace(QLatin1Char('\''), QStringLiteral("''"));
+        const QString sql = QStringLiteral("SELECT description FROM layer_styles WHERE f_table_name = '%1' AND useAsDefault = 1").arg(name);
+        if (OGRLayer* result = ds->ExecuteSQL(sql.toUtf8().constData(), nullptr, nullptr)) {
+            if (std::unique_ptr<OGRFeature> f(result->GetNextFeature()); f && f->IsFieldSetAndNotNull(0))
+                r.title = QString::fromUtf8(f->GetFieldAsString(0));
+            ds->ReleaseResultSet(result);
+        }
+    }
+    return r;
+}
+
+// The record as QGIS's layer metadata (Layer Properties > Metadata and Information): title,
+// abstract (what, units, method), keywords, licence and attribution, and the run (date,
+// software, job, inputs, parameters) as its history.
+QgsLayerMetadata layer_metadata(const LayerRecord& r, const QString& layer_name) {
+    QgsLayerMetadata md;
+    md.setIdentifier(layer_name);
+    md.setTitle(r.title.isEmpty() ? r.items.value(QStringLiteral("accessatlas_what"), layer_name) : r.title);
+    QStringList abstract;
+    for (const auto& [key, label] : std::vector<std::pair<QString, QString>>{{QStringLiteral("accessatlas_what"), QString()},
+                                                                             {QStringLiteral("accessatlas_units"), QStringLiteral("Units: ")},
+                                                                             {QStringLiteral("accessatlas_method"), QStringLiteral("Method: ")}})
+        if (r.items.contains(key)) abstract << label + r.items.value(key);
+    md.setAbstract(abstract.join(QStringLiteral("\n\n")));
+    md.setType(QStringLiteral("dataset"));
+    md.setLanguage(QStringLiteral("en-GB"));
+    md.addKeywords(QStringLiteral("Access Atlas"), {QStringLiteral("health access"), QStringLiteral("LSOA"), layer_name});
+    if (r.items.contains(QStringLiteral("accessatlas_licence"))) md.setLicenses({r.items.value(QStringLiteral("accessatlas_licence"))});
+    if (r.items.contains(QStringLiteral("accessatlas_attribution"))) md.setRights({r.items.value(QStringLiteral("accessatlas_attribution"))});
+    QStringList history;
+    for (const auto& [key, label] : std::vector<std::pair<QString, QString>>{{QStringLiteral("accessatlas_run_date"), QStringLiteral("Run: ")},
+                                                                             {QStringLiteral("accessatlas_software"), QStringLiteral("Software: ")},
+                                                                             {QStringLiteral("accessatlas_job"), QStringLiteral("Job: ")},
+                                                                             {QStringLiteral("accessatlas_inputs"), QStringLiteral("Inputs: ")},
+                                                                             {QStringLiteral("accessatlas_parameters"), QStringLiteral("Parameters: ")}})
+        if (r.items.contains(key)) history << label + r.items.value(key);
+    md.setHistory(history);
+    return md;
+}
+
 // Applies the layer's default style from the GeoPackage (Processing loads outputs without
-// their default style) and places each output in one layer-tree group per run ("Access Atlas:
-// <algorithm> <time>"), at the top of the project, as place_of() says.
+// their default style), names the layer after what its style shows ("lsoa_access: Time to the
+// nearest gp by walk (minutes)") so the legend says which indicator, mode and units, fills in
+// its QGIS metadata, and places each output in one layer-tree group per run ("Access Atlas:
+// <job title or algorithm> <time>"), at the top of the project, as place_of() says.
 class GroupPostProcessor : public QgsProcessingLayerPostProcessorInterface {
 public:
     GroupPostProcessor(QString group, QString name, QStringList all) : m_group(std::move(group)), m_name(std::move(name)), m_all(std::move(all)) {}
@@ -65,6 +133,10 @@ public:
         if (auto* vl = qobject_cast<QgsVectorLayer*>(layer)) {
             bool ok = false;
             vl->loadDefaultStyle(ok);
+            const QString path = vl->source().section(QLatin1Char('|'), 0, 0);
+            const LayerRecord record = read_layer_record(path, m_name);
+            vl->setMetadata(layer_metadata(record, m_name));
+            if (!record.title.isEmpty()) vl->setName(QStringLiteral("%1: %2").arg(m_name, record.title));
             vl->triggerRepaint();
         }
         QgsProject* project = context.project();
@@ -103,8 +175,12 @@ public:
         }
         copy->setCustomProperty(key, static_cast<int>(place));
         copy->setItemVisibilityChecked(place == Place::facilities || place == Place::headline);
+        // The headline's legend open, the supporting layers' closed.
+        copy->setExpanded(place != Place::supporting);
         target->insertChildNode(index, copy);
         if (auto* parent = qobject_cast<QgsLayerTreeGroup*>(node->parent())) parent->removeChildNode(node);
+        // Inserting into a group can expand it: the sub-group is closed again every time.
+        if (place == Place::supporting) target->setExpanded(false);
     }
 
 private:
@@ -137,9 +213,7 @@ QVariantMap run_and_load(const job::Job& job, const QString& title, QgsProcessin
         if (feedback) feedback->reportError(QStringLiteral("Cancelled: no output was written"), false);
         return {};
     } catch (const Error& e) {
-        QString message = QString::fromUtf8(e.what());
-        if (!e.hint().empty()) message += QStringLiteral(". ") + qs(e.hint());
-        throw QgsProcessingException(message);
+        throw QgsProcessingException(QString::fromUtf8(e.what()));  // what() already ends with the hint
     } catch (const std::exception& e) {
         throw QgsProcessingException(QStringLiteral("internal error: %1").arg(QString::fromUtf8(e.what())));
     }
@@ -218,9 +292,14 @@ void RegistryAlgorithm::initAlgorithm(const QVariantMap&) {
         const QVariant def = p.default_value.empty() ? QVariant() : QVariant(qs(p.default_value));
         std::unique_ptr<QgsProcessingParameterDefinition> d;
         switch (p.type) {
-        case T::vector_file:
-            d = std::make_unique<QgsProcessingParameterFeatureSource>(name, desc, QList<int>{QgsProcessing::TypeVectorAnyGeometry}, QVariant(), optional);
+        case T::vector_file: {
+            const int type = p.geometry == "point"     ? QgsProcessing::TypeVectorPoint
+                             : p.geometry == "polygon" ? QgsProcessing::TypeVectorPolygon
+                             : p.geometry == "line"    ? QgsProcessing::TypeVectorLine
+                                                       : QgsProcessing::TypeVectorAnyGeometry;
+            d = std::make_unique<QgsProcessingParameterFeatureSource>(name, desc, QList<int>{type}, QVariant(), optional);
             break;
+        }
         case T::table_file:
             d = std::make_unique<QgsProcessingParameterFeatureSource>(name, desc, QList<int>{QgsProcessing::TypeVector}, QVariant(), optional);
             break;
@@ -273,7 +352,7 @@ void RegistryAlgorithm::initAlgorithm(const QVariantMap&) {
             d = std::make_unique<QgsProcessingParameterString>(name, desc, def, false, optional);
             break;
         }
-        d->setHelp(desc);
+        d->setHelp(p.help.empty() ? desc : desc + QStringLiteral(": ") + qs(p.help));
         addParameter(d.release());
     }
 }
@@ -303,6 +382,15 @@ QVariantMap RegistryAlgorithm::processAlgorithm(const QVariantMap& parameters, Q
                 const bool selected = v.canConvert<QgsProcessingFeatureSourceDefinition>() &&
                                       v.value<QgsProcessingFeatureSourceDefinition>().selectedFeaturesOnly;
                 path = export_as_seen(*vl, selected, context, feedback, &layer_name);
+            }
+            // A CSV loaded as delimited text goes as the file the officer chose (its name then
+            // appears in messages), not as a temporary copy, when QGIS shows it as it is.
+            if (QgsVectorLayer* vl = parameterAsVectorLayer(parameters, name, context);
+                path.isEmpty() && vl && vl->providerType() == QLatin1String("delimitedtext") && !differs_from_its_file(*vl) &&
+                !(parameters.value(name).canConvert<QgsProcessingFeatureSourceDefinition>() &&
+                  parameters.value(name).value<QgsProcessingFeatureSourceDefinition>().selectedFeaturesOnly)) {
+                const QString file = QUrl(vl->source()).toLocalFile();
+                if (!file.isEmpty() && QFileInfo::exists(file)) path = file;
             }
             if (path.isEmpty())
                 path = parameterAsCompatibleSourceLayerPathAndLayerName(parameters, name, context, formats, QStringLiteral("gpkg"), feedback,
@@ -345,7 +433,7 @@ QVariantMap RegistryAlgorithm::processAlgorithm(const QVariantMap& parameters, Q
     try {
         job = algorithms::job_from_parameters(m_algorithm, values, layers);
     } catch (const Error& e) {
-        throw QgsProcessingException(QString::fromUtf8(e.what()) + (e.hint().empty() ? QString() : QStringLiteral(". ") + qs(e.hint())));
+        throw QgsProcessingException(QString::fromUtf8(e.what()));  // what() already ends with the hint
     }
     return run_and_load(job, displayName(), context, feedback);
 }
@@ -369,7 +457,7 @@ void RunJobAlgorithm::initAlgorithm(const QVariantMap&) {
                                                 QStringLiteral("toml")));
     addParameter(new QgsProcessingParameterFileDestination(QStringLiteral("OUTPUT"), QStringLiteral("Output GeoPackage (empty: the job's)"),
                                                            QStringLiteral("GeoPackage (*.gpkg *.GPKG)"), QVariant(), true));
-    addParameter(new QgsProcessingParameterFileDestination(QStringLiteral("REPORT"), QStringLiteral("HTML report (empty: the job's, if any)"),
+    addParameter(new QgsProcessingParameterFileDestination(QStringLiteral("REPORT"), QStringLiteral("HTML report"),
                                                            QStringLiteral("HTML files (*.html *.HTML)"), QVariant(), true, false));
 }
 
@@ -379,14 +467,14 @@ QVariantMap RunJobAlgorithm::processAlgorithm(const QVariantMap& parameters, Qgs
     try {
         job = job::load_job(path.toStdString());
     } catch (const Error& e) {
-        throw QgsProcessingException(QString::fromUtf8(e.what()) + (e.hint().empty() ? QString() : QStringLiteral(". ") + qs(e.hint())));
+        throw QgsProcessingException(QString::fromUtf8(e.what()));  // what() already ends with the hint
     }
     const QVariant out = parameters.value(QStringLiteral("OUTPUT"));
     if (out.isValid() && !out.toString().isEmpty()) job.output = parameterAsFileOutput(parameters, QStringLiteral("OUTPUT"), context).toStdString();
     const QVariant report = parameters.value(QStringLiteral("REPORT"));
     if (report.isValid() && !report.toString().isEmpty())
         job.report = parameterAsFileOutput(parameters, QStringLiteral("REPORT"), context).toStdString();
-    return run_and_load(job, QFileInfo(path).completeBaseName(), context, feedback);
+    return run_and_load(job, job.title.empty() ? QFileInfo(path).completeBaseName() : qs(job.title), context, feedback);
 }
 
 } // namespace accessatlas::qgis

@@ -17,14 +17,18 @@ std::size_t count(const std::string& text, const std::string& what) {
 
 TEST(Styles, TravelTimeUsesFixedBandsDarkerForLonger) {
     const auto s = styles::time_minutes("gp_walk_time_min", "Time to the nearest GP on foot (minutes)");
-    EXPECT_NE(s.qml.find(R"(attr="gp_walk_time_min")"), std::string::npos);
-    EXPECT_EQ(count(s.qml, "<range "), 6u);
-    EXPECT_NE(s.qml.find(R"(lower="0" upper="10")"), std::string::npos);
-    EXPECT_NE(s.qml.find(R"(label="60 min or more")"), std::string::npos);
+    // Rules: six classes and one for areas without a time (not served), so none is left undrawn.
+    EXPECT_NE(s.qml.find(R"(type="RuleRenderer")"), std::string::npos);
+    EXPECT_EQ(count(s.qml, "<rule "), 7u);
+    EXPECT_NE(s.qml.find(R"(filter="&quot;gp_walk_time_min&quot; &gt;= 0 AND &quot;gp_walk_time_min&quot; &lt; 10")"), std::string::npos);
+    EXPECT_NE(s.qml.find(R"(label="60 min or more" filter="&quot;gp_walk_time_min&quot; &gt;= 60")"), std::string::npos);  // open class
+    EXPECT_NE(s.qml.find(R"x(label="not served (no time)" filter="ELSE")x"), std::string::npos);
+    EXPECT_EQ(s.qml.find("1e+308"), std::string::npos);
     // First class pale yellow, last dark red (ColorBrewer YlOrRd).
     EXPECT_NE(s.qml.find("255,255,178,255"), std::string::npos);
     EXPECT_NE(s.qml.find("189,0,38,255"), std::string::npos);
-    EXPECT_EQ(count(s.sld, "<se:Rule>"), 6u);
+    EXPECT_EQ(count(s.sld, "<se:Rule>"), 7u);
+    EXPECT_NE(s.sld.find("<se:ElseFilter/>"), std::string::npos);
     EXPECT_NE(s.sld.find("<ogc:PropertyName>gp_walk_time_min</ogc:PropertyName>"), std::string::npos);
 }
 
@@ -42,11 +46,16 @@ TEST(Styles, QuantilesPutTheLowestAccessInTheDarkestClass) {
 }
 
 TEST(Styles, CategorisedStylesNameTheirField) {
-    const auto b = styles::catchment_bands({"0-10", "10-20"});
-    EXPECT_NE(b.qml.find(R"(type="categorizedSymbol" attr="band")"), std::string::npos);
-    EXPECT_EQ(count(b.qml, "<category "), 2u);
-    const auto f = styles::facilities();
-    EXPECT_NE(f.qml.find(R"(attr="snapped")"), std::string::npos);
+    // The rings once each, not the 'within' polygons that repeat their labels.
+    const auto b = styles::catchment_bands({"0-10", "10-20", "20-30", "0-10", "0-20", "0-30"});
+    EXPECT_EQ(count(b.qml, "<rule "), 3u);
+    EXPECT_EQ(count(b.qml, "label=\"0-10 min\""), 1u);
+    EXPECT_NE(b.qml.find("&quot;kind&quot; = 'band'"), std::string::npos);
+    // A colour per service, and the excluded ones drawn dark (not white on white).
+    const auto f = styles::facilities({"gp", "pharmacy"});
+    EXPECT_EQ(count(f.qml, "<rule "), 3u);
+    EXPECT_NE(f.qml.find("&quot;service&quot; = 'pharmacy'"), std::string::npos);
+    EXPECT_NE(f.qml.find("37,37,37,255"), std::string::npos);
     EXPECT_NE(f.qml.find("<layerGeometryType>0</layerGeometryType>"), std::string::npos);
 }
 

@@ -167,6 +167,21 @@ thresholds_min = [10, 20]
     EXPECT_THROW(algorithms::job_from_parameters(*a, {{"netwrk", "x"}}), InputError);
 }
 
+// Dialog labels stay short enough for a 1366 x 768 screen (QGIS lays each on one line); the
+// longer text goes to the help panel. Layers that must be points or polygons say so.
+TEST(Algorithms, LabelsAreShortAndLayersNameTheirGeometry) {
+    for (const auto& a : algorithms::all())
+        for (const auto& p : a.params) {
+            EXPECT_LE(p.description.size(), 50u) << a.id << " " << p.name << ": " << p.description;
+            if (p.job_key == "areas.path") {
+                EXPECT_EQ(p.geometry, "polygon") << a.id;
+            }
+            if (p.job_key == "services.path") {
+                EXPECT_EQ(p.geometry, "point") << a.id;
+            }
+        }
+}
+
 TEST(Algorithms, DocsPageIsGeneratedFromTheRegistry) {
     std::ifstream in(std::string(ACCESSATLAS_SOURCE_DIR) + "/docs/algorithms.md");
     std::stringstream ss;

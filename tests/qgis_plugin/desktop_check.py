@@ -17,7 +17,7 @@ result = {"provider": False, "algorithms": [], "menu": False, "loaded_layers": [
 
 def finish():
     for layer in QgsProject.instance().mapLayers().values():
-        if layer.name() == "lsoa_access":
+        if layer.name().split(": ")[0] == "lsoa_access":
             iface.mapCanvas().setExtent(layer.extent().buffered(1500))
     iface.mapCanvas().refreshAllLayers()
     iface.messageBar().clearWidgets()
@@ -68,7 +68,10 @@ def check():
             result["group_children"] = [[c.name(), c.itemVisibilityChecked()] for c in runs[0].children()]
         QgsProject.instance().setCrs(QgsCoordinateReferenceSystem("EPSG:27700"))
         for layer in QgsProject.instance().mapLayers().values():
-            if layer.name() == "lsoa_access":
+            if layer.name().split(": ")[0] == "lsoa_access":
+                result["headline_name"] = layer.name()
+                md = layer.metadata()
+                result["metadata"] = {"title": md.title(), "abstract": md.abstract(), "history": md.history(), "rights": md.rights()}
                 iface.setActiveLayer(layer)
                 iface.mapCanvas().setExtent(layer.extent().buffered(1000))
                 iface.mapCanvas().refresh()

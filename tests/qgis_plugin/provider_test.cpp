@@ -497,7 +497,8 @@ TEST(Provider, OutputsLoadInAGroupWithTheirStyleAndRenderItsColours) {
     ASSERT_NE(deri, nullptr);
     const auto groups = project.layerTreeRoot()->findGroups();
     ASSERT_EQ(groups.size(), 1);
-    EXPECT_TRUE(groups.front()->name().startsWith(QStringLiteral("Access Atlas: exclusion "))) << groups.front()->name().toStdString();
+    // Named after the job's title
+    EXPECT_TRUE(groups.front()->name().startsWith(QStringLiteral("Access Atlas: Digital exclusion risk, Leicester"))) << groups.front()->name().toStdString();
     EXPECT_EQ(groups.front()->findLayers().size(), r.layers_to_load.size());
     // A designed map: the headline area layer first and visible, the rest in a collapsed,
     // unchecked sub-group.
@@ -505,7 +506,11 @@ TEST(Provider, OutputsLoadInAGroupWithTheirStyleAndRenderItsColours) {
     ASSERT_GE(children.size(), 2);
     auto* first = QgsLayerTree::isLayer(children.front()) ? QgsLayerTree::toLayer(children.front()) : nullptr;
     ASSERT_NE(first, nullptr);
-    EXPECT_EQ(first->name(), QStringLiteral("lsoa_digital_exclusion"));
+    // Named after what it shows, and described in QGIS's metadata.
+    EXPECT_TRUE(first->name().startsWith(QStringLiteral("lsoa_digital_exclusion: "))) << first->name().toStdString();
+    EXPECT_FALSE(deri->metadata().title().isEmpty());
+    EXPECT_TRUE(deri->metadata().abstract().contains(QStringLiteral("Method: "))) << deri->metadata().abstract().toStdString();
+    EXPECT_FALSE(deri->metadata().history().isEmpty());
     EXPECT_TRUE(first->itemVisibilityChecked());
     auto* supporting = groups.front()->findGroup(QStringLiteral("Supporting layers"));
     ASSERT_NE(supporting, nullptr);
@@ -516,7 +521,7 @@ TEST(Provider, OutputsLoadInAGroupWithTheirStyleAndRenderItsColours) {
     for (auto* l : supporting->findLayers()) EXPECT_FALSE(l->itemVisibilityChecked()) << l->name().toStdString();
     // the embedded default style: graduated on deri_score
     ASSERT_NE(deri->renderer(), nullptr);
-    EXPECT_EQ(deri->renderer()->type(), QStringLiteral("graduatedSymbol"));
+    EXPECT_EQ(deri->renderer()->type(), QStringLiteral("RuleRenderer"));
     QgsMapSettings settings;
     settings.setLayers({deri});
     settings.setDestinationCrs(deri->crs());

@@ -16,6 +16,8 @@ using io::detail::xml_escape;
 
 // ColorBrewer YlOrRd, 6 classes (colour-blind safe, sequential).
 const std::vector<std::string> ylorrd{"#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026"};
+// ColorBrewer YlGn, 5 classes: green space in greens, darker = better.
+const std::vector<std::string> ylgn{"#ffffcc", "#c2e699", "#78c679", "#31a354", "#006837"};
 
 std::string rgba(const std::string& hex, int alpha = 255) {
     const auto v = std::stoul(hex.substr(1), nullptr, 16);
@@ -37,13 +39,14 @@ std::string fill_symbol(const std::string& name, const std::string& color, int a
         name, rgba(color, alpha), outline, outline_mm);
 }
 
-std::string marker_symbol(const std::string& name, const std::string& color, const std::string& shape, double size_mm) {
+std::string marker_symbol(const std::string& name, const std::string& color, const std::string& shape, double size_mm,
+                          const std::string& outline = "255,255,255,255") {
     return fmt::format(
         R"(<symbol type="marker" name="{}" alpha="1" clip_to_extent="1" force_rhr="0"><layer class="SimpleMarker" enabled="1" locked="0" pass="0">)"
         R"(<prop k="color" v="{}"/><prop k="name" v="{}"/><prop k="size" v="{}"/><prop k="size_unit" v="MM"/>)"
-        R"(<prop k="outline_color" v="255,255,255,255"/><prop k="outline_width" v="0.3"/><prop k="outline_width_unit" v="MM"/>)"
+        R"(<prop k="outline_color" v="{}"/><prop k="outline_width" v="0.3"/><prop k="outline_width_unit" v="MM"/>)"
         R"(<prop k="outline_style" v="solid"/></layer></symbol>)",
-        name, rgba(color), shape, size_mm);
+        name, rgba(color), shape, size_mm, outline);
 }
 
 std::string qml_document(const std::string& renderer, int geometry_type) {
@@ -81,26 +84,46 @@ std::string between_filter(const std::string& field, double lower, double upper)
     f += fmt::format("<ogc:PropertyIsGreaterThanOrEqualTo><ogc:PropertyName>{}</ogc:PropertyName><ogc:Literal>{}</ogc:Literal>"
                      "</ogc:PropertyIsGreaterThanOrEqualTo>",
                      field, number(lower));
+    if (!std::isfinite(upper) || upper >= 1e300)
+        return fmt::format("<ogc:Filter><ogc:PropertyIsGreaterThanOrEqualTo><ogc:PropertyName>{}</ogc:PropertyName><ogc:Literal>{}"
+                           "</ogc:Literal></ogc:PropertyIsGreaterThanOrEqualTo></ogc:Filter>",
+                           field, number(lower));
     f += fmt::format("<ogc:PropertyIsLessThan><ogc:PropertyName>{}</ogc:PropertyName><ogc:Literal>{}</ogc:Literal>"
                      "</ogc:PropertyIsLessThan>",
                      field, number(upper));
     return f + "</ogc:And></ogc:Filter>";
 }
 
-Style graduated(const std::string& field, const std::string& title, const std::vector<Class>& classes, const std::string& mode) {
-    std::string ranges, symbols, rules;
+// Classes of a numeric field as rules (QGIS's rule-based renderer): each class a filter
+// `field >= lower AND field < upper` (no upper bound for the last open class), and a last
+// "no value" rule so that areas without a number (not served, missing data) are drawn and
+// named in the legend instead of leaving holes in the map. Rules also keep the designed classes
+// from being re-classified away in QGIS's symbology panel.
+Style graduated(const std::string& field, const std::string& title, const std::vector<Class>& classes, const std::string& /*mode*/,
+                const std::string& no_value_label) {
+    std::string rules_qml, symbols, rules;
+    const std::string quoted = "&quot;" + xml_escape(field) + "&quot;";
     for (std::size_t i = 0; i < classes.size(); ++i) {
         const auto& c = classes[i];
-        ranges += fmt::format(R"(<range lower="{}" upper="{}" symbol="{}" label="{}" render="true"/>)", number(c.lower), number(c.upper), i,
-                              xml_escape(c.label));
+        std::string filter = fmt::format("{} &gt;= {}", quoted, number(c.lower));
+        if (std::isfinite(c.upper) && c.upper < 1e300) filter += fmt::format(" AND {} &lt; {}", quoted, number(c.upper));
+        rules_qml += fmt::format(R"(<rule key="class{}" symbol="{}" label="{}" filter="{}"/>)", i, i, xml_escape(c.label), filter);
         symbols += fill_symbol(std::to_string(i), c.color, 255, "80,80,80,255", 0.1);
         rules += sld_polygon_rule(c.label, between_filter(field, c.lower, c.upper), c.color, 1.0);
     }
+    const std::size_t none = classes.size();
+    rules_qml += fmt::format(R"(<rule key="novalue" symbol="{}" label="{}" filter="ELSE"/>)", none, xml_escape(no_value_label));
+    symbols += fill_symbol(std::to_string(none), "#d9d9d9", 255, "80,80,80,255", 0.1);
+    rules += sld_polygon_rule(no_value_label, "<se:ElseFilter/>", "#d9d9d9", 1.0);
     const std::string renderer = fmt::format(
-        R"(<renderer-v2 type="graduatedSymbol" attr="{}" graduatedMethod="GraduatedColor" symbollevels="0" enableorderby="0" forceraster="0">)"
-        "<ranges>{}</ranges><symbols>{}</symbols><mode name=\"{}\"/><rotation/><sizescale/></renderer-v2>",
-        xml_escape(field), ranges, symbols, mode);
+        R"(<renderer-v2 type="RuleRenderer" symbollevels="0" enableorderby="0" forceraster="0">)"
+        R"(<rules key="root">{}</rules><symbols>{}</symbols></renderer-v2>)",
+        rules_qml, symbols);
     return {field, title, qml_document(renderer, 2), sld_document(field, title, rules)};
+}
+
+Style graduated(const std::string& field, const std::string& title, const std::vector<Class>& classes, const std::string& mode) {
+    return graduated(field, title, classes, mode, "no value");
 }
 
 // Polygons coloured by the exact value of a field (text or integer).
@@ -155,12 +178,29 @@ std::vector<Class> quantile_classes(std::vector<double> values, const std::strin
     if (top > breaks.back()) breaks.push_back(top);
     else breaks.back() = top;
     if (breaks.size() == 1) breaks.push_back(top + 1e-9);
+    // Enough significant digits that no two class bounds read the same ("0.073 to 0.073").
+    int digits = 3;
+    for (; digits < 9; ++digits) {
+        bool distinct = true;
+        for (std::size_t i = 0; i + 1 < breaks.size(); ++i)
+            distinct = distinct && fmt::format("{:.{}g}", breaks[i], digits) != fmt::format("{:.{}g}", breaks[i + 1], digits);
+        if (distinct) break;
+    }
     for (std::size_t i = 0; i + 1 < breaks.size(); ++i)
-        out.push_back({breaks[i], breaks[i + 1], fmt::format("{:.3g} to {:.3g} {}", breaks[i], breaks[i + 1], unit), colors[i]});
+        out.push_back({breaks[i], breaks[i + 1], fmt::format("{:.{}g} to {:.{}g} {}", breaks[i], digits, breaks[i + 1], digits, unit), colors[i]});
     return out;
 }
 
-Style time_minutes(const std::string& field, const std::string& title) { return graduated(field, title, time_classes(), "fixed"); }
+Style time_minutes(const std::string& field, const std::string& title) {
+    return graduated(field, title, time_classes(), "fixed", "not served (no time)");
+}
+
+Style green_score(const std::string& field, const std::string& title) {
+    return graduated(field, title,
+                     {{80, 100.0001, "80-100 (best access)", ylgn[4]}, {60, 80, "60-80", ylgn[3]}, {40, 60, "40-60", ylgn[2]},
+                      {20, 40, "20-40", ylgn[1]}, {0, 20, "0-20 (least access)", ylgn[0]}},
+                     "fixed");
+}
 
 Style percent_better_high(const std::string& field, const std::string& title) {
     return graduated(field, title, percent_classes(), "fixed");
@@ -210,24 +250,32 @@ Style flag(const std::string& field, const std::string& title, const std::string
 }
 
 Style catchment_bands(const std::vector<std::string>& bands) {
-    // Blues, lighter for the outer bands; translucent so nested bands and the basemap show.
+    // The rings (kind = 'band') only, each band once: the 'within' polygons of the same layer
+    // cover the same ground again and would repeat their labels. Blues, lighter for the outer
+    // bands; translucent so the basemap shows.
     const std::vector<std::string> blues{"#08519c", "#3182bd", "#6baed6", "#9ecae1", "#c6dbef", "#eff3ff"};
-    std::string categories, symbols, rules;
-    for (std::size_t i = 0; i < bands.size(); ++i) {
+    std::vector<std::string> unique;
+    for (const auto& b : bands)
+        if (std::find(unique.begin(), unique.end(), b) == unique.end() && b.rfind("0-", 0) != 0) unique.push_back(b);
+    if (!bands.empty() && bands.front().rfind("0-", 0) == 0) unique.insert(unique.begin(), bands.front());  // the innermost ring
+    std::string rules_qml, symbols, rules;
+    for (std::size_t i = 0; i < unique.size(); ++i) {
         const std::string color = blues[std::min(i, blues.size() - 1)];
-        categories += fmt::format(R"(<category value="{}" symbol="{}" label="{} min" render="true"/>)", xml_escape(bands[i]), i,
-                                  xml_escape(bands[i]));
+        rules_qml += fmt::format(R"(<rule key="band{}" symbol="{}" label="{} min" filter="&quot;kind&quot; = 'band' AND &quot;band&quot; = '{}'"/>)",
+                                 i, i, xml_escape(unique[i]), xml_escape(unique[i]));
         symbols += fill_symbol(std::to_string(i), color, 110, "8,48,107,255", 0.2);
-        rules += sld_polygon_rule(bands[i] + " min",
-                                  fmt::format("<ogc:Filter><ogc:PropertyIsEqualTo><ogc:PropertyName>band</ogc:PropertyName>"
-                                              "<ogc:Literal>{}</ogc:Literal></ogc:PropertyIsEqualTo></ogc:Filter>",
-                                              xml_escape(bands[i])),
+        rules += sld_polygon_rule(unique[i] + " min",
+                                  fmt::format("<ogc:Filter><ogc:And><ogc:PropertyIsEqualTo><ogc:PropertyName>kind</ogc:PropertyName>"
+                                              "<ogc:Literal>band</ogc:Literal></ogc:PropertyIsEqualTo><ogc:PropertyIsEqualTo>"
+                                              "<ogc:PropertyName>band</ogc:PropertyName><ogc:Literal>{}</ogc:Literal></ogc:PropertyIsEqualTo>"
+                                              "</ogc:And></ogc:Filter>",
+                                              xml_escape(unique[i])),
                                   color, 0.43);
     }
     const std::string renderer = fmt::format(
-        R"(<renderer-v2 type="categorizedSymbol" attr="band" symbollevels="0" enableorderby="0" forceraster="0">)"
-        "<categories>{}</categories><symbols>{}</symbols><rotation/><sizescale/></renderer-v2>",
-        categories, symbols);
+        R"(<renderer-v2 type="RuleRenderer" symbollevels="0" enableorderby="0" forceraster="0">)"
+        R"(<rules key="root">{}</rules><symbols>{}</symbols></renderer-v2>)",
+        rules_qml, symbols);
     return {"catchment bands", "Travel-time band (minutes)", qml_document(renderer, 2), sld_document("band", "Travel-time band", rules)};
 }
 
@@ -239,26 +287,38 @@ Style coverage() {
             sld_document("coverage", "Covered area", sld_polygon_rule("covered", "", "#6baed6", 0.27))};
 }
 
-Style facilities() {
+Style facilities(const std::vector<std::string>& services) {
+    // One colour and shape per service (Okabe-Ito, colour-blind safe), so that GPs, pharmacies
+    // and hospitals can be told apart; facilities off the network (excluded) as dark crosses.
+    const std::vector<std::string> colors{"#0072b2", "#009e73", "#d55e00", "#cc79a7", "#e69f00", "#56b4e9"};
+    const std::vector<std::string> shapes{"circle", "square", "diamond", "triangle", "pentagon", "star"};
+    const std::vector<std::string> sld_shapes{"circle", "square", "square", "triangle", "circle", "star"};
+    std::string rules_qml, symbols, rules;
+    for (std::size_t i = 0; i < services.size(); ++i) {
+        const std::string& color = colors[i % colors.size()];
+        rules_qml += fmt::format(R"(<rule key="s{}" symbol="{}" label="{}" filter="&quot;snapped&quot; = 1 AND &quot;service&quot; = '{}'"/>)", i,
+                                 i, xml_escape(services[i]), xml_escape(services[i]));
+        symbols += marker_symbol(std::to_string(i), color, shapes[i % shapes.size()], 2.6);
+        rules += fmt::format("<se:Rule><se:Name>{0}</se:Name><ogc:Filter><ogc:And><ogc:PropertyIsEqualTo><ogc:PropertyName>snapped"
+                             "</ogc:PropertyName><ogc:Literal>1</ogc:Literal></ogc:PropertyIsEqualTo><ogc:PropertyIsEqualTo><ogc:PropertyName>"
+                             "service</ogc:PropertyName><ogc:Literal>{0}</ogc:Literal></ogc:PropertyIsEqualTo></ogc:And></ogc:Filter>"
+                             "<se:PointSymbolizer><se:Graphic><se:Mark><se:WellKnownName>{1}</se:WellKnownName><se:Fill><se:SvgParameter "
+                             "name=\"fill\">{2}</se:SvgParameter></se:Fill></se:Mark><se:Size>9</se:Size></se:Graphic></se:PointSymbolizer>"
+                             "</se:Rule>\n",
+                             xml_escape(services[i]), sld_shapes[i % sld_shapes.size()], color);
+    }
+    const std::size_t off = services.size();
+    rules_qml += fmt::format(R"x(<rule key="off" symbol="{}" label="off the network (excluded)" filter="&quot;snapped&quot; = 0"/>)x", off);
+    symbols += marker_symbol(std::to_string(off), "#252525", "cross2", 2.4, "37,37,37,255");
+    rules += "<se:Rule><se:Name>off the network (excluded)</se:Name><ogc:Filter><ogc:PropertyIsEqualTo><ogc:PropertyName>snapped"
+             "</ogc:PropertyName><ogc:Literal>0</ogc:Literal></ogc:PropertyIsEqualTo></ogc:Filter><se:PointSymbolizer><se:Graphic><se:Mark>"
+             "<se:WellKnownName>x</se:WellKnownName><se:Stroke><se:SvgParameter name=\"stroke\">#252525</se:SvgParameter></se:Stroke>"
+             "</se:Mark><se:Size>8</se:Size></se:Graphic></se:PointSymbolizer></se:Rule>\n";
     const std::string renderer = fmt::format(
-        R"(<renderer-v2 type="categorizedSymbol" attr="snapped" symbollevels="0" enableorderby="0" forceraster="0">)"
-        R"(<categories><category value="1" symbol="0" label="on the network" render="true"/>)"
-        R"x(<category value="0" symbol="1" label="off the network (excluded)" render="true"/></categories>)x"
-        "<symbols>{}{}</symbols><rotation/><sizescale/></renderer-v2>",
-        marker_symbol("0", "#08306b", "circle", 2.6), marker_symbol("1", "#969696", "cross2", 2.2));
-    const std::string rule = [] {
-        std::string r;
-        for (const auto& [value, color, shape, label] :
-             std::vector<std::tuple<int, std::string, std::string, std::string>>{{1, "#08306b", "circle", "on the network"},
-                                                                                 {0, "#969696", "x", "off the network (excluded)"}})
-            r += fmt::format("<se:Rule><se:Name>{}</se:Name><ogc:Filter><ogc:PropertyIsEqualTo><ogc:PropertyName>snapped</ogc:PropertyName>"
-                             "<ogc:Literal>{}</ogc:Literal></ogc:PropertyIsEqualTo></ogc:Filter><se:PointSymbolizer><se:Graphic><se:Mark>"
-                             "<se:WellKnownName>{}</se:WellKnownName><se:Fill><se:SvgParameter name=\"fill\">{}</se:SvgParameter></se:Fill>"
-                             "</se:Mark><se:Size>9</se:Size></se:Graphic></se:PointSymbolizer></se:Rule>\n",
-                             label, value, shape, color);
-        return r;
-    }();
-    return {"facilities", "Facilities", qml_document(renderer, 0), sld_document("facilities", "Facilities", rule)};
+        R"(<renderer-v2 type="RuleRenderer" symbollevels="0" enableorderby="0" forceraster="0">)"
+        R"(<rules key="root">{}</rules><symbols>{}</symbols></renderer-v2>)",
+        rules_qml, symbols);
+    return {"facilities", "Facilities by service", qml_document(renderer, 0), sld_document("facilities", "Facilities by service", rules)};
 }
 
 Style points(const std::string& name, const std::string& color) {
@@ -298,7 +358,7 @@ std::vector<StyleFile> reference_set(const std::vector<std::string>& services, c
             out.push_back({p + "coverage", coverage()});
             out.push_back({p + "supply", points("supply", "#08519c")});
         }
-    out.push_back({"facilities", facilities()});
+    out.push_back({"facilities", facilities(services)});
     out.push_back({"origins_nearest", points("origins", "#525252")});
     return out;
 }

@@ -9,12 +9,21 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <sstream>
 #include <tuple>
 
 namespace accessatlas::algorithms {
 
 namespace {
+
+// A parameter with a short label (what the dialog and --help show on one line) and a longer
+// help text (QGIS's help panel and tooltip, the CLI's --help, docs/algorithms.md).
+Param with_help(Param p, std::string help) {
+    p.help = std::move(help);
+    return p;
+}
+
 
 // Areas and population: every algorithm needs them. The index algorithms also name the
 // areas' layer (they often read a layer of an earlier output GeoPackage).
@@ -24,7 +33,7 @@ std::vector<Param> areas_and_population(bool with_layer) {
         {"areas", "areas.path", T::vector_file, "Area polygons (LSOAs)", "", true},
         {"area_code_field", "areas.code_field", T::field, "Area code field", "", true, {}, {}, {}, "areas"},
         {"area_name_field", "areas.name_field", T::field, "Area name field", "", false, {}, {}, {}, "areas"},
-        {"population", "population.path", T::table_file, "Population table keyed by area code (empty: a field of the areas layer)", ""},
+        with_help(Param{"population", "population.path", T::table_file, "Population table (empty: a field of the areas)", ""}, "A table keyed by area code (CSV, Nomis download or any table GDAL reads); leave it empty to read the population field from the areas layer."),
         {"population_code_field", "population.code_field", T::field, "Area code field in the population table", "", false, {}, {}, {}, "population"},
         {"population_field", "population.field", T::field, "Population field", "", false, {}, {}, {}, "population"},
     };
@@ -38,11 +47,10 @@ std::vector<Param> area_inputs() {
     using T = ParamType;
     std::vector<Param> params = areas_and_population(false);
     const std::vector<Param> origins{
-        {"origin_method", "origins.method", T::enumeration,
-         "How population is placed: along residential streets (dasymetric), at given points with population, or at area centroids",
-         "street_points", false, {"street_points", "points", "centroids"}},
-        {"origins", "origins.path", T::vector_file, "Origin points (population-weighted centroids, postcodes ...)", ""},
-        {"origin_code_field", "origins.code_field", T::field, "Area code on the origin points (empty: point in polygon)", "", false, {}, {}, {}, "origins"},
+        with_help(Param{"origin_method", "origins.method", T::enumeration, "How population is placed",
+         "street_points", false, {"street_points", "points", "centroids"}}, "street_points: along residential streets in each area (dasymetric); points: at given points with their population; centroids: at one point per area (e.g. population-weighted centroids)."),
+        with_help(Param{"origins", "origins.path", T::vector_file, "Origin points", ""}, "Population-weighted centroids, postcodes or any points; used with the points and centroids methods."),
+        with_help(Param{"origin_code_field", "origins.code_field", T::field, "Area code field of the origin points", "", false, {}, {}, {}, "origins"}, "Joins each point to its area by code; empty: each point belongs to the area it lies in."),
         {"origin_population_field", "origins.population_field", T::field, "Population on the origin points (method points)", "", false, {}, {}, {}, "origins"},
         {"street_spacing_m", "origins.spacing_m", T::number, "Spacing of street points (m)", ""},
     };
@@ -54,9 +62,8 @@ std::vector<Param> area_inputs() {
 std::vector<Param> access_inputs() {
     using T = ParamType;
     std::vector<Param> params{
-        {"network", "network.path", T::network_file, "Road network: OpenStreetMap .osm.pbf or a line layer (e.g. OS Open Roads)", "", true},
-        {"network_coverage", "network.coverage", T::vector_file,
-         "Area the network covers, for a clipped extract (its box or polygon): people and facilities beyond it are named and left out", ""}};
+        with_help(Param{"network", "network.path", T::network_file, "Road network", "", true}, "An OpenStreetMap extract (.osm.pbf) or a road line layer such as OS Open Roads."),
+        with_help(Param{"network_coverage", "network.coverage", T::vector_file, "Area the network covers (optional)", ""}, "For a clipped extract: its box or polygon. People and facilities beyond it are named and left out instead of being routed on a cut network.")};
     for (auto& p : area_inputs()) params.push_back(std::move(p));
     const std::vector<Param> service{
         {"facilities", "services.path", T::vector_file, "Facility points (GP surgeries, pharmacies ...)", "", true},
@@ -67,30 +74,28 @@ std::vector<Param> access_inputs() {
          {"walk", "cycle", "drive", "transit"}},
         {"thresholds_min", "analysis.thresholds_min", T::number_list, "Time thresholds for the area indicators (minutes)", ""},
         {"max_snap_m", "analysis.max_snap_m", T::number, "Maximum snap distance to the network (m)", ""},
-        {"edge_buffer_m", "analysis.edge_buffer_m", T::number, "Distance the network should reach beyond the areas (m)", ""},
-        {"count_within_thresholds", "analysis.count_within_thresholds", T::boolean,
-         "Also count the facilities within each threshold (one bounded search per facility)", "true"},
-        {"facility_search", "analysis.facility_search", T::enumeration,
-         "How the per-facility searches (catchments, E2SFCA, counts) run: automatic picks by their size; hierarchy "
-         "(contraction hierarchy sweeps) suits thousands of long searches; dijkstra few or short ones",
-         "automatic", false, {"automatic", "dijkstra", "hierarchy"}},
+        with_help(Param{"edge_buffer_m", "analysis.edge_buffer_m", T::number, "Network margin beyond the areas (m)", ""},
+                  "How far the network should reach beyond the areas; a warning names the areas nearer its edge."),
+        with_help(Param{"count_within_thresholds", "analysis.count_within_thresholds", T::boolean, "Count facilities within each threshold", "true"}, "One bounded search per facility adds <service>_<mode>_n_<T>: how many facilities each area reaches within each threshold."),
+        with_help(Param{"facility_search", "analysis.facility_search", T::enumeration, "Facility search method",
+         "automatic", false, {"automatic", "dijkstra", "hierarchy"}}, "How the per-facility searches (catchments, E2SFCA, counts) run: automatic picks by their size; hierarchy (contraction hierarchy sweeps) suits thousands of long searches; dijkstra few or short ones."),
         {"output", "job.output", T::output_file, "Output GeoPackage", "", true},
     };
     params.insert(params.end(), service.begin(), service.end());
     // Public transport: used when the modes include transit (the options apply with feeds given).
     const std::vector<Param> transit{
-        {"gtfs", "transit.feeds", T::file_list, "GTFS feeds for the transit mode (.zip or folders; bus and rail together)", ""},
-        {"transit_date", "transit.date", T::text, "Service date of the timetable (YYYY-MM-DD, a weekday for JTS-like figures)", "", false,
-         {}, {}, {}, "", "gtfs"},
+        with_help(Param{"gtfs", "transit.feeds", T::file_list, "GTFS timetables (transit mode)", ""}, "Bus and rail feeds together, as .zip files or folders; needed when transit is among the modes."),
+        with_help(Param{"transit_date", "transit.date", T::text, "Timetable date (YYYY-MM-DD)", "", false,
+         {}, {}, {}, "", "gtfs"}, "The service date read from the feeds; a weekday gives figures comparable with the DfT journey time statistics."),
         {"transit_window_start", "transit.window_start", T::text, "First departure of the window (HH:MM)", "07:00", false, {}, {}, {}, "", "gtfs"},
         {"transit_window_end", "transit.window_end", T::text, "Departures before this time (HH:MM)", "10:00", false, {}, {}, {}, "", "gtfs"},
         {"transit_step_min", "transit.step_min", T::number, "Minutes between departures in the window", "", false, {}, {}, {}, "", "gtfs"},
-        {"transit_max_time_min", "transit.max_time_min", T::number, "Longest journey counted (minutes): a departure with none this short is not reached", "", false, {}, {}, {}, "", "gtfs"},
-        {"transit_max_walk_min", "transit.max_walk_min", T::number, "Longest walk to the first stop and from the last (minutes)", "", false, {}, {}, {}, "", "gtfs"},
+        with_help(Param{"transit_max_time_min", "transit.max_time_min", T::number, "Longest journey counted (min)", "", false, {}, {}, {}, "", "gtfs"}, "A departure minute with no journey this short counts as not reached."),
+        with_help(Param{"transit_max_walk_min", "transit.max_walk_min", T::number, "Longest walk to or from a stop (min)", "", false, {}, {}, {}, "", "gtfs"}, "The walk to the first stop and from the last stop."),
         {"transit_max_transfer_walk_min", "transit.max_transfer_walk_min", T::number, "Longest walk between stops when changing (minutes)", "", false, {}, {}, {}, "", "gtfs"},
         {"transit_change_min", "transit.change_min", T::number, "Minimum time to change vehicles (minutes)", "", false, {}, {}, {}, "",
          "gtfs"},
-        {"transit_catchment_percentile", "transit.catchment_percentile", T::number, "Percentile of the window's times used for catchments and E2SFCA (50 = median departure)", "", false, {}, {}, {}, "", "gtfs"},
+        with_help(Param{"transit_catchment_percentile", "transit.catchment_percentile", T::number, "Percentile for transit catchments", "", false, {}, {}, {}, "", "gtfs"}, "Percentile of the departure window's journey times that catchments and E2SFCA use; 50 is the median departure."),
     };
     params.insert(params.end(), transit.begin(), transit.end());
     return params;
@@ -139,7 +144,7 @@ std::vector<Algorithm> make_registry() {
         "people (population-weighted). Computed from bounded searches: no travel-time matrix. Decay 'none' is the "
         "plain 2SFCA. Runs the nearest-service indicators too.";
     e2sfca.params = access_inputs();
-    e2sfca.params.push_back({"supply_field", "services.supply_field", T::field, "Supply (GP FTE, headcount ...); empty = 1 per facility",
+    e2sfca.params.push_back({"supply_field", "services.supply_field", T::field, "Supply field (GP FTE, headcount ...)",
                              "", false, {}, {}, {}, "facilities"});
     e2sfca.params.push_back({"decay", "e2sfca.decay", T::enumeration, "Distance decay", "bands", false,
                              {"bands", "gaussian", "exponential", "linear", "none"}});
@@ -166,19 +171,17 @@ std::vector<Algorithm> make_registry() {
         {"scenario_name", "scenarios.name", T::text, "Scenario name (lower case; prefixes its layers)", "what_if"},
         {"scenario_title", "scenarios.title", T::text, "Scenario title (shown in the summary)", ""},
         {"close_facilities", "scenarios.services.remove", T::text_list, "Ids of the facilities that close (comma separated)", ""},
-        {"new_facilities", "scenarios.services.add_from", T::vector_file,
-         "Facilities that open: points with the same id (and name) fields as the facilities", ""},
+        with_help(Param{"new_facilities", "scenarios.services.add_from", T::vector_file, "Facilities that open (points)", ""}, "Points with the same id (and name) fields as the facilities."),
         {"close_ways", "scenarios.roads.close_ways", T::number_list, "OSM way ids closed to every mode (comma separated)", ""},
         {"close_area", "scenarios.roads.close_area", T::vector_file, "Polygons: every road meeting them is closed", ""},
         {"walk_speed_factor", "scenarios.speeds.walk.factor", T::number, "Walking speeds multiplied by (walk must be a mode)", "",
          false, {}, 0.01, 10.0},
-        {"drive_speed_factor", "scenarios.speeds.drive.factor", T::number, "Driving speeds multiplied by (drive must be a mode)", "",
+        {"drive_speed_factor", "scenarios.speeds.drive.factor", T::number, "Driving speed factor (drive a mode)", "",
          false, {}, 0.01, 10.0},
-        {"change_supply", "scenarios.services.supply", T::text_list,
-         "New supply of some facilities, id=value (comma separated, e.g. G1=4,G2=2.5); E2SFCA only", ""},
-        {"supply_field", "services.supply_field", T::field, "Supply (GP FTE, headcount ...); empty = 1 per facility", "", false, {}, {}, {},
+        with_help(Param{"change_supply", "scenarios.services.supply", T::text_list, "Supply changes (id=value, ...)", ""}, "New supply of some facilities, comma separated, e.g. G1=4,G2=2.5; used by E2SFCA only."),
+        {"supply_field", "services.supply_field", T::field, "Supply field (GP FTE, headcount ...)", "", false, {}, {}, {},
          "facilities"},
-        {"e2sfca", "e2sfca.enabled", T::boolean, "Also E2SFCA supply per 1,000 people (bands 10/20/30 min), before and after", "false"},
+        with_help(Param{"e2sfca", "e2sfca.enabled", T::boolean, "Also E2SFCA before and after", "false"}, "E2SFCA supply per 1,000 people (bands 10/20/30 min) for the baseline and the scenario."),
     };
     what_if.params.insert(what_if.params.end() - 1, scenario.begin(), scenario.end());  // before the output
     Algorithm green;
@@ -192,11 +195,12 @@ std::vector<Algorithm> make_registry() {
         "site of each tier: Natural England's Green Infrastructure Framework / ANGSt sizes, Fields in Trust's 10-minute "
         "walk and the Woodland Trust standard. Per LSOA: % meeting each tier, people beyond a 10-minute walk, mean distance, "
         "hectares per 1,000 residents against a capacity standard, a 0-100 score and its decile.";
-    green.params = {{"network", "network.path", T::network_file, "Road network (needed for mode network)", ""}};
+    green.params = {with_help(Param{"network", "network.path", T::network_file, "Road network", ""}, "An OpenStreetMap extract (.osm.pbf) or a road line layer such as OS Open Roads.")};
     for (auto& p : area_inputs()) green.params.push_back(std::move(p));
     const std::vector<Param> green_params{
         {"greenspace", "greenspace.path", T::vector_file, "Green-space polygons (OSM, OS Open Greenspace ...)", "", true},
-        {"include", "greenspace.include", T::text_list, "Filters field=value selecting green space (empty: all)", ""},
+        with_help(Param{"include", "greenspace.include", T::text_list, "Green-space filters (field=value, ...)", ""},
+                  "Which features count as green space, e.g. leisure=park,natural=wood; empty: every feature."),
         {"woodland", "greenspace.woodland", T::text_list, "Filters field=value marking woodland", ""},
         {"site_name_field", "greenspace.name_field", T::field, "Site name field", "", false, {}, {}, {}, "greenspace"},
         {"entrances", "greenspace.entrances", T::vector_file, "Given access points (optional)", ""},
@@ -223,19 +227,16 @@ std::vector<Algorithm> make_registry() {
         "those present (or scored 0, GMCA's rule). Writes lsoa_digital_exclusion with deri_score, each component, each "
         "indicator's value and score, deri_band (floor), deri_quintile and deri_decile (1 = highest risk).";
     deri.params = areas_only;
-    deri.params.push_back({"table", "indices.deri.table", T::table_file,
-                           "Table with the indicator values, one row per area (empty: the areas layer)", ""});
+    deri.params.push_back(with_help(Param{"table", "indices.deri.table", T::table_file, "Indicator table (empty: the areas layer)", ""}, "One row per area with the indicator values; empty reads them from the areas layer."));
     deri.params.push_back({"table_code_field", "indices.deri.table_code_field", T::field, "Area code field of the table", "", false,
                            {}, {}, {}, "table"});
     for (const auto& ind : indices::deri_preset().indicators)
-        deri.params.push_back({ind.id + "_field", "indices.deri.fields." + ind.id, T::field, ind.title + " (empty: missing)", "", false,
-                               {}, {}, {}, "table"});
-    deri.params.push_back({"basis", "indices.deri.basis", T::enumeration,
-                           "Minimum and maximum over the study area, or per district (group field)", "area", false, {"area", "group"}});
+        deri.params.push_back(with_help(Param{ind.id + "_field", "indices.deri.fields." + ind.id, T::field, ind.title.size() <= 50 ? ind.title : ind.id, "", false, {}, {}, {}, "table"},
+                                        ind.title + "; empty: the indicator is missing"));
+    deri.params.push_back(with_help(Param{"basis", "indices.deri.basis", T::enumeration, "Normalisation basis", "area", false, {"area", "group"}}, "Minimum and maximum over the study area, or per district (the group field)."));
     deri.params.push_back({"group_field", "indices.deri.group_field", T::field, "District field of the areas (basis group)", "", false,
                            {}, {}, {}, "areas"});
-    deri.params.push_back({"missing", "indices.deri.missing", T::enumeration,
-                           "Missing indicators: re-normalise the weights, or score 0 (GMCA)", "renormalise", false, {"renormalise", "zero"}});
+    deri.params.push_back(with_help(Param{"missing", "indices.deri.missing", T::enumeration, "Missing indicators", "renormalise", false, {"renormalise", "zero"}}, "Re-normalise the weights over the indicators present, or score a missing one 0 (GMCA's rule)."));
     deri.params.push_back({"output", "job.output", T::output_file, "Output GeoPackage", "", true});
 
     Algorithm composite;
@@ -251,11 +252,12 @@ std::vector<Algorithm> make_registry() {
         "need) and core20 (IMD decile 1 or 2) when an IMD decile table is given.";
     composite.params = areas_only;
     for (const auto& [domain, title, direction] : std::vector<std::tuple<std::string, std::string, std::string>>{
-             {"health_access", "Health-service access (e.g. gp_walk_time_min)", "higher_is_worse"},
-             {"green_space", "Green-space access (e.g. greenspace_score)", "higher_is_better"},
-             {"digital_exclusion", "Digital exclusion (e.g. deri_score)", "higher_is_worse"}}) {
-        composite.params.push_back({domain + "_field", "composite.domains." + domain + ".field", T::field, title + " (empty: not used)",
-                                    "", false, {}, {}, {}, "areas"});
+             {"health_access", "Health access field (e.g. gp_walk_time_min)", "higher_is_worse"},
+             {"green_space", "Green-space field (e.g. greenspace_score)", "higher_is_better"},
+             {"digital_exclusion", "Digital exclusion field (e.g. deri_score)", "higher_is_worse"}}) {
+        composite.params.push_back(with_help(Param{domain + "_field", "composite.domains." + domain + ".field", T::field, title, "", false, {},
+                                                   {}, {}, "areas"},
+                                             "Empty: the domain is not used"));
         Param dir{domain + "_direction", "composite.domains." + domain + ".direction", T::enumeration, "Which way is worse", direction,
                   false, {"higher_is_worse", "higher_is_better"}};
         dir.only_with = domain + "_field";
@@ -264,8 +266,8 @@ std::vector<Algorithm> make_registry() {
         weight.only_with = domain + "_field";
         composite.params.push_back(weight);
     }
-    composite.params.push_back({"method", "composite.method", T::enumeration, "Combination: mean of 0-10 scores, or IMD exponential transform",
-                                "exponential", false, {"mean", "exponential"}});
+    composite.params.push_back(with_help(Param{"method", "composite.method", T::enumeration, "How domains combine",
+                                "exponential", false, {"mean", "exponential"}}, "Mean of the domains' 0-10 scores, or the IMD's exponential transform of their ranks."));
     composite.params.push_back({"imd_table", "composite.core20.path", T::table_file, "IMD table for Core20 (optional)", ""});
     Param imd_code{"imd_code_field", "composite.core20.code_field", T::field, "Area code field of the IMD table", "", false, {}, {}, {}, "imd_table"};
     imd_code.only_with = "imd_table";
@@ -287,7 +289,8 @@ std::vector<Algorithm> make_registry() {
         "per area with conditional permutations, classed high-high, low-low, high-low, low-high or not significant. Writes "
         "lsoa_clusters and the moran_global table.";
     clusters.params = areas_only;
-    clusters.params.push_back({"fields", "clustering.fields", T::text_list, "Numeric fields of the areas layer to test", "", true});
+    clusters.params.push_back(with_help(Param{"fields", "clustering.fields", T::text_list, "Fields to test (comma separated)", "", true},
+                                        "Numeric fields of the areas layer, e.g. composite_score or gp_walk_time_min."));
     clusters.params.push_back({"contiguity", "clustering.contiguity", T::enumeration, "Neighbours", "queen", false, {"queen", "rook"}});
     clusters.params.push_back({"tolerance_m", "clustering.tolerance_m", T::number, "Gap still counted as shared (m)", ""});
     clusters.params.push_back({"permutations", "clustering.permutations", T::number, "Permutations", ""});
@@ -308,16 +311,15 @@ std::vector<Algorithm> make_registry() {
         "beyond each threshold for travel times, a group (e.g. households without a car) against everyone else, and the mean "
         "per class (e.g. rural-urban). Writes inequality_summary and <field>_by_decile; warns when deciles hold too few areas.";
     ineq.params = areas_only;
-    ineq.params.push_back({"fields", "inequality.indicators", T::text_list, "Area fields to summarise, comma separated (e.g. gp_transit_time_min)",
-                           "", true});
+    ineq.params.push_back(with_help(Param{"fields", "inequality.indicators", T::text_list, "Fields to summarise (comma separated)",
+                           "", true}, "Area fields, e.g. gp_transit_time_min, gp_walk_pct_15, deri_score."));
     ineq.params.push_back({"deprivation_name", "inequality.deprivation_name", T::text, "Name of the deprivation measure in labels", "IMD"});
     ineq.params.push_back({"deprivation", "inequality.deprivation.path", T::table_file, "Table of deprivation deciles (1 = most deprived)", "", true});
     ineq.params.push_back({"deprivation_code_field", "inequality.deprivation.code_field", T::field, "Area code field of the deprivation table",
                            "", false, {}, {}, {}, "deprivation"});
     ineq.params.push_back({"deprivation_field", "inequality.deprivation.field", T::field, "Decile field (1 = most deprived)", "", true, {}, {},
                            {}, "deprivation"});
-    ineq.params.push_back({"deprivation_score", "inequality.deprivation_score.path", T::table_file,
-                           "Table of deprivation scores, higher = more deprived (optional: ranks the concentration index finer than deciles)", ""});
+    ineq.params.push_back(with_help(Param{"deprivation_score", "inequality.deprivation_score.path", T::table_file, "Deprivation scores (optional)", ""}, "A table of scores, higher = more deprived; ranks the concentration index finer than the deciles."));
     ineq.params.push_back({"deprivation_score_code_field", "inequality.deprivation_score.code_field", T::field, "Area code field of the score table",
                            "", false, {}, {}, {}, "deprivation_score"});
     ineq.params.push_back({"deprivation_score_field", "inequality.deprivation_score.field", T::field, "Deprivation score field", "", false, {},
@@ -331,7 +333,8 @@ std::vector<Algorithm> make_registry() {
                            false, {}, {}, {}, "group_table"});
     ineq.params.push_back({"group_total_field", "inequality.groups.denominator", T::field, "Everyone counted (e.g. all households)", "", false,
                            {}, {}, {}, "group_table"});
-    ineq.params.push_back({"classes", "inequality.classes.path", T::table_file, "Table of a class per area, e.g. rural-urban (optional)", ""});
+    ineq.params.push_back(with_help(Param{"classes", "inequality.classes.path", T::table_file, "Area classes table (optional)", ""},
+                                    "A class per area, e.g. the ONS rural-urban classification or a local authority."));
     ineq.params.push_back({"class_code_field", "inequality.classes.code_field", T::field, "Area code field of the class table", "", false, {}, {},
                            {}, "classes"});
     ineq.params.push_back({"class_field", "inequality.classes.field", T::field, "Class field", "", false, {}, {}, {}, "classes"});
@@ -339,6 +342,15 @@ std::vector<Algorithm> make_registry() {
     ineq.switches_on = {"inequality.enabled"};
 
     std::vector<Algorithm> all{nearest, catchments, e2sfca, what_if, green, deri, composite, clusters, ineq};
+    // The geometry each layer must have, by the job key it fills: QGIS then offers only such
+    // layers (a facility picker never starts on the LSOA polygons).
+    const std::map<std::string, std::string> geometry_of{{"areas.path", "polygon"},         {"services.path", "point"},
+                                                         {"origins.path", "point"},         {"greenspace.path", "polygon"},
+                                                         {"greenspace.entrances", "point"}, {"scenarios.services.add_from", "point"},
+                                                         {"scenarios.roads.close_area", "polygon"}, {"network.coverage", "polygon"}};
+    for (auto& a : all)
+        for (auto& p : a.params)
+            if (const auto g = geometry_of.find(p.job_key); g != geometry_of.end() && p.type == T::vector_file) p.geometry = g->second;
     // Defaults and ranges of job keys come from the key table (job_keys.cpp), not from here.
     for (auto& a : all)
         for (auto& p : a.params)
@@ -349,7 +361,7 @@ std::vector<Algorithm> make_registry() {
             }
     // Every algorithm can also write the HTML report (maps, histograms, the decile charts).
     for (auto& a : all)
-        a.params.push_back({"report", "job.report", T::report_file, "HTML report (optional: charts and tables of the results)", ""});
+        a.params.push_back(with_help(Param{"report", "job.report", T::report_file, "HTML report", ""}, "Optional: the maps, histograms and decile charts of the results in one page; QGIS lists it in the Results Viewer."));
     return all;
 }
 
@@ -501,6 +513,7 @@ std::string markdown_reference() {
         for (const auto& p : a.params) {
             std::string def = p.default_value.empty() ? (p.required ? "required" : "") : "`" + p.default_value + "`";
             std::string desc = p.description;
+            if (!p.help.empty()) desc += ": " + p.help;
             if (!p.choices.empty()) {
                 desc += " (one of";
                 for (const auto& c : p.choices) desc += " `" + c + "`";

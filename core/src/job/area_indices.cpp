@@ -1,6 +1,8 @@
 // Indices, the composite index and clustering as job stages: indicator tables read and joined
 // by area code, converted between LSOA geographies, scored, written with styles and metadata.
 #include "job/area_indices.hpp"
+
+#include <accessatlas/indices/area_codes.hpp>
 #include "job/access_schema.hpp"
 #include "job/source_reader.hpp"
 #include "job/job_parse.hpp"
@@ -39,6 +41,13 @@ std::string normalise_code(const std::string& code, bool* changed) {
     std::string out;
     for (char c : text)
         if (!std::isspace(static_cast<unsigned char>(c))) out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    // Only what becomes an ONS code is rewritten; anything else (a name such as "Rutland 005A",
+    // a local code) keeps its case and inner spaces, only trimmed, so that no name is mangled
+    // into something that looks like a code.
+    if (indices::code_kind(out) == indices::CodeKind::other) {
+        const auto b = text.find_first_not_of(" \t\r\n");
+        out = b == std::string::npos ? std::string() : text.substr(b, text.find_last_not_of(" \t\r\n") - b + 1);
+    }
     if (changed && out != code) *changed = true;
     return out;
 }
@@ -87,6 +96,17 @@ void stamp_run(io::LayerWriter& layer, const Job& job) {
     layer.set_metadata("accessatlas_run_date", date);
     layer.set_metadata("accessatlas_software", std::string("Access Atlas ") + version());
     layer.set_metadata("accessatlas_job", job.job_file.empty() ? std::string("(parameters)") : job.job_file);
+    // What a map made from this layer must credit, from the kinds of input the run read.
+    std::string credit = "Contains National Statistics data (c) Crown copyright and database right (Open Government Licence v3.0)";
+    const std::string& net = job.network.path;
+    const auto ends = [&](const char* suffix) { return net.size() >= std::strlen(suffix) && net.compare(net.size() - std::strlen(suffix), std::string::npos, suffix) == 0; };
+    if (ends(".pbf") || ends(".osm") || ends(".aagraph")) credit += "; map data (c) OpenStreetMap contributors (ODbL 1.0)";
+    else if (!net.empty()) credit += "; road network: see the input's licence (OS Open Roads: Open Government Licence v3.0)";
+    if (job.transit.given()) credit += "; timetables: the GTFS feeds' publishers (Bus Open Data Service, Traveline: Open Government Licence v3.0)";
+    if (!job.services.empty()) credit += "; NHS organisation data (Open Government Licence v3.0)";
+    layer.set_metadata("accessatlas_attribution", credit);
+    layer.set_metadata("accessatlas_licence", "Results: the licences of the inputs apply (ODbL 1.0 for OpenStreetMap-derived data, "
+                                              "Open Government Licence v3.0 for ONS and NHS data)");
 }
 
 namespace {

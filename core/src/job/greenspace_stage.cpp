@@ -147,7 +147,7 @@ void write_greenspace_layers(io::GpkgWriter& out, const Job& job, const Areas& a
              "score 0-100 (higher = better access), decile 1-10 (1 = least access in the study area)",
              std::string(spec.network_mode ? "network walking distance" : "straight-line distance") +
                  " to the nearest qualifying site; see docs/greenspace.md");
-    const auto style = styles::percent_better_high("greenspace_score", "Green-space access score (0-100, higher = better)");
+    const auto style = styles::green_score("greenspace_score", "Green-space access score (0-100, higher = better)");
     out.add_style("lsoa_greenspace", style.name, style.qml, style.sld, true, style.title);
     for (std::size_t a = 0; a < areas.code.size(); ++a) {
         double pop = areas.population[a];

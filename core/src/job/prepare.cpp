@@ -5,6 +5,7 @@
 #include <accessatlas/access/nearest.hpp>
 #include <accessatlas/error.hpp>
 #include <accessatlas/greenspace/greenspace.hpp>
+#include <accessatlas/indices/area_codes.hpp>
 #include <accessatlas/io/layers.hpp>
 #include <accessatlas/job/job.hpp>
 #include <accessatlas/io/report.hpp>
@@ -66,6 +67,31 @@ void check_population_plausible(const Job& job, const Areas& a, Reporter& report
                                      list_some(fractional, 10)));
 }
 
+// An area code field whose values are not ONS codes (names picked by mistake, the first field a
+// dialog offered) while another field of the layer holds them: say which field to choose.
+void warn_if_not_codes(const Job& job, const Areas& a, Reporter& reporter) {
+    std::size_t ons = 0;
+    for (const auto& c : a.code) ons += indices::code_kind(c) != indices::CodeKind::other;
+    if (a.code.empty() || ons * 2 >= a.code.size()) return;
+    const auto table = io::read_attribute_table(job.areas.path, job.areas.layer, job.area_code_field);
+    for (std::size_t col = 0; col < table.header.size(); ++col) {
+        if (static_cast<int>(col) == table.code_column) continue;
+        std::size_t codes = 0;
+        std::string example;
+        for (const auto& row : table.rows) {
+            const bool code = indices::code_kind(normalise_code(row[col])) != indices::CodeKind::other;
+            codes += code;
+            if (code && example.empty()) example = row[col];
+        }
+        if (codes * 2 > table.rows.size()) {
+            reporter.warning(fmt::format("{}: the area code field '{}' holds values like '{}', which are not ONS area codes; the field '{}' "
+                                         "holds codes like {}: choose it as the area code field",
+                                         job.areas.path, job.area_code_field, a.code.front(), table.header[col], example));
+            return;
+        }
+    }
+}
+
 Areas read_areas(const Job& job, Reporter& reporter) {
     Areas a;
     std::vector<std::string> fields{job.area_code_field};
@@ -107,9 +133,15 @@ Areas read_areas(const Job& job, Reporter& reporter) {
         a.code.push_back(code);
         a.name.push_back(job.area_name_field.empty() ? std::string() : a.layer.field(job.area_name_field)[i].value_or(""));
     }
-    if (normalised > 0)
-        reporter.warning(fmt::format("{}: {} area codes had spaces or lower case and were normalised (e.g. E01013787)",
-                                     job.areas.path, normalised));
+    if (normalised > 0) {
+        std::vector<std::string> examples;
+        for (std::size_t i = 0; i < a.layer.size() && examples.size() < 3; ++i)
+            if (const auto& raw = a.layer.field(job.area_code_field)[i]; raw && *raw != a.code[i])
+                examples.push_back(fmt::format("'{}' as {}", *raw, a.code[i]));
+        reporter.warning(fmt::format("{}: {} area codes had spaces or lower case and were normalised (e.g. {})", job.areas.path,
+                                     normalised, list_some(examples, 3)));
+    }
+    warn_if_not_codes(job, a, reporter);
     a.population.assign(a.code.size(), 0.0);
     if (pop_on_layer) {
         io::TableProblems problems(job.areas.path, a.layer.layer_name);

@@ -269,7 +269,9 @@ void write_service_layers(io::GpkgWriter& out, const Job& job, const Prepared& p
                                        "Input facilities as used: snapped = 1 when on the network for every mode");
         describe(layer, job, sc_what + "Facilities as used, with their snap distance per mode; snapped = 0: off the network, excluded",
                  "metres (snap_*)", "nearest usable edge within analysis.max_snap_m (Boost.Geometry R-tree)");
-        const auto st = styles::facilities();
+        std::vector<std::string> service_names;
+        for (const auto& sv : job.services) service_names.push_back(sv.name);
+        const auto st = styles::facilities(service_names);
         out.add_style(prefix + "facilities", st.name, st.qml, st.sld, true, st.title);
         for (std::size_t s = 0; s < job.services.size(); ++s)
             for (std::size_t f = 0; f < facilities[s].location.size(); ++f) {

@@ -29,6 +29,8 @@ struct Style {
 Style time_minutes(const std::string& field, const std::string& title);
 // Percentages where more is better (% within a threshold): darker = fewer people within.
 Style percent_better_high(const std::string& field, const std::string& title);
+// A 0-100 green-space score in greens (ColorBrewer YlGn), darker = better access.
+Style green_score(const std::string& field, const std::string& title);
 // A measure where higher is better (E2SFCA): quintile breaks from the data, darker = lower.
 Style quantiles_better_high(const std::string& field, const std::string& title, std::vector<double> values);
 // A change in minutes (scenario minus baseline): blues faster, reds slower, pale within a minute.
@@ -46,7 +48,7 @@ Style catchment_bands(const std::vector<std::string>& bands);
 // Covered area per threshold: translucent outline fills.
 Style coverage();
 // Facilities: snapped (1) in dark blue, off-network (0) as grey crosses.
-Style facilities();
+Style facilities(const std::vector<std::string>& services);
 // Simple points (origins, supply): small markers.
 Style points(const std::string& name, const std::string& color);
 

@@ -33,7 +33,7 @@ struct Param {
     std::string name;      // CLI --name and QGIS parameter name (upper-cased there)
     std::string job_key;   // dotted key in the job file, e.g. "analysis.max_snap_m"
     ParamType type;
-    std::string description;
+    std::string description;    // a short label (one line of a dialog)
     std::string default_value;  // empty = none
     bool required = false;
     std::vector<std::string> choices;
@@ -41,6 +41,8 @@ struct Param {
     std::optional<double> maximum;
     std::string parent;    // for fields: the layer parameter they belong to
     std::string only_with; // applies (default included) only when this other parameter has a value
+    std::string help;      // longer text for QGIS's help panel and tooltip and the CLI's --help
+    std::string geometry;  // layers: "point", "line", "polygon" or "" (any); QGIS offers only such layers
 };
 
 struct Algorithm {
