@@ -29,13 +29,18 @@ std::function<int()> add_run_command(CLI::App& app, const GlobalOptions& global)
     auto out = std::make_shared<std::string>();
     auto csv = std::make_shared<bool>(false);
     auto report = std::make_shared<std::string>();
+    auto project = std::make_shared<std::string>();
     sub->add_option("job", *job_path, "Job file, e.g. data/rutland/job.toml")->required()->check(CLI::ExistingFile);
     sub->add_option("-o,--out", *out, "Output GeoPackage (overrides [job] output)");
     sub->add_flag("--csv", *csv, "Also write the area table as CSV beside the GeoPackage");
-    sub->add_option("--report", *report, "Write a self-contained HTML report (maps, histograms, most excluded areas)")
-        ->expected(0, 1)
-        ->default_str("report.html beside the output");
-    return [sub, job_path, out, csv, report, &global]() -> int {
+    // No default_str on these: CLI11 would store it as the value of a bare --report.
+    sub->add_option("--report", *report, "Write a self-contained HTML report (maps, histograms, most excluded areas); "
+                                          "without a file name: report.html beside the output")
+        ->expected(0, 1);
+    sub->add_option("--project", *project, "Also write a QGIS project that opens the output as a designed map (.qgz or .qgs); "
+                                            "without a file name: the output's name with .qgz")
+        ->expected(0, 1);
+    return [sub, job_path, out, csv, report, project, &global]() -> int {
         if (!sub->parsed()) return -1;
         job::Job job = job::load_job(*job_path);
         if (!out->empty()) job.output = *out;
@@ -43,6 +48,8 @@ std::function<int()> add_run_command(CLI::App& app, const GlobalOptions& global)
         if (sub->count("--report") > 0)
             job.report = !report->empty() ? *report
                                           : (std::filesystem::path(job.output).parent_path() / "report.html").string();
+        if (sub->count("--project") > 0)
+            job.project = !project->empty() ? *project : std::filesystem::path(job.output).replace_extension(".qgz").string();
         if (global.threads > 0) job.threads = global.threads;
         TerminalReporter reporter(global.verbose, global.quiet);
         const auto summary = job::run_job(job, reporter);

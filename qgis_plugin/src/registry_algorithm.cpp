@@ -2,6 +2,7 @@
 #include "feedback_reporter.hpp"
 
 #include <accessatlas/error.hpp>
+#include <accessatlas/io/project.hpp>
 #include <accessatlas/job/job.hpp>
 
 #include <gdal_priv.h>
@@ -41,22 +42,15 @@ QString group_id(const std::string& group) {
     return id;
 }
 
-// Where a layer goes in the run's group, so that a whole job opens as a readable map: the
-// facilities on top, then the headline area layer (both visible), scenario differences, and
-// everything else in a collapsed "Supporting layers" sub-group, unchecked.
-enum class Place { facilities = 0, headline = 1, main = 2, supporting = 3 };
+// Where a layer goes in the run's group (io::map_place, the same rule as the QGIS projects the
+// engine writes): the facilities on top, then the headline area layer (both visible), scenario
+// differences, and everything else in a collapsed "Supporting layers" sub-group, unchecked.
+using Place = io::MapPlace;
 
 Place place_of(const QString& name, const QStringList& all) {
-    static const QStringList headlines{QStringLiteral("lsoa_access"), QStringLiteral("lsoa_atlas"), QStringLiteral("lsoa_digital_exclusion"),
-                                       QStringLiteral("lsoa_greenspace"), QStringLiteral("lsoa_realistic_access"), QStringLiteral("lsoa_clusters")};
-    for (const auto& h : headlines)
-        if (all.contains(h)) {
-            if (name == h) return Place::headline;
-            break;
-        }
-    if (name == QLatin1String("facilities")) return Place::facilities;
-    if (name.endsWith(QLatin1String("_lsoa_delta"))) return Place::main;
-    return Place::supporting;
+    std::vector<std::string> names;
+    for (const auto& n : all) names.push_back(n.toStdString());
+    return io::map_place(name.toStdString(), names);
 }
 
 // What the engine wrote about a layer: the title of its default style ("Time to the nearest gp
@@ -229,6 +223,7 @@ QVariantMap run_and_load(const job::Job& job, const QString& title, QgsProcessin
     QVariantMap out;
     out.insert(QStringLiteral("OUTPUT"), path);
     if (!job.report.empty()) out.insert(QStringLiteral("REPORT"), qs(job.report));
+    if (!job.project.empty()) out.insert(QStringLiteral("PROJECT"), qs(job.project));
     return out;
 }
 
@@ -339,6 +334,11 @@ void RegistryAlgorithm::initAlgorithm(const QVariantMap&) {
         case T::output_file:
             d = std::make_unique<QgsProcessingParameterFileDestination>(name, desc, QStringLiteral("GeoPackage (*.gpkg *.GPKG)"), QVariant(), optional);
             break;
+        case T::project_file:
+            // Not created unless asked for: the run's layers are loaded into the open project anyway.
+            d = std::make_unique<QgsProcessingParameterFileDestination>(name, desc, QStringLiteral("QGIS projects (*.qgz *.qgs)"), QVariant(),
+                                                                        true, false);
+            break;
         case T::report_file:
             // An .html destination: QGIS lists it in the Processing Results Viewer after the run.
             d = std::make_unique<QgsProcessingParameterFileDestination>(name, desc, QStringLiteral("HTML files (*.html *.HTML)"), QVariant(), true);
@@ -419,7 +419,8 @@ QVariantMap RegistryAlgorithm::processAlgorithm(const QVariantMap& parameters, Q
         case T::number: value = format_number(parameterAsDouble(parameters, name, context)).toStdString(); break;
         case T::boolean: value = parameterAsBoolean(parameters, name, context) ? "true" : "false"; break;
         case T::output_file:
-        case T::report_file: value = parameterAsFileOutput(parameters, name, context).toStdString(); break;
+        case T::report_file:
+        case T::project_file: value = parameterAsFileOutput(parameters, name, context).toStdString(); break;
         case T::file_list:
             for (const auto& f : parameterAsFileList(parameters, name, context)) value += (value.empty() ? "" : ",") + f.toStdString();
             break;
@@ -459,6 +460,8 @@ void RunJobAlgorithm::initAlgorithm(const QVariantMap&) {
                                                            QStringLiteral("GeoPackage (*.gpkg *.GPKG)"), QVariant(), true));
     addParameter(new QgsProcessingParameterFileDestination(QStringLiteral("REPORT"), QStringLiteral("HTML report"),
                                                            QStringLiteral("HTML files (*.html *.HTML)"), QVariant(), true, false));
+    addParameter(new QgsProcessingParameterFileDestination(QStringLiteral("PROJECT"), QStringLiteral("QGIS project (.qgz)"),
+                                                           QStringLiteral("QGIS projects (*.qgz *.qgs)"), QVariant(), true, false));
 }
 
 QVariantMap RunJobAlgorithm::processAlgorithm(const QVariantMap& parameters, QgsProcessingContext& context, QgsProcessingFeedback* feedback) {
@@ -471,6 +474,9 @@ QVariantMap RunJobAlgorithm::processAlgorithm(const QVariantMap& parameters, Qgs
     }
     const QVariant out = parameters.value(QStringLiteral("OUTPUT"));
     if (out.isValid() && !out.toString().isEmpty()) job.output = parameterAsFileOutput(parameters, QStringLiteral("OUTPUT"), context).toStdString();
+    const QVariant project = parameters.value(QStringLiteral("PROJECT"));
+    if (project.isValid() && !project.toString().isEmpty())
+        job.project = parameterAsFileOutput(parameters, QStringLiteral("PROJECT"), context).toStdString();
     const QVariant report = parameters.value(QStringLiteral("REPORT"));
     if (report.isValid() && !report.toString().isEmpty())
         job.report = parameterAsFileOutput(parameters, QStringLiteral("REPORT"), context).toStdString();

@@ -362,6 +362,9 @@ std::vector<Algorithm> make_registry() {
     // Every algorithm can also write the HTML report (maps, histograms, the decile charts).
     for (auto& a : all)
         a.params.push_back(with_help(Param{"report", "job.report", T::report_file, "HTML report", ""}, "Optional: the maps, histograms and decile charts of the results in one page; QGIS lists it in the Results Viewer."));
+    for (auto& a : all)
+        a.params.push_back(with_help(Param{"project", "job.project", T::project_file, "QGIS project (.qgz)", ""},
+                                     "Optional: a QGIS project beside the GeoPackage that opens the results as the same designed map."));
     return all;
 }
 

@@ -1,6 +1,10 @@
 // The finish stage: green space, the area stages (indices, composite, clusters, inequality) and
 // writing the GeoPackage (every layer family, every scenario) and the report.
 #include "job/stages.hpp"
+
+#include <accessatlas/io/project.hpp>
+
+#include <filesystem>
 #include "job/access_schema.hpp"
 
 #include <accessatlas/access/nearest.hpp>
@@ -112,6 +116,8 @@ void finish(const Job& job, Prepared& prepared, std::vector<std::vector<Column>>
         for (const auto& i : collect.items()) rep.warning_items.push_back({i.kind, i.file, i.feature, i.code, i.action});
         report::write_html(rep, job.report);
     }
+    if (!job.project.empty())
+        io::write_qgis_project(job.project, job.output, job.title.empty() ? std::filesystem::path(job.output).stem().string() : job.title);
     summary.seconds["write"] += clock.lap();
 }
 

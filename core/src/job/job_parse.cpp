@@ -66,7 +66,7 @@ const std::map<std::string, std::vector<std::string>>& schema() {
         {"catchments", {"enabled", "thresholds_min", "walk_off_m", "polygons", "members", "services", "modes"}},
         {"e2sfca", {"enabled", "decay", "max_time_min", "band_upper_min", "band_weights", "gaussian_sigma_min",
                     "exponential_per_min"}},
-        {"job", {"title", "output", "csv", "threads", "report"}},
+        {"job", {"title", "output", "csv", "threads", "report", "project"}},
         {"network", {"path", "graph", "layer", "coverage", "coverage_layer", "class_field", "oneway_field", "maxspeed_field", "start_node_field", "end_node_field",
                      "snap_tolerance_m"}},
         {"areas", {"path", "layer", "code_field", "name_field", "geography"}},
@@ -604,6 +604,7 @@ Job parse_job_table(const toml::table& root, const std::string& base_dir, const 
         job.output = r.path(*t, "job.", "output", false);
         job.write_csv = r.boolean(*t, "job.", "csv", false);
         job.report = r.path(*t, "job.", "report", false);
+        job.project = r.path(*t, "job.", "project", false);
         job.threads = static_cast<unsigned>(r.number(*t, "job.", "threads"));
     }
 

@@ -27,6 +27,7 @@ enum class ParamType {
     text,
     output_file,
     report_file,   // an HTML report to write (optional; QGIS shows it in the Results Viewer)
+    project_file,  // a QGIS project to write (optional: the output as a designed map)
 };
 
 struct Param {

@@ -200,6 +200,7 @@ struct Job {
     std::string output;    // .gpkg
     bool write_csv = false;
     std::string report;    // HTML report path; empty = none
+    std::string project;   // QGIS project (.qgz or .qgs) opening the output as a map; empty = none
     bool verbose = false;
 
     LayerRef network;
