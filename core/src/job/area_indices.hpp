@@ -2,6 +2,8 @@
 // per-area fields: the ones the routing and green-space stages computed, and tables.
 #pragma once
 
+#include "job/common.hpp"
+
 #include <accessatlas/indices/indices.hpp>
 #include <accessatlas/io/layers.hpp>
 #include <accessatlas/job/job.hpp>
@@ -13,35 +15,11 @@
 
 namespace accessatlas::job::detail {
 
-// LSOA codes as ONS writes them: upper case, no spaces ("e01013787 " -> "E01013787"); a
-// Nomis label "E01013787 : Leicester 001A" keeps its code.
-std::string normalise_code(const std::string& code, bool* changed = nullptr);
-// A threshold in field names: 15 -> "15", 7.5 -> "7_5".
-std::string threshold_label(double minutes);
-// The run's date, software version and job file in a layer's metadata (every output layer).
-void stamp_run(io::LayerWriter& layer, const Job& job);
-// "a, b, c and 5 more"
-std::string list_some(const std::vector<std::string>& items, std::size_t most = 8);
-
 struct AreaSet {
     const std::vector<std::string>& code;
     const std::vector<std::string>& name;
     const std::vector<double>& population;
     const std::vector<std::vector<unsigned char>>& wkb;
-};
-
-// Per-area numeric fields by name, in the order computed: what composite domains and
-// clustering may refer to.
-class FieldStore {
-public:
-    void put(const std::string& name, std::vector<double> values);
-    const std::vector<double>* find(const std::string& name) const;
-    // Throws InputError naming the nearest field when absent.
-    const std::vector<double>& get(const std::string& name, const std::string& who) const;
-    std::vector<std::string> names() const;  // in the order put
-
-private:
-    std::vector<std::pair<std::string, std::vector<double>>> m_fields;
 };
 
 struct IndexOutcome {

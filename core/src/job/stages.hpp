@@ -32,6 +32,12 @@ private:
 };
 
 std::string mode_name(network::Mode m);
+
+// areas_origins.cpp: the areas with their population (checked, named when anything is left
+// out), and the origins where their people are placed.
+Areas read_areas(const Job& job, Reporter& reporter);
+Origins make_origins(const Job& job, const Areas& areas, const network::RoadNetwork& net, const io::AreaLocator& locator,
+                     Reporter& reporter);
 // About how many stages run_job will report for this job: the share of each in the one
 // overall progress bar.
 std::size_t expected_stages(const Job& job);
