@@ -47,6 +47,7 @@ void TerminalReporter::progress(double fraction) {
 void TerminalReporter::overall(double fraction) {
     m_overall = fraction;
     draw_bar(fraction);
+    if (fraction >= 1) end_bar();  // the run's summary starts on a line of its own
 }
 
 void TerminalReporter::draw_bar(double fraction) {

@@ -322,7 +322,7 @@ void RegistryAlgorithm::initAlgorithm(const QVariantMap&) {
         }
         case T::number: {
             auto n = std::make_unique<QgsProcessingParameterNumber>(name, desc, QgsProcessingParameterNumber::Double,
-                                                                    p.default_value.empty() ? QVariant() : QVariant(std::stod(p.default_value)), optional);
+                                                                    p.default_value.empty() ? QVariant() : QVariant(QString::fromStdString(p.default_value).toDouble()), optional);
             if (p.minimum) n->setMinimum(*p.minimum);
             if (p.maximum) n->setMaximum(*p.maximum);
             d = std::move(n);
@@ -383,10 +383,12 @@ QVariantMap RegistryAlgorithm::processAlgorithm(const QVariantMap& parameters, Q
                                       v.value<QgsProcessingFeatureSourceDefinition>().selectedFeaturesOnly;
                 path = export_as_seen(*vl, selected, context, feedback, &layer_name);
             }
-            // A CSV loaded as delimited text goes as the file the officer chose (its name then
-            // appears in messages), not as a temporary copy, when QGIS shows it as it is.
+            // A CSV table (no geometry) loaded as delimited text goes as the file the officer
+            // chose (its name then appears in messages), not as a temporary copy. Point CSVs
+            // (X/Y columns) go through QGIS, which knows their columns and CRS.
             if (QgsVectorLayer* vl = parameterAsVectorLayer(parameters, name, context);
-                path.isEmpty() && vl && vl->providerType() == QLatin1String("delimitedtext") && !differs_from_its_file(*vl) &&
+                path.isEmpty() && vl && p.type == T::table_file && !vl->isSpatial() &&
+                vl->providerType() == QLatin1String("delimitedtext") && !differs_from_its_file(*vl) &&
                 !(parameters.value(name).canConvert<QgsProcessingFeatureSourceDefinition>() &&
                   parameters.value(name).value<QgsProcessingFeatureSourceDefinition>().selectedFeaturesOnly)) {
                 const QString file = QUrl(vl->source()).toLocalFile();

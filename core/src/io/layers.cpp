@@ -14,6 +14,7 @@
 #include <ogrsf_frmts.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
@@ -300,9 +301,12 @@ double parse_number(const std::string& text, const std::string& file, const std:
     if (s.find(',') != std::string::npos)
         throw InputError(fmt::format("'{}' has a thousands separator or decimal comma", s), where,
                          "save the table without thousands separators, with '.' as the decimal point");
-    char* end = nullptr;
-    const double v = std::strtod(s.c_str(), &end);
-    if (end != s.c_str() + s.size()) throw InputError(fmt::format("'{}' is not a number", s), where, "fix the value");
+    // from_chars, not strtod: independent of the C locale (inside QGIS it is the user's, where
+    // "1500.5" would stop at the point).
+    double v = 0;
+    const auto [end, err] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (err == std::errc::result_out_of_range) throw InputError(fmt::format("'{}' is not a finite number", s), where, "fix the value");
+    if (err != std::errc() || end != s.data() + s.size()) throw InputError(fmt::format("'{}' is not a number", s), where, "fix the value");
     if (!std::isfinite(v)) throw InputError(fmt::format("'{}' is not a finite number", s), where, "fix the value");
     return v;
 }

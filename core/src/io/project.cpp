@@ -11,6 +11,7 @@
 #include <ogrsf_frmts.h>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -113,8 +114,11 @@ MapPlace map_place(const std::string& layer, const std::vector<std::string>& all
 
 void write_qgis_project(const std::string& project_path, const std::string& gpkg_path, const std::string& title) {
     const auto layers = read_layers(gpkg_path);
+    std::error_code error;
     const fs::path project_dir = fs::absolute(fs::path(project_path)).parent_path();
-    const std::string source = "./" + fs::relative(fs::absolute(gpkg_path), project_dir).generic_string();
+    fs::path relative = fs::relative(fs::absolute(gpkg_path), project_dir, error);
+    // On another drive or unresolvable: the absolute path (the project then only opens here).
+    const std::string source = error || relative.empty() ? fs::absolute(gpkg_path).generic_string() : "./" + relative.generic_string();
     const std::string srs = spatial_ref_xml();
     const std::string group = "Access Atlas: " + title;
 
@@ -148,19 +152,22 @@ void write_qgis_project(const std::string& project_path, const std::string& gpkg
         xml_escape(title), srs, xml_escape(group), tree, maplayers);
 
     // Written beside and renamed over, like the GeoPackage: never half a project.
-    const bool zipped = fs::path(project_path).extension() == ".qgz";
+    std::string extension = fs::path(project_path).extension().string();
+    for (char& c : extension) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const bool zipped = extension == ".qgz";
     // (GDAL writes a zip only under a name it knows as one: the temporary name ends in .zip.)
     const std::string temp = project_path + (zipped ? ".tmp.zip" : ".tmp");
     fs::remove(temp);
     const std::string target = zipped ? "/vsizip/" + temp + "/" + fs::path(project_path).stem().string() + ".qgs" : temp;
     VSILFILE* f = VSIFOpenL(target.c_str(), "wb");
-    const bool ok = f && VSIFWriteL(qgs.data(), 1, qgs.size(), f) == qgs.size();
-    if (f) VSIFCloseL(f);
-    if (!ok) {
-        fs::remove(temp);
+    bool ok = f && VSIFWriteL(qgs.data(), 1, qgs.size(), f) == qgs.size();
+    if (f) ok = VSIFCloseL(f) == 0 && ok;  // closing finishes the zip
+    error.clear();
+    if (ok) fs::rename(temp, project_path, error);
+    if (!ok || error) {
+        fs::remove(temp, error);
         throw InputError("cannot write the QGIS project", {project_path, {}, {}, {}}, "check the folder exists and may be written");
     }
-    fs::rename(temp, project_path);
 }
 
 } // namespace accessatlas::io

@@ -165,11 +165,27 @@ Areas read_areas(const Job& job, Reporter& reporter) {
                                                       job.population_filter_field, job.population_filter_value);
         std::map<std::string, double> table_values;
         std::size_t table_normalised = 0;
+        std::map<std::string, std::string> raw_of;  // normalised code -> the first raw spelling
+        std::vector<std::string> merged;
         for (const auto& [code, v] : raw_table.values) {
             bool changed = false;
-            table_values[normalise_code(code, &changed)] = v;
+            const std::string norm = normalise_code(code, &changed);
             table_normalised += changed;
+            const auto [it, fresh] = table_values.emplace(norm, v);
+            if (fresh) {
+                raw_of[norm] = code;
+            } else if (it->second == v) {
+                merged.push_back(fmt::format("'{}' and '{}'", raw_of[norm], code));  // the same area twice, same value
+            } else {
+                throw InputError(fmt::format("'{}' and '{}' are the same area code {} with different populations ({} and {})", raw_of[norm],
+                                             code, norm, it->second, v),
+                                 {job.population.path, {}, {}, job.population_code_field},
+                                 "each area must appear once: keep the right row");
+            }
         }
+        if (!merged.empty())
+            reporter.warning(fmt::format("{}: {} rows repeat an area under another spelling of its code, with the same value; counted once: {}",
+                                         job.population.path, merged.size(), list_some(merged, 10)));
         if (table_normalised > 0)
             reporter.warning(fmt::format("{}: {} codes had spaces or lower case and were normalised", job.population.path,
                                          table_normalised));

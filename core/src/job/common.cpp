@@ -31,12 +31,16 @@ std::string normalise_code(const std::string& code, bool* changed) {
     std::string out;
     for (char c : text)
         if (!std::isspace(static_cast<unsigned char>(c))) out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    // Only what becomes an ONS code is rewritten; anything else (a name such as "Rutland 005A",
-    // a local code) keeps its case and inner spaces, only trimmed, so that no name is mangled
-    // into something that looks like a code.
-    if (indices::code_kind(out) == indices::CodeKind::other) {
-        const auto b = text.find_first_not_of(" \t\r\n");
-        out = b == std::string::npos ? std::string() : text.substr(b, text.find_last_not_of(" \t\r\n") - b + 1);
+    // Only what becomes the shape of an ONS code (a letter and eight digits: LSOAs, MSOAs,
+    // wards, districts ...) is rewritten; anything else (a name such as "Rutland 005A", a local
+    // code) keeps its case and inner spaces, only trimmed at both ends, so that no name is
+    // mangled into something that looks like a code.
+    const bool ons_shape = out.size() == 9 && std::isalpha(static_cast<unsigned char>(out[0])) &&
+                           std::all_of(out.begin() + 1, out.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; });
+    if (!ons_shape) {
+        const std::string original = colon != std::string::npos ? code.substr(0, colon) : code;
+        const auto b = original.find_first_not_of(" \t\r\n");
+        out = b == std::string::npos ? std::string() : original.substr(b, original.find_last_not_of(" \t\r\n") - b + 1);
     }
     if (changed && out != code) *changed = true;
     return out;

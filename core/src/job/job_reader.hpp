@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include <charconv>
 #include <filesystem>
 #include <map>
 #include <stdexcept>
@@ -92,7 +93,11 @@ public:
         return number(t, prefix, key, def, k.minimum, k.maximum);
     }
     double number(const toml::table& t, const std::string& prefix, const std::string& key) const {
-        return number(t, prefix, key, std::stod(spec(prefix + key).default_value));
+        // from_chars: independent of the C locale (QGIS sets the user's, where 0.5 may read as 0).
+        const std::string& text = spec(prefix + key).default_value;
+        double def = 0;
+        std::from_chars(text.data(), text.data() + text.size(), def);
+        return number(t, prefix, key, def);
     }
     std::vector<double> numbers(const toml::table& t, const std::string& prefix, const std::string& key, std::vector<double> def) const {
         const JobKey& k = spec(prefix + key);

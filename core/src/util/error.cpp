@@ -71,7 +71,7 @@ void StagedProgress::publish(double within) {
     if (m_started == 0) return;
     within = std::min(1.0, std::max(0.0, within));
     // Past the estimate, the remaining stages share what is left below 1.
-    const double total = static_cast<double>(std::max(m_expected, m_started + 1));
+    const double total = static_cast<double>(std::max(m_expected, m_started));
     const double value = std::min(0.99, (static_cast<double>(m_started - 1) + within) / total);
     if (value <= m_last) return;
     m_last = value;

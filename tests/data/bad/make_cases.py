@@ -324,6 +324,12 @@ _motorways = geojson([{"type": "Feature", "properties": {"highway": "motorway"},
 case("network-no-edge-for-the-mode", 1, "no road of the network can be used by the walk mode",
      job(network='path = "motorways.geojson"\nclass_field = "highway"'), {"motorways.geojson": _motorways})
 
+# One area under two spellings of its code (issue 19 review): counted once, or refused when the values differ
+case("population-code-spelled-twice-same-value", 0, "1 rows repeat an area under another spelling of its code, with the same value",
+     pop_job(), {"population.csv": population_csv([(c, 1500) for c in RUTLAND_CODES] + [("e01013790", 1500)])})
+case("population-code-spelled-twice-other-value", 1, "are the same area code E01013790 with different populations", pop_job(),
+     {"population.csv": population_csv([(c, 1500) for c in RUTLAND_CODES] + [("e01013790", 900)])})
+
 
 def main():
     if os.path.isdir(OUT):
