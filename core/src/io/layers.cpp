@@ -488,16 +488,30 @@ AttributeTable read_attribute_table(const std::string& path, const std::string& 
         head.resize(VSIFReadL(head.data(), 1, head.size(), fp));
         std::string wanted = trimmed(code_field);
         for (char& c : wanted) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        std::size_t begin = 0;
+        std::size_t begin = head.rfind("\xEF\xBB\xBF", 0) == 0 ? 3 : 0;  // past a UTF-8 byte-order mark
         while (begin < head.size()) {
             std::size_t stop = head.find('\n', begin);
             if (stop == std::string::npos) stop = head.size();
             std::string line = head.substr(begin, stop - begin);
             std::string lower = line;
             for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            // The header: a line where the code field's name is a whole cell for the separator
+            // the line uses (a title that merely mentions it does not count).
             if (!wanted.empty() && lower.find(wanted) != std::string::npos) {
-                separator[0] = most_used_separator(line);
-                break;
+                const char candidate = most_used_separator(line);
+                bool whole_cell = false;
+                std::size_t from = 0;
+                while (!whole_cell && from <= lower.size()) {
+                    const std::size_t to = std::min(lower.find(candidate, from), lower.size());
+                    std::string cell = lower.substr(from, to - from);
+                    cell.erase(std::remove(cell.begin(), cell.end(), '"'), cell.end());
+                    whole_cell = trimmed(cell) == wanted;
+                    from = to + 1;
+                }
+                if (whole_cell) {
+                    separator[0] = candidate;
+                    break;
+                }
             }
             begin = stop + 1;
         }

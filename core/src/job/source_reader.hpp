@@ -217,9 +217,13 @@ private:
         const std::string& path = m_job.geography.lookup;
         // Accept the ONS names and the snake_case ones of our sample data.
         io::AttributeTable tab;
+        // Only "no such column" moves on to the other name: a ragged or damaged lookup is
+        // reported as itself.
         try {
             tab = io::read_attribute_table(path, {}, "LSOA11CD");
-        } catch (const InputError&) {
+        } catch (const InputError& first) {
+            const std::string what = first.what();
+            if (what.find("no line names the code field") == std::string::npos && what.find("no such field") == std::string::npos) throw;
             tab = io::read_attribute_table(path, {}, "lsoa11_code");
         }
         const auto find_any = [&](const io::AttributeTable& table, std::initializer_list<const char*> names) {

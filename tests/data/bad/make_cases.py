@@ -330,6 +330,11 @@ case("population-code-spelled-twice-same-value", 0, "1 rows repeat an area under
 case("population-code-spelled-twice-other-value", 1, "are the same area code E01013790 with different populations", pop_job(),
      {"population.csv": population_csv([(c, 1500) for c in RUTLAND_CODES] + [("e01013790", 900)])})
 
+# A semicolon-separated table whose title line mentions the code field: the header line decides
+case("table-semicolons-title-mentions-code-field", 0, "wrote", pop_job(),
+     {"population.csv": "Population by lsoa11_code, mid-2020, persons\nlsoa11_code;total_population\n"
+                        + "".join(f"{c};1500\n" for c in RUTLAND_CODES)})
+
 
 def main():
     if os.path.isdir(OUT):
