@@ -60,30 +60,34 @@ struct LayerRecord {
     QMap<QString, QString> items;
 };
 
-LayerRecord read_layer_record(const QString& gpkg, const QString& layer_name) {
-    LayerRecord r;
+// The layers of a GeoPackage the engine wrote, in order (without its style table), each with
+// its record: one opening of the file for them all.
+std::vector<std::pair<QString, LayerRecord>> output_layers(const QString& gpkg) {
+    std::vector<std::pair<QString, LayerRecord>> out;
     std::unique_ptr<GDALDataset> ds(static_cast<GDALDataset*>(
         GDALOpenEx(gpkg.toUtf8().constData(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr)));
-    if (!ds) return r;
-    if (OGRLayer* layer = ds->GetLayerByName(layer_name.toUtf8().constData()))
+    if (!ds) return out;
+    for (int i = 0; i < ds->GetLayerCount(); ++i) {
+        OGRLayer* layer = ds->GetLayer(i);
+        const QString name = QString::fromUtf8(layer->GetName());
+        if (name == QLatin1String("layer_styles")) continue;
+        LayerRecord r;
         if (char** md = layer->GetMetadata())
             for (char** item = md; *item; ++item) {
                 const QString text = QString::fromUtf8(*item);
                 const int eq = text.indexOf(QLatin1Char('='));
                 if (eq > 0) r.items.insert(text.left(eq), text.mid(eq + 1));
             }
-    if (ds->GetLayerByName("layer_styles")) {
-        // Layer names come from our own writer ([a-z0-9_]); quotes are doubled all the same.
-        QString name = layer_name;
-        name.replace(QLatin1Char('\''), QStringLiteral("''"));
-        const QString sql = QStringLiteral("SELECT description FROM layer_styles WHERE f_table_name = '%1' AND useAsDefault = 1").arg(name);
-        if (OGRLayer* result = ds->ExecuteSQL(sql.toUtf8().constData(), nullptr, nullptr)) {
-            if (std::unique_ptr<OGRFeature> f(result->GetNextFeature()); f && f->IsFieldSetAndNotNull(0))
-                r.title = QString::fromUtf8(f->GetFieldAsString(0));
-            ds->ReleaseResultSet(result);
-        }
+        out.emplace_back(name, std::move(r));
     }
-    return r;
+    if (OGRLayer* styles = ds->GetLayerByName("layer_styles"))
+        for (auto& f : *styles) {
+            if (f->GetFieldAsInteger("useAsDefault") != 1) continue;
+            const QString table = QString::fromUtf8(f->GetFieldAsString("f_table_name"));
+            for (auto& [name, record] : out)
+                if (name == table) record.title = QString::fromUtf8(f->GetFieldAsString("description"));
+        }
+    return out;
 }
 
 // The record as QGIS's layer metadata (Layer Properties > Metadata and Information): title,
@@ -122,15 +126,14 @@ QgsLayerMetadata layer_metadata(const LayerRecord& r, const QString& layer_name)
 // <job title or algorithm> <time>"), at the top of the project, as place_of() says.
 class GroupPostProcessor : public QgsProcessingLayerPostProcessorInterface {
 public:
-    GroupPostProcessor(QString group, QString name, QStringList all) : m_group(std::move(group)), m_name(std::move(name)), m_all(std::move(all)) {}
+    GroupPostProcessor(QString group, QString name, LayerRecord record, QStringList all)
+        : m_group(std::move(group)), m_name(std::move(name)), m_record(std::move(record)), m_all(std::move(all)) {}
     void postProcessLayer(QgsMapLayer* layer, QgsProcessingContext& context, QgsProcessingFeedback*) override {
         if (auto* vl = qobject_cast<QgsVectorLayer*>(layer)) {
             bool ok = false;
             vl->loadDefaultStyle(ok);
-            const QString path = vl->source().section(QLatin1Char('|'), 0, 0);
-            const LayerRecord record = read_layer_record(path, m_name);
-            vl->setMetadata(layer_metadata(record, m_name));
-            if (!record.title.isEmpty()) vl->setName(QStringLiteral("%1: %2").arg(m_name, record.title));
+            vl->setMetadata(layer_metadata(m_record, m_name));
+            if (!m_record.title.isEmpty()) vl->setName(QStringLiteral("%1: %2").arg(m_name, m_record.title));
             vl->triggerRepaint();
         }
         QgsProject* project = context.project();
@@ -180,21 +183,9 @@ public:
 private:
     QString m_group;
     QString m_name;
+    LayerRecord m_record;
     QStringList m_all;
 };
-
-// The layers of a GeoPackage the engine wrote, in order, without GeoPackage system tables.
-QStringList output_layers(const QString& path) {
-    QStringList names;
-    std::unique_ptr<GDALDataset> ds(static_cast<GDALDataset*>(
-        GDALOpenEx(path.toUtf8().constData(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr)));
-    if (!ds) return names;
-    for (int i = 0; i < ds->GetLayerCount(); ++i) {
-        const QString n = QString::fromUtf8(ds->GetLayer(i)->GetName());
-        if (n != QLatin1String("layer_styles")) names << n;
-    }
-    return names;
-}
 
 // Runs a job and queues its layers to load, styled by the styles embedded in the GeoPackage.
 QVariantMap run_and_load(const job::Job& job, const QString& title, QgsProcessingContext& context, QgsProcessingFeedback* feedback) {
@@ -213,11 +204,13 @@ QVariantMap run_and_load(const job::Job& job, const QString& title, QgsProcessin
     }
     const QString path = qs(job.output);
     const QString group = QStringLiteral("Access Atlas: %1 %2").arg(title, QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss")));
-    const QStringList layers = output_layers(path);
-    for (const QString& layer : layers) {
+    const auto records = output_layers(path);
+    QStringList layers;
+    for (const auto& entry : records) layers << entry.first;
+    for (const auto& [layer, record] : records) {
         QgsProcessingContext::LayerDetails details(layer, context.project(), QStringLiteral("OUTPUT"), QgsProcessingUtils::LayerHint::Vector);
         details.forceName = true;
-        details.setPostProcessor(new GroupPostProcessor(group, layer, layers));
+        details.setPostProcessor(new GroupPostProcessor(group, layer, record, layers));
         context.addLayerToLoadOnCompletion(path + QStringLiteral("|layername=") + layer, details);
     }
     QVariantMap out;
@@ -377,20 +370,17 @@ QVariantMap RegistryAlgorithm::processAlgorithm(const QVariantMap& parameters, Q
                                 QStringLiteral("fgb"), QStringLiteral("sqlite")};
             QString layer_name, path;
             // A layer whose CRS, filter or edits QGIS knows better than its file goes as QGIS shows it.
-            if (QgsVectorLayer* vl = parameterAsVectorLayer(parameters, name, context); vl && differs_from_its_file(*vl)) {
-                const QVariant v = parameters.value(name);
-                const bool selected = v.canConvert<QgsProcessingFeatureSourceDefinition>() &&
-                                      v.value<QgsProcessingFeatureSourceDefinition>().selectedFeaturesOnly;
+            const QVariant v = parameters.value(name);
+            const bool selected =
+                v.canConvert<QgsProcessingFeatureSourceDefinition>() && v.value<QgsProcessingFeatureSourceDefinition>().selectedFeaturesOnly;
+            QgsVectorLayer* vl = parameterAsVectorLayer(parameters, name, context);
+            if (vl && differs_from_its_file(*vl)) {
                 path = export_as_seen(*vl, selected, context, feedback, &layer_name);
-            }
-            // A CSV table (no geometry) loaded as delimited text goes as the file the officer
-            // chose (its name then appears in messages), not as a temporary copy. Point CSVs
-            // (X/Y columns) go through QGIS, which knows their columns and CRS.
-            if (QgsVectorLayer* vl = parameterAsVectorLayer(parameters, name, context);
-                path.isEmpty() && vl && p.type == T::table_file && !vl->isSpatial() &&
-                vl->providerType() == QLatin1String("delimitedtext") && !differs_from_its_file(*vl) &&
-                !(parameters.value(name).canConvert<QgsProcessingFeatureSourceDefinition>() &&
-                  parameters.value(name).value<QgsProcessingFeatureSourceDefinition>().selectedFeaturesOnly)) {
+            } else if (vl && p.type == T::table_file && !vl->isSpatial() && vl->providerType() == QLatin1String("delimitedtext") &&
+                       !selected) {
+                // A CSV table (no geometry) loaded as delimited text goes as the file the officer
+                // chose (its name then appears in messages), not as a temporary copy. Point CSVs
+                // (X/Y columns) go through QGIS, which knows their columns and CRS.
                 const QString file = QUrl(vl->source()).toLocalFile();
                 if (!file.isEmpty() && QFileInfo::exists(file)) path = file;
             }

@@ -189,9 +189,7 @@ Areas read_areas(const Job& job, Reporter& reporter) {
         if (table_normalised > 0)
             reporter.warning(fmt::format("{}: {} codes had spaces or lower case and were normalised", job.population.path,
                                          table_normalised));
-        std::set<std::string> table_codes;
-        for (const auto& entry : table_values) table_codes.insert(entry.first);
-        report_join(join_codes(a.code, table_codes), a.code,
+        report_join(a.code, table_values,
                     {"population", job.population.path, job.population_code_field, job.population_field, "population_missing",
                      "left out (served = 0, no numbers)"},
                     reporter);

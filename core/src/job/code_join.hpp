@@ -6,6 +6,7 @@
 
 #include <accessatlas/reporter.hpp>
 
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -35,5 +36,14 @@ CodeJoin join_codes(const std::vector<std::string>& area_codes, const std::set<s
 // likely the same areas under other codes), else counted in an info line (a national table
 // holds every area outside the study).
 void report_join(const CodeJoin& join, const std::vector<std::string>& area_codes, const CodeJoinContext& context, Reporter& reporter);
+
+// join_codes and report_join for a table read as a map keyed by area code (the usual case).
+template <class Value>
+void report_join(const std::vector<std::string>& area_codes, const std::map<std::string, Value>& table, const CodeJoinContext& context,
+                 Reporter& reporter) {
+    std::set<std::string> codes;
+    for (const auto& entry : table) codes.insert(codes.end(), entry.first);
+    report_join(join_codes(area_codes, codes), area_codes, context, reporter);
+}
 
 } // namespace accessatlas::job::detail

@@ -70,9 +70,7 @@ std::vector<std::string> read_classes(const Job& job, const AreaSet& areas, Repo
         const std::string& cls = row[static_cast<std::size_t>(field)];
         if (!code.empty() && !cls.empty()) by_code[normalise_code(code)] = cls;
     }
-    std::set<std::string> table_codes;
-    for (const auto& entry : by_code) table_codes.insert(entry.first);
-    report_join(join_codes(areas.code, table_codes), areas.code,
+    report_join(areas.code, by_code,
                 {"inequality classes", spec.classes.path, spec.class_code_field, spec.class_field, "class_missing",
                  "left out of the class summaries"},
                 reporter);

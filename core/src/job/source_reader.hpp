@@ -157,10 +157,8 @@ public:
     std::vector<double> read_for_areas(const IndicatorSource& src, const std::string& who, const std::vector<std::string>& codes) {
         const auto values = read_map(src, who);
         std::vector<double> out(codes.size(), missing_value);
-        std::set<std::string> table_codes;
-        for (const auto& entry : values) table_codes.insert(entry.first);
         const std::string path = src.path.empty() ? m_job.areas.path : src.path;
-        report_join(join_codes(codes, table_codes), codes,
+        report_join(codes, values,
                     {who, path, src.code_field.empty() ? m_job.area_code_field : src.code_field,
                      src.numerator.empty() ? std::string() : src.numerator.front(), "value_missing", "no value"},
                     m_reporter);
