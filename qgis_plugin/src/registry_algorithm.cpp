@@ -265,7 +265,8 @@ QString RegistryAlgorithm::group() const { return qs(m_algorithm.group); }
 QString RegistryAlgorithm::groupId() const { return group_id(m_algorithm.group); }
 QString RegistryAlgorithm::shortDescription() const { return qs(m_algorithm.summary); }
 QString RegistryAlgorithm::shortHelpString() const {
-    return qs(m_algorithm.summary) + QStringLiteral("\n\n") + qs(m_algorithm.help) +
+    // Not the summary again: qgis_process help prints shortDescription() above this text.
+    return qs(m_algorithm.help) +
            QStringLiteral("\n\nThe same algorithm runs from the command line: accessatlas %1 --help").arg(qs(m_algorithm.id));
 }
 QIcon RegistryAlgorithm::icon() const { return QIcon(QStringLiteral(":/accessatlas/accessatlas.svg")); }
@@ -345,7 +346,8 @@ void RegistryAlgorithm::initAlgorithm(const QVariantMap&) {
             d = std::make_unique<QgsProcessingParameterString>(name, desc, def, false, optional);
             break;
         }
-        d->setHelp(p.help.empty() ? desc : desc + QStringLiteral(": ") + qs(p.help));
+        // Only the longer text: QGIS shows the label beside it already (tooltip, qgis_process help).
+        if (!p.help.empty()) d->setHelp(qs(p.help));
         addParameter(d.release());
     }
 }
@@ -438,8 +440,7 @@ QString RunJobAlgorithm::shortDescription() const {
     return QStringLiteral("Runs a TOML job file exactly as `accessatlas run` does, and loads its layers styled.");
 }
 QString RunJobAlgorithm::shortHelpString() const {
-    return shortDescription() +
-           QStringLiteral("\n\nA job file describes a whole run: network, areas, population, services, modes, thresholds, catchments, "
+    return QStringLiteral("A job file describes a whole run: network, areas, population, services, modes, thresholds, catchments, "
                           "E2SFCA, green space, indices (DERI), the composite index and clustering. See docs/job-file.md. Relative "
                           "paths are resolved from the job file's folder. Leave the output empty to use the job's own.");
 }

@@ -33,6 +33,15 @@ std::string message_of(const std::string& text) {
     }
     return "";
 }
+
+std::string job_message_in(const std::string& base, const std::string& text) {
+    try {
+        job::parse_job(text, base, "job.toml");
+    } catch (const InputError& e) {
+        return e.what();
+    }
+    return "";
+}
 } // namespace
 
 TEST(JobParse, MinimalJobTakesDefaultsAndResolvesPaths) {
@@ -188,4 +197,59 @@ TEST(Algorithms, DocsPageIsGeneratedFromTheRegistry) {
     ss << in.rdbuf();
     EXPECT_EQ(ss.str(), algorithms::markdown_reference())
         << "docs/algorithms.md is stale: run ./build/accessatlas algorithms --markdown > docs/algorithms.md";
+}
+
+// Fields a job leaves out are chosen from the data, said in the log, and give the same output
+// as naming them (tests/outputs checks the whole run); nothing fits: the key is named with the
+// layer's fields.
+TEST(JobParse, LeftOutFieldsAreGuessedFromTheData) {
+    const std::string newport = std::string(ACCESSATLAS_SAMPLE_DATA) + "/newport";
+    const auto j = job::parse_job(R"(
+[network]
+path = "osm/newport-2023-06-13.osm.pbf"
+[areas]
+path = "boundaries/lsoa11.geojson"
+[population]
+path = "tables/population_mid2020_lsoa11.csv"
+[[services]]
+name = "gp"
+path = "services/gp_practices_ods_2019.geojson"
+)",
+                                  newport, "job.toml");
+    EXPECT_EQ(j.area_code_field, "LSOA11CD");
+    EXPECT_EQ(j.population_code_field, "lsoa11_code");  // the table has no LSOA11CD
+    EXPECT_EQ(j.population_field, "total_population");
+    ASSERT_EQ(j.guessed_fields.size(), 3u);
+    EXPECT_NE(j.guessed_fields[0].find("areas.code_field not given: using 'LSOA11CD'"), std::string::npos) << j.guessed_fields[0];
+    EXPECT_NE(j.guessed_fields[1].find("the table has no field 'LSOA11CD'"), std::string::npos) << j.guessed_fields[1];
+    // Named fields are taken as they are, with nothing guessed.
+    const auto named = job::parse_job(R"(
+[network]
+path = "osm/newport-2023-06-13.osm.pbf"
+[areas]
+path = "boundaries/lsoa11.geojson"
+code_field = "LSOA11NM"
+[population]
+path = "tables/population_mid2020_lsoa11.csv"
+code_field = "lsoa11_name"
+field = "total_population"
+[[services]]
+name = "gp"
+path = "services/gp_practices_ods_2019.geojson"
+)",
+                                      newport, "job.toml");
+    EXPECT_EQ(named.area_code_field, "LSOA11NM");
+    EXPECT_TRUE(named.guessed_fields.empty());
+    // No field holds codes: the key is named, with the fields to choose from.
+    const std::string none = job_message_in(newport, R"(
+[network]
+path = "osm/newport-2023-06-13.osm.pbf"
+[areas]
+path = "services/gp_practices_ods_2019.geojson"
+[[services]]
+name = "gp"
+path = "services/gp_practices_ods_2019.geojson"
+)");
+    EXPECT_NE(none.find("areas.code_field"), std::string::npos) << none;
+    EXPECT_NE(none.find("practice_code"), std::string::npos) << none;
 }

@@ -150,6 +150,14 @@ TEST(Provider, EveryRegistryAlgorithmWithItsParameters) {
     EXPECT_DOUBLE_EQ(snap->defaultValue().toDouble(), 500);
     EXPECT_DOUBLE_EQ(snap->maximum(), 100000);
     EXPECT_FALSE(nearest->shortHelpString().isEmpty());
+    // qgis_process help prints the summary, then shortHelpString(), then per parameter its label
+    // and help(): none of them is said twice.
+    for (const auto* alg : provider->algorithms()) {
+        EXPECT_FALSE(alg->shortHelpString().contains(alg->shortDescription())) << alg->id().toStdString();
+        for (const auto* def : alg->parameterDefinitions()) {
+            EXPECT_FALSE(def->help().startsWith(def->description())) << alg->id().toStdString() << " " << def->name().toStdString();
+        }
+    }
     // The icons' Qt resource is initialised with the provider.
     EXPECT_TRUE(QFile::exists(QStringLiteral(":/accessatlas/accessatlas.svg")));
     EXPECT_FALSE(provider->icon().isNull());

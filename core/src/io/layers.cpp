@@ -454,7 +454,8 @@ std::vector<std::string> layer_field_names(const std::string& path, const std::s
     return out;
 }
 
-AttributeTable read_attribute_table(const std::string& path, const std::string& layer_name, const std::string& code_field) {
+AttributeTable read_attribute_table(const std::string& path, const std::string& layer_name, const std::string& code_field,
+                                    const std::function<bool(const std::string&)>& is_code) {
     AttributeTable t;
     t.path = path;
     if (is_csv(path)) refuse_non_text_table(path);
@@ -464,7 +465,7 @@ AttributeTable read_attribute_table(const std::string& path, const std::string& 
         t.layer_name = layer->GetName();
         auto* defn = layer->GetLayerDefn();
         for (int k = 0; k < defn->GetFieldCount(); ++k) t.header.emplace_back(defn->GetFieldDefn(k)->GetNameRef());
-        t.code_column = t.require(code_field);
+        if (!code_field.empty()) t.code_column = t.require(code_field);
         layer->ResetReading();
         for (std::unique_ptr<OGRFeature> f(layer->GetNextFeature()); f; f.reset(layer->GetNextFeature())) {
             std::vector<std::string> row;
@@ -488,6 +489,7 @@ AttributeTable read_attribute_table(const std::string& path, const std::string& 
         head.resize(VSIFReadL(head.data(), 1, head.size(), fp));
         std::string wanted = trimmed(code_field);
         for (char& c : wanted) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (wanted.empty()) separator[0] = most_used_separator(head.substr(0, 1 << 16));  // guessing: the file's own
         std::size_t begin = head.rfind("\xEF\xBB\xBF", 0) == 0 ? 3 : 0;  // past a UTF-8 byte-order mark
         while (begin < head.size()) {
             std::size_t stop = head.find('\n', begin);
@@ -528,6 +530,27 @@ AttributeTable read_attribute_table(const std::string& path, const std::string& 
     }
     VSIFCloseL(fp);
     std::size_t h = 0;
+    if (code_field.empty()) {
+        // For guessing: the header sits just above the first line holding a code.
+        auto data = std::find_if(lines.begin(), lines.end(), [&](const std::vector<std::string>& line) {
+            return is_code && std::any_of(line.begin(), line.end(), is_code);
+        });
+        if (lines.empty()) throw InputError("the table is empty", {path, {}, {}, {}}, "give a table with a header line and a row per area");
+        const auto blank = [](const std::vector<std::string>& line) {
+            return std::all_of(line.begin(), line.end(), [](const std::string& c) { return trimmed(c).empty(); });
+        };
+        h = data == lines.end() ? 0 : static_cast<std::size_t>(data - lines.begin());
+        while (h > 0 && (h == static_cast<std::size_t>(data - lines.begin()) || blank(lines[h]))) --h;  // the last named line above
+        t.header = lines[h];
+        t.header_lines_skipped = h;
+        for (std::size_t i = h + 1; i < lines.size(); ++i) {
+            if (blank(lines[i])) continue;
+            lines[i].resize(t.header.size());
+            t.rows.push_back(std::move(lines[i]));
+            t.row_label.push_back(fmt::format("line {}", i + 1));
+        }
+        return t;
+    }
     for (; h < lines.size(); ++h) {
         const bool found = std::any_of(lines[h].begin(), lines[h].end(), [&](const std::string& c) { return same_name(c, code_field); });
         if (found) break;

@@ -31,11 +31,17 @@ std::vector<Param> areas_and_population(bool with_layer) {
     using T = ParamType;
     std::vector<Param> params{
         {"areas", "areas.path", T::vector_file, "Area polygons (LSOAs)", "", true},
-        {"area_code_field", "areas.code_field", T::field, "Area code field", "", true, {}, {}, {}, "areas"},
+        with_help(Param{"area_code_field", "areas.code_field", T::field, "Area code field (empty: guessed)", "", false, {}, {}, {}, "areas"},
+                  "Empty: the field whose values are ONS area codes (E01..., W01...), LSOAs first; the log names the field chosen."),
         {"area_name_field", "areas.name_field", T::field, "Area name field", "", false, {}, {}, {}, "areas"},
         with_help(Param{"population", "population.path", T::table_file, "Population table (empty: a field of the areas)", ""}, "A table keyed by area code (CSV, Nomis download or any table GDAL reads); leave it empty to read the population field from the areas layer."),
-        {"population_code_field", "population.code_field", T::field, "Area code field in the population table", "", false, {}, {}, {}, "population"},
-        {"population_field", "population.field", T::field, "Population field", "", false, {}, {}, {}, "population"},
+        with_help(Param{"population_code_field", "population.code_field", T::field, "Area code field in the population table", "", false, {},
+                        {}, {}, "population"},
+                  "Empty: the areas' code field when the table has it, else the field whose values are ONS area codes."),
+        with_help(Param{"population_field", "population.field", T::field, "Population field (empty: guessed)", "", false, {}, {}, {},
+                        "population"},
+                  "Empty: the numeric field named as a population count (population, total_population, all usual residents, "
+                  "Nomis's Total...); when two fit equally, the run asks you to choose."),
     };
     if (with_layer)
         params.insert(params.begin() + 1, {"areas_layer", "areas.layer", T::text, "Layer of the areas file (empty: the first)", ""});

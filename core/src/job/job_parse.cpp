@@ -61,7 +61,8 @@ Job parse_job_table(const toml::table& root, const std::string& base_dir, const 
     r.check_keys(*areas, "areas", "areas.");
     job.areas.path = r.path(*areas, "areas.", "path", true);
     job.areas.layer = r.text(*areas, "areas.", "layer", "");
-    job.area_code_field = r.text(*areas, "areas.", "code_field", "", true);
+    job.area_code_field = r.text(*areas, "areas.", "code_field", "");
+    if (job.area_code_field.empty()) job.area_code_field = r.guessed_field("areas.code_field", "area code", job.areas.path, job.areas.layer, areas);
     job.area_name_field = r.text(*areas, "areas.", "name_field", "");
     job.geography.areas = geography_name(r, *areas, "areas.");
 
@@ -69,8 +70,12 @@ Job parse_job_table(const toml::table& root, const std::string& base_dir, const 
         r.check_keys(*pop, "population", "population.");
         job.population.path = r.path(*pop, "population.", "path", false);
         job.population.layer = r.text(*pop, "population.", "layer", "");
-        job.population_code_field = r.text(*pop, "population.", "code_field", job.area_code_field);
-        job.population_field = r.text(*pop, "population.", "field", "", true);
+        job.population_code_field = r.code_field(*pop, "population.", "code_field", job.population.path, job.population.layer, job.area_code_field);
+        job.population_field = r.text(*pop, "population.", "field", "");
+        if (job.population_field.empty())
+            job.population_field = job.population.path.empty()
+                                       ? r.guessed_field("population.field", "population", job.areas.path, job.areas.layer, pop)
+                                       : r.guessed_field("population.field", "population", job.population.path, job.population.layer, pop);
         const std::string filter = r.text(*pop, "population.", "filter", "");
         if (!filter.empty()) {
             const auto eq = filter.find('=');
@@ -281,6 +286,7 @@ Job parse_job_table(const toml::table& root, const std::string& base_dir, const 
     parse_scenarios(r, root, job);
     for (auto& sc : job.scenarios)
         if (wants_transit && sc.profiles.count(network::Mode::walk)) sc.profiles[network::Mode::transit] = sc.profiles.at(network::Mode::walk);
+    job.guessed_fields = r.notes();
     return job;
 }
 

@@ -1,5 +1,8 @@
 #include "job/job_reader.hpp"
 
+#include <accessatlas/indices/field_guess.hpp>
+#include <accessatlas/io/layers.hpp>
+
 #include <algorithm>
 #include <cctype>
 
@@ -94,12 +97,59 @@ std::string geography_name(const Reader& r, const toml::table& t, const std::str
     return g;
 }
 
+std::string Reader::code_field(const toml::table& t, const std::string& prefix, const std::string& key, const std::string& path,
+                               const std::string& layer, const std::string& fallback) const {
+    if (t.get(key) || path.empty()) return text(t, prefix, key, fallback);
+    const std::string id = path + '\n' + layer + '\n' + fallback;
+    if (const auto found = m_resolved.find(id); found != m_resolved.end()) return found->second;
+    std::string field = fallback;
+    try {
+        if (!fallback.empty()) (void)io::read_attribute_table(path, layer, fallback);
+    } catch (const InputError&) {
+        field.clear();  // the table has no such column (or is broken: its reader says so later)
+    }
+    if (field.empty()) {
+        try {
+            if (const auto guess = indices::guess_code_field(path, layer)) {
+                field = guess->field;
+                m_notes.push_back(fmt::format("{}{} not given{}: using '{}' of {}, as {}", prefix, key,
+                                              fallback.empty() ? "" : " and the table has no field '" + fallback + "'", field, path, guess->reason));
+            }
+        } catch (const InputError&) {
+        }
+    }
+    if (field.empty()) field = fallback;
+    m_resolved[id] = field;
+    return field;
+}
+
+std::string Reader::guessed_field(const std::string& key, const std::string& what, const std::string& path, const std::string& layer,
+                                  const toml::node* section) const {
+    const bool population = what == "population";
+    const auto guess = population ? indices::guess_population_field(path, layer) : indices::guess_code_field(path, layer);
+    if (guess) {
+        m_notes.push_back(fmt::format("{} not given: using '{}' of {}, as {}", key, guess->field, path, guess->reason));
+        return guess->field;
+    }
+    std::string fields;
+    try {
+        const auto names = io::layer_field_names(path, layer);
+        for (std::size_t i = 0; i < names.size() && i < 20; ++i) fields += (i ? ", " : "") + names[i];
+        if (names.size() > 20) fields += fmt::format(" and {} more", names.size() - 20);
+    } catch (const Error&) {
+    }
+    fail(key, population ? "missing, and no field of " + path + " is named as a population count (or two are)"
+                         : "missing, and no field of " + path + " holds ONS area codes",
+         section, population ? "name the field that holds the number of people" + (fields.empty() ? std::string() : "; the fields are: " + fields)
+                             : "name the field that holds the area codes" + (fields.empty() ? std::string() : "; the fields are: " + fields));
+}
+
 // The source keys shared by indicators, references, composite domains and population tables.
 IndicatorSource parse_source(const Reader& r, const toml::table& t, const std::string& prefix, const std::string& default_code_field) {
     IndicatorSource s;
     s.path = r.path(t, prefix, "path", false);
     s.layer = r.text(t, prefix, "layer", "");
-    s.code_field = r.text(t, prefix, "code_field", default_code_field);
+    s.code_field = r.code_field(t, prefix, "code_field", s.path, s.layer, default_code_field);
     s.numerator = r.text_or_list(t, prefix, "numerator");
     const auto field = r.text_or_list(t, prefix, "field");
     if (!field.empty() && !s.numerator.empty())

@@ -178,9 +178,24 @@ public:
         fail(prefix + key, "'" + v + "' is not one of " + all, n, "did you mean '" + nearest_word(v, names) + "'?");
     }
 
+    // A table's code field: as given; else `fallback` (the areas' code field) when the table has
+    // a column of that name; else the column whose values are ONS area codes, with a note. With
+    // no path, or when nothing fits, `fallback` (the table's reader then names the problem).
+    std::string code_field(const toml::table& t, const std::string& prefix, const std::string& key, const std::string& path,
+                           const std::string& layer, const std::string& fallback) const;
+    // A field the job leaves out, guessed from the layer at `path` (the area code field from its
+    // values, the population field from its name), with a note; fails naming the fields when
+    // nothing fits.
+    std::string guessed_field(const std::string& key, const std::string& what, const std::string& path, const std::string& layer,
+                              const toml::node* section) const;
+    // Why each guessed field was chosen, for the run's log.
+    const std::vector<std::string>& notes() const { return m_notes; }
+
 private:
     std::string m_source;
     std::string m_base;
+    mutable std::vector<std::string> m_notes;
+    mutable std::map<std::string, std::string> m_resolved;  // path, layer and fallback -> field
 };
 
 std::vector<std::string> class_names();

@@ -75,12 +75,15 @@ IndexSpec parse_index(const Reader& r, const std::string& name, const toml::tabl
     // Sources: per-indicator sections, or one table with a field per indicator.
     std::map<std::string, IndicatorSource> sources, references;
     const std::string table = r.path(t, prefix, "table", false);
+    const std::string table_code_field =
+        table.empty() ? job.area_code_field
+                      : r.code_field(t, prefix, "table_code_field", table, r.text(t, prefix, "table_layer", ""), job.area_code_field);
     if (const auto* fields = r.table(t, "fields", false)) {
         for (const auto& [k, v] : *fields) {
             IndicatorSource src;
             src.path = table;
             src.layer = r.text(t, prefix, "table_layer", "");
-            src.code_field = r.text(t, prefix, "table_code_field", job.area_code_field);
+            src.code_field = table_code_field;
             src.numerator = {r.text(*fields, prefix + "fields.", std::string(k.str()), "", true)};
             if (src.numerator.front().empty()) continue;  // left blank in a dialog: missing
             sources[std::string(k.str())] = src;
@@ -109,7 +112,7 @@ IndexSpec parse_index(const Reader& r, const std::string& name, const toml::tabl
             found->component = r.text(it, ip, "component", found->component);
             found->weight = r.number(it, ip, "weight", found->weight, 0, 1e9);
             found->direction = parse_direction(r, it, ip, found->direction);
-            IndicatorSource src = parse_source(r, it, ip, table.empty() ? job.area_code_field : r.text(t, prefix, "table_code_field", job.area_code_field));
+            IndicatorSource src = parse_source(r, it, ip, table_code_field);
             if (src.path.empty() && src.given() && !table.empty()) src.path = table;
             if (src.given()) sources[id] = src;
             if (const auto* ref = r.table(it, "reference", false)) {
@@ -455,7 +458,7 @@ void parse_inequality(const Reader& r, const toml::table& root, Job& job) {
             r.check_keys(*c, "inequality_classes", "inequality.classes.");
             spec.classes.path = r.path(*c, "inequality.classes.", "path", true);
             spec.classes.layer = r.text(*c, "inequality.classes.", "layer", "");
-            spec.class_code_field = r.text(*c, "inequality.classes.", "code_field", job.area_code_field);
+            spec.class_code_field = r.code_field(*c, "inequality.classes.", "code_field", spec.classes.path, spec.classes.layer, job.area_code_field);
             spec.class_field = r.text(*c, "inequality.classes.", "field", "", true);
         }
         spec.no_car_group = r.text(*q, "inequality.", "no_car_group", "");

@@ -44,6 +44,8 @@ RunSummary run_job(const Job& job, Reporter& reporter) {
     detail::check_output(job);
     detail::check_area_field_names(job);
     io::initialise_gdal();
+    // A guessed field is said as a warning: the user should see it and may want to check it.
+    for (const auto& note : job.guessed_fields) reporter.warning(note);
     RunSummary summary;
     summary.output = job.output;
     // One progress bar for the whole run (QGIS's dialog, the terminal), from the stages.

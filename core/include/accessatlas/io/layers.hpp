@@ -7,6 +7,7 @@
 #include <accessatlas/reporter.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <map>
 #include <memory>
@@ -90,7 +91,11 @@ std::string encoding_warning(const std::string& path);
 // The field names of a layer (the first when `layer_name` is empty), without reading features.
 std::vector<std::string> layer_field_names(const std::string& path, const std::string& layer_name);
 
-AttributeTable read_attribute_table(const std::string& path, const std::string& layer_name, const std::string& code_field);
+// With an empty `code_field` the table is read for guessing which field holds the codes:
+// code_column stays -1 and, in a CSV, the header is the line just above the first line with a
+// cell for which `is_code` is true (the first line when no cell is, or without `is_code`).
+AttributeTable read_attribute_table(const std::string& path, const std::string& layer_name, const std::string& code_field,
+                                    const std::function<bool(const std::string&)>& is_code = {});
 
 // Strict number parsing used by every reader: names the place when the text is not a
 // finite number. Spaces around the number and a leading '+' are accepted; `trimmed` (when

@@ -210,6 +210,10 @@ struct Job {
     std::string graph_file;  // preprocessed .aagraph of `network` (refused when stale)
     network::OgrNetworkOptions network_options;
 
+    // Fields the job left out that the parser chose from the data, each with its reason
+    // (indices::field_guess); run_job says them at the start of the log.
+    std::vector<std::string> guessed_fields;
+
     LayerRef areas;
     std::string area_code_field;
     std::string area_name_field;
