@@ -32,6 +32,10 @@ public:
     // The whole run's progress from 0 to 1, never going back: what a single progress bar shows
     // (run_job derives it from the stages through StagedProgress).
     virtual void overall(double /*fraction*/) {}
+    // How much of the whole run the next stage() takes, relative to a plain step (1): what the
+    // one progress bar advances by over it (routing stages weigh their typical cost). Reporters
+    // that draw no overall bar ignore it.
+    virtual void weigh_next_stage(double /*weight*/) {}
     virtual void info(std::string_view /*message*/) {}
     virtual void warning(std::string_view /*message*/) {}
     // The items a warning names, one call each (after or before the warning that sums them up).
@@ -50,6 +54,7 @@ public:
     void stage(std::string_view name) override;
     void progress(double fraction) override;
     void overall(double fraction) override;
+    void weigh_next_stage(double weight) override;
     void info(std::string_view message) override;
     void warning(std::string_view message) override;
     void item(const WarningItem& item) override;
@@ -69,8 +74,11 @@ private:
 // more or fewer stages than expected. Everything else is forwarded.
 class StagedProgress : public Reporter {
 public:
-    StagedProgress(Reporter& next, std::size_t expected_stages) : m_next(next), m_expected(expected_stages > 0 ? expected_stages : 1) {}
+    // `expected_weight`: the sum of the weights of the stages the run will start (1 each unless
+    // weigh_next_stage says otherwise); past it, the bar stretches rather than stops.
+    StagedProgress(Reporter& next, double expected_weight) : m_next(next), m_expected(expected_weight > 0 ? expected_weight : 1) {}
     void stage(std::string_view name) override;
+    void weigh_next_stage(double weight) override { m_next_weight = weight > 0 ? weight : 1; }
     void progress(double fraction) override;
     void info(std::string_view message) override { m_next.info(message); }
     void warning(std::string_view message) override { m_next.warning(message); }
@@ -82,8 +90,11 @@ public:
 private:
     void publish(double within);  // not "emit": a Qt macro
     Reporter& m_next;
-    std::size_t m_expected;
+    double m_expected;
     std::size_t m_started = 0;
+    double m_done = 0;         // the weights of the stages finished
+    double m_current = 0;      // the weight of the stage under way
+    double m_next_weight = 1;  // the weight of the next stage to start
     double m_last = 0;
 };
 

@@ -234,11 +234,12 @@ std::vector<Algorithm> make_registry() {
         "indicator's value and score, deri_band (floor), deri_quintile and deri_decile (1 = highest risk).";
     deri.params = areas_only;
     deri.params.push_back(with_help(Param{"table", "indices.deri.table", T::table_file, "Indicator table (empty: the areas layer)", ""}, "One row per area with the indicator values; empty reads them from the areas layer."));
-    deri.params.push_back({"table_code_field", "indices.deri.table_code_field", T::field, "Area code field of the table", "", false,
-                           {}, {}, {}, "table"});
+    deri.params.push_back(with_help(Param{"table_code_field", "indices.deri.table_code_field", T::field, "Area code field of the table", "",
+                                          false, {}, {}, {}, "table"},
+                                    "Empty: the areas' code field when the table has it, else the field whose values are ONS area codes."));
     for (const auto& ind : indices::deri_preset().indicators)
         deri.params.push_back(with_help(Param{ind.id + "_field", "indices.deri.fields." + ind.id, T::field, ind.title.size() <= 50 ? ind.title : ind.id, "", false, {}, {}, {}, "table"},
-                                        ind.title + "; empty: the indicator is missing"));
+                                        (ind.title.size() <= 50 ? std::string() : ind.title + "; ") + "Empty: the indicator is missing."));
     deri.params.push_back(with_help(Param{"basis", "indices.deri.basis", T::enumeration, "Normalisation basis", "area", false, {"area", "group"}}, "Minimum and maximum over the study area, or per district (the group field)."));
     deri.params.push_back({"group_field", "indices.deri.group_field", T::field, "District field of the areas (basis group)", "", false,
                            {}, {}, {}, "areas"});

@@ -1,5 +1,6 @@
 // Green space as a job stage: sites and entrances read, distances by tier, per-area shares and
 // scores, and the green-space layers.
+#include "job/stage_costs.hpp"
 #include "job/stages.hpp"
 
 #include <accessatlas/access/nearest.hpp>
@@ -34,6 +35,7 @@ GreenspaceResult run_greenspace(const Job& job, const network::RoadNetwork& net,
                                 Reporter& reporter) {
     const auto& spec = job.greenspace;
     GreenspaceResult r;
+    reporter.weigh_next_stage(stage_cost::green_space_reading);
     reporter.stage("Reading green spaces");
     greenspace::SiteStats stats;
     r.sites = greenspace::read_sites(spec.sites.path, spec.sites.layer, spec.site_options, reporter, &stats);

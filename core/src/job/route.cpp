@@ -1,5 +1,6 @@
 // The route stage: one task of routing (nearest, or reach over a range of facilities), by road or by
 // transit, and the assembly of tasks into one column per (scenario, service, mode).
+#include "job/stage_costs.hpp"
 #include "job/stages.hpp"
 
 #include <accessatlas/access/nearest.hpp>
@@ -44,6 +45,7 @@ TaskResult run_transit_task(const Job& job, const network::RoadNetwork& net, con
     copt.walk_off_m = job.catchments.walk_off_m;
     copt.threads = job.threads;
     if (task.kind == TaskKind::nearest) {
+        reporter.weigh_next_stage(stage_cost::transit_routing);
         reporter.stage(fmt::format("Routing to the nearest {} (transit, departures {} every {} min)", service, span, window.step_s / 60));
         access::NearestOptions options;
         options.thresholds_min = job.thresholds_min;
@@ -51,6 +53,7 @@ TaskResult run_transit_task(const Job& job, const network::RoadNetwork& net, con
         options.threads = job.threads;
         r.nearest = transit::transit_nearest(net, graph, transit.network, snaps, origin_snaps, options, window, reporter);
         if (polygons) {
+            reporter.weigh_next_stage(stage_cost::transit_reach_area);
             reporter.stage(fmt::format("Area within reach of any {} (transit)", service));
             copt.facility_polygons = false;
             r.coverage = transit::transit_polygons(net, graph, transit.network, snaps, copt, window, reporter).coverage;
@@ -61,11 +64,13 @@ TaskResult run_transit_task(const Job& job, const network::RoadNetwork& net, con
     const std::uint32_t end = std::min<std::uint32_t>(task.end_facility, static_cast<std::uint32_t>(snaps.size()));
     for (std::uint32_t f = task.first_facility; f < end; ++f) mine[f] = snaps[f];
     const double limit_s = reach_limit_s(job, service, network::Mode::transit);
+    reporter.weigh_next_stage(stage_cost::transit_routing);
     reporter.stage(fmt::format("Catchments of {} {} facilities (transit, p{} of departures {}, {} min)", end - task.first_facility, service,
                                window.reach_percentile, span, limit_s / 60.0));
     r.reach = transit::transit_reach(net, graph, transit.network, mine, origin_snaps, limit_s, transit::Statistic::percentile, window, reporter);
     reporter.info(fmt::format("{} (facility, origin) pairs within {} min by transit", r.reach.origin.size(), limit_s / 60.0));
     if (polygons) {
+        reporter.weigh_next_stage(stage_cost::transit_polygons);
         reporter.stage(fmt::format("Service-area polygons for {} (transit)", service));
         copt.coverage = false;
         auto polys = transit::transit_polygons(net, graph, transit.network, mine, copt, window, reporter);
@@ -122,6 +127,7 @@ TaskResult run_task(const Job& job, const network::RoadNetwork& net, const netwo
         options.threads = job.threads;
         r.nearest = access::nearest_facility(net, graph, snaps, origin_snaps, options, reporter);
         if (polygons) {
+            reporter.weigh_next_stage(stage_cost::road_reach_area);
             reporter.stage(fmt::format("Area within reach of any {} ({})", service, mode));
             copt.facility_polygons = false;
             r.coverage = access::catchment_polygons(net, graph, snaps, copt, reporter).coverage;
@@ -137,6 +143,7 @@ TaskResult run_task(const Job& job, const network::RoadNetwork& net, const netwo
     r.reach = access::reach_origins(net, graph, mine, origin_snaps, limit_s, job.threads, reporter, job.facility_search);
     reporter.info(fmt::format("{} (facility, origin) pairs within {} min", r.reach.origin.size(), limit_s / 60.0));
     if (polygons) {
+        reporter.weigh_next_stage(stage_cost::road_polygons);
         reporter.stage(fmt::format("Service-area polygons for {} ({})", service, mode));
         copt.coverage = false;
         auto polys = access::catchment_polygons(net, graph, mine, copt, reporter);

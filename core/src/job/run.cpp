@@ -1,5 +1,6 @@
 // run_job: the whole pipeline in one process (prepare, route while each graph exists, finish),
 // shared by the CLI and the QGIS plugin; the distributed run splits the same stages (scaleout.cpp).
+#include "job/stage_costs.hpp"
 #include "job/stages.hpp"
 
 #include <accessatlas/job/job.hpp>
@@ -12,30 +13,38 @@ namespace accessatlas::job {
 
 namespace detail {
 
-std::size_t expected_stages(const Job& job) {
-    std::size_t n = 1;  // areas and population
-    if (!job.graph_file.empty()) ++n;
+double expected_stage_weight(const Job& job) {
+    namespace cost = stage_cost;
+    double n = 1;  // areas and population
+    if (!job.graph_file.empty()) n += cost::step;
+    else if (!job.network.path.empty()) n += 2 * cost::step;  // reading the network, cutting it into edges
     if (!job.services.empty()) {
-        if (job.origin_method == OriginMethod::street_points) ++n;
+        if (job.origin_method == OriginMethod::street_points) n += cost::step;
         const bool transit = std::find(job.modes.begin(), job.modes.end(), network::Mode::transit) != job.modes.end();
-        if (transit) n += job.transit.feeds.size();
+        if (transit) n += static_cast<double>(job.transit.feeds.size()) * cost::step;
         for (std::size_t si = 0; si <= job.scenarios.size(); ++si)
             for (const auto mode : job.modes) {
-                n += 2;  // the mode's graph, snapping the origins
-                if (mode == network::Mode::transit) n += 3;  // stops and walking legs, to stops, between stops
+                const bool by_transit = mode == network::Mode::transit;
+                n += 2 * cost::step;                  // the mode's graph, snapping the origins
+                if (by_transit) n += 3 * cost::step;  // stops and walking legs, to stops, between stops
+                const double routing = by_transit ? cost::transit_routing : cost::step;
                 for (const auto& service : job.services) {
                     const bool polygons = job.catchments.applies_to(service.name, mode) && job.catchments.polygons;
-                    n += 1 + (polygons ? 1 : 0);  // nearest, the area within reach
-                    if (reach_limit_s(job, service.name, mode) > 0) n += 1 + (polygons ? 1 : 0);  // catchments, their polygons
+                    n += routing;  // the nearest
+                    if (polygons) n += by_transit ? cost::transit_reach_area : cost::road_reach_area;
+                    if (reach_limit_s(job, service.name, mode) > 0) {
+                        n += routing;  // catchments
+                        if (polygons) n += by_transit ? cost::transit_polygons : cost::road_polygons;
+                    }
                 }
             }
     }
-    if (job.greenspace.enabled) n += 3 + job.greenspace.tiers.size();
-    n += job.indices.size();
-    if (job.composite.enabled) ++n;
-    if (job.clustering.enabled) ++n;
-    if (job.inequality.enabled) ++n;
-    return n + 1;  // writing
+    if (job.greenspace.enabled) n += cost::green_space_reading + static_cast<double>(2 + job.greenspace.tiers.size()) * cost::step;
+    n += static_cast<double>(job.indices.size()) * cost::step;
+    if (job.composite.enabled) n += cost::step;
+    if (job.clustering.enabled) n += cost::step;
+    if (job.inequality.enabled) n += cost::step;
+    return n + cost::step;  // writing
 }
 
 } // namespace detail
@@ -49,7 +58,7 @@ RunSummary run_job(const Job& job, Reporter& reporter) {
     RunSummary summary;
     summary.output = job.output;
     // One progress bar for the whole run (QGIS's dialog, the terminal), from the stages.
-    StagedProgress staged(reporter, detail::expected_stages(job));
+    StagedProgress staged(reporter, detail::expected_stage_weight(job));
     CollectingReporter collect(&staged);
     std::vector<std::vector<detail::Column>> columns(1 + job.scenarios.size());
     // One process: route each (scenario, mode) while prepare holds its graph, all facilities

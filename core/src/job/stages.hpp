@@ -38,9 +38,9 @@ std::string mode_name(network::Mode m);
 Areas read_areas(const Job& job, Reporter& reporter);
 Origins make_origins(const Job& job, const Areas& areas, const network::RoadNetwork& net, const io::AreaLocator& locator,
                      Reporter& reporter);
-// About how many stages run_job will report for this job: the share of each in the one
-// overall progress bar.
-std::size_t expected_stages(const Job& job);
+// About how much work run_job will report for this job, as the sum of its stages' weights
+// (stage_costs.hpp): what the one overall progress bar divides.
+double expected_stage_weight(const Job& job);
 std::string scenario_suffix(const ScenarioInputs& sc);
 
 // ---- the access layer family (write_access_layers.cpp) -----------------------------------

@@ -52,12 +52,18 @@ void CollectingReporter::item(const WarningItem& item) {
     if (m_next) m_next->item(item);
 }
 bool CollectingReporter::cancelled() const { return m_next && m_next->cancelled(); }
+void CollectingReporter::weigh_next_stage(double weight) {
+    if (m_next) m_next->weigh_next_stage(weight);
+}
 void CollectingReporter::overall(double fraction) {
     if (m_next) m_next->overall(fraction);
 }
 
 void StagedProgress::stage(std::string_view name) {
     ++m_started;
+    m_done += m_current;
+    m_current = m_next_weight;
+    m_next_weight = 1;
     m_next.stage(name);
     publish(0);
 }
@@ -70,9 +76,9 @@ void StagedProgress::progress(double fraction) {
 void StagedProgress::publish(double within) {
     if (m_started == 0) return;
     within = std::min(1.0, std::max(0.0, within));
-    // Past the estimate, the remaining stages share what is left below 1.
-    const double total = static_cast<double>(std::max(m_expected, m_started));
-    const double value = std::min(0.99, (static_cast<double>(m_started - 1) + within) / total);
+    // Past the estimate, the bar stretches: the remaining stages share what is left below 1.
+    const double total = std::max(m_expected, m_done + m_current);
+    const double value = std::min(0.99, (m_done + within * m_current) / total);
     if (value <= m_last) return;
     m_last = value;
     m_next.overall(value);
