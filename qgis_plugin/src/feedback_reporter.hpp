@@ -4,13 +4,21 @@
 
 #include <accessatlas/reporter.hpp>
 
+#include <QMap>
+#include <QString>
+
 class QgsProcessingFeedback;
 
 namespace accessatlas::qgis {
 
+// Inputs that reach the engine as temporary copies (a layer as QGIS shows it, a memory or web
+// layer) are named in every message by their QGIS layer name, not by the copy's path.
+using PathNames = QMap<QString, QString>;  // temporary path -> "layer 'name' in QGIS"
+QString with_layer_names(QString message, const PathNames& names);
+
 class FeedbackReporter : public Reporter {
 public:
-    explicit FeedbackReporter(QgsProcessingFeedback* feedback) : m_feedback(feedback) {}
+    explicit FeedbackReporter(QgsProcessingFeedback* feedback, PathNames names = {}) : m_feedback(feedback), m_names(std::move(names)) {}
     void stage(std::string_view name) override;
     void overall(double fraction) override;
     void info(std::string_view message) override;
@@ -18,7 +26,9 @@ public:
     bool cancelled() const override;
 
 private:
+    QString said(std::string_view message) const;
     QgsProcessingFeedback* m_feedback;
+    PathNames m_names;
 };
 
 } // namespace accessatlas::qgis

@@ -188,8 +188,9 @@ private:
 };
 
 // Runs a job and queues its layers to load, styled by the styles embedded in the GeoPackage.
-QVariantMap run_and_load(const job::Job& job, const QString& title, QgsProcessingContext& context, QgsProcessingFeedback* feedback) {
-    FeedbackReporter reporter(feedback);
+QVariantMap run_and_load(const job::Job& job, const QString& title, QgsProcessingContext& context, QgsProcessingFeedback* feedback,
+                         const PathNames& names = {}) {
+    FeedbackReporter reporter(feedback, names);
     try {
         const auto summary = job::run_job(job, reporter);
         if (feedback)
@@ -198,7 +199,7 @@ QVariantMap run_and_load(const job::Job& job, const QString& title, QgsProcessin
         if (feedback) feedback->reportError(QStringLiteral("Cancelled: no output was written"), false);
         return {};
     } catch (const Error& e) {
-        throw QgsProcessingException(QString::fromUtf8(e.what()));  // what() already ends with the hint
+        throw QgsProcessingException(with_layer_names(QString::fromUtf8(e.what()), names));  // what() already ends with the hint
     } catch (const std::exception& e) {
         throw QgsProcessingException(QStringLiteral("internal error: %1").arg(QString::fromUtf8(e.what())));
     }
@@ -355,6 +356,7 @@ void RegistryAlgorithm::initAlgorithm(const QVariantMap&) {
 QVariantMap RegistryAlgorithm::processAlgorithm(const QVariantMap& parameters, QgsProcessingContext& context, QgsProcessingFeedback* feedback) {
     using T = algorithms::ParamType;
     std::map<std::string, std::string> values, layers;
+    PathNames names;  // temporary copies, for messages
     for (const auto& p : m_algorithm.params) {
         const QString name = parameter_name(p.name);
         const QgsProcessingParameterDefinition* def = parameterDefinition(name);
@@ -390,6 +392,9 @@ QVariantMap RegistryAlgorithm::processAlgorithm(const QVariantMap& parameters, Q
                 path = parameterAsCompatibleSourceLayerPathAndLayerName(parameters, name, context, formats, QStringLiteral("gpkg"), feedback,
                                                                         &layer_name);
             if (path.isEmpty()) throw QgsProcessingException(invalidSourceError(parameters, name));
+            // A temporary copy is named in messages by the layer the officer chose.
+            if (vl && path.startsWith(QgsProcessingUtils::tempFolder()))
+                names[path] = QStringLiteral("layer '%1' in QGIS").arg(vl->name());
             value = path.toStdString();
             if (!layer_name.isEmpty()) layers[p.name] = layer_name.toStdString();
             break;
@@ -428,9 +433,9 @@ QVariantMap RegistryAlgorithm::processAlgorithm(const QVariantMap& parameters, Q
     try {
         job = algorithms::job_from_parameters(m_algorithm, values, layers);
     } catch (const Error& e) {
-        throw QgsProcessingException(QString::fromUtf8(e.what()));  // what() already ends with the hint
+        throw QgsProcessingException(with_layer_names(QString::fromUtf8(e.what()), names));  // what() already ends with the hint
     }
-    return run_and_load(job, displayName(), context, feedback);
+    return run_and_load(job, displayName(), context, feedback, names);
 }
 
 QString RunJobAlgorithm::displayName() const { return QStringLiteral("Run job file"); }
