@@ -3,6 +3,7 @@
 #include "commands.hpp"
 #include "terminal_reporter.hpp"
 
+#include <accessatlas/error.hpp>
 #include <accessatlas/job/algorithms.hpp>
 #include <accessatlas/job/job.hpp>
 #include <accessatlas/job/job_keys.hpp>
@@ -90,10 +91,20 @@ std::vector<std::function<int()>> add_algorithm_commands(CLI::App& app, const Gl
         }
         actions.push_back([sub, values, &algorithm, &global]() -> int {
             if (!sub->parsed()) return -1;
-            job::Job job = algorithms::job_from_parameters(algorithm, *values);
-            if (global.threads > 0) job.threads = global.threads;
-            TerminalReporter reporter(global.verbose, global.quiet);
-            print_run_summary(job::run_job(job, reporter), global.quiet);
+            // Messages name the options the user typed (--area_code_field), not job keys.
+            const auto as_typed = [&](const std::string& message) {
+                return algorithms::name_parameters(message, algorithm, algorithms::ParameterNaming::cli_option);
+            };
+            try {
+                job::Job job = algorithms::job_from_parameters(algorithm, *values);
+                if (global.threads > 0) job.threads = global.threads;
+                for (auto& note : job.guessed_fields) note = as_typed(note);
+                TerminalReporter reporter(global.verbose, global.quiet);
+                print_run_summary(job::run_job(job, reporter), global.quiet);
+            } catch (const InputError& e) {
+                fmt::print(stderr, "error: {}\n", as_typed(e.what()));
+                return 1;
+            }
             return 0;
         });
     }

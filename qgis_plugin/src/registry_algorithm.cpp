@@ -187,9 +187,16 @@ private:
     QStringList m_all;
 };
 
+// An engine message as the officer should read it: the dialog's labels for the job keys of
+// `algorithm` (none for a job file, whose keys the officer wrote), layer names for temporary copies.
+QString explained(const std::string& message, const algorithms::Algorithm* algorithm, const PathNames& names) {
+    const std::string named = algorithm ? algorithms::name_parameters(message, *algorithm, algorithms::ParameterNaming::qgis_label) : message;
+    return with_layer_names(QString::fromStdString(named), names);
+}
+
 // Runs a job and queues its layers to load, styled by the styles embedded in the GeoPackage.
 QVariantMap run_and_load(const job::Job& job, const QString& title, QgsProcessingContext& context, QgsProcessingFeedback* feedback,
-                         const PathNames& names = {}) {
+                         const PathNames& names = {}, const algorithms::Algorithm* algorithm = nullptr) {
     FeedbackReporter reporter(feedback, names);
     try {
         const auto summary = job::run_job(job, reporter);
@@ -199,7 +206,7 @@ QVariantMap run_and_load(const job::Job& job, const QString& title, QgsProcessin
         if (feedback) feedback->reportError(QStringLiteral("Cancelled: no output was written"), false);
         return {};
     } catch (const Error& e) {
-        throw QgsProcessingException(with_layer_names(QString::fromUtf8(e.what()), names));  // what() already ends with the hint
+        throw QgsProcessingException(explained(e.what(), algorithm, names));  // what() already ends with the hint
     } catch (const std::exception& e) {
         throw QgsProcessingException(QStringLiteral("internal error: %1").arg(QString::fromUtf8(e.what())));
     }
@@ -433,9 +440,10 @@ QVariantMap RegistryAlgorithm::processAlgorithm(const QVariantMap& parameters, Q
     try {
         job = algorithms::job_from_parameters(m_algorithm, values, layers);
     } catch (const Error& e) {
-        throw QgsProcessingException(with_layer_names(QString::fromUtf8(e.what()), names));  // what() already ends with the hint
+        throw QgsProcessingException(explained(e.what(), &m_algorithm, names));  // what() already ends with the hint
     }
-    return run_and_load(job, displayName(), context, feedback, names);
+    for (auto& note : job.guessed_fields) note = algorithms::name_parameters(note, m_algorithm, algorithms::ParameterNaming::qgis_label);
+    return run_and_load(job, displayName(), context, feedback, names, &m_algorithm);
 }
 
 QString RunJobAlgorithm::displayName() const { return QStringLiteral("Run job file"); }

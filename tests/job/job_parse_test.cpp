@@ -253,3 +253,23 @@ path = "services/gp_practices_ods_2019.geojson"
     EXPECT_NE(none.find("areas.code_field"), std::string::npos) << none;
     EXPECT_NE(none.find("practice_code"), std::string::npos) << none;
 }
+
+// Messages name what the user set: the dialog's label in QGIS, the option on the command line;
+// only whole keys the algorithm has a parameter for.
+TEST(Algorithms, MessagesNameTheParameterTheUserSet) {
+    const auto* nearest = algorithms::find("nearest_service");
+    ASSERT_NE(nearest, nullptr);
+    using N = algorithms::ParameterNaming;
+    const std::string missing = "job.toml: key 'areas.code_field': missing, and no field of a.shp holds ONS area codes";
+    EXPECT_EQ(algorithms::name_parameters(missing, *nearest, N::qgis_label),
+              "job.toml: parameter \"Area code field (empty: guessed)\": missing, and no field of a.shp holds ONS area codes");
+    EXPECT_EQ(algorithms::name_parameters(missing, *nearest, N::cli_option),
+              "job.toml: option --area_code_field: missing, and no field of a.shp holds ONS area codes");
+    EXPECT_EQ(algorithms::name_parameters("population.field not given: using 'total'", *nearest, N::qgis_label),
+              "\"Population field (empty: guessed)\" left empty: using 'total'");
+    EXPECT_EQ(algorithms::name_parameters("population.field not given: using 'total'", *nearest, N::cli_option),
+              "--population_field not given: using 'total'");
+    // Not inside a longer key, and keys the algorithm has no parameter for stay.
+    const std::string other = "geography.population.field not given; key 'network.graph': bad";
+    EXPECT_EQ(algorithms::name_parameters(other, *nearest, N::qgis_label), other);
+}

@@ -46,9 +46,10 @@ assert not r["overflow"], r["overflow"]
 assert r["areas_crs_as_read"] == "", r["areas_crs_as_read"]
 assert r["finished"] and r["ok"], r.get("log", "")[-2000:]
 log = r["log"]
-assert "areas.code_field not given: using 'lsoa11_cod' of layer 'lsoa11 (no .prj)' in QGIS" in log, log[-3000:]
+# said with the dialog's labels, the copied layer by its QGIS name
+assert "\"Area code field (empty: guessed)\" left empty: using 'lsoa11_cod' of layer 'lsoa11 (no .prj)' in QGIS" in log, log[-3000:]
 assert "accessatlas_input" not in log, log[-3000:]  # temporary copies are named by their layer
-assert "population.field not given: using 'total_population'" in log, log[-3000:]
+assert "\"Population field (empty: guessed)\" left empty: using 'total_population'" in log, log[-3000:]
 assert "no coordinate reference system" not in log, log[-3000:]
 assert any(n.split(": ")[0] == "lsoa_access" for n in r["loaded_layers"]), r["loaded_layers"]
 print("dialog: fits 1366x768, typed layers, guessed fields said in the log, CRS set in QGIS honoured")

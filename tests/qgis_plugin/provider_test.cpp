@@ -18,6 +18,7 @@
 #include <qgsprocessingfeedback.h>
 #include <qgsprocessingparameters.h>
 #include <qgsprocessingregistry.h>
+#include <qgsprocessingutils.h>
 #include <qgsproject.h>
 #include <qgsrenderer.h>
 #include <qgsvectordataprovider.h>
@@ -200,6 +201,39 @@ TEST(Provider, ACrsSetInQgisReachesTheEngine) {
     ASSERT_EQ(std::system(cli_for(QStringLiteral("nearest_service"), p).c_str()), 0);
     expect_same(mine, cli, "lsoa_access");
     QgsProject::instance()->removeMapLayer(layer->id());
+}
+
+// An error points at the dialog's parameter by its label and at the layer by its QGIS name (not
+// a job key, not the temporary copy's path), once.
+TEST(Provider, ErrorsNameTheParameterAndTheLayerAsTheOfficerSeesThem) {
+    struct Errors : QgsProcessingFeedback {
+        QString text;
+        void reportError(const QString& error, bool fatal) override {
+            text += error + QLatin1Char('\n');
+            QgsProcessingFeedback::reportError(error, fatal);
+        }
+    };
+    auto* wards = new QgsVectorLayer(QStringLiteral("Polygon?crs=EPSG:27700&field=ward:string"), QStringLiteral("my wards"), QStringLiteral("memory"));
+    QgsFeature f(wards->fields());
+    f.setAttribute(0, QStringLiteral("Oakham North"));
+    f.setGeometry(QgsGeometry::fromWkt(QStringLiteral("POLYGON((486000 308000, 487000 308000, 487000 309000, 486000 309000, 486000 308000))")));
+    ASSERT_TRUE(wards->dataProvider()->addFeature(f));
+    QgsProject::instance()->addMapLayer(wards);
+    auto p = nearest_parameters(out_path(QStringLiteral("no_codes.gpkg")));
+    p[QStringLiteral("AREAS")] = wards->id();
+    p.remove(QStringLiteral("AREA_CODE_FIELD"));
+    p.remove(QStringLiteral("AREA_NAME_FIELD"));
+    Errors feedback;
+    EXPECT_FALSE(run(QStringLiteral("nearest_service"), p, &feedback).ok);
+    const QString e = feedback.text;
+    EXPECT_TRUE(e.contains(QStringLiteral("parameter \"Area code field (empty: guessed)\": missing, and no field of layer 'my wards' in QGIS "
+                                          "holds ONS area codes")))
+        << e.toStdString();
+    EXPECT_TRUE(e.contains(QStringLiteral("the fields are: ward"))) << e.toStdString();
+    EXPECT_FALSE(e.contains(QStringLiteral("areas.code_field"))) << e.toStdString();
+    EXPECT_FALSE(e.contains(QgsProcessingUtils::tempFolder())) << e.toStdString();
+    EXPECT_EQ(e.count(QStringLiteral("holds ONS area codes")), 1) << e.toStdString();
+    QgsProject::instance()->removeMapLayer(wards->id());
 }
 
 TEST(Provider, NearestServiceEqualsTheCommandLine) {

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <map>
 #include <sstream>
@@ -422,6 +423,29 @@ const Algorithm* find(const std::string& id) {
     for (const auto& a : all())
         if (a.id == id) return &a;
     return nullptr;
+}
+
+std::string name_parameters(std::string message, const Algorithm& algorithm, ParameterNaming naming) {
+    // Whole keys only: "population.field" is not replaced inside "geography.population.field".
+    const auto replace_all = [&](const std::string& from, const std::string& to) {
+        std::size_t at = 0;
+        while ((at = message.find(from, at)) != std::string::npos) {
+            const char before = at == 0 ? ' ' : message[at - 1];
+            if (std::isalnum(static_cast<unsigned char>(before)) || before == '_' || before == '.') {
+                ++at;
+                continue;
+            }
+            message.replace(at, from.size(), to);
+            at += to.size();
+        }
+    };
+    for (const auto& p : algorithm.params) {
+        if (p.job_key.empty()) continue;
+        const std::string as_set = naming == ParameterNaming::qgis_label ? "\"" + p.description + "\"" : "--" + p.name;
+        replace_all("key '" + p.job_key + "'", naming == ParameterNaming::qgis_label ? "parameter " + as_set : "option " + as_set);
+        replace_all(p.job_key + " not given", naming == ParameterNaming::qgis_label ? as_set + " left empty" : as_set + " not given");
+    }
+    return message;
 }
 
 std::string layer_key_for(const std::string& job_key) {

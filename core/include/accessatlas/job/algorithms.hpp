@@ -66,6 +66,16 @@ const Algorithm* find(const std::string& id);
 job::Job job_from_parameters(const Algorithm& algorithm, const std::map<std::string, std::string>& values,
                              const std::map<std::string, std::string>& layers = {});
 
+// How a message names what the user set: the dialog's label in QGIS, the option on the command
+// line.
+enum class ParameterNaming { qgis_label, cli_option };
+// A message from reading or running a job built from `algorithm`'s parameters, with each job key
+// it names as the user set it: "key 'areas.code_field': missing" becomes "parameter \"Area code
+// field (empty: guessed)\": missing" in QGIS and "option --area_code_field: missing" on the
+// command line; "areas.code_field not given" becomes "\"Area code field (empty: guessed)\" left
+// empty" or "--area_code_field not given". Keys the algorithm has no parameter for stay as they are.
+std::string name_parameters(std::string message, const Algorithm& algorithm, ParameterNaming naming);
+
 // The job key that holds the layer name for a file parameter's job key
 // ("services.path" -> "services.layer", "greenspace.entrances" -> "greenspace.entrances_layer").
 std::string layer_key_for(const std::string& job_key);
