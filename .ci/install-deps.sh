@@ -4,7 +4,7 @@
 # plugin, qgis for qgis_process and the desktop test, xvfb for that test) is the largest part.
 set -euo pipefail
 packages=(
-  build-essential cmake pkg-config git
+  build-essential cmake pkg-config git clang-format
   libgdal-dev gdal-bin libgeos-dev libproj-dev
   libboost-dev libosmium2-dev libprotozero-dev zlib1g-dev libbz2-dev libexpat1-dev
   libcli11-dev libtomlplusplus-dev libfmt-dev libtbb-dev

@@ -33,13 +33,12 @@ using bench::peak_rss_mb;
 namespace {
 struct Quiet : Reporter {};
 
-
 double median(std::vector<double> v) {
     std::sort(v.begin(), v.end());
     return v[v.size() / 2];
 }
 
-} // namespace
+}  // namespace
 
 int main(int argc, char** argv) {
     std::uint32_t nodes = 2000000, facilities = 6500, origins = 200000, runs = 5;
@@ -63,7 +62,8 @@ int main(int argc, char** argv) {
     app.add_option("--rutland-job", rutland_job, "also time this job file end to end");
     app.add_option("--counts", counts_too, "also count facilities within the thresholds (0/1)")->capture_default_str();
     app.add_option("--polygons", polygons, "also build catchment polygons (0/1)")->capture_default_str();
-    app.add_option("--reach-modes", reach_modes, "modes of the catchments + E2SFCA step: walk, drive, walk,drive or none")->capture_default_str();
+    app.add_option("--reach-modes", reach_modes, "modes of the catchments + E2SFCA step: walk, drive, walk,drive or none")
+        ->capture_default_str();
     app.add_option("--reach-method", reach_method, "how the catchments search")
         ->check(CLI::IsMember({"automatic", "dijkstra", "hierarchy"}))
         ->capture_default_str();
@@ -247,7 +247,8 @@ int main(int argc, char** argv) {
     for (const auto& mode_name : {std::string("walk"), std::string("drive")}) {
         if (reach_modes.find(mode_name) == std::string::npos) continue;
         const auto mode = *network::mode_from_string(mode_name);
-        const auto mg = mode == network::Mode::drive ? network::ModeGraph{} : network::build_mode_graph(net, network::default_profile(mode));
+        const auto mg =
+            mode == network::Mode::drive ? network::ModeGraph{} : network::build_mode_graph(net, network::default_profile(mode));
         const auto& gm = mode == network::Mode::drive ? g : mg;
         const snapping::EdgeIndex mindex(net, gm);
         std::vector<snapping::Snap> mfac, morg;
@@ -257,8 +258,9 @@ int main(int argc, char** argv) {
         const unsigned all = threads == 0 ? static_cast<unsigned>(tbb::this_task_arena::max_concurrency()) : threads;
         std::vector<unsigned> thread_counts{all};
         if (reach_one_thread && all > 1) thread_counts.insert(thread_counts.begin(), 1u);
-        for (const auto& [method, name] : {std::pair{access::ReachMethod::automatic, "automatic"}, std::pair{access::ReachMethod::dijkstra, "dijkstra"},
-                                           std::pair{access::ReachMethod::hierarchy, "hierarchy"}}) {
+        for (const auto& [method, name] :
+             {std::pair{access::ReachMethod::automatic, "automatic"}, std::pair{access::ReachMethod::dijkstra, "dijkstra"},
+              std::pair{access::ReachMethod::hierarchy, "hierarchy"}}) {
             if (reach_method != name) continue;
             for (unsigned th : thread_counts) {
                 gm.hierarchy.reset();  // every run builds its own

@@ -28,8 +28,6 @@ namespace {
 
 struct Quiet : Reporter {};
 
-
-
 // Stops on a jittered lattice over the network's square; routes run along lattice rows and
 // columns in pieces of `route_stops`, trips spread over 06:00-22:00 until the stop events
 // reach `events` (directions alternate); 90 s between stops plus 30 s dwell.
@@ -86,7 +84,8 @@ transit::Timetable synthetic_timetable(const network::RoadNetwork& net, std::uin
     return tt;
 }
 
-std::vector<snapping::Snap> random_snaps(const network::RoadNetwork& net, const snapping::EdgeIndex& index, std::uint32_t n, std::uint32_t seed) {
+std::vector<snapping::Snap> random_snaps(const network::RoadNetwork& net, const snapping::EdgeIndex& index, std::uint32_t n,
+                                         std::uint32_t seed) {
     std::mt19937_64 rng(seed);
     std::uniform_int_distribution<std::uint32_t> node(0, static_cast<std::uint32_t>(net.node_count() - 1));
     std::vector<snapping::Snap> out;
@@ -95,7 +94,7 @@ std::vector<snapping::Snap> random_snaps(const network::RoadNetwork& net, const 
     return out;
 }
 
-} // namespace
+}  // namespace
 
 int main(int argc, char** argv) {
     std::uint32_t nodes = 5000000, stops = 250000, facilities = 6500, origins = 500000;
@@ -159,8 +158,9 @@ int main(int argc, char** argv) {
     t = now_s();
     const auto tn = transit::prepare_transit(net, graph, tt, stop_snaps, origin_snaps, w, quiet);
     const double t_legs = now_s() - t;
-    fmt::print("walking legs (origins to stops, stop to stop) and window connections: {:.2f} s ({} connections, {} access walks, {} transfers)\n",
-               t_legs, tn.connections.size(), tn.access_stop.size(), tn.footpaths.size());
+    fmt::print(
+        "walking legs (origins to stops, stop to stop) and window connections: {:.2f} s ({} connections, {} access walks, {} transfers)\n",
+        t_legs, tn.connections.size(), tn.access_stop.size(), tn.footpaths.size());
     t = now_s();
     access::NearestOptions no;
     no.count_within_thresholds = false;
@@ -170,8 +170,9 @@ int main(int argc, char** argv) {
     double sum = 0;
     for (double v : r.time_s)
         if (std::isfinite(v)) ++reached, sum += v;
-    fmt::print("nearest facility by transit for {} origins, {} departures (walk-only and egress searches, profile scan, window): {:.2f} s\n",
-               origins, w.departures().size(), t_route);
+    fmt::print(
+        "nearest facility by transit for {} origins, {} departures (walk-only and egress searches, profile scan, window): {:.2f} s\n",
+        origins, w.departures().size(), t_route);
     fmt::print("total after the timetable is built: {:.2f} s; peak memory {} MB; {} of {} origins reached, mean {:.1f} min\n",
                now_s() - t_all, peak_rss_mb(), reached, origins, reached ? sum / reached / 60 : 0.0);
     return 0;

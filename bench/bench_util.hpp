@@ -18,4 +18,4 @@ inline long peak_rss_mb() {
     return -1;
 }
 
-} // namespace accessatlas::bench
+}  // namespace accessatlas::bench

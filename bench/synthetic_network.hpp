@@ -55,4 +55,4 @@ inline network::RoadNetwork synthetic_network(std::uint32_t target_nodes, std::u
     return n;
 }
 
-} // namespace accessatlas::bench
+}  // namespace accessatlas::bench

@@ -111,4 +111,4 @@ std::vector<std::function<int()>> add_algorithm_commands(CLI::App& app, const Gl
     return actions;
 }
 
-} // namespace accessatlas::cli
+}  // namespace accessatlas::cli

@@ -44,11 +44,11 @@ std::function<int()> add_network_command(CLI::App& app, const GlobalOptions& glo
             const auto t2 = std::chrono::steady_clock::now();
             const auto again = network::load_graph_file(a->save);
             const auto t3 = std::chrono::steady_clock::now();
-            fmt::print("saved {} in {:.3f}s; it loads in {:.3f}s ({} nodes)\n", a->save,
-                       std::chrono::duration<double>(t2 - t1).count(), std::chrono::duration<double>(t3 - t2).count(), again.node_count());
+            fmt::print("saved {} in {:.3f}s; it loads in {:.3f}s ({} nodes)\n", a->save, std::chrono::duration<double>(t2 - t1).count(),
+                       std::chrono::duration<double>(t3 - t2).count(), again.node_count());
         }
-        fmt::print("{}: {} nodes, {} edges from {} features ({} skipped) in {:.2f}s\n", a->input, net.node_count(),
-                   net.edge_count(), stats.features_used, stats.features_skipped, read_s);
+        fmt::print("{}: {} nodes, {} edges from {} features ({} skipped) in {:.2f}s\n", a->input, net.node_count(), net.edge_count(),
+                   stats.features_used, stats.features_skipped, read_s);
         std::vector<network::ModeGraph> graphs;
         for (const auto& m : a->modes) {
             const auto mode = network::mode_from_string(m);
@@ -58,7 +58,8 @@ std::function<int()> add_network_command(CLI::App& app, const GlobalOptions& glo
             const auto& g = graphs.back();
             const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
             fmt::print("{:<6} {} arcs, {} components, largest {} nodes ({:.1f}%), built in {:.3f}s\n", m, g.forward.arc_count(),
-                       g.component_count, g.largest_component_nodes, 100.0 * g.largest_component_nodes / std::max<std::size_t>(1, net.node_count()), s);
+                       g.component_count, g.largest_component_nodes,
+                       100.0 * g.largest_component_nodes / std::max<std::size_t>(1, net.node_count()), s);
             if (global.verbose)
                 fmt::print("       memory: {:.1f} MB for both directions, {:.1f} bytes per arc\n",
                            (g.forward.memory_bytes() + g.backward.memory_bytes()) / 1e6,
@@ -67,20 +68,27 @@ std::function<int()> add_network_command(CLI::App& app, const GlobalOptions& glo
         if (!a->exp.empty()) {
             io::GpkgWriter out(a->exp);
             std::vector<io::FieldDef> fields{{"edge_id", io::FieldType::integer}, {"source", io::FieldType::integer},
-                                             {"target", io::FieldType::integer}, {"road_class", io::FieldType::text},
-                                             {"length_m", io::FieldType::real}, {"source_id", io::FieldType::integer}};
+                                             {"target", io::FieldType::integer},  {"road_class", io::FieldType::text},
+                                             {"length_m", io::FieldType::real},   {"source_id", io::FieldType::integer}};
             for (const auto& m : a->modes) {
                 fields.push_back({m + "_cost_s", io::FieldType::real});
                 fields.push_back({m + "_reverse_cost_s", io::FieldType::real});
             }
-            auto& layer = out.create_layer("network_edges", io::GeometryKind::line, fields, "Routing graph edges with cost per mode (seconds; empty = closed)");
+            auto& layer = out.create_layer("network_edges", io::GeometryKind::line, fields,
+                                           "Routing graph edges with cost per mode (seconds; empty = closed)");
             for (std::uint32_t e = 0; e < net.edge_count(); ++e) {
                 const auto& edge = net.edges[e];
-                std::vector<io::Value> v{std::int64_t{e}, std::int64_t{edge.from}, std::int64_t{edge.to},
-                                         std::string(network::to_string(edge.road_class)), static_cast<double>(edge.length_m), edge.source_id};
+                std::vector<io::Value> v{std::int64_t{e},
+                                         std::int64_t{edge.from},
+                                         std::int64_t{edge.to},
+                                         std::string(network::to_string(edge.road_class)),
+                                         static_cast<double>(edge.length_m),
+                                         edge.source_id};
                 for (const auto& g : graphs) {
-                    v.emplace_back(std::isfinite(g.edge_time_forward[e]) ? io::Value(static_cast<double>(g.edge_time_forward[e])) : io::Value());
-                    v.emplace_back(std::isfinite(g.edge_time_backward[e]) ? io::Value(static_cast<double>(g.edge_time_backward[e])) : io::Value());
+                    v.emplace_back(std::isfinite(g.edge_time_forward[e]) ? io::Value(static_cast<double>(g.edge_time_forward[e]))
+                                                                         : io::Value());
+                    v.emplace_back(std::isfinite(g.edge_time_backward[e]) ? io::Value(static_cast<double>(g.edge_time_backward[e]))
+                                                                          : io::Value());
                 }
                 const auto wkb = io::multilinestring_wkb(net.edge_geometry_begin(e), net.edge_geometry_end(e));
                 layer.add(v, &wkb);
@@ -92,4 +100,4 @@ std::function<int()> add_network_command(CLI::App& app, const GlobalOptions& glo
     };
 }
 
-} // namespace accessatlas::cli
+}  // namespace accessatlas::cli

@@ -79,4 +79,4 @@ std::vector<std::function<int()>> add_scaleout_commands(CLI::App& app, const Glo
     return actions;
 }
 
-} // namespace accessatlas::cli
+}  // namespace accessatlas::cli

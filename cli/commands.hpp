@@ -29,4 +29,4 @@ std::vector<std::function<int()>> add_scaleout_commands(CLI::App& app, const Glo
 // One subcommand per registered algorithm (e.g. nearest_service), options from the registry.
 std::vector<std::function<int()>> add_algorithm_commands(CLI::App& app, const GlobalOptions& global);
 
-} // namespace accessatlas::cli
+}  // namespace accessatlas::cli

@@ -10,10 +10,9 @@ namespace accessatlas::cli {
 namespace {
 volatile std::sig_atomic_t g_stop = 0;
 extern "C" void on_signal(int) { g_stop = 1; }
-} // namespace
+}  // namespace
 
-TerminalReporter::TerminalReporter(bool verbose, bool quiet)
-    : m_verbose(verbose), m_quiet(quiet), m_tty(::isatty(STDERR_FILENO) != 0) {}
+TerminalReporter::TerminalReporter(bool verbose, bool quiet) : m_verbose(verbose), m_quiet(quiet), m_tty(::isatty(STDERR_FILENO) != 0) {}
 
 TerminalReporter::~TerminalReporter() { end_bar(); }
 
@@ -75,4 +74,4 @@ void TerminalReporter::warning(std::string_view message) {
 
 bool TerminalReporter::cancelled() const { return g_stop != 0; }
 
-} // namespace accessatlas::cli
+}  // namespace accessatlas::cli

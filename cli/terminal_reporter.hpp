@@ -33,4 +33,4 @@ private:
     std::chrono::steady_clock::time_point m_start = std::chrono::steady_clock::now();
 };
 
-} // namespace accessatlas::cli
+}  // namespace accessatlas::cli

@@ -6,7 +6,7 @@ namespace accessatlas::qgis {
 
 namespace {
 QString text(std::string_view s) { return QString::fromUtf8(s.data(), static_cast<int>(s.size())); }
-} // namespace
+}  // namespace
 
 QString with_layer_names(QString message, const PathNames& names) {
     for (auto it = names.cbegin(); it != names.cend(); ++it) message.replace(it.key(), it.value());
@@ -35,4 +35,4 @@ void FeedbackReporter::warning(std::string_view message) {
 
 bool FeedbackReporter::cancelled() const { return m_feedback && m_feedback->isCanceled(); }
 
-} // namespace accessatlas::qgis
+}  // namespace accessatlas::qgis

@@ -31,4 +31,4 @@ private:
     PathNames m_names;
 };
 
-} // namespace accessatlas::qgis
+}  // namespace accessatlas::qgis

@@ -53,8 +53,9 @@ void show_guide(QWidget* parent) {
     const QString dir = docs_dir();
     QFile file(dir + QStringLiteral("/qgis.md"));
     if (dir.isEmpty() || !file.open(QIODevice::ReadOnly)) {
-        QMessageBox::warning(parent, kName, QStringLiteral("The Access Atlas guide (share/accessatlas/docs/qgis.md) is not installed "
-                                                           "next to the plugin. Reinstall with cmake --install."));
+        QMessageBox::warning(parent, kName,
+                             QStringLiteral("The Access Atlas guide (share/accessatlas/docs/qgis.md) is not installed "
+                                            "next to the plugin. Reinstall with cmake --install."));
         return;
     }
     auto* dialog = new QDialog(parent);
@@ -118,7 +119,7 @@ private:
     bool m_added_provider = false;
 };
 
-} // namespace
+}  // namespace
 
 // The entry points QGIS looks up in a native plugin (declared first: they are exported on purpose).
 QGISEXTERN QgisPlugin* classFactory(QgisInterface* iface);

@@ -34,6 +34,6 @@ int register_provider() {
     return registry->addProvider(new Provider()) ? 1 : -1;
 }
 
-} // namespace accessatlas::qgis
+}  // namespace accessatlas::qgis
 
 extern "C" Q_DECL_EXPORT int accessatlas_register_provider() { return accessatlas::qgis::register_provider(); }

@@ -22,7 +22,7 @@ protected:
 // 1 when added, 0 when already present, -1 when there is no QGIS application.
 int register_provider();
 
-} // namespace accessatlas::qgis
+}  // namespace accessatlas::qgis
 
 // For the Python bridge (ctypes): the same as register_provider().
 extern "C" int accessatlas_register_provider();

@@ -64,8 +64,8 @@ struct LayerRecord {
 // its record: one opening of the file for them all.
 std::vector<std::pair<QString, LayerRecord>> output_layers(const QString& gpkg) {
     std::vector<std::pair<QString, LayerRecord>> out;
-    std::unique_ptr<GDALDataset> ds(static_cast<GDALDataset*>(
-        GDALOpenEx(gpkg.toUtf8().constData(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr)));
+    std::unique_ptr<GDALDataset> ds(
+        static_cast<GDALDataset*>(GDALOpenEx(gpkg.toUtf8().constData(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr)));
     if (!ds) return out;
     for (int i = 0; i < ds->GetLayerCount(); ++i) {
         OGRLayer* layer = ds->GetLayer(i);
@@ -98,22 +98,25 @@ QgsLayerMetadata layer_metadata(const LayerRecord& r, const QString& layer_name)
     md.setIdentifier(layer_name);
     md.setTitle(r.title.isEmpty() ? r.items.value(QStringLiteral("accessatlas_what"), layer_name) : r.title);
     QStringList abstract;
-    for (const auto& [key, label] : std::vector<std::pair<QString, QString>>{{QStringLiteral("accessatlas_what"), QString()},
-                                                                             {QStringLiteral("accessatlas_units"), QStringLiteral("Units: ")},
-                                                                             {QStringLiteral("accessatlas_method"), QStringLiteral("Method: ")}})
+    for (const auto& [key, label] :
+         std::vector<std::pair<QString, QString>>{{QStringLiteral("accessatlas_what"), QString()},
+                                                  {QStringLiteral("accessatlas_units"), QStringLiteral("Units: ")},
+                                                  {QStringLiteral("accessatlas_method"), QStringLiteral("Method: ")}})
         if (r.items.contains(key)) abstract << label + r.items.value(key);
     md.setAbstract(abstract.join(QStringLiteral("\n\n")));
     md.setType(QStringLiteral("dataset"));
     md.setLanguage(QStringLiteral("en-GB"));
     md.addKeywords(QStringLiteral("Access Atlas"), {QStringLiteral("health access"), QStringLiteral("LSOA"), layer_name});
     if (r.items.contains(QStringLiteral("accessatlas_licence"))) md.setLicenses({r.items.value(QStringLiteral("accessatlas_licence"))});
-    if (r.items.contains(QStringLiteral("accessatlas_attribution"))) md.setRights({r.items.value(QStringLiteral("accessatlas_attribution"))});
+    if (r.items.contains(QStringLiteral("accessatlas_attribution")))
+        md.setRights({r.items.value(QStringLiteral("accessatlas_attribution"))});
     QStringList history;
-    for (const auto& [key, label] : std::vector<std::pair<QString, QString>>{{QStringLiteral("accessatlas_run_date"), QStringLiteral("Run: ")},
-                                                                             {QStringLiteral("accessatlas_software"), QStringLiteral("Software: ")},
-                                                                             {QStringLiteral("accessatlas_job"), QStringLiteral("Job: ")},
-                                                                             {QStringLiteral("accessatlas_inputs"), QStringLiteral("Inputs: ")},
-                                                                             {QStringLiteral("accessatlas_parameters"), QStringLiteral("Parameters: ")}})
+    for (const auto& [key, label] :
+         std::vector<std::pair<QString, QString>>{{QStringLiteral("accessatlas_run_date"), QStringLiteral("Run: ")},
+                                                  {QStringLiteral("accessatlas_software"), QStringLiteral("Software: ")},
+                                                  {QStringLiteral("accessatlas_job"), QStringLiteral("Job: ")},
+                                                  {QStringLiteral("accessatlas_inputs"), QStringLiteral("Inputs: ")},
+                                                  {QStringLiteral("accessatlas_parameters"), QStringLiteral("Parameters: ")}})
         if (r.items.contains(key)) history << label + r.items.value(key);
     md.setHistory(history);
     return md;
@@ -190,7 +193,8 @@ private:
 // An engine message as the officer should read it: the dialog's labels for the job keys of
 // `algorithm` (none for a job file, whose keys the officer wrote), layer names for temporary copies.
 QString explained(const std::string& message, const algorithms::Algorithm* algorithm, const PathNames& names) {
-    const std::string named = algorithm ? algorithms::name_parameters(message, *algorithm, algorithms::ParameterNaming::qgis_label) : message;
+    const std::string named =
+        algorithm ? algorithms::name_parameters(message, *algorithm, algorithms::ParameterNaming::qgis_label) : message;
     return with_layer_names(QString::fromStdString(named), names);
 }
 
@@ -201,7 +205,8 @@ QVariantMap run_and_load(const job::Job& job, const QString& title, QgsProcessin
     try {
         const auto summary = job::run_job(job, reporter);
         if (feedback)
-            feedback->pushInfo(QStringLiteral("wrote %1: %2 areas, %3 warnings").arg(qs(summary.output)).arg(summary.areas).arg(summary.warnings.size()));
+            feedback->pushInfo(
+                QStringLiteral("wrote %1: %2 areas, %3 warnings").arg(qs(summary.output)).arg(summary.areas).arg(summary.warnings.size()));
     } catch (const CancelledError&) {
         if (feedback) feedback->reportError(QStringLiteral("Cancelled: no output was written"), false);
         return {};
@@ -211,12 +216,14 @@ QVariantMap run_and_load(const job::Job& job, const QString& title, QgsProcessin
         throw QgsProcessingException(QStringLiteral("internal error: %1").arg(QString::fromUtf8(e.what())));
     }
     const QString path = qs(job.output);
-    const QString group = QStringLiteral("Access Atlas: %1 %2").arg(title, QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss")));
+    const QString group =
+        QStringLiteral("Access Atlas: %1 %2").arg(title, QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss")));
     const auto records = output_layers(path);
     QStringList layers;
     for (const auto& entry : records) layers << entry.first;
     for (const auto& [layer, record] : records) {
-        QgsProcessingContext::LayerDetails details(layer, context.project(), QStringLiteral("OUTPUT"), QgsProcessingUtils::LayerHint::Vector);
+        QgsProcessingContext::LayerDetails details(layer, context.project(), QStringLiteral("OUTPUT"),
+                                                   QgsProcessingUtils::LayerHint::Vector);
         details.forceName = true;
         details.setPostProcessor(new GroupPostProcessor(group, layer, record, layers));
         context.addLayerToLoadOnCompletion(path + QStringLiteral("|layername=") + layer, details);
@@ -263,7 +270,7 @@ QString export_as_seen(QgsVectorLayer& layer, bool selected_only, QgsProcessingC
     return path;
 }
 
-} // namespace
+}  // namespace
 
 QString parameter_name(const std::string& registry_name) { return qs(registry_name).toUpper(); }
 
@@ -298,11 +305,13 @@ void RegistryAlgorithm::initAlgorithm(const QVariantMap&) {
             break;
         }
         case T::table_file:
-            d = std::make_unique<QgsProcessingParameterFeatureSource>(name, desc, QList<int>{QgsProcessing::TypeVector}, QVariant(), optional);
+            d = std::make_unique<QgsProcessingParameterFeatureSource>(name, desc, QList<int>{QgsProcessing::TypeVector}, QVariant(),
+                                                                      optional);
             break;
         case T::network_file:
-            d = std::make_unique<QgsProcessingParameterFile>(name, desc, QgsProcessingParameterFile::File, QString(), QVariant(), optional,
-                                                             QStringLiteral("Road networks (*.osm.pbf *.pbf *.osm *.gpkg *.shp *.geojson);;All files (*)"));
+            d = std::make_unique<QgsProcessingParameterFile>(
+                name, desc, QgsProcessingParameterFile::File, QString(), QVariant(), optional,
+                QStringLiteral("Road networks (*.osm.pbf *.pbf *.osm *.gpkg *.shp *.geojson);;All files (*)"));
             break;
         case T::field:
             d = std::make_unique<QgsProcessingParameterField>(name, desc, def, parameter_name(p.parent), QgsProcessingParameterField::Any,
@@ -323,8 +332,9 @@ void RegistryAlgorithm::initAlgorithm(const QVariantMap&) {
             break;
         }
         case T::number: {
-            auto n = std::make_unique<QgsProcessingParameterNumber>(name, desc, QgsProcessingParameterNumber::Double,
-                                                                    p.default_value.empty() ? QVariant() : QVariant(QString::fromStdString(p.default_value).toDouble()), optional);
+            auto n = std::make_unique<QgsProcessingParameterNumber>(
+                name, desc, QgsProcessingParameterNumber::Double,
+                p.default_value.empty() ? QVariant() : QVariant(QString::fromStdString(p.default_value).toDouble()), optional);
             if (p.minimum) n->setMinimum(*p.minimum);
             if (p.maximum) n->setMaximum(*p.maximum);
             d = std::move(n);
@@ -334,25 +344,25 @@ void RegistryAlgorithm::initAlgorithm(const QVariantMap&) {
             d = std::make_unique<QgsProcessingParameterBoolean>(name, desc, QVariant(p.default_value == "true"), optional);
             break;
         case T::output_file:
-            d = std::make_unique<QgsProcessingParameterFileDestination>(name, desc, QStringLiteral("GeoPackage (*.gpkg *.GPKG)"), QVariant(), optional);
+            d = std::make_unique<QgsProcessingParameterFileDestination>(name, desc, QStringLiteral("GeoPackage (*.gpkg *.GPKG)"),
+                                                                        QVariant(), optional);
             break;
         case T::project_file:
             // Not created unless asked for: the run's layers are loaded into the open project anyway.
-            d = std::make_unique<QgsProcessingParameterFileDestination>(name, desc, QStringLiteral("QGIS projects (*.qgz *.qgs)"), QVariant(),
-                                                                        true, false);
+            d = std::make_unique<QgsProcessingParameterFileDestination>(name, desc, QStringLiteral("QGIS projects (*.qgz *.qgs)"),
+                                                                        QVariant(), true, false);
             break;
         case T::report_file:
             // An .html destination: QGIS lists it in the Processing Results Viewer after the run.
-            d = std::make_unique<QgsProcessingParameterFileDestination>(name, desc, QStringLiteral("HTML files (*.html *.HTML)"), QVariant(), true);
+            d = std::make_unique<QgsProcessingParameterFileDestination>(name, desc, QStringLiteral("HTML files (*.html *.HTML)"),
+                                                                        QVariant(), true);
             break;
         case T::file_list:
             d = std::make_unique<QgsProcessingParameterMultipleLayers>(name, desc, QgsProcessing::TypeFile, QVariant(), optional);
             break;
         case T::number_list:
         case T::text_list:
-        case T::text:
-            d = std::make_unique<QgsProcessingParameterString>(name, desc, def, false, optional);
-            break;
+        case T::text: d = std::make_unique<QgsProcessingParameterString>(name, desc, def, false, optional); break;
         }
         // Only the longer text: QGIS shows the label beside it already (tooltip, qgis_process help).
         if (!p.help.empty()) d->setHelp(qs(p.help));
@@ -360,7 +370,8 @@ void RegistryAlgorithm::initAlgorithm(const QVariantMap&) {
     }
 }
 
-QVariantMap RegistryAlgorithm::processAlgorithm(const QVariantMap& parameters, QgsProcessingContext& context, QgsProcessingFeedback* feedback) {
+QVariantMap RegistryAlgorithm::processAlgorithm(const QVariantMap& parameters, QgsProcessingContext& context,
+                                                QgsProcessingFeedback* feedback) {
     using T = algorithms::ParamType;
     std::map<std::string, std::string> values, layers;
     PathNames names;  // temporary copies, for messages
@@ -377,13 +388,13 @@ QVariantMap RegistryAlgorithm::processAlgorithm(const QVariantMap& parameters, Q
             if (!given) continue;
             // Memory layers, selections, database and web layers are written to a temporary
             // GeoPackage by QGIS; files the engine reads directly are passed as they are.
-            QStringList formats{QStringLiteral("gpkg"), QStringLiteral("shp"), QStringLiteral("geojson"), QStringLiteral("json"),
-                                QStringLiteral("fgb"), QStringLiteral("sqlite")};
+            QStringList formats{QStringLiteral("gpkg"), QStringLiteral("shp"), QStringLiteral("geojson"),
+                                QStringLiteral("json"), QStringLiteral("fgb"), QStringLiteral("sqlite")};
             QString layer_name, path;
             // A layer whose CRS, filter or edits QGIS knows better than its file goes as QGIS shows it.
             const QVariant v = parameters.value(name);
-            const bool selected =
-                v.canConvert<QgsProcessingFeatureSourceDefinition>() && v.value<QgsProcessingFeatureSourceDefinition>().selectedFeaturesOnly;
+            const bool selected = v.canConvert<QgsProcessingFeatureSourceDefinition>() &&
+                                  v.value<QgsProcessingFeatureSourceDefinition>().selectedFeaturesOnly;
             QgsVectorLayer* vl = parameterAsVectorLayer(parameters, name, context);
             if (vl && differs_from_its_file(*vl)) {
                 path = export_as_seen(*vl, selected, context, feedback, &layer_name);
@@ -396,12 +407,11 @@ QVariantMap RegistryAlgorithm::processAlgorithm(const QVariantMap& parameters, Q
                 if (!file.isEmpty() && QFileInfo::exists(file)) path = file;
             }
             if (path.isEmpty())
-                path = parameterAsCompatibleSourceLayerPathAndLayerName(parameters, name, context, formats, QStringLiteral("gpkg"), feedback,
-                                                                        &layer_name);
+                path = parameterAsCompatibleSourceLayerPathAndLayerName(parameters, name, context, formats, QStringLiteral("gpkg"),
+                                                                        feedback, &layer_name);
             if (path.isEmpty()) throw QgsProcessingException(invalidSourceError(parameters, name));
             // A temporary copy is named in messages by the layer the officer chose.
-            if (vl && path.startsWith(QgsProcessingUtils::tempFolder()))
-                names[path] = QStringLiteral("layer '%1' in QGIS").arg(vl->name());
+            if (vl && path.startsWith(QgsProcessingUtils::tempFolder())) names[path] = QStringLiteral("layer '%1' in QGIS").arg(vl->name());
             value = path.toStdString();
             if (!layer_name.isEmpty()) layers[p.name] = layer_name.toStdString();
             break;
@@ -419,7 +429,8 @@ QVariantMap RegistryAlgorithm::processAlgorithm(const QVariantMap& parameters, Q
         }
         case T::enumeration_list: {
             for (int i : parameterAsEnums(parameters, name, context))
-                if (i >= 0 && static_cast<std::size_t>(i) < p.choices.size()) value += (value.empty() ? "" : ",") + p.choices[static_cast<std::size_t>(i)];
+                if (i >= 0 && static_cast<std::size_t>(i) < p.choices.size())
+                    value += (value.empty() ? "" : ",") + p.choices[static_cast<std::size_t>(i)];
             break;
         }
         case T::number: value = format_number(parameterAsDouble(parameters, name, context)).toStdString(); break;
@@ -470,7 +481,8 @@ void RunJobAlgorithm::initAlgorithm(const QVariantMap&) {
                                                            QStringLiteral("QGIS projects (*.qgz *.qgs)"), QVariant(), true, false));
 }
 
-QVariantMap RunJobAlgorithm::processAlgorithm(const QVariantMap& parameters, QgsProcessingContext& context, QgsProcessingFeedback* feedback) {
+QVariantMap RunJobAlgorithm::processAlgorithm(const QVariantMap& parameters, QgsProcessingContext& context,
+                                              QgsProcessingFeedback* feedback) {
     const QString path = parameterAsFile(parameters, QStringLiteral("JOB"), context);
     job::Job job;
     try {
@@ -479,7 +491,8 @@ QVariantMap RunJobAlgorithm::processAlgorithm(const QVariantMap& parameters, Qgs
         throw QgsProcessingException(QString::fromUtf8(e.what()));  // what() already ends with the hint
     }
     const QVariant out = parameters.value(QStringLiteral("OUTPUT"));
-    if (out.isValid() && !out.toString().isEmpty()) job.output = parameterAsFileOutput(parameters, QStringLiteral("OUTPUT"), context).toStdString();
+    if (out.isValid() && !out.toString().isEmpty())
+        job.output = parameterAsFileOutput(parameters, QStringLiteral("OUTPUT"), context).toStdString();
     const QVariant project = parameters.value(QStringLiteral("PROJECT"));
     if (project.isValid() && !project.toString().isEmpty())
         job.project = parameterAsFileOutput(parameters, QStringLiteral("PROJECT"), context).toStdString();
@@ -489,4 +502,4 @@ QVariantMap RunJobAlgorithm::processAlgorithm(const QVariantMap& parameters, Qgs
     return run_and_load(job, job.title.empty() ? QFileInfo(path).completeBaseName() : qs(job.title), context, feedback);
 }
 
-} // namespace accessatlas::qgis
+}  // namespace accessatlas::qgis

@@ -49,4 +49,4 @@ protected:
 // QGIS parameter name of a registry parameter: AREA_CODE_FIELD for area_code_field.
 QString parameter_name(const std::string& registry_name);
 
-} // namespace accessatlas::qgis
+}  // namespace accessatlas::qgis

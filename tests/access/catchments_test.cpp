@@ -30,7 +30,7 @@ access::Reach make_reach(const std::vector<std::vector<std::pair<std::uint32_t, 
     return r;
 }
 
-} // namespace
+}  // namespace
 
 // Three facilities, five origins, Luo & Qi's band weights 1.00 / 0.68 / 0.22 (0-10, 10-20,
 // 20-30 min). Worked by hand:
@@ -174,7 +174,7 @@ void expect_same_reach(const access::Reach& a, const access::Reach& b, double li
     EXPECT_GT(pairs, 100u);
 }
 
-} // namespace
+}  // namespace
 
 TEST_F(RandomNetwork, ReachByHierarchyEqualsDijkstra) {
     NullReporter r;
@@ -256,7 +256,7 @@ TEST(Reach, TheHierarchyPaysForManyLongSearchesOnly) {
     EXPECT_TRUE(access::hierarchy_pays(net, drive, fd, od, 3600, 2, r));
     EXPECT_FALSE(access::hierarchy_pays(net, walk, fw, ow, 600, 2, r));
     EXPECT_FALSE(access::hierarchy_pays(net, drive, {fd.begin(), fd.begin() + 3}, od, 3600, 2, r));  // too few to sample
-    EXPECT_FALSE(drive.hierarchy);  // deciding builds nothing
+    EXPECT_FALSE(drive.hierarchy);                                                                   // deciding builds nothing
 }
 
 TEST_F(RandomNetwork, AutomaticReachKeepsDijkstraOnASmallGraph) {

@@ -18,7 +18,7 @@ using test::NullReporter;
 network::RoadNetwork line_with_island() {
     return test::make_network({{0, 0}, {1000, 0}, {2000, 0}, {0, 5000}, {100, 5000}}, {{0, 1}, {1, 2}, {3, 4}});
 }
-} // namespace
+}  // namespace
 
 TEST(Snapping, SplitsTheEdgeAndKeepsTheConnector) {
     const auto net = line_with_island();

@@ -13,7 +13,7 @@ using namespace accessatlas;
 
 namespace {
 double dms(double d, double m, double s) { return d + m / 60 + s / 3600; }
-} // namespace
+}  // namespace
 
 // Ordnance Survey, "A guide to coordinate systems in Great Britain" (v3.6), annex C: the
 // OSGB36 point 52 39' 27.2531" N, 1 43' 4.5177" E projects to E 651409.903, N 313177.270 on the

@@ -28,12 +28,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     accessatlas::detail::write_binary_file(graph, graph_magic, accessatlas::network::graph_file_version, 0, payload);
     try {
         accessatlas::network::load_graph_file(graph);
-    } catch (const accessatlas::InputError&) {
-    }
+    } catch (const accessatlas::InputError&) {}
     const auto sum = accessatlas::detail::write_binary_file(mode, mode_magic, 1, 0, payload);
     try {
         accessatlas::network::load_mode_graph(mode, sum);
-    } catch (const accessatlas::InputError&) {
-    }
+    } catch (const accessatlas::InputError&) {}
     return 0;
 }

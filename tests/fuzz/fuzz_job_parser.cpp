@@ -10,7 +10,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::string text(reinterpret_cast<const char*>(data), size);
     try {
         accessatlas::job::parse_job(text, "/fuzz", "fuzz.toml");
-    } catch (const accessatlas::InputError&) {
-    }
+    } catch (const accessatlas::InputError&) {}
     return 0;
 }

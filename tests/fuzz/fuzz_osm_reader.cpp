@@ -11,7 +11,7 @@
 
 namespace {
 struct Quiet : accessatlas::Reporter {};
-} // namespace
+}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     static const std::string path = "/tmp/accessatlas_fuzz_" + std::to_string(::getpid()) + ".osm.pbf";
@@ -22,7 +22,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     Quiet quiet;
     try {
         accessatlas::network::read_osm(path, quiet);
-    } catch (const accessatlas::InputError&) {
-    }
+    } catch (const accessatlas::InputError&) {}
     return 0;
 }

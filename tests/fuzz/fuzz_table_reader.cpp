@@ -11,7 +11,7 @@
 
 namespace {
 struct Quiet : accessatlas::Reporter {};
-} // namespace
+}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     static const bool ready = [] {
@@ -25,12 +25,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     Quiet quiet;
     try {
         accessatlas::io::read_numeric_table(path, "code", "value", quiet);
-    } catch (const accessatlas::InputError&) {
-    }
+    } catch (const accessatlas::InputError&) {}
     VSIUnlink(path.c_str());
     try {
         accessatlas::io::parse_number(std::string(reinterpret_cast<const char*>(data), size), "f", "l", "1", "x");
-    } catch (const accessatlas::InputError&) {
-    }
+    } catch (const accessatlas::InputError&) {}
     return 0;
 }

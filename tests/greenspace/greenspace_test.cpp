@@ -34,12 +34,10 @@ std::string write_sites() {
                R"("},"geometry":{"type":"Polygon","coordinates":)" + coords + "}}";
     };
     out << R"({"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::27700"}},"features":[)"
-        << feature("park", "", "Park A", square(0, 0, 100, 100)) << ","
-        << feature("", "wood", "Wood B", square(300, 300, 500, 500)) << ","
+        << feature("park", "", "Park A", square(0, 0, 100, 100)) << "," << feature("", "wood", "Wood B", square(300, 300, 500, 500)) << ","
         << feature("park", "", "Bow tie", "[[[1000,0],[1100,100],[1100,0],[1000,100],[1000,0]]]") << ","
-        << feature("park", "", "Half D1", square(600, 0, 650, 100)) << ","
-        << feature("park", "", "Half D2", square(650, 0, 700, 100)) << ","
-        << feature("parking", "", "Car park", square(2000, 0, 2100, 100)) << "]}";
+        << feature("park", "", "Half D1", square(600, 0, 650, 100)) << "," << feature("park", "", "Half D2", square(650, 0, 700, 100))
+        << "," << feature("parking", "", "Car park", square(2000, 0, 2100, 100)) << "]}";
     return path;
 }
 
@@ -53,8 +51,9 @@ greenspace::SiteOptions options() {
 
 // Paths: (50,-100) - (50,50) inside A - (50,200) - (400,200), 100 m south of wood B.
 network::RoadNetwork paths() {
-    return test::make_network({{50, -100}, {50, 50}, {50, 200}, {400, 200}},
-                              {{0, 1, network::RoadClass::footway}, {1, 2, network::RoadClass::footway}, {2, 3, network::RoadClass::footway}});
+    return test::make_network(
+        {{50, -100}, {50, 50}, {50, 200}, {400, 200}},
+        {{0, 1, network::RoadClass::footway}, {1, 2, network::RoadClass::footway}, {2, 3, network::RoadClass::footway}});
 }
 
 const greenspace::Site* site_named(const std::vector<greenspace::Site>& sites, const std::string& name, bool woodland = false) {
@@ -63,7 +62,7 @@ const greenspace::Site* site_named(const std::vector<greenspace::Site>& sites, c
     return nullptr;
 }
 
-} // namespace
+}  // namespace
 
 TEST(Greenspace, SitesAreFilteredRepairedAndDissolved) {
     NullReporter r;

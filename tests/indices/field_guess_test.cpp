@@ -27,14 +27,13 @@ std::string write_file(const std::string& name, const std::string& text) {
     return path.string();
 }
 
-} // namespace
+}  // namespace
 
 TEST(FieldGuess, TheCodeFieldIsTheOneHoldingLsoaCodesNotTheFirst) {
     // What the QGIS dialog used to offer first (the name) is not it; LSOAs beat the district.
-    const auto t = table({"lsoa11_name", "ltla_code", "lsoa11_code", "people"},
-                         {{"Rutland 001A", "E06000017", "E01013681", "1500"},
-                          {"Rutland 001B", "E06000017", "e01013682 ", "1600"},
-                          {"Rutland 002A", "E06000017", "", "1700"}});
+    const auto t = table({"lsoa11_name", "ltla_code", "lsoa11_code", "people"}, {{"Rutland 001A", "E06000017", "E01013681", "1500"},
+                                                                                 {"Rutland 001B", "E06000017", "e01013682 ", "1600"},
+                                                                                 {"Rutland 002A", "E06000017", "", "1700"}});
     const auto g = guess_code_column(t);
     ASSERT_TRUE(g);
     EXPECT_EQ(g->field, "lsoa11_code");
@@ -51,8 +50,9 @@ TEST(FieldGuess, NoCodeFieldWhenFewValuesAreCodes) {
 }
 
 TEST(FieldGuess, PopulationByNameAmongNumericFields) {
-    const auto t = table({"lsoa11_code", "population_density", "total_population", "0", "1"},
-                         {{"E01013681", "12.5", "1500", "10", "12"}, {"E01013682", "3.1", "1 600", "11", "9"}, {"E01013683", "2", "1700", "9", "8"}});
+    const auto t =
+        table({"lsoa11_code", "population_density", "total_population", "0", "1"},
+              {{"E01013681", "12.5", "1500", "10", "12"}, {"E01013682", "3.1", "1 600", "11", "9"}, {"E01013683", "2", "1700", "9", "8"}});
     const auto g = guess_population_column(t);
     ASSERT_TRUE(g);
     EXPECT_EQ(g->field, "total_population");  // not the density, even if it holds numbers

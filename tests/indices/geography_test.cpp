@@ -9,21 +9,21 @@ namespace {
 // A11 unchanged; B11 split into B21a, B21b; C11 and D11 merged into CD21; E11 and F11 in a
 // complex change: E11 -> E21 and F21, F11 -> F21.
 const std::vector<LookupRow> lookup{
-    {"A11", "A21", 'U'}, {"B11", "B21a", 'S'}, {"B11", "B21b", 'S'}, {"C11", "CD21", 'M'},
-    {"D11", "CD21", 'M'}, {"E11", "E21", 'X'}, {"E11", "F21", 'X'}, {"F11", "F21", 'X'},
+    {"A11", "A21", 'U'},  {"B11", "B21a", 'S'}, {"B11", "B21b", 'S'}, {"C11", "CD21", 'M'},
+    {"D11", "CD21", 'M'}, {"E11", "E21", 'X'},  {"E11", "F21", 'X'},  {"F11", "F21", 'X'},
 };
 const std::map<std::string, double> pop11{{"A11", 100}, {"B11", 400}, {"C11", 100}, {"D11", 300}, {"E11", 800}, {"F11", 600}};
 const std::map<std::string, double> pop21{{"A21", 100}, {"B21a", 300}, {"B21b", 100}, {"CD21", 400}, {"E21", 200}, {"F21", 1200}};
-} // namespace
+}  // namespace
 
 TEST(Geography, CountsFrom2011To2021) {
     const std::map<std::string, double> counts{{"A11", 10}, {"B11", 40}, {"C11", 5}, {"D11", 7}, {"E11", 30}, {"F11", 12}};
     ConversionSummary s;
     const auto out = convert_geography(counts, Geography::lsoa11, Geography::lsoa21, ValueKind::count, lookup, pop11, pop21, &s);
-    EXPECT_DOUBLE_EQ(out.at("A21"), 10);          // unchanged
-    EXPECT_DOUBLE_EQ(out.at("B21a"), 30);         // split 300 : 100 of 40
+    EXPECT_DOUBLE_EQ(out.at("A21"), 10);   // unchanged
+    EXPECT_DOUBLE_EQ(out.at("B21a"), 30);  // split 300 : 100 of 40
     EXPECT_DOUBLE_EQ(out.at("B21b"), 10);
-    EXPECT_DOUBLE_EQ(out.at("CD21"), 12);         // merged: 5 + 7
+    EXPECT_DOUBLE_EQ(out.at("CD21"), 12);                  // merged: 5 + 7
     EXPECT_NEAR(out.at("E21"), 30 * 200.0 / 1400, 1e-12);  // complex: E11 shares 30 as 200 : 1200
     EXPECT_NEAR(out.at("F21"), 30 * 1200.0 / 1400 + 12, 1e-12);
     double total = 0;

@@ -48,7 +48,7 @@ const double broadband[]{10.0 / 3, 20.0 / 3, 4.0};
 const double deprivation[]{2.0, 8.0, 5.0};
 const double deri[]{(20.0 / 14 + 10.0 / 3 + 2.0) / 3, (120.0 / 14 + 20.0 / 3 + 8.0) / 3, (55.0 / 14 + 4.0 + 5.0) / 3};
 
-} // namespace
+}  // namespace
 
 TEST(Deri, SixAreasByDistrictAsTheMethodNotes) {
     IndexDef def = deri_preset();
@@ -89,7 +89,7 @@ TEST(Deri, WholeAreaBasisMixesTheDistricts) {
     const auto r = compute_index(def, six_areas(), quiet);
     EXPECT_NEAR(r.indicator_score[0][1], 10.0 * 10 / 130, 1e-12);   // a2: 10 of 0..130
     EXPECT_NEAR(r.indicator_score[0][3], 10.0 * 115 / 130, 1e-12);  // b1: 115
-    EXPECT_GT(r.score[3], r.score[1]);  // b1 now outranks a2
+    EXPECT_GT(r.score[3], r.score[1]);                              // b1 now outranks a2
 }
 
 TEST(Weights, OnlyRatiosMatter) {
@@ -121,7 +121,7 @@ IndexInput small_input() {
     in.values = {{0, 10, 5}, {0, 10, 4}, {0, 10, missing}, {0, 10, missing}};
     return in;
 }
-} // namespace
+}  // namespace
 
 TEST(Missing, RenormalisesOverThePresentAndFlags) {
     CollectingReporter log;

@@ -18,7 +18,7 @@ std::vector<double> norm(Normalisation m, Direction d, Basis b, const std::vecto
                          const std::vector<double>& ref = no_reference, const std::vector<double>& v = values) {
     return normalise(v, m, d, b, g, ref);
 }
-} // namespace
+}  // namespace
 
 TEST(MinMax, StudyAreaBothDirections) {
     // 10 (v - 2) / (10 - 2)
@@ -62,8 +62,8 @@ TEST(MinMax, ReferenceBasisUsesTheNationalRange) {
 
 TEST(MinMax, MissingStaysMissingAndConstantScoresZero) {
     std::size_t constants = 0;
-    const auto s = normalise({3, missing, 3}, Normalisation::minmax, Direction::higher_is_worse, Basis::area, no_groups, no_reference,
-                             &constants);
+    const auto s =
+        normalise({3, missing, 3}, Normalisation::minmax, Direction::higher_is_worse, Basis::area, no_groups, no_reference, &constants);
     EXPECT_DOUBLE_EQ(s[0], 0.0);
     EXPECT_TRUE(std::isnan(s[1]));
     EXPECT_EQ(constants, 1u);
@@ -71,8 +71,8 @@ TEST(MinMax, MissingStaysMissingAndConstantScoresZero) {
 
 TEST(ExponentialTransform, AtRanksOneHalfAndN) {
     // X = -23 ln(1 - R (1 - e^(-100/23))), R = rank / N
-    EXPECT_NEAR(exponential_transform(1.0), 100.0, 1e-9);                   // rank N: the worst
-    EXPECT_NEAR(exponential_transform(0.5), 15.646790072602894, 1e-9);      // rank N/2
+    EXPECT_NEAR(exponential_transform(1.0), 100.0, 1e-9);                       // rank N: the worst
+    EXPECT_NEAR(exponential_transform(0.5), 15.646790072602894, 1e-9);          // rank N/2
     EXPECT_NEAR(exponential_transform(1.0 / 192), 0.11854715837978087, 1e-12);  // rank 1 of Leicester's 192
     // Through normalise: ranks 1..4 of 4 values
     const auto x = norm(Normalisation::exponential, Direction::higher_is_worse, Basis::area);

@@ -45,8 +45,7 @@ TEST(Moran, CheckerboardWithRookContiguityIsMinusOne) {
     // every area is high among lows or low among highs
     test::NullReporter quiet;
     const auto lisa = local_moran(v, w, 0, 1, 0.05, quiet);
-    for (std::size_t i = 0; i < v.size(); ++i)
-        EXPECT_EQ(lisa.cls[i], v[i] > 0.5 ? LisaClass::high_low : LisaClass::low_high) << i;
+    for (std::size_t i = 0; i < v.size(); ++i) EXPECT_EQ(lisa.cls[i], v[i] > 0.5 ? LisaClass::high_low : LisaClass::low_high) << i;
 }
 
 TEST(Moran, TwoHalvesByHand) {

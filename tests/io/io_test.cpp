@@ -63,7 +63,8 @@ TEST(GpkgWriter, AnUncommittedWriteLeavesThePreviousOutputAndNoTemporaryFile) {
 }
 
 TEST(ReadLayer, MissingFileAndFieldAreNamed) {
-    struct NullReporter : Reporter {} r;
+    struct NullReporter : Reporter {
+    } r;
     try {
         io::read_layer("/nonexistent/x.geojson", "", io::GeometryKind::point, {}, r);
         FAIL();
@@ -96,7 +97,7 @@ std::vector<unsigned char> rectangle_wkb(double x0, double y0, double x1, double
     std::memcpy(out.data() + sizeof(head), xy, sizeof(xy));
     return out;
 }
-} // namespace
+}  // namespace
 
 TEST(AreasBeyondCoverage, AreasWhoseBufferLeavesTheNetworksHullAreListed) {
     // Network nodes: a 1 km square's corners and a cloud inside (which must not matter).
@@ -137,7 +138,7 @@ long long features_read(OGRLayer* layer) {
     }
     return n;
 }
-} // namespace
+}  // namespace
 
 // The spatial index is packed by us, not filled by GDAL: it must pass SQLite's own check,
 // answer every window query exactly as a scan would, and keep working for later edits.
@@ -151,7 +152,7 @@ TEST(GpkgWriter, ThePackedSpatialIndexAnswersLikeAScan) {
     std::vector<accessatlas::Point> points;
     for (int i = 0; i < 20000; ++i) points.push_back({ux(rng), uy(rng)});
     points.push_back({445000.123456789, 300000.987654321});  // off the float grid: rounding matters
-    std::vector<std::array<double, 4>> boxes;  // polygons: x0, y0, x1, y1
+    std::vector<std::array<double, 4>> boxes;                // polygons: x0, y0, x1, y1
     for (int i = 0; i < 300; ++i) {
         const double x = ux(rng), y = uy(rng);
         boxes.push_back({x, y, x + side(rng), y + side(rng)});
@@ -191,10 +192,10 @@ TEST(GpkgWriter, ThePackedSpatialIndexAnswersLikeAScan) {
     ASSERT_NE(ds, nullptr);
     for (const char* t : {"pts", "areas", "one", "none"}) {
         EXPECT_EQ(sql_rows(ds, std::string("SELECT rtreecheck('rtree_") + t + "_geom')"), std::vector<std::string>{"ok"}) << t;
-        EXPECT_EQ(sql_rows(ds, std::string("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'rtree_") + t +
-                                   "_geom_%'")
-                      .at(0),
-                  gdal_triggers)
+        EXPECT_EQ(
+            sql_rows(ds, std::string("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'rtree_") + t + "_geom_%'")
+                .at(0),
+            gdal_triggers)
             << t << ": the index's triggers are back";
     }
     EXPECT_EQ(sql_rows(ds, "SELECT count(*) FROM rtree_pts_geom").at(0), std::to_string(points.size()));
@@ -203,8 +204,8 @@ TEST(GpkgWriter, ThePackedSpatialIndexAnswersLikeAScan) {
         const double x0 = ux(rng), y0 = uy(rng), x1 = x0 + w(rng), y1 = y0 + w(rng);
         OGRLayer* pts = ds->GetLayerByName("pts");
         pts->SetSpatialFilterRect(x0, y0, x1, y1);
-        const auto scan_pts = std::count_if(points.begin(), points.end(),
-                                            [&](const auto& p) { return p.x >= x0 && p.x <= x1 && p.y >= y0 && p.y <= y1; });
+        const auto scan_pts =
+            std::count_if(points.begin(), points.end(), [&](const auto& p) { return p.x >= x0 && p.x <= x1 && p.y >= y0 && p.y <= y1; });
         // Reading through the index, then GDAL's exact test: nothing may be missed.
         ASSERT_EQ(features_read(pts), scan_pts) << "window " << q;
         // Counting reads the index alone, whose float boxes hold their points with a margin
@@ -217,8 +218,8 @@ TEST(GpkgWriter, ThePackedSpatialIndexAnswersLikeAScan) {
         ASSERT_LE(counted, widened) << "window " << q;
         OGRLayer* areas = ds->GetLayerByName("areas");
         areas->SetSpatialFilterRect(x0, y0, x1, y1);
-        const auto scan_areas = std::count_if(boxes.begin(), boxes.end(),
-                                              [&](const auto& b) { return b[0] <= x1 && b[2] >= x0 && b[1] <= y1 && b[3] >= y0; });
+        const auto scan_areas =
+            std::count_if(boxes.begin(), boxes.end(), [&](const auto& b) { return b[0] <= x1 && b[2] >= x0 && b[1] <= y1 && b[3] >= y0; });
         ASSERT_EQ(features_read(areas), scan_areas) << "window " << q;
     }
     // The point off the float grid is found by a window that only just holds it.

@@ -13,7 +13,7 @@ std::size_t count(const std::string& text, const std::string& what) {
     for (std::size_t p = text.find(what); p != std::string::npos; p = text.find(what, p + 1)) ++n;
     return n;
 }
-} // namespace
+}  // namespace
 
 TEST(Styles, TravelTimeUsesFixedBandsDarkerForLonger) {
     const auto s = styles::time_minutes("gp_walk_time_min", "Time to the nearest GP on foot (minutes)");

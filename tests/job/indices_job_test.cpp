@@ -43,7 +43,8 @@ code_field = "code"
 geography = "lsoa21"
 [indices.old]
 [indices.old.indicators.pct_65_plus]
-path = ")" + std::string(ACCESSATLAS_TEST_DATA) + R"(/nomis_rm121_extract.csv"
+path = ")" + std::string(ACCESSATLAS_TEST_DATA) +
+               R"(/nomis_rm121_extract.csv"
 code_field = "2021 super output area - lower layer"
 numerator = ["Aged 65 years", "Aged 66 to 69 years", "Aged 70 to 74 years", "Aged 75 to 79 years", "Aged 80 to 84 years", "Aged 85 years and over"]
 denominator = "Total"
@@ -82,14 +83,14 @@ field = "imd_decile"
         }
         return "no error";
     }
-
 };
 
-} // namespace
+}  // namespace
 
 TEST_F(IndicesJob, NomisSourceAndMeanCompositeByHand) {
     run(job_text());
-    std::unique_ptr<GDALDataset> ds(static_cast<GDALDataset*>(GDALOpenEx((dir / "out.gpkg").c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr)));
+    std::unique_ptr<GDALDataset> ds(
+        static_cast<GDALDataset*>(GDALOpenEx((dir / "out.gpkg").c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr)));
     ASSERT_TRUE(ds);
     auto* old = ds->GetLayerByName("lsoa_old");
     ASSERT_TRUE(old);
@@ -143,7 +144,8 @@ TEST_F(IndicesJob, NonNumericValuesNameTheLineAndField) {
 TEST_F(IndicesJob, SuppressedCellsAreMissingNotErrors) {
     write_domains("E01013600,1,30,1\nE01013601,..,25,5\nE01013602,3,10,2\n");
     run(job_text());
-    std::unique_ptr<GDALDataset> ds(static_cast<GDALDataset*>(GDALOpenEx((dir / "out.gpkg").c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr)));
+    std::unique_ptr<GDALDataset> ds(
+        static_cast<GDALDataset*>(GDALOpenEx((dir / "out.gpkg").c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr)));
     auto* atlas = ds->GetLayerByName("lsoa_atlas");
     for (auto& f : *atlas)
         if (std::string(f->GetFieldAsString("lsoa_code")) == "E01013601") {
@@ -171,7 +173,8 @@ TEST_F(IndicesJob, UnknownDeriIndicatorGetsASuggestion) {
 
 TEST_F(IndicesJob, ClusteringWritesGlobalMoran) {
     run(job_text("[clustering]\nfields = [\"composite_score\"]\ncontiguity = \"rook\"\npermutations = 99\n"));
-    std::unique_ptr<GDALDataset> ds(static_cast<GDALDataset*>(GDALOpenEx((dir / "out.gpkg").c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr)));
+    std::unique_ptr<GDALDataset> ds(
+        static_cast<GDALDataset*>(GDALOpenEx((dir / "out.gpkg").c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr)));
     auto* g = ds->GetLayerByName("moran_global");
     ASSERT_TRUE(g);
     auto f = std::unique_ptr<OGRFeature>(g->GetNextFeature());
@@ -219,7 +222,8 @@ code_field = "lsoa"
 field = "a"
 )";
     run(text);
-    std::unique_ptr<GDALDataset> ds(static_cast<GDALDataset*>(GDALOpenEx((dir / "out.gpkg").c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr)));
+    std::unique_ptr<GDALDataset> ds(
+        static_cast<GDALDataset*>(GDALOpenEx((dir / "out.gpkg").c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr)));
     auto* layer = ds->GetLayerByName("lsoa_national");
     ASSERT_TRUE(layer);
     std::map<std::string, double> score;

@@ -40,10 +40,11 @@ Rows run_leicester() {
     };
     for (auto& f : *ds->GetLayerByName("inequality_summary"))
         if (std::string(f->GetFieldAsString("indicator")) == "deri_score")
-            r.summary[f->GetFieldAsString("measure")] = {{"value", num(*f, "value")}, {"lower", num(*f, "lower")}, {"upper", num(*f, "upper")}};
+            r.summary[f->GetFieldAsString("measure")] = {
+                {"value", num(*f, "value")}, {"lower", num(*f, "lower")}, {"upper", num(*f, "upper")}};
     for (auto& f : *ds->GetLayerByName("deri_score_by_decile")) {
-        std::map<std::string, double> row{{"group", num(*f, "group")}, {"population", num(*f, "population")}, {"mean", num(*f, "mean")},
-                                          {"areas", num(*f, "areas")}};
+        std::map<std::string, double> row{
+            {"group", num(*f, "group")}, {"population", num(*f, "population")}, {"mean", num(*f, "mean")}, {"areas", num(*f, "areas")}};
         (std::string(f->GetFieldAsString("grouping")) == "decile" ? r.decile : r.quintile).push_back(row);
     }
     std::map<std::string, double> decile_by_code;
@@ -66,7 +67,7 @@ Rows run_leicester() {
     return r;
 }
 
-} // namespace
+}  // namespace
 
 TEST(InequalityJob, LeicesterDecilesSumGapSignIntervalsAndFewerAreas) {
     const Rows r = run_leicester();
@@ -81,7 +82,7 @@ TEST(InequalityJob, LeicesterDecilesSumGapSignIntervalsAndFewerAreas) {
     // The gap is quintile 1 minus quintile 5, with the sign of their means.
     const double gap = r.summary.at("gap_most_minus_least_deprived_fifth").at("value");
     EXPECT_NEAR(gap, r.quintile[0].at("mean") - r.quintile[4].at("mean"), 1e-9);
-    EXPECT_GT(gap, 0);  // digital exclusion risk is higher in the most deprived fifth
+    EXPECT_GT(gap, 0);                              // digital exclusion risk is higher in the most deprived fifth
     EXPECT_LT(r.summary.at("sii").at("value"), 0);  // least minus most deprived end
     EXPECT_LT(r.summary.at("concentration_index").at("value"), 0);
     for (const char* m : {"sii", "rii", "concentration_index"}) {

@@ -42,7 +42,7 @@ std::string job_message_in(const std::string& base, const std::string& text) {
     }
     return "";
 }
-} // namespace
+}  // namespace
 
 TEST(JobParse, MinimalJobTakesDefaultsAndResolvesPaths) {
     const auto j = job::parse_job(minimal, "/base", "job.toml");
@@ -68,11 +68,16 @@ TEST(JobKeys, TheParserAndTheRegistryUseTheTable) {
             std::string text = minimal;
             const std::string line = key + " = " + value + "\n";
             if (section == "network") return text.replace(text.find("[network]\n") + 10, 0, line);
-            if (section == "transit") text += "[analysis]\nmodes = [\"walk\", \"transit\"]\n[transit]\nfeeds = [\"f.zip\"]\ndate = \"2024-01-10\"\n";
-            else if (section == "greenspace") text += "[greenspace]\npath = \"g.gpkg\"\n";
-            else if (section == "clustering") text += "[clustering]\nfields = [\"x\"]\n";
-            else if (section == "inequality") text += "[inequality]\ndeprivation = { path = \"imd.csv\", code_field = \"c\", field = \"d\" }\n";
-            else text += "[" + section + "]\n";
+            if (section == "transit")
+                text += "[analysis]\nmodes = [\"walk\", \"transit\"]\n[transit]\nfeeds = [\"f.zip\"]\ndate = \"2024-01-10\"\n";
+            else if (section == "greenspace")
+                text += "[greenspace]\npath = \"g.gpkg\"\n";
+            else if (section == "clustering")
+                text += "[clustering]\nfields = [\"x\"]\n";
+            else if (section == "inequality")
+                text += "[inequality]\ndeprivation = { path = \"imd.csv\", code_field = \"c\", field = \"d\" }\n";
+            else
+                text += "[" + section + "]\n";
             return text + line;
         };
         const std::size_t list_size = static_cast<std::size_t>(std::count(k.default_value.begin(), k.default_value.end(), ',') + 1);
@@ -149,9 +154,14 @@ TEST(JobParse, ProfileOverridesApply) {
 TEST(Algorithms, ParametersBuildTheSameJobAsAJobFile) {
     const auto* a = algorithms::find("nearest_service");
     ASSERT_NE(a, nullptr);
-    const auto from_params = algorithms::job_from_parameters(
-        *a, {{"network", "/d/net.osm.pbf"}, {"areas", "/d/lsoa.geojson"}, {"area_code_field", "code"}, {"facilities", "/d/gp.geojson"},
-             {"service_name", "gp"}, {"modes", "walk"}, {"thresholds_min", "10, 20"}, {"output", "/tmp/x.gpkg"}});
+    const auto from_params = algorithms::job_from_parameters(*a, {{"network", "/d/net.osm.pbf"},
+                                                                  {"areas", "/d/lsoa.geojson"},
+                                                                  {"area_code_field", "code"},
+                                                                  {"facilities", "/d/gp.geojson"},
+                                                                  {"service_name", "gp"},
+                                                                  {"modes", "walk"},
+                                                                  {"thresholds_min", "10, 20"},
+                                                                  {"output", "/tmp/x.gpkg"}});
     const auto from_file = job::parse_job(R"(
 [job]
 output = "/tmp/x.gpkg"
@@ -166,7 +176,8 @@ path = "/d/gp.geojson"
 [analysis]
 modes = ["walk"]
 thresholds_min = [10, 20]
-)", "", "job.toml");
+)",
+                                          "", "job.toml");
     EXPECT_EQ(from_params.network.path, from_file.network.path);
     EXPECT_EQ(from_params.services[0].name, from_file.services[0].name);
     EXPECT_EQ(from_params.thresholds_min, from_file.thresholds_min);

@@ -77,7 +77,8 @@ protected:
         ASSERT_NE(ds, nullptr);
         base = read_rows(ds, "lsoa_access");
         if (OGRLayer* w = ds->GetLayerByName("run_warnings"))
-            for (auto& f : *w) warning_rows.push_back({f->GetFieldAsString("kind"), f->GetFieldAsString("code"), f->GetFieldAsString("feature_id")});
+            for (auto& f : *w)
+                warning_rows.push_back({f->GetFieldAsString("kind"), f->GetFieldAsString("code"), f->GetFieldAsString("feature_id")});
         no_busiest = read_rows(ds, "no_busiest_lsoa_access");
         early = read_rows(ds, "early_lsoa_access");
         GDALClose(ds);
@@ -100,7 +101,7 @@ double weighted_mean(const Rows& rows, const std::string& field) {
     return sum / pop;
 }
 
-} // namespace
+}  // namespace
 
 TEST_F(NewportJob, TransitIsNeverSlowerThanWalkingAndItsPercentilesAreOrdered) {
     ASSERT_EQ(base.size(), 95u);
@@ -129,7 +130,8 @@ TEST_F(NewportJob, AreasBeyondTheExtractAreNamedAndCarryNoNumbers) {
     for (const auto& [code, r] : base) {
         if (r.at("served") != 0) continue;
         ++unserved;
-        for (const char* f : {"gp_transit_time_min", "gp_walk_time_min", "gp_drive_pct_15", "gp_transit_unreached_pop"}) EXPECT_TRUE(std::isnan(r.at(f))) << code << " " << f;
+        for (const char* f : {"gp_transit_time_min", "gp_walk_time_min", "gp_drive_pct_15", "gp_transit_unreached_pop"})
+            EXPECT_TRUE(std::isnan(r.at(f))) << code << " " << f;
     }
     EXPECT_EQ(unserved, 41u);
     // Each is a row of run_warnings, joinable by code; so are the 6 practices beyond the extract.
@@ -145,7 +147,8 @@ TEST_F(NewportJob, AreasBeyondTheExtractAreNamedAndCarryNoNumbers) {
     EXPECT_EQ(rows, 41u);
     EXPECT_EQ(practices, 6u);
     bool named = false;
-    for (const auto& w : reporter.warnings) named = named || (w.find("41 of 95 areas are not served") != std::string::npos && w.find("W01") != std::string::npos);
+    for (const auto& w : reporter.warnings)
+        named = named || (w.find("41 of 95 areas are not served") != std::string::npos && w.find("W01") != std::string::npos);
     EXPECT_TRUE(named);
 }
 

@@ -53,7 +53,7 @@ protected:
 job::RunSummary* RutlandJob::summary = nullptr;
 GDALDataset* RutlandJob::ds = nullptr;
 ProgressRecorder* RutlandJob::progress = nullptr;
-} // namespace
+}  // namespace
 
 // One progress bar for the whole run: it never goes back, ends at 1, and the estimate of the
 // stages is close enough that the bar neither stalls near the end early nor jumps at the end.
@@ -259,7 +259,8 @@ TEST_F(RutlandJob, InequalityByDecileSumsToThePopulationAndIntervalsHoldTheEstim
     EXPECT_TRUE(std::isfinite(sii.at("group_no_car_gap")));
     // Households without a car against the rest, by % within each threshold too.
     for (const char* t : {"15", "30", "45", "60"}) {
-        const double g = sii.at(std::string("group_no_car_pct_within_") + t), rest = sii.at(std::string("group_no_car_rest_pct_within_") + t);
+        const double g = sii.at(std::string("group_no_car_pct_within_") + t),
+                     rest = sii.at(std::string("group_no_car_rest_pct_within_") + t);
         EXPECT_GE(g, 0);
         EXPECT_LE(g, 100 + 1e-9);
         EXPECT_NEAR(sii.at(std::string("group_no_car_pct_within_") + t + "_gap"), g - rest, 1e-9);

@@ -96,7 +96,8 @@ max_time_min = 30
 
     // Field values of the first feature of a layer, or of every feature keyed by a field.
     std::map<std::string, double> area_row(const std::string& layer) {
-        std::unique_ptr<GDALDataset> ds(static_cast<GDALDataset*>(GDALOpenEx((dir / "out.gpkg").c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr)));
+        std::unique_ptr<GDALDataset> ds(
+            static_cast<GDALDataset*>(GDALOpenEx((dir / "out.gpkg").c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr)));
         EXPECT_TRUE(ds);
         std::map<std::string, double> row;
         auto* l = ds ? ds->GetLayerByName(layer.c_str()) : nullptr;
@@ -109,7 +110,8 @@ max_time_min = 30
         return row;
     }
     std::vector<double> origin_times(const std::string& layer) {
-        std::unique_ptr<GDALDataset> ds(static_cast<GDALDataset*>(GDALOpenEx((dir / "out.gpkg").c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr)));
+        std::unique_ptr<GDALDataset> ds(
+            static_cast<GDALDataset*>(GDALOpenEx((dir / "out.gpkg").c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr)));
         std::vector<double> t;
         auto* l = ds->GetLayerByName(layer.c_str());
         EXPECT_TRUE(l) << layer;
@@ -120,12 +122,11 @@ max_time_min = 30
         }
         return t;
     }
-
 };
 
 constexpr double base_mean = (10 * 12.5 + 5 * 25 + 1 * 1.25) / 16;
 
-} // namespace
+}  // namespace
 
 TEST_F(ScenariosJob, ClosingAFacilityByHand) {
     run(job_text(R"([[scenarios]]
@@ -198,7 +199,8 @@ supply = ["F1 = 4", "F2=0.5"]
     // Each malformed entry is refused, named, with the form to write.
     for (const char* bad : {"F1", "=4", "F1=", "F1=four", "F1=-2", "F1=4x"}) {
         const std::string e = error_of(job_text(std::string("[[scenarios]]\nname = \"x\"\n[[scenarios.services]]\nservice = \"gp\"\n"
-                                                            "supply = [\"") + bad + "\"]\n"));
+                                                            "supply = [\"") +
+                                                bad + "\"]\n"));
         EXPECT_NE(e.find(std::string("'") + bad + "' is not id=value"), std::string::npos) << bad << ": " << e;
         EXPECT_NE(e.find("supply = [\"G1=4\""), std::string::npos) << e;
     }

@@ -50,7 +50,7 @@ protected:
     network::RoadNetwork net;
 };
 
-} // namespace
+}  // namespace
 
 TEST_F(GraphFile, LoadsBackTheSameNetwork) {
     const auto back = network::load_graph_file_for(graph, source, {});

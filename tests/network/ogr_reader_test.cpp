@@ -18,7 +18,7 @@ using namespace accessatlas;
 namespace {
 using test::NullReporter;
 const std::string roads = std::string(ACCESSATLAS_TEST_DATA) + "/os_open_roads/os_open_roads_2020_road_link.gpkg";
-} // namespace
+}  // namespace
 
 TEST(OgrReader, OsOpenRoads2020NodesMatchTheirIdentifiers) {
     NullReporter r;
@@ -102,8 +102,8 @@ TEST(OgrReader, OsOpenRoadsCurrentSchemaReadsTheSame) {
     OGRLayer* in = src->GetLayer(0);
     OGRLayer* out = dst->CreateLayer("road_link", in->GetSpatialRef(), wkbLineString, nullptr);
     const std::vector<std::pair<const char*, const char*>> renames{{"class", "road_classification"}, {"function", "road_function"},
-                                                                   {"formOfWay", "form_of_way"},   {"startNode", "start_node"},
-                                                                   {"endNode", "end_node"},       {"trunkRoad", "trunk_road"}};
+                                                                   {"formOfWay", "form_of_way"},     {"startNode", "start_node"},
+                                                                   {"endNode", "end_node"},          {"trunkRoad", "trunk_road"}};
     for (const auto& [from, to] : renames) {
         (void)from;
         OGRFieldDefn f(to, OFTString);

@@ -22,7 +22,7 @@ const network::Edge* edge_of_way(const network::RoadNetwork& n, std::int64_t way
         if (e.source_id == way) return &e;
     return nullptr;
 }
-} // namespace
+}  // namespace
 
 TEST(OsmReader, SplitsWaysAtSharedNodesAndReadsTags) {
     NullReporter r;

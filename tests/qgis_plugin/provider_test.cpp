@@ -72,7 +72,8 @@ Run run(const QString& id, const QVariantMap& parameters, QgsProcessingFeedback*
 // Area values of a GeoPackage layer: code -> field -> value.
 std::map<std::string, std::map<std::string, double>> read_areas(const QString& path, const char* layer) {
     std::map<std::string, std::map<std::string, double>> out;
-    std::unique_ptr<GDALDataset> ds(static_cast<GDALDataset*>(GDALOpenEx(path.toUtf8().constData(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr)));
+    std::unique_ptr<GDALDataset> ds(
+        static_cast<GDALDataset*>(GDALOpenEx(path.toUtf8().constData(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr)));
     if (!ds) return out;
     OGRLayer* l = ds->GetLayerByName(layer);
     if (!l) return out;
@@ -92,8 +93,10 @@ void expect_same(const QString& a, const QString& b, const char* layer) {
     for (const auto& [code, fields] : x)
         for (const auto& [field, v] : fields) {
             const double w = y.at(code).at(field);
-            if (std::isnan(v)) EXPECT_TRUE(std::isnan(w)) << code << " " << field;
-            else EXPECT_DOUBLE_EQ(v, w) << code << " " << field;
+            if (std::isnan(v))
+                EXPECT_TRUE(std::isnan(w)) << code << " " << field;
+            else
+                EXPECT_DOUBLE_EQ(v, w) << code << " " << field;
             ++compared;
         }
     EXPECT_GT(compared, x.size());
@@ -124,7 +127,7 @@ std::string cli_nearest(const QString& output) {
         .toStdString();
 }
 
-} // namespace
+}  // namespace
 
 TEST(Provider, EveryRegistryAlgorithmWithItsParameters) {
     auto* provider = QgsApplication::processingRegistry()->providerById(QStringLiteral("accessatlas"));
@@ -213,10 +216,12 @@ TEST(Provider, ErrorsNameTheParameterAndTheLayerAsTheOfficerSeesThem) {
             QgsProcessingFeedback::reportError(error, fatal);
         }
     };
-    auto* wards = new QgsVectorLayer(QStringLiteral("Polygon?crs=EPSG:27700&field=ward:string"), QStringLiteral("my wards"), QStringLiteral("memory"));
+    auto* wards = new QgsVectorLayer(QStringLiteral("Polygon?crs=EPSG:27700&field=ward:string"), QStringLiteral("my wards"),
+                                     QStringLiteral("memory"));
     QgsFeature f(wards->fields());
     f.setAttribute(0, QStringLiteral("Oakham North"));
-    f.setGeometry(QgsGeometry::fromWkt(QStringLiteral("POLYGON((486000 308000, 487000 308000, 487000 309000, 486000 309000, 486000 308000))")));
+    f.setGeometry(
+        QgsGeometry::fromWkt(QStringLiteral("POLYGON((486000 308000, 487000 308000, 487000 309000, 486000 309000, 486000 308000))")));
     ASSERT_TRUE(wards->dataProvider()->addFeature(f));
     QgsProject::instance()->addMapLayer(wards);
     auto p = nearest_parameters(out_path(QStringLiteral("no_codes.gpkg")));
@@ -226,8 +231,9 @@ TEST(Provider, ErrorsNameTheParameterAndTheLayerAsTheOfficerSeesThem) {
     Errors feedback;
     EXPECT_FALSE(run(QStringLiteral("nearest_service"), p, &feedback).ok);
     const QString e = feedback.text;
-    EXPECT_TRUE(e.contains(QStringLiteral("parameter \"Area code field (empty: guessed)\": missing, and no field of layer 'my wards' in QGIS "
-                                          "holds ONS area codes")))
+    EXPECT_TRUE(
+        e.contains(QStringLiteral("parameter \"Area code field (empty: guessed)\": missing, and no field of layer 'my wards' in QGIS "
+                                  "holds ONS area codes")))
         << e.toStdString();
     EXPECT_TRUE(e.contains(QStringLiteral("the fields are: ward"))) << e.toStdString();
     EXPECT_FALSE(e.contains(QStringLiteral("areas.code_field"))) << e.toStdString();
@@ -380,7 +386,10 @@ TEST(Provider, RunJobThenCompositeAndClustersEqualTheJob) {
     const auto job = run(QStringLiteral("run_job"), {{QStringLiteral("JOB"), kRutland + "job.toml"}, {QStringLiteral("OUTPUT"), job_out}});
     ASSERT_TRUE(job.ok);
     const QString cli = out_path(QStringLiteral("rutland_cli.gpkg"));
-    ASSERT_EQ(std::system(("\"" ACCESSATLAS_CLI "\" -q run '" + (kRutland + "job.toml").toStdString() + "' --out '" + cli.toStdString() + "'").c_str()), 0);
+    ASSERT_EQ(
+        std::system(
+            ("\"" ACCESSATLAS_CLI "\" -q run '" + (kRutland + "job.toml").toStdString() + "' --out '" + cli.toStdString() + "'").c_str()),
+        0);
     for (const char* layer : {"lsoa_access", "lsoa_greenspace", "lsoa_digital_exclusion", "lsoa_atlas", "lsoa_clusters"})
         expect_same(job_out, cli, layer);
     // clusters and composite on the job's own lsoa_atlas layer give the job's values
@@ -396,15 +405,16 @@ TEST(Provider, RunJobThenCompositeAndClustersEqualTheJob) {
     ASSERT_EQ(a.size(), 23u);
     for (const auto& [code, f] : a) EXPECT_DOUBLE_EQ(f.at("composite_score_lisa_p"), b.at(code).at("composite_score_lisa_p")) << code;
     const QString comp = out_path(QStringLiteral("composite.gpkg"));
-    ASSERT_TRUE(run(QStringLiteral("composite"), {{QStringLiteral("AREAS"), atlas},
-                                                  {QStringLiteral("AREA_CODE_FIELD"), QStringLiteral("lsoa_code")},
-                                                  {QStringLiteral("HEALTH_ACCESS_FIELD"), QStringLiteral("health_access")},
-                                                  {QStringLiteral("GREEN_SPACE_FIELD"), QStringLiteral("green_space")},
-                                                  {QStringLiteral("DIGITAL_EXCLUSION_FIELD"), QStringLiteral("digital_exclusion")},
-                                                  {QStringLiteral("IMD_TABLE"), kRutland + "tables/imd2019_lsoa11_ranks_deciles_scores.csv"},
-                                                  {QStringLiteral("IMD_CODE_FIELD"), QStringLiteral("lsoa11_code")},
-                                                  {QStringLiteral("OUTPUT"), comp}})
-                    .ok);
+    ASSERT_TRUE(
+        run(QStringLiteral("composite"), {{QStringLiteral("AREAS"), atlas},
+                                          {QStringLiteral("AREA_CODE_FIELD"), QStringLiteral("lsoa_code")},
+                                          {QStringLiteral("HEALTH_ACCESS_FIELD"), QStringLiteral("health_access")},
+                                          {QStringLiteral("GREEN_SPACE_FIELD"), QStringLiteral("green_space")},
+                                          {QStringLiteral("DIGITAL_EXCLUSION_FIELD"), QStringLiteral("digital_exclusion")},
+                                          {QStringLiteral("IMD_TABLE"), kRutland + "tables/imd2019_lsoa11_ranks_deciles_scores.csv"},
+                                          {QStringLiteral("IMD_CODE_FIELD"), QStringLiteral("lsoa11_code")},
+                                          {QStringLiteral("OUTPUT"), comp}})
+            .ok);
     const auto c = read_areas(comp, "lsoa_atlas"), d = read_areas(cli, "lsoa_atlas");
     ASSERT_EQ(c.size(), 23u);
     for (const auto& [code, f] : c) {
@@ -418,9 +428,8 @@ TEST(Provider, MemoryLayerWithASelectionIsHandedToTheCore) {
     auto* layer = new QgsVectorLayer(QStringLiteral("Point?crs=EPSG:27700&field=OrganisationID:string"), QStringLiteral("my gps"),
                                      QStringLiteral("memory"));
     QgsFeatureList features;
-    for (const auto& [id, x, y] : std::vector<std::tuple<const char*, double, double>>{{"oakham", 486180, 308720},
-                                                                                       {"uppingham", 487030, 299830},
-                                                                                       {"empingham", 495230, 308400}}) {
+    for (const auto& [id, x, y] : std::vector<std::tuple<const char*, double, double>>{
+             {"oakham", 486180, 308720}, {"uppingham", 487030, 299830}, {"empingham", 495230, 308400}}) {
         QgsFeature f(layer->fields());
         f.setAttribute(0, QString::fromLatin1(id));
         f.setGeometry(QgsGeometry::fromPointXY(QgsPointXY(x, y)));
@@ -434,8 +443,8 @@ TEST(Provider, MemoryLayerWithASelectionIsHandedToTheCore) {
     p[QStringLiteral("FACILITIES")] = QVariant::fromValue(QgsProcessingFeatureSourceDefinition(layer->id(), true));
     p[QStringLiteral("MODES")] = QVariantList{0};
     ASSERT_TRUE(run(QStringLiteral("nearest_service"), p, nullptr, &project).ok);
-    std::unique_ptr<GDALDataset> ds(static_cast<GDALDataset*>(GDALOpenEx(out_path(QStringLiteral("memory.gpkg")).toUtf8().constData(), GDAL_OF_VECTOR,
-                                                                         nullptr, nullptr, nullptr)));
+    std::unique_ptr<GDALDataset> ds(static_cast<GDALDataset*>(
+        GDALOpenEx(out_path(QStringLiteral("memory.gpkg")).toUtf8().constData(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr)));
     ASSERT_TRUE(ds);
     OGRLayer* fac = ds->GetLayerByName("facilities");
     ASSERT_TRUE(fac);
@@ -471,7 +480,8 @@ TEST(Provider, CancelStopsTheRunAndLeavesNothing) {
 // line's, and its chart comes back as an HTML output, which QGIS lists in the Results Viewer.
 TEST(Provider, InequalityWritesItsTablesAndAChartForTheResultsViewer) {
     const QString job_out = out_path(QStringLiteral("leicester_for_inequality.gpkg"));
-    ASSERT_TRUE(run(QStringLiteral("run_job"), {{QStringLiteral("JOB"), kLeicester + "exclusion.toml"}, {QStringLiteral("OUTPUT"), job_out}}).ok);
+    ASSERT_TRUE(
+        run(QStringLiteral("run_job"), {{QStringLiteral("JOB"), kLeicester + "exclusion.toml"}, {QStringLiteral("OUTPUT"), job_out}}).ok);
     const auto* alg = algorithm(QStringLiteral("inequality"));
     ASSERT_NE(alg, nullptr);
     const auto* report_output = alg->outputDefinition(QStringLiteral("REPORT"));
@@ -497,17 +507,20 @@ TEST(Provider, InequalityWritesItsTablesAndAChartForTheResultsViewer) {
     EXPECT_TRUE(text.contains(QStringLiteral("Slope Index of Inequality is -2.32"))) << "no sentence";
     // The same numbers as the command line
     const std::string cli = out_path(QStringLiteral("cli_inequality.gpkg")).toStdString();
-    const std::string cmd = "\"" ACCESSATLAS_CLI "\" -q inequality --areas '" + job_out.toStdString() +
-                            "' --areas_layer lsoa_digital_exclusion --area_code_field lsoa_code --population_field population --fields deri_score "
-                            "--deprivation '" + (kLeicester + "tables/imd2019_lsoa11_ranks_deciles_scores.csv").toStdString() +
-                            "' --deprivation_code_field lsoa11_code --deprivation_field IMD_decile --output '" + cli + "'";
+    const std::string cmd =
+        "\"" ACCESSATLAS_CLI "\" -q inequality --areas '" + job_out.toStdString() +
+        "' --areas_layer lsoa_digital_exclusion --area_code_field lsoa_code --population_field population --fields deri_score "
+        "--deprivation '" +
+        (kLeicester + "tables/imd2019_lsoa11_ranks_deciles_scores.csv").toStdString() +
+        "' --deprivation_code_field lsoa11_code --deprivation_field IMD_decile --output '" + cli + "'";
     ASSERT_EQ(std::system(cmd.c_str()), 0);
     auto values = [](const std::string& path) {
         std::map<std::string, double> v;
         std::unique_ptr<GDALDataset> ds(static_cast<GDALDataset*>(GDALOpenEx(path.c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr)));
         if (!ds) return v;
         for (auto& feature : *ds->GetLayerByName("inequality_summary"))
-            v[std::string(feature->GetFieldAsString("indicator")) + "/" + feature->GetFieldAsString("measure")] = feature->GetFieldAsDouble("value");
+            v[std::string(feature->GetFieldAsString("indicator")) + "/" + feature->GetFieldAsString("measure")] =
+                feature->GetFieldAsDouble("value");
         return v;
     };
     const auto a = values(out_path(QStringLiteral("plugin_inequality.gpkg")).toStdString()), b = values(cli);
@@ -525,7 +538,8 @@ TEST(Provider, InequalityWritesItsTablesAndAChartForTheResultsViewer) {
 TEST(Provider, OutputsLoadInAGroupWithTheirStyleAndRenderItsColours) {
     QgsProject project;
     const QString path = out_path(QStringLiteral("styled.gpkg"));
-    const auto r = run(QStringLiteral("run_job"), {{QStringLiteral("JOB"), kLeicester + "exclusion.toml"}, {QStringLiteral("OUTPUT"), path}}, nullptr, &project);
+    const auto r = run(QStringLiteral("run_job"),
+                       {{QStringLiteral("JOB"), kLeicester + "exclusion.toml"}, {QStringLiteral("OUTPUT"), path}}, nullptr, &project);
     ASSERT_TRUE(r.ok);
     // what QGIS does on completion: load each layer into the project, then post-process it
     QgsVectorLayer* deri = nullptr;
@@ -540,7 +554,8 @@ TEST(Provider, OutputsLoadInAGroupWithTheirStyleAndRenderItsColours) {
     const auto groups = project.layerTreeRoot()->findGroups();
     ASSERT_EQ(groups.size(), 1);
     // Named after the job's title
-    EXPECT_TRUE(groups.front()->name().startsWith(QStringLiteral("Access Atlas: Digital exclusion risk, Leicester"))) << groups.front()->name().toStdString();
+    EXPECT_TRUE(groups.front()->name().startsWith(QStringLiteral("Access Atlas: Digital exclusion risk, Leicester")))
+        << groups.front()->name().toStdString();
     EXPECT_EQ(groups.front()->findLayers().size(), r.layers_to_load.size());
     // A designed map: the headline area layer first and visible, the rest in a collapsed,
     // unchecked sub-group.

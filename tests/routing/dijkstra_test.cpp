@@ -22,11 +22,21 @@ network::RoadNetwork grid() {
     std::vector<Point> nodes;
     for (int y = 0; y < 3; ++y)
         for (int x = 0; x < 3; ++x) nodes.push_back({x * 100.0, y * 100.0});
-    return test::make_network(nodes, {{0, 1}, {1, 2}, {3, 4}, {4, 5}, {6, 7}, {7, 8}, {0, 3}, {3, 6}, {1, 4, network::RoadClass::residential, true},
-                                      {4, 7}, {2, 5}, {5, 8}});
+    return test::make_network(nodes, {{0, 1},
+                                      {1, 2},
+                                      {3, 4},
+                                      {4, 5},
+                                      {6, 7},
+                                      {7, 8},
+                                      {0, 3},
+                                      {3, 6},
+                                      {1, 4, network::RoadClass::residential, true},
+                                      {4, 7},
+                                      {2, 5},
+                                      {5, 8}});
 }
 
-} // namespace
+}  // namespace
 
 TEST(MinIdHeap, PopsInKeyOrderWithDecreaseKey) {
     routing::MinIdHeap heap(100);
@@ -123,9 +133,7 @@ TEST(Dijkstra, MultiSourceEqualsMinimumOfSingleSourceSearchesOnRandomGraphs) {
                 continue;
             }
             ASSERT_NEAR(multi.time(v), best[v], 1e-6) << "seed " << seed << " node " << v;
-            {
-                EXPECT_EQ(multi.tag(v), best_tag[v]) << "seed " << seed << " node " << v;
-            }
+            { EXPECT_EQ(multi.tag(v), best_tag[v]) << "seed " << seed << " node " << v; }
         }
     }
 }

@@ -47,7 +47,7 @@ void expect_equal_to_dijkstra(const network::Graph& g, const routing::Hierarchy&
     }
 }
 
-} // namespace
+}  // namespace
 
 TEST(Hierarchy, HandCheckedOneWayGrid) {
     // 6 - 7 - 8
@@ -58,8 +58,18 @@ TEST(Hierarchy, HandCheckedOneWayGrid) {
     std::vector<Point> nodes;
     for (int y = 0; y < 3; ++y)
         for (int x = 0; x < 3; ++x) nodes.push_back({x * 100.0, y * 100.0});
-    const auto net = test::make_network(nodes, {{0, 1}, {1, 2}, {3, 4}, {4, 5}, {6, 7}, {7, 8}, {0, 3}, {3, 6},
-                                                {1, 4, network::RoadClass::residential, true}, {4, 7}, {2, 5}, {5, 8}});
+    const auto net = test::make_network(nodes, {{0, 1},
+                                                {1, 2},
+                                                {3, 4},
+                                                {4, 5},
+                                                {6, 7},
+                                                {7, 8},
+                                                {0, 3},
+                                                {3, 6},
+                                                {1, 4, network::RoadClass::residential, true},
+                                                {4, 7},
+                                                {2, 5},
+                                                {5, 8}});
     const auto drive = network::build_mode_graph(net, test::uniform_profile(network::Mode::drive, 3.6, true));
     test::NullReporter quiet;
     const auto h = routing::build_hierarchy(drive.forward, quiet);
@@ -140,8 +150,10 @@ TEST(Hierarchy, RestrictedSweepIsRightAtItsTargets) {
         dijkstra.run_until(routing::unreached);
         for (auto v : targets_nodes) {
             const double want = dijkstra.time(v);
-            if (std::isfinite(want)) EXPECT_NEAR(phast.times_of_node(v)[3], want, tolerance(want)) << "node " << v;
-            else EXPECT_EQ(phast.times_of_node(v)[3], routing::Phast::unreached);
+            if (std::isfinite(want))
+                EXPECT_NEAR(phast.times_of_node(v)[3], want, tolerance(want)) << "node " << v;
+            else
+                EXPECT_EQ(phast.times_of_node(v)[3], routing::Phast::unreached);
         }
     }
     phast.restrict_to_all();

@@ -22,7 +22,7 @@ std::pair<double, double> to_segment(Point p, Point a, Point b) {
     return {std::hypot(p.x - q.x, p.y - q.y), t * std::sqrt(len2)};
 }
 
-} // namespace
+}  // namespace
 
 TEST(EdgeIndex, TheNearestEdgeAsBruteForceFindsIt) {
     std::mt19937 rng(20261206);

@@ -38,4 +38,4 @@ inline std::vector<std::vector<unsigned char>> grid_wkb(int n, double side = 100
     return out;
 }
 
-} // namespace accessatlas::test
+}  // namespace accessatlas::test

@@ -22,4 +22,4 @@ protected:
     std::filesystem::path dir;
 };
 
-} // namespace accessatlas::test
+}  // namespace accessatlas::test

@@ -89,4 +89,4 @@ inline network::RoadNetwork grid_network(std::uint32_t side, std::uint32_t seed,
     return make_network(nodes, edges);
 }
 
-} // namespace accessatlas::test
+}  // namespace accessatlas::test

@@ -139,7 +139,7 @@ std::vector<snapping::Snap> snaps_at(const Case& c, const snapping::EdgeIndex& i
     return out;
 }
 
-} // namespace
+}  // namespace
 
 TEST(TransitBruteForce, EveryOriginAndMinuteEqualsTimeDependentDijkstra) {
     test::NullReporter quiet;

@@ -69,7 +69,8 @@ fs::path hand_feed(const fs::path& dir) {
           "FREQ,WEEKDAY,freq\nNIGHT,MON,night\nGONE,WEEKDAY_BUT_NOT_5TH,gone\nEXTRA,ONLY_5TH,extra\n");
     write(dir, "stop_times.txt",
           "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n"
-          "slow_0700,07:00:00,07:00:00,A,1\nslow_0700,07:10:00,07:10:00,B,2\nslow_0700,07:20:00,07:20:00,C,3\nslow_0700,07:30:00,07:30:00,D,4\n"
+          "slow_0700,07:00:00,07:00:00,A,1\nslow_0700,07:10:00,07:10:00,B,2\nslow_0700,07:20:00,07:20:00,C,3\nslow_0700,07:30:00,07:30:00,"
+          "D,4\n"
           "slow_0720,07:20:00,07:20:00,A,1\nslow_0720,07:30:00,07:30:00,B,2\nslow_0720,,,C,3\nslow_0720,07:50:00,07:50:00,D,4\n"
           "express_0706,07:06:00,07:06:00,A,1\nexpress_0706,07:16:00,07:16:00,D,2\n"
           "sunday_0701,07:01:00,07:01:00,A,1\nsunday_0701,07:03:00,07:03:00,D,2\n"
@@ -87,7 +88,7 @@ std::map<std::string, const Trip*> by_id(const Timetable& tt) {
     return m;
 }
 
-} // namespace
+}  // namespace
 
 TEST(GtfsReader, ReadsOneServiceDateWithFrequenciesCalendarDatesAndTripsPastMidnight) {
     TempDir tmp("gtfs_hand");

@@ -48,4 +48,4 @@ public:
         : Error(what, std::move(context), "please report this with the job file and the command") {}
 };
 
-} // namespace accessatlas
+}  // namespace accessatlas

@@ -37,4 +37,4 @@ struct Polygon {
 };
 using MultiPolygon = std::vector<Polygon>;
 
-} // namespace accessatlas
+}  // namespace accessatlas

@@ -14,13 +14,13 @@ namespace accessatlas {
 // coordinate ...), so that the output can list them one row each and an officer can join them
 // to the map by code or feature id.
 struct WarningItem {
-    std::string kind;     // e.g. facility_excluded, area_not_served, gtfs_trip_left_out
+    std::string kind;  // e.g. facility_excluded, area_not_served, gtfs_trip_left_out
     std::string file;
     std::string layer;
     std::string feature;  // feature id, facility id, stop or trip id
     std::string code;     // area code, when the item is an area
     std::string field;
-    std::string action;   // what was done: excluded, repaired, left out, counted as not reached ...
+    std::string action;  // what was done: excluded, repaired, left out, counted as not reached ...
 };
 
 class Reporter {
@@ -98,4 +98,4 @@ private:
     double m_last = 0;
 };
 
-} // namespace accessatlas
+}  // namespace accessatlas

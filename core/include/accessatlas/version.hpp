@@ -1,4 +1,4 @@
 #pragma once
 namespace accessatlas {
 const char* version();
-} // namespace accessatlas
+}  // namespace accessatlas

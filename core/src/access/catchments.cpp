@@ -44,8 +44,8 @@ unsigned thread_count(unsigned requested) {
 // `per_thread` facilities per thread and chunk: small when one facility is slow (polygons), so
 // that Cancel is honoured within about a second.
 template <class Worker, class Body>
-void for_each_facility(std::uint32_t count, unsigned threads, std::uint32_t per_thread,
-                       tbb::enumerable_thread_specific<Worker>& workers, Reporter& reporter, Body&& body) {
+void for_each_facility(std::uint32_t count, unsigned threads, std::uint32_t per_thread, tbb::enumerable_thread_specific<Worker>& workers,
+                       Reporter& reporter, Body&& body) {
     tbb::task_arena arena(static_cast<int>(thread_count(threads)));
     const std::uint32_t chunk = per_thread * thread_count(threads);
     for (std::uint32_t begin = 0; begin < count; begin += chunk) {
@@ -74,7 +74,8 @@ std::vector<Point> sub_line(const network::RoadNetwork& network, std::uint32_t e
         const double s0 = walked, s1 = walked + seg;
         if (s1 >= a && s0 <= b && seg > 0) {
             if (out.empty()) out.push_back(at(p[0], p[1], std::clamp((a - s0) / seg, 0.0, 1.0)));
-            if (s1 <= b) out.push_back(p[1]);
+            if (s1 <= b)
+                out.push_back(p[1]);
             else {
                 out.push_back(at(p[0], p[1], std::clamp((b - s0) / seg, 0.0, 1.0)));
                 break;
@@ -91,9 +92,8 @@ struct OnEdge {
 };
 
 // Reachable offset intervals of edge e, merged, given the node times at both ends.
-void edge_pieces(const network::RoadNetwork& network, const network::ModeGraph& graph, std::uint32_t e, double t_from,
-                 double t_to, const OnEdge* facilities, std::size_t facility_count, double limit,
-                 std::vector<std::vector<Point>>& out) {
+void edge_pieces(const network::RoadNetwork& network, const network::ModeGraph& graph, std::uint32_t e, double t_from, double t_to,
+                 const OnEdge* facilities, std::size_t facility_count, double limit, std::vector<std::vector<Point>>& out) {
     const double len = network.edges[e].length_m;
     const double tf = graph.edge_time_forward[e], tb = graph.edge_time_backward[e];
     std::vector<std::pair<double, double>> iv;
@@ -114,7 +114,8 @@ void edge_pieces(const network::RoadNetwork& network, const network::ModeGraph& 
         if (cur.second - cur.first > 1e-6) out.push_back(sub_line(network, e, cur.first, cur.second));
     };
     for (std::size_t i = 1; i < iv.size(); ++i) {
-        if (iv[i].first <= cur.second) cur.second = std::max(cur.second, iv[i].second);
+        if (iv[i].first <= cur.second)
+            cur.second = std::max(cur.second, iv[i].second);
         else {
             flush();
             cur = iv[i];
@@ -152,11 +153,11 @@ std::vector<unsigned char> buffer_pieces(const std::vector<std::vector<Point>>& 
     return wkb;
 }
 
-} // namespace
+}  // namespace
 
-Reach reach_origins(const network::RoadNetwork& network, const network::ModeGraph& graph,
-                    const std::vector<snapping::Snap>& facility_snaps, const std::vector<snapping::Snap>& origin_snaps,
-                    double limit_s, unsigned threads, Reporter& reporter, ReachMethod method) {
+Reach reach_origins(const network::RoadNetwork& network, const network::ModeGraph& graph, const std::vector<snapping::Snap>& facility_snaps,
+                    const std::vector<snapping::Snap>& origin_snaps, double limit_s, unsigned threads, Reporter& reporter,
+                    ReachMethod method) {
     std::vector<std::vector<snapping::Snap>> groups;
     groups.reserve(facility_snaps.size());
     for (const auto& s : facility_snaps) groups.push_back({s});
@@ -322,10 +323,9 @@ void join_pairs(std::vector<std::vector<std::pair<std::uint32_t, float>>>& per_f
 // The reach of `facilities` (indices into facility_entrances, each with an entrance on the
 // network) by contraction hierarchy sweeps, 16 facilities per sweep; pairs into per_facility.
 void reach_by_hierarchy(const network::RoadNetwork& network, const network::ModeGraph& graph,
-                        const std::vector<std::vector<snapping::Snap>>& facility_entrances,
-                        const std::vector<snapping::Snap>& origin_snaps, const OriginsOnNetwork& on, std::vector<std::uint32_t> facilities,
-                        double limit_s, unsigned threads, Reporter& reporter,
-                        std::vector<std::vector<std::pair<std::uint32_t, float>>>& per_facility, Reach& r) {
+                        const std::vector<std::vector<snapping::Snap>>& facility_entrances, const std::vector<snapping::Snap>& origin_snaps,
+                        const OriginsOnNetwork& on, std::vector<std::uint32_t> facilities, double limit_s, unsigned threads,
+                        Reporter& reporter, std::vector<std::vector<std::pair<std::uint32_t, float>>>& per_facility, Reach& r) {
     const std::size_t origins = origin_snaps.size();
     const double walk = graph.profile.connector_kmh / 3.6;
     r.by_hierarchy = true;
@@ -334,8 +334,8 @@ void reach_by_hierarchy(const network::RoadNetwork& network, const network::Mode
     if (!graph.hierarchy) reporter.stage("Contraction hierarchy of the " + mode + " network, built once for many searches");
     const routing::Hierarchy& h = routing::backward_hierarchy(graph, reporter, threads);
     r.hierarchy_seconds = seconds_since(th);
-    reporter.stage(fmt::format("Catchments of {} facilities by hierarchy sweeps ({}, {} at a time)", facilities.size(), mode,
-                               routing::Phast::width));
+    reporter.stage(
+        fmt::format("Catchments of {} facilities by hierarchy sweeps ({}, {} at a time)", facilities.size(), mode, routing::Phast::width));
     // Each origin leaves its edge through either end: the sweep position of that end and the
     // time to it (infinite where the edge is one-way against it).
     struct Ends {
@@ -379,7 +379,9 @@ void reach_by_hierarchy(const network::RoadNetwork& network, const network::Mode
         std::vector<char> cell_on;
         std::vector<std::uint32_t> candidates, targets;
     };
-    tbb::enumerable_thread_specific<Sweeper> sweepers([&] { return Sweeper{routing::Phast(h), {}, std::vector<char>(bound.cell_count(), 0), {}, {}}; });
+    tbb::enumerable_thread_specific<Sweeper> sweepers([&] {
+        return Sweeper{routing::Phast(h), {}, std::vector<char>(bound.cell_count(), 0), {}, {}};
+    });
     const auto batches = static_cast<std::uint32_t>((order.size() + routing::Phast::width - 1) / routing::Phast::width);
     std::atomic<std::uint64_t> swept{0};
     for_each_facility(batches, threads, 1, sweepers, reporter, [&](Sweeper& sw, std::uint32_t b) {
@@ -446,8 +448,10 @@ void reach_by_hierarchy(const network::RoadNetwork& network, const network::Mode
                     if (!(t <= limit_s)) continue;
                     auto it = std::lower_bound(out.begin(), out.end(), std::make_pair(o, 0.0f),
                                                [](const auto& x, const auto& y) { return x.first < y.first; });
-                    if (it != out.end() && it->first == o) it->second = std::min(it->second, static_cast<float>(t));
-                    else out.insert(it, {o, static_cast<float>(t)});
+                    if (it != out.end() && it->first == o)
+                        it->second = std::min(it->second, static_cast<float>(t));
+                    else
+                        out.insert(it, {o, static_cast<float>(t)});
                 }
             }
         }
@@ -456,7 +460,7 @@ void reach_by_hierarchy(const network::RoadNetwork& network, const network::Mode
     for (const Sweeper& sw : sweepers) r.nodes_settled += sw.phast.upward_settled();
 }
 
-} // namespace
+}  // namespace
 
 Reach reach_origins_grouped(const network::RoadNetwork& network, const network::ModeGraph& graph,
                             const std::vector<std::vector<snapping::Snap>>& facility_entrances,
@@ -481,8 +485,9 @@ Reach reach_origins_grouped(const network::RoadNetwork& network, const network::
         std::vector<std::uint32_t> touched;
         std::uint64_t settled = 0;
     };
-    tbb::enumerable_thread_specific<Worker> workers(
-        [&] { return Worker{routing::Dijkstra(graph.backward), std::vector<double>(origins), std::vector<std::uint32_t>(origins, 0), 0, {}, 0}; });
+    tbb::enumerable_thread_specific<Worker> workers([&] {
+        return Worker{routing::Dijkstra(graph.backward), std::vector<double>(origins), std::vector<std::uint32_t>(origins, 0), 0, {}, 0};
+    });
     // One bounded search per facility.
     auto by_dijkstra = [&](std::uint32_t first, std::uint32_t last) {
         for_each_facility(last - first, threads, 32, workers, reporter, [&](Worker& w, std::uint32_t i) {
@@ -552,8 +557,8 @@ Reach reach_origins_grouped(const network::RoadNetwork& network, const network::
     if (!hierarchy) {
         by_dijkstra(done, n_snapped);
     } else {
-        reach_by_hierarchy(network, graph, facility_entrances, origin_snaps, on, {snapped.begin() + done, snapped.end()}, limit_s,
-                           threads, reporter, per_facility, r);
+        reach_by_hierarchy(network, graph, facility_entrances, origin_snaps, on, {snapped.begin() + done, snapped.end()}, limit_s, threads,
+                           reporter, per_facility, r);
     }
 
     join_pairs(per_facility, r);
@@ -562,9 +567,8 @@ Reach reach_origins_grouped(const network::RoadNetwork& network, const network::
     return r;
 }
 
-bool hierarchy_pays(const network::RoadNetwork& network, const network::ModeGraph& graph,
-                    const std::vector<snapping::Snap>& facility_snaps, const std::vector<snapping::Snap>& origin_snaps, double limit_s,
-                    unsigned threads, Reporter& reporter) {
+bool hierarchy_pays(const network::RoadNetwork& network, const network::ModeGraph& graph, const std::vector<snapping::Snap>& facility_snaps,
+                    const std::vector<snapping::Snap>& origin_snaps, double limit_s, unsigned threads, Reporter& reporter) {
     std::vector<snapping::Snap> sample(facility_snaps.size());
     std::uint32_t taken = 0, snapped = 0;
     for (std::size_t f = 0; f < facility_snaps.size(); ++f)
@@ -621,10 +625,10 @@ private:
     bool m_fast = false;
 };
 
-} // namespace
+}  // namespace
 
-E2sfca e2sfca(const Reach& reach, const std::vector<double>& supply, const std::vector<double>& origin_population,
-              std::size_t origin_count, const Decay& decay) {
+E2sfca e2sfca(const Reach& reach, const std::vector<double>& supply, const std::vector<double>& origin_population, std::size_t origin_count,
+              const Decay& decay) {
     const std::size_t n_fac = reach.facility_count();
     const FastDecay weight(decay);
     E2sfca r;
@@ -668,8 +672,8 @@ E2sfca e2sfca(const Reach& reach, const std::vector<double>& supply, const std::
 }
 
 std::vector<std::vector<Point>> reachable_pieces(const network::RoadNetwork& network, const network::ModeGraph& graph,
-                                                 const std::vector<double>& node_time_s,
-                                                 const std::vector<snapping::Snap>& facility_snaps, double limit_s) {
+                                                 const std::vector<double>& node_time_s, const std::vector<snapping::Snap>& facility_snaps,
+                                                 double limit_s) {
     const double walk = graph.profile.connector_kmh / 3.6;
     std::vector<std::vector<OnEdge>> on_edge_lists;
     std::vector<std::uint32_t> edge_slot(network.edge_count(), invalid_id);
@@ -709,8 +713,9 @@ CatchmentPolygons catchment_polygons(const network::RoadNetwork& network, const 
         std::uint32_t current = 0;
         std::vector<std::uint32_t> edges;
     };
-    tbb::enumerable_thread_specific<Worker> workers(
-        [&] { return Worker{routing::Dijkstra(graph.backward), std::vector<std::uint32_t>(network.edge_count(), 0), 0, {}}; });
+    tbb::enumerable_thread_specific<Worker> workers([&] {
+        return Worker{routing::Dijkstra(graph.backward), std::vector<std::uint32_t>(network.edge_count(), 0), 0, {}};
+    });
     for_each_facility(n_fac, options.threads, 1, workers, reporter, [&](Worker& w, std::uint32_t f) {
         const auto& s = facility_snaps[f];
         if (!s.ok() || !options.facility_polygons) return;
@@ -739,8 +744,8 @@ CatchmentPolygons catchment_polygons(const network::RoadNetwork& network, const 
             for (std::uint32_t e : w.edges) {
                 const auto& edge = network.edges[e];
                 auto t = [&](std::uint32_t v) { return w.search.time(v) <= limits[k] ? w.search.time(v) : routing::unreached; };
-                edge_pieces(network, graph, e, t(edge.from), t(edge.to), e == s.edge ? &own : nullptr, e == s.edge ? 1 : 0,
-                            limits[k], pieces);
+                edge_pieces(network, graph, e, t(edge.from), t(edge.to), e == s.edge ? &own : nullptr, e == s.edge ? 1 : 0, limits[k],
+                            pieces);
             }
             result.facility[f][k] = buffer_pieces(pieces, options.walk_off_m);
         }
@@ -803,4 +808,4 @@ bool polygon_contains(const std::vector<unsigned char>& wkb, Point p) {
     return inside;
 }
 
-} // namespace accessatlas::access
+}  // namespace accessatlas::access

@@ -6,7 +6,6 @@
 
 #include "access/seeding.hpp"
 
-
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
@@ -55,10 +54,10 @@ struct Candidate {
     }
 };
 
-} // namespace
+}  // namespace
 
-double along_edge_time(const network::RoadNetwork& network, const network::ModeGraph& graph, std::uint32_t edge,
-                       double from_offset_m, double to_offset_m) {
+double along_edge_time(const network::RoadNetwork& network, const network::ModeGraph& graph, std::uint32_t edge, double from_offset_m,
+                       double to_offset_m) {
     const double len = network.edges[edge].length_m;
     if (to_offset_m == from_offset_m) return 0;
     if (to_offset_m > from_offset_m) return graph.edge_time_forward[edge] * ((to_offset_m - from_offset_m) / len);
@@ -66,9 +65,8 @@ double along_edge_time(const network::RoadNetwork& network, const network::ModeG
 }
 
 NearestResult nearest_facility(const network::RoadNetwork& network, const network::ModeGraph& graph,
-                               const std::vector<snapping::Snap>& facility_snaps,
-                               const std::vector<snapping::Snap>& origin_snaps, const NearestOptions& options,
-                               Reporter& reporter) {
+                               const std::vector<snapping::Snap>& facility_snaps, const std::vector<snapping::Snap>& origin_snaps,
+                               const NearestOptions& options, Reporter& reporter) {
     const auto t0 = std::chrono::steady_clock::now();
     const double connector_speed = graph.profile.connector_kmh / 3.6;
     const auto connector = [&](const snapping::Snap& s) { return s.distance_m / connector_speed; };
@@ -91,7 +89,7 @@ NearestResult nearest_facility(const network::RoadNetwork& network, const networ
     // to go parallel (on a county's graph that start would cost more than the search).
     constexpr std::size_t parallel_min_origins = 50000;
     const bool large = graph.backward.node_count() >= routing::Dijkstra::parallel_min_nodes || origins >= parallel_min_origins;
-    const unsigned threads = !large ? 1u
+    const unsigned threads = !large                ? 1u
                              : options.threads > 0 ? options.threads
                                                    : static_cast<unsigned>(tbb::this_task_arena::max_concurrency());
     search.settle_all([&reporter] { reporter.check_cancelled(); }, 0, threads);
@@ -111,14 +109,12 @@ NearestResult nearest_facility(const network::RoadNetwork& network, const networ
                        search.tag(edge.to));
         const double to_start = along(s.edge, s.offset_m, 0);
         if (std::isfinite(to_start) && search.reached(edge.from))
-            best.offer(c + to_start + search.time(edge.from), s.distance_m + s.offset_m + search.length(edge.from),
-                       search.tag(edge.from));
+            best.offer(c + to_start + search.time(edge.from), s.distance_m + s.offset_m + search.length(edge.from), search.tag(edge.from));
         for (std::uint32_t i = facilities_by_edge.first[s.edge]; i < facilities_by_edge.first[s.edge + 1]; ++i) {
             const std::uint32_t f = facilities_by_edge.items[i];
             const auto& fs = facility_snaps[f];
             const double t = along(s.edge, s.offset_m, fs.offset_m);
-            if (std::isfinite(t))
-                best.offer(c + t + connector(fs), s.distance_m + std::abs(fs.offset_m - s.offset_m) + fs.distance_m, f);
+            if (std::isfinite(t)) best.offer(c + t + connector(fs), s.distance_m + std::abs(fs.offset_m - s.offset_m) + fs.distance_m, f);
         }
         r.time_s[o] = best.time;
         r.length_m[o] = best.length;
@@ -155,9 +151,8 @@ NearestResult nearest_facility(const network::RoadNetwork& network, const networ
     const std::size_t k_count = r.threshold_count;
     std::vector<double> limits;
     for (double m : options.thresholds_min) limits.push_back(m * 60.0);
-    const Reach reach = reach_origins(network, graph, facility_snaps, origin_snaps,
-                                      *std::max_element(limits.begin(), limits.end()), options.threads, reporter,
-                                      options.count_method);
+    const Reach reach = reach_origins(network, graph, facility_snaps, origin_snaps, *std::max_element(limits.begin(), limits.end()),
+                                      options.threads, reporter, options.count_method);
     r.counts.assign(origins * k_count, 0);
     for (std::size_t i = 0; i < reach.origin.size(); ++i)
         for (std::size_t k = 0; k < k_count; ++k)
@@ -180,14 +175,14 @@ unsigned facility_seeds(const network::RoadNetwork& network, const network::Mode
     return n;
 }
 
-void seed_facility(routing::Dijkstra& search, const network::RoadNetwork& network, const network::ModeGraph& graph,
-                   const snapping::Snap& s, std::uint32_t tag) {
+void seed_facility(routing::Dijkstra& search, const network::RoadNetwork& network, const network::ModeGraph& graph, const snapping::Snap& s,
+                   std::uint32_t tag) {
     Seed seeds[2];
     const unsigned n = facility_seeds(network, graph, s, seeds);
     for (unsigned i = 0; i < n; ++i) search.add_source(seeds[i].node, seeds[i].time_s, seeds[i].length_m, tag);
 }
 
-} // namespace detail
+}  // namespace detail
 
 std::vector<AreaIndicators> aggregate_to_areas(std::size_t area_count, const std::vector<std::uint32_t>& origin_area,
                                                const std::vector<double>& origin_population, const NearestResult& result,
@@ -250,8 +245,8 @@ std::vector<AreaIndicators> aggregate_to_areas(std::size_t area_count, const std
     return areas;
 }
 
-std::vector<StreetPoint> residential_street_points(const network::RoadNetwork& network,
-                                                   const std::vector<network::RoadClass>& classes, double spacing_m) {
+std::vector<StreetPoint> residential_street_points(const network::RoadNetwork& network, const std::vector<network::RoadClass>& classes,
+                                                   double spacing_m) {
     std::vector<StreetPoint> out;
     std::array<bool, network::road_class_count> wanted{};
     for (auto c : classes) wanted[static_cast<std::size_t>(c)] = true;
@@ -278,4 +273,4 @@ std::vector<StreetPoint> residential_street_points(const network::RoadNetwork& n
     return out;
 }
 
-} // namespace accessatlas::access
+}  // namespace accessatlas::access

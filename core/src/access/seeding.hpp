@@ -18,7 +18,7 @@ struct Seed {
 // The seeds of a snapped facility: none, one (a one-way edge) or two, in `out`; their count.
 unsigned facility_seeds(const network::RoadNetwork& network, const network::ModeGraph& graph, const snapping::Snap& s, Seed out[2]);
 
-void seed_facility(routing::Dijkstra& search, const network::RoadNetwork& network, const network::ModeGraph& graph,
-                   const snapping::Snap& s, std::uint32_t tag);
+void seed_facility(routing::Dijkstra& search, const network::RoadNetwork& network, const network::ModeGraph& graph, const snapping::Snap& s,
+                   std::uint32_t tag);
 
-} // namespace accessatlas::access::detail
+}  // namespace accessatlas::access::detail

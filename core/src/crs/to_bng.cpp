@@ -58,9 +58,8 @@ bool ToBng::transform(OGRGeometry& geometry) const {
 }
 
 Point ToBng::transform(Point p) const {
-    if (!transform(&p.x, &p.y, 1))
-        return {std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::quiet_NaN()};
+    if (!transform(&p.x, &p.y, 1)) return {std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::quiet_NaN()};
     return p;
 }
 
-} // namespace accessatlas::crs
+}  // namespace accessatlas::crs

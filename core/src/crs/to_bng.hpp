@@ -37,4 +37,4 @@ private:
 // Shared, never freed: GDAL reference-counts it when geometries point at it.
 OGRSpatialReference* bng();
 
-} // namespace accessatlas::crs
+}  // namespace accessatlas::crs

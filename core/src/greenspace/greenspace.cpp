@@ -103,18 +103,20 @@ void collect_points(const GEOSGeometry* g, std::vector<Point>& out) {
     }
 }
 
-} // namespace
+}  // namespace
 
 std::vector<Tier> default_tiers() {
     return {
-        {"doorstep", 0.5, 200, false},          {"local", 2, 300, false},           {"neighbourhood", 10, 1000, false},
-        {"wider_neighbourhood", 20, 2000, false}, {"district", 100, 5000, false},   {"sub_regional", 500, 10000, false},
-        {"fit_10min", 0, 800, false},           {"woodland_2ha_500m", 2, 500, true}, {"woodland_20ha_4km", 20, 4000, true},
+        {"doorstep", 0.5, 200, false},         {"local", 2, 300, false},
+        {"neighbourhood", 10, 1000, false},    {"wider_neighbourhood", 20, 2000, false},
+        {"district", 100, 5000, false},        {"sub_regional", 500, 10000, false},
+        {"fit_10min", 0, 800, false},          {"woodland_2ha_500m", 2, 500, true},
+        {"woodland_20ha_4km", 20, 4000, true},
     };
 }
 
-std::vector<Site> read_sites(const std::string& path, const std::string& layer_name, const SiteOptions& options,
-                             Reporter& reporter, SiteStats* stats) {
+std::vector<Site> read_sites(const std::string& path, const std::string& layer_name, const SiteOptions& options, Reporter& reporter,
+                             SiteStats* stats) {
     const auto include = parse_filters(options.include);
     const auto wood = parse_filters(options.woodland);
     std::vector<std::string> fields;
@@ -138,7 +140,8 @@ std::vector<Site> read_sites(const std::string& path, const std::string& layer_n
         GEOSGeometry* g = accessatlas::detail::from_wkb(layer.wkb[i]);
         green.push_back(g);
         if (is_wood) woods.push_back(g);
-        if (!options.name_field.empty() && layer.field(options.name_field)[i]) names.push_back({layer.points[i], *layer.field(options.name_field)[i]});
+        if (!options.name_field.empty() && layer.field(options.name_field)[i])
+            names.push_back({layer.points[i], *layer.field(options.name_field)[i]});
         ++st.polygons_used;
     }
     std::vector<Site> sites = dissolve(green, false);
@@ -236,10 +239,11 @@ void assign_entrances(std::vector<Site>& sites, const std::vector<Point>& given,
     for (std::size_t s = 0; s < sites.size(); ++s) {
         auto& site = sites[s];
         if (!site.entrances.empty()) {
-            std::sort(site.entrances.begin(), site.entrances.end(), [](Point a, Point b) { return a.x < b.x || (a.x == b.x && a.y < b.y); });
-            site.entrances.erase(std::unique(site.entrances.begin(), site.entrances.end(),
-                                             [](Point a, Point b) { return distance(a, b) < 0.5; }),
-                                 site.entrances.end());
+            std::sort(site.entrances.begin(), site.entrances.end(),
+                      [](Point a, Point b) { return a.x < b.x || (a.x == b.x && a.y < b.y); });
+            site.entrances.erase(
+                std::unique(site.entrances.begin(), site.entrances.end(), [](Point a, Point b) { return distance(a, b) < 0.5; }),
+                site.entrances.end());
             continue;
         }
         site.fallback_entrances = true;
@@ -313,9 +317,8 @@ std::vector<double> network_distance(const std::vector<Site>& sites, const Tier&
 
 std::vector<double> provision_ha_per_1000(const std::vector<Site>& sites, const network::RoadNetwork& network,
                                           const network::ModeGraph& walk, const snapping::EdgeIndex& index,
-                                          const std::vector<snapping::Snap>& origin_snaps,
-                                          const std::vector<double>& origin_population, double distance_m, double max_snap_m,
-                                          unsigned threads, Reporter& reporter) {
+                                          const std::vector<snapping::Snap>& origin_snaps, const std::vector<double>& origin_population,
+                                          double distance_m, double max_snap_m, unsigned threads, Reporter& reporter) {
     std::vector<std::vector<snapping::Snap>> groups;
     std::vector<double> supply;
     for (const auto& s : sites) {
@@ -338,4 +341,4 @@ std::vector<double> provision_ha_per_1000(const std::vector<Site>& sites, const 
     return result;
 }
 
-} // namespace accessatlas::greenspace
+}  // namespace accessatlas::greenspace

@@ -44,7 +44,7 @@ struct Tally {
     }
 };
 
-} // namespace
+}  // namespace
 
 CodeKind code_kind(const std::string& code) {
     char country = 0;
@@ -83,11 +83,12 @@ std::string code_mismatch_hint(const std::vector<std::string>& table_only, const
     areas.add(all_area_codes);
     missing.add(areas_only);
     if (const auto k = table.main_other_kind(); k != CodeKind::other && areas.main_other_kind() != k)
-        return fmt::format("the unmatched table codes are mostly {} codes, the areas are {}: is it the right table or field?",
-                           describe(k), areas.main_other_kind() == CodeKind::other ? "LSOAs" : describe(areas.main_other_kind()));
+        return fmt::format("the unmatched table codes are mostly {} codes, the areas are {}: is it the right table or field?", describe(k),
+                           areas.main_other_kind() == CodeKind::other ? "LSOAs" : describe(areas.main_other_kind()));
     const std::size_t table_new = table.of(CodeKind::lsoa_2021_new), areas_new = areas.of(CodeKind::lsoa_2021_new);
     if (table_new > 0 && areas_new == 0)
-        return fmt::format("{} of the unmatched table codes exist only in LSOA 2021 (E01033769 to E01035762, W01001959 to W01002040) and no area has such a code: "
+        return fmt::format("{} of the unmatched table codes exist only in LSOA 2021 (E01033769 to E01035762, W01001959 to W01002040) and "
+                           "no area has such a code: "
                            "the table looks like LSOA 2021 and the areas like LSOA 2011. Use areas of the table's year, or convert with "
                            "the ONS LSOA 2011 to 2021 lookup (index and inequality tables do it themselves: geography = \"lsoa21\" on "
                            "the table and [geography] lookup)",
@@ -101,4 +102,4 @@ std::string code_mismatch_hint(const std::vector<std::string>& table_only, const
     return {};
 }
 
-} // namespace accessatlas::indices
+}  // namespace accessatlas::indices

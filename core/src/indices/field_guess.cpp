@@ -39,11 +39,13 @@ std::string squeezed(const std::string& name) {
 // 0 best; -1 not a population name.
 int population_rank(const std::string& name) {
     const std::string n = squeezed(name);
-    static const char* const exact[] = {"population", "totalpopulation", "allusualresidents", "usualresidents", "totalresidents",
-                                        "allpersons", "allages", "pop", "poptotal", "totalpop", "persons", "residents"};
+    static const char* const exact[] = {"population",     "totalpopulation", "allusualresidents", "usualresidents",
+                                        "totalresidents", "allpersons",      "allages",           "pop",
+                                        "poptotal",       "totalpop",        "persons",           "residents"};
     for (const char* e : exact)
         if (n == e) return 0;
-    static const char* const not_counts[] = {"density", "pct", "percent", "share", "rate", "prop", "code", "name", "year", "rank", "decile"};
+    static const char* const not_counts[] = {"density", "pct",  "percent", "share", "rate",  "prop",
+                                             "code",    "name", "year",    "rank",  "decile"};
     for (const char* bad : not_counts)
         if (n.find(bad) != std::string::npos) return -1;
     if (n.find("population") != std::string::npos || n.rfind("pop", 0) == 0) return 1;
@@ -51,7 +53,7 @@ int population_rank(const std::string& name) {
     return -1;
 }
 
-} // namespace
+}  // namespace
 
 bool looks_like_area_code(const std::string& cell) {
     const auto colon = cell.find(" : ");
@@ -111,4 +113,4 @@ std::optional<FieldGuess> guess_population_field(const std::string& path, const 
     return guess_population_column(io::read_attribute_table(path, layer, {}, looks_like_area_code));
 }
 
-} // namespace accessatlas::indices
+}  // namespace accessatlas::indices

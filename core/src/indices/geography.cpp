@@ -8,11 +8,10 @@
 
 namespace accessatlas::indices {
 
-std::map<std::string, double> convert_geography(const std::map<std::string, double>& values, Geography from, Geography to,
-                                                ValueKind kind, const std::vector<LookupRow>& lookup,
+std::map<std::string, double> convert_geography(const std::map<std::string, double>& values, Geography from, Geography to, ValueKind kind,
+                                                const std::vector<LookupRow>& lookup,
                                                 const std::map<std::string, double>& source_population,
-                                                const std::map<std::string, double>& target_population,
-                                                ConversionSummary* summary) {
+                                                const std::map<std::string, double>& target_population, ConversionSummary* summary) {
     ConversionSummary local;
     ConversionSummary& sum = summary ? *summary : local;
     sum = ConversionSummary{};
@@ -77,8 +76,10 @@ std::map<std::string, double> convert_geography(const std::map<std::string, doub
             ++sum.missing_source;
             continue;
         }
-        if (kind == ValueKind::count) out[t] = it->second;
-        else out[t] = weight[t] > 0 ? it->second / weight[t] : std::nan("");
+        if (kind == ValueKind::count)
+            out[t] = it->second;
+        else
+            out[t] = weight[t] > 0 ? it->second / weight[t] : std::nan("");
         switch (change) {
         case 'S': ++sum.split; break;
         case 'M': ++sum.merged; break;
@@ -90,4 +91,4 @@ std::map<std::string, double> convert_geography(const std::map<std::string, doub
     return out;
 }
 
-} // namespace accessatlas::indices
+}  // namespace accessatlas::indices

@@ -75,11 +75,9 @@ void check_weights(const std::vector<double>& w, const std::string& what) {
     if (!(sum > 0)) throw InputError(what + ": the weights are all 0", {}, "give at least one a weight above 0");
 }
 
-} // namespace
+}  // namespace
 
-double exponential_transform(double r) {
-    return -23.0 * std::log(1.0 - r * (1.0 - std::exp(-100.0 / 23.0)));
-}
+double exponential_transform(double r) { return -23.0 * std::log(1.0 - r * (1.0 - std::exp(-100.0 / 23.0))); }
 
 std::vector<double> normalise(const std::vector<double>& values, Normalisation method, Direction direction, Basis basis,
                               const std::vector<std::uint32_t>& groups, const std::vector<double>& reference,
@@ -156,9 +154,9 @@ IndexResult compute_index(const IndexDef& def, const IndexInput& input, Reporter
         const auto& ind = def.indicators[k];
         const auto it = std::find_if(def.components.begin(), def.components.end(), [&](const auto& c) { return c.id == ind.component; });
         if (it == def.components.end())
-            throw InputError(fmt::format("index {}: indicator {} names component '{}', which the index does not have", def.name, ind.id,
-                                         ind.component),
-                             {}, "add the component or correct the indicator's component");
+            throw InputError(
+                fmt::format("index {}: indicator {} names component '{}', which the index does not have", def.name, ind.id, ind.component),
+                {}, "add the component or correct the indicator's component");
         comp_of[k] = static_cast<std::size_t>(it - def.components.begin());
     }
 
@@ -192,7 +190,8 @@ IndexResult compute_index(const IndexDef& def, const IndexInput& input, Reporter
         std::size_t constants = 0;
         r.indicator_score[k] = normalise(input.values[k], def.normalisation, ind.direction, def.basis, input.groups, ref, &constants);
         for (double v : input.values[k]) r.missing_count[k] += std::isnan(v);
-        if (r.missing_count[k] == n) absent.push_back(ind.id);
+        if (r.missing_count[k] == n)
+            absent.push_back(ind.id);
         else if (r.missing_count[k] > 0)
             reporter.warning(fmt::format("index {}: indicator {} is missing for {} of {} areas; those areas are flagged {}_incomplete",
                                          def.name, ind.id, r.missing_count[k], n, def.name));
@@ -272,4 +271,4 @@ std::vector<int> quantile_groups(const std::vector<double>& values, int n) {
     return out;
 }
 
-} // namespace accessatlas::indices
+}  // namespace accessatlas::indices

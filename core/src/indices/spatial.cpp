@@ -127,10 +127,10 @@ std::uint64_t draw_below(std::mt19937_64& rng, std::uint64_t bound) {
 
 // Deviations from the mean for the areas that take part (a value and a neighbour).
 struct Prepared {
-    std::vector<std::uint32_t> used;   // area indexes
-    std::vector<std::int64_t> slot;    // area -> position in used, -1 if not used
-    std::vector<double> z;             // by position
-    double m2 = 0;                     // sum z^2 / n
+    std::vector<std::uint32_t> used;  // area indexes
+    std::vector<std::int64_t> slot;   // area -> position in used, -1 if not used
+    std::vector<double> z;            // by position
+    double m2 = 0;                    // sum z^2 / n
 };
 
 Prepared prepare(const std::vector<double>& values, const std::vector<std::vector<std::uint32_t>>& nb) {
@@ -178,7 +178,7 @@ double folded_p(std::size_t at_least_as_large, std::size_t permutations) {
     return static_cast<double>(extreme + 1) / static_cast<double>(permutations + 1);
 }
 
-} // namespace
+}  // namespace
 
 MoranGlobal moran_global(const std::vector<double>& values, const std::vector<std::vector<std::uint32_t>>& neighbours,
                          std::size_t permutations, std::uint64_t seed) {
@@ -210,8 +210,8 @@ MoranGlobal moran_global(const std::vector<double>& values, const std::vector<st
     return g;
 }
 
-Lisa local_moran(const std::vector<double>& values, const std::vector<std::vector<std::uint32_t>>& neighbours,
-                 std::size_t permutations, std::uint64_t seed, double significance, Reporter& reporter) {
+Lisa local_moran(const std::vector<double>& values, const std::vector<std::vector<std::uint32_t>>& neighbours, std::size_t permutations,
+                 std::uint64_t seed, double significance, Reporter& reporter) {
     if (neighbours.size() != values.size()) throw InternalError("local_moran: one neighbour list per area is needed");
     const std::size_t n_all = values.size();
     Lisa out;
@@ -235,8 +235,8 @@ Lisa local_moran(const std::vector<double>& values, const std::vector<std::vecto
         lag /= static_cast<double>(degree);
         const double ii = p.z[k] / p.m2 * lag;
         out.local_i[area] = ii;
-        LisaClass c = p.z[k] >= 0 ? (lag >= 0 ? LisaClass::high_high : LisaClass::high_low)
-                                  : (lag >= 0 ? LisaClass::low_high : LisaClass::low_low);
+        LisaClass c =
+            p.z[k] >= 0 ? (lag >= 0 ? LisaClass::high_high : LisaClass::high_low) : (lag >= 0 ? LisaClass::low_high : LisaClass::low_low);
         if (permutations > 0) {
             // Conditional randomisation: the area keeps its value, its neighbours are drawn
             // from the other n - 1 (partial Fisher-Yates over positions, self excluded).
@@ -266,4 +266,4 @@ Lisa local_moran(const std::vector<double>& values, const std::vector<std::vecto
     return out;
 }
 
-} // namespace accessatlas::indices
+}  // namespace accessatlas::indices

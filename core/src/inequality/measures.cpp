@@ -62,10 +62,10 @@ Fit weighted_fit(const std::vector<double>& x, const std::vector<double>& y, con
     return f;
 }
 
-} // namespace
+}  // namespace
 
-std::vector<Group> by_group(const std::vector<double>& value, const std::vector<double>& population, const std::vector<int>& group, int count,
-                            std::size_t* skipped) {
+std::vector<Group> by_group(const std::vector<double>& value, const std::vector<double>& population, const std::vector<int>& group,
+                            int count, std::size_t* skipped) {
     std::vector<Group> out(static_cast<std::size_t>(std::max(count, 0)));
     std::vector<double> sum(out.size(), 0);
     std::size_t left_out = 0;
@@ -118,7 +118,8 @@ SlopeIndex slope_index(const std::vector<Group>& most_to_least) {
     return s;
 }
 
-Estimate concentration_index(const std::vector<double>& value, const std::vector<double>& population, const std::vector<double>& deprivation) {
+Estimate concentration_index(const std::vector<double>& value, const std::vector<double>& population,
+                             const std::vector<double>& deprivation) {
     std::vector<std::size_t> idx;
     for (std::size_t i = 0; i < value.size(); ++i)
         if (usable(value[i], population[i]) && std::isfinite(deprivation[i])) idx.push_back(i);
@@ -188,7 +189,8 @@ double theil(const std::vector<double>& value, const std::vector<double>& popula
     return t;
 }
 
-GroupVersusRest group_versus_rest(const std::vector<double>& value, const std::vector<double>& group_count, const std::vector<double>& total_count) {
+GroupVersusRest group_versus_rest(const std::vector<double>& value, const std::vector<double>& group_count,
+                                  const std::vector<double>& total_count) {
     GroupVersusRest r;
     double gs = 0, rs = 0;
     for (std::size_t i = 0; i < value.size(); ++i) {
@@ -205,4 +207,4 @@ GroupVersusRest group_versus_rest(const std::vector<double>& value, const std::v
     return r;
 }
 
-} // namespace accessatlas::inequality
+}  // namespace accessatlas::inequality

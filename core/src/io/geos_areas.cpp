@@ -10,7 +10,6 @@
 #include <boost/geometry/geometries/polygon.hpp>
 #include <geos_c.h>
 
-
 namespace accessatlas::io {
 
 namespace {
@@ -32,7 +31,7 @@ GEOSGeometry* valid_from_wkb(const std::vector<unsigned char>& wkb) {
     return g;
 }
 
-} // namespace
+}  // namespace
 
 // GEOS handles belong to the thread's context: an AreaLocator is built, used and destroyed on
 // one thread.
@@ -125,4 +124,4 @@ std::vector<std::uint32_t> areas_beyond_coverage(const std::vector<std::vector<u
     return out;
 }
 
-} // namespace accessatlas::io
+}  // namespace accessatlas::io

@@ -29,8 +29,8 @@ void quiet_handler(CPLErr, CPLErrorNum, const char*) {}
 
 std::unique_ptr<GDALDataset> open_vector(const std::string& path, const char* const* open_options = nullptr) {
     initialise_gdal();
-    std::unique_ptr<GDALDataset> ds(static_cast<GDALDataset*>(
-        GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, open_options, nullptr)));
+    std::unique_ptr<GDALDataset> ds(
+        static_cast<GDALDataset*>(GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, open_options, nullptr)));
     if (!ds) {
         VSIStatBufL st;
         const bool exists = VSIStatL(path.c_str(), &st) == 0;
@@ -84,7 +84,7 @@ bool has_kind(OGRwkbGeometryType t, GeometryKind k) {
     return false;
 }
 
-} // namespace
+}  // namespace
 
 void initialise_gdal() {
     static std::once_flag once;
@@ -128,10 +128,10 @@ std::string crs_name(const OGRSpatialReference& srs) {
     return fmt::format("{}{}", name ? name : "an unnamed CRS", code ? fmt::format(" (EPSG:{})", code) : std::string());
 }
 
-} // namespace
+}  // namespace
 
-Layer read_layer(const std::string& path, const std::string& layer_name, GeometryKind kind,
-                 const std::vector<std::string>& fields, Reporter& reporter) {
+Layer read_layer(const std::string& path, const std::string& layer_name, GeometryKind kind, const std::vector<std::string>& fields,
+                 Reporter& reporter) {
     auto ds = open_vector(path);
     OGRLayer* layer = pick_layer(*ds, path, layer_name);
     Layer out;
@@ -171,19 +171,20 @@ Layer read_layer(const std::string& path, const std::string& layer_name, Geometr
         g->getEnvelope(&raw_env);
         raw.Merge(raw_env);
         if (!to_bng.transform(*g))
-            throw InputError(fmt::format("coordinates cannot be transformed to EPSG:27700 from the layer's CRS, {}: they ({:.6g}, {:.6g} to "
-                                         "{:.6g}, {:.6g}) look like {}",
-                                         crs_name(*srs), raw_env.MinX, raw_env.MinY, raw_env.MaxX, raw_env.MaxY, guess_crs(raw_env)),
-                             {path, out.layer_name, fid, {}}, "assign the CRS the coordinates are in (QGIS: Layer > Set CRS; ogr2ogr -a_srs EPSG:...)");
+            throw InputError(
+                fmt::format("coordinates cannot be transformed to EPSG:27700 from the layer's CRS, {}: they ({:.6g}, {:.6g} to "
+                            "{:.6g}, {:.6g}) look like {}",
+                            crs_name(*srs), raw_env.MinX, raw_env.MinY, raw_env.MaxX, raw_env.MaxY, guess_crs(raw_env)),
+                {path, out.layer_name, fid, {}}, "assign the CRS the coordinates are in (QGIS: Layer > Set CRS; ogr2ogr -a_srs EPSG:...)");
         Point p;
         if (kind == GeometryKind::point) {
             // One feature is one place: a MultiPoint of several is refused, never cut to its first part.
             if (wkbFlatten(g->getGeometryType()) == wkbMultiPoint && g->toMultiPoint()->getNumGeometries() > 1)
-                throw InputError(fmt::format("a MultiPoint of {} points where one point per feature is expected", g->toMultiPoint()->getNumGeometries()),
-                                 {path, out.layer_name, fid, {}},
-                                 "split it into single points (QGIS: Vector > Geometry Tools > Multipart to Singleparts; ogr2ogr -explodecollections)");
-            const OGRPoint* pt = wkbFlatten(g->getGeometryType()) == wkbPoint ? g->toPoint()
-                                                                              : g->toMultiPoint()->getGeometryRef(0);
+                throw InputError(
+                    fmt::format("a MultiPoint of {} points where one point per feature is expected", g->toMultiPoint()->getNumGeometries()),
+                    {path, out.layer_name, fid, {}},
+                    "split it into single points (QGIS: Vector > Geometry Tools > Multipart to Singleparts; ogr2ogr -explodecollections)");
+            const OGRPoint* pt = wkbFlatten(g->getGeometryType()) == wkbPoint ? g->toPoint() : g->toMultiPoint()->getGeometryRef(0);
             p = {pt->getX(), pt->getY()};
         } else {
             OGRGeometryH surface = kind == GeometryKind::polygon ? OGR_G_PointOnSurface(OGRGeometry::ToHandle(g)) : nullptr;
@@ -206,12 +207,13 @@ Layer read_layer(const std::string& path, const std::string& layer_name, Geometr
             out.wkb.push_back(std::move(wkb));
         }
         for (std::size_t i = 0; i < idx.size(); ++i) {
-            if (f->IsFieldSetAndNotNull(idx[i])) out.values[i].emplace_back(f->GetFieldAsString(idx[i]));
-            else out.values[i].emplace_back(std::nullopt);
+            if (f->IsFieldSetAndNotNull(idx[i]))
+                out.values[i].emplace_back(f->GetFieldAsString(idx[i]));
+            else
+                out.values[i].emplace_back(std::nullopt);
         }
     }
-    if (empty > 0)
-        reporter.warning(fmt::format("{} layer '{}': {} features without geometry were skipped", path, out.layer_name, empty));
+    if (empty > 0) reporter.warning(fmt::format("{} layer '{}': {} features without geometry were skipped", path, out.layer_name, empty));
     if (out.size() == 0)
         throw InputError("the layer has no features with geometry", {path, out.layer_name, {}, {}}, "check the file is not empty");
     // Places must be in Great Britain: a layer whose declared CRS disagrees with its coordinates
@@ -219,31 +221,44 @@ Layer read_layer(const std::string& path, const std::string& layer_name, Geometr
     std::vector<std::string> outside, zeros;
     for (std::size_t i = 0; i < out.size(); ++i) {
         const auto label = fmt::format("feature {} at ({:.0f}, {:.0f})", out.fid[i], out.points[i].x, out.points[i].y);
-        if (!in_great_britain(out.points[i])) outside.push_back(label);
-        else if (at_false_origin(out.points[i])) zeros.push_back(label);
-        else continue;
+        if (!in_great_britain(out.points[i]))
+            outside.push_back(label);
+        else if (at_false_origin(out.points[i]))
+            zeros.push_back(label);
+        else
+            continue;
         if (kind == GeometryKind::point || !in_great_britain(out.points[i]))
-            reporter.item({"feature_outside_great_britain", path, out.layer_name, std::to_string(out.fid[i]), {}, {},
-                           fmt::format("kept, at ({:.0f}, {:.0f}) in EPSG:27700: check its coordinates", out.points[i].x, out.points[i].y)});
+            reporter.item(
+                {"feature_outside_great_britain",
+                 path,
+                 out.layer_name,
+                 std::to_string(out.fid[i]),
+                 {},
+                 {},
+                 fmt::format("kept, at ({:.0f}, {:.0f}) in EPSG:27700: check its coordinates", out.points[i].x, out.points[i].y)});
     }
     if (!zeros.empty() && kind == GeometryKind::point)
-        reporter.warning(fmt::format("{} layer '{}': {} of {} features lie exactly at the grid's false origin (0, 0), where missing coordinates "
-                                     "written as 0 land; check them: {}",
-                                     path, out.layer_name, zeros.size(), out.size(), fmt::join(zeros.begin(), zeros.begin() + std::min<std::size_t>(zeros.size(), 10), ", ")));
+        reporter.warning(
+            fmt::format("{} layer '{}': {} of {} features lie exactly at the grid's false origin (0, 0), where missing coordinates "
+                        "written as 0 land; check them: {}",
+                        path, out.layer_name, zeros.size(), out.size(),
+                        fmt::join(zeros.begin(), zeros.begin() + std::min<std::size_t>(zeros.size(), 10), ", ")));
     // Degrees declared as metres land within a few metres of the false origin, still "inside"
     // the grid: their own numbers (GB longitudes and latitudes) give them away.
     const bool gb_degrees = (raw.MinX >= -9 && raw.MaxX <= 2.5 && raw.MinY >= 49 && raw.MaxY <= 61.5) ||
                             (raw.MinX >= 49 && raw.MaxX <= 61.5 && raw.MinY >= -9 && raw.MaxY <= 2.5);
     if (srs->IsProjected() && gb_degrees)
-        throw InputError(fmt::format("the layer's CRS is {}, in metres, but its coordinates ({:.6g}, {:.6g} to {:.6g}, {:.6g}) look like {}",
-                                     crs_name(*srs), raw.MinX, raw.MinY, raw.MaxX, raw.MaxY, guess_crs(raw)),
-                         {path, out.layer_name, {}, {}}, "assign the CRS the coordinates are in (QGIS: Layer > Set CRS; ogr2ogr -a_srs EPSG:4326)");
+        throw InputError(
+            fmt::format("the layer's CRS is {}, in metres, but its coordinates ({:.6g}, {:.6g} to {:.6g}, {:.6g}) look like {}",
+                        crs_name(*srs), raw.MinX, raw.MinY, raw.MaxX, raw.MaxY, guess_crs(raw)),
+            {path, out.layer_name, {}, {}}, "assign the CRS the coordinates are in (QGIS: Layer > Set CRS; ogr2ogr -a_srs EPSG:4326)");
     if (!outside.empty() && outside.size() * 2 >= out.size())
-        throw InputError(fmt::format("{} of {} features lie outside Great Britain once in EPSG:27700 (e.g. {}); the layer's CRS is {}, but its "
-                                     "coordinates ({:.6g}, {:.6g} to {:.6g}, {:.6g}) look like {}",
-                                     outside.size(), out.size(), outside.front(), crs_name(*srs), raw.MinX, raw.MinY, raw.MaxX, raw.MaxY,
-                                     guess_crs(raw)),
-                         {path, out.layer_name, {}, {}}, "assign the CRS the coordinates are in (QGIS: Layer > Set CRS; ogr2ogr -a_srs EPSG:...)");
+        throw InputError(
+            fmt::format("{} of {} features lie outside Great Britain once in EPSG:27700 (e.g. {}); the layer's CRS is {}, but its "
+                        "coordinates ({:.6g}, {:.6g} to {:.6g}, {:.6g}) look like {}",
+                        outside.size(), out.size(), outside.front(), crs_name(*srs), raw.MinX, raw.MinY, raw.MaxX, raw.MaxY,
+                        guess_crs(raw)),
+            {path, out.layer_name, {}, {}}, "assign the CRS the coordinates are in (QGIS: Layer > Set CRS; ogr2ogr -a_srs EPSG:...)");
     if (!outside.empty()) {
         std::string list;
         for (std::size_t i = 0; i < outside.size() && i < 10; ++i) list += (i ? ", " : "") + outside[i];
@@ -287,8 +302,8 @@ std::size_t repair_polygons(Layer& layer, std::vector<std::size_t>* repaired_ind
     return repaired;
 }
 
-double parse_number(const std::string& text, const std::string& file, const std::string& layer,
-                    const std::string& feature, const std::string& field, bool* trimmed) {
+double parse_number(const std::string& text, const std::string& file, const std::string& layer, const std::string& feature,
+                    const std::string& field, bool* trimmed) {
     std::string s = text;
     while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
     std::size_t start = 0;
@@ -314,7 +329,8 @@ double parse_number(const std::string& text, const std::string& file, const std:
 void TableProblems::add(const std::string& row, const std::string& field, const std::string& message, const std::string& hint) {
     ++m_count;
     if (m_hint.empty()) m_hint = hint;
-    if (m_lines.size() < 20) m_lines.push_back(field.empty() ? row + ": " + message : fmt::format("{}, field '{}': {}", row, field, message));
+    if (m_lines.size() < 20)
+        m_lines.push_back(field.empty() ? row + ": " + message : fmt::format("{}, field '{}': {}", row, field, message));
 }
 
 void TableProblems::throw_if_any() const {
@@ -337,8 +353,8 @@ namespace {
 bool is_csv(const std::string& path);
 }
 
-NumericTable read_numeric_table(const std::string& path, const std::string& code_field, const std::string& value_field,
-                                Reporter& reporter, const std::string& filter_field, const std::string& filter_value) {
+NumericTable read_numeric_table(const std::string& path, const std::string& code_field, const std::string& value_field, Reporter& reporter,
+                                const std::string& filter_field, const std::string& filter_value) {
     if (is_csv(path))
         if (const auto w = encoding_warning(path); !w.empty()) reporter.warning(w);
     // The same reader as every indicator table: Nomis title and note lines, ragged rows.
@@ -367,7 +383,8 @@ NumericTable read_numeric_table(const std::string& path, const std::string& code
         const auto [it, fresh] = first_row.emplace(code, r);
         if (!fresh) {
             // An exact copy of a row is dropped with a warning; two rows that disagree are an error naming both.
-            if (table.rows[it->second] == row) copies.push_back(fmt::format("{} ({})", code, label));
+            if (table.rows[it->second] == row)
+                copies.push_back(fmt::format("{} ({})", code, label));
             else
                 problems.add(label, code_field,
                              fmt::format("duplicate code {} with another value than {}", code, table.row_label[it->second]),
@@ -427,7 +444,7 @@ bool is_csv(const std::string& path) {
     return ext == ".csv" || ext == ".txt";
 }
 
-} // namespace
+}  // namespace
 
 int AttributeTable::column(const std::string& name) const {
     for (std::size_t i = 0; i < header.size(); ++i)
@@ -490,7 +507,7 @@ AttributeTable read_attribute_table(const std::string& path, const std::string& 
         std::string wanted = trimmed(code_field);
         for (char& c : wanted) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
         if (wanted.empty()) separator[0] = most_used_separator(head.substr(0, 1 << 16));  // guessing: the file's own
-        std::size_t begin = head.rfind("\xEF\xBB\xBF", 0) == 0 ? 3 : 0;  // past a UTF-8 byte-order mark
+        std::size_t begin = head.rfind("\xEF\xBB\xBF", 0) == 0 ? 3 : 0;                   // past a UTF-8 byte-order mark
         while (begin < head.size()) {
             std::size_t stop = head.find('\n', begin);
             if (stop == std::string::npos) stop = head.size();
@@ -579,9 +596,8 @@ AttributeTable read_attribute_table(const std::string& path, const std::string& 
         }
         started = true;
         const std::string label = fmt::format("line {}", i + 1);
-        const bool extra = row.size() > t.header.size() &&
-                           std::any_of(row.begin() + static_cast<std::ptrdiff_t>(t.header.size()), row.end(),
-                                       [](const std::string& c) { return !trimmed(c).empty(); });
+        const bool extra = row.size() > t.header.size() && std::any_of(row.begin() + static_cast<std::ptrdiff_t>(t.header.size()),
+                                                                       row.end(), [](const std::string& c) { return !trimmed(c).empty(); });
         if (row.size() < named || extra)
             ragged.add(label, {}, fmt::format("{} cells where the header (line {}) has {}", row.size(), h + 1, named),
                        "a cell is missing or a separator too many on those lines (an unquoted comma in a name?); quote text "
@@ -594,4 +610,4 @@ AttributeTable read_attribute_table(const std::string& path, const std::string& 
     return t;
 }
 
-} // namespace accessatlas::io
+}  // namespace accessatlas::io

@@ -110,7 +110,7 @@ void insert_rows(GDALDataset& ds, const std::string& table, const std::vector<Ro
     }
 }
 
-} // namespace
+}  // namespace
 
 std::vector<unsigned char> rtree_node(const std::vector<IndexEntry>& cells, std::uint16_t depth, std::size_t node_bytes) {
     if (4 + cells.size() * cell_bytes > node_bytes) throw InternalError("spatial index: too many cells for a node");
@@ -210,4 +210,4 @@ void PackedRtree::fill(GDALDataset& ds) {
     for (const auto& [name, sql] : m_triggers) run(ds, sql);
 }
 
-} // namespace accessatlas::io::detail
+}  // namespace accessatlas::io::detail

@@ -30,7 +30,7 @@ public:
     void fill(GDALDataset& ds);
 
 private:
-    std::string m_rtree;  // rtree_<table>_<column>
+    std::string m_rtree;                                          // rtree_<table>_<column>
     std::vector<std::pair<std::string, std::string>> m_triggers;  // name, SQL
     std::size_t m_node_bytes = 0;
     std::vector<IndexEntry> m_entries;
@@ -40,4 +40,4 @@ private:
 // endian; mins rounded down and maxes up, as SQLite does). Exposed for tests.
 std::vector<unsigned char> rtree_node(const std::vector<IndexEntry>& cells, std::uint16_t depth, std::size_t node_bytes);
 
-} // namespace accessatlas::io::detail
+}  // namespace accessatlas::io::detail

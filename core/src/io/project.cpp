@@ -84,11 +84,11 @@ std::string spatial_ref_xml() {
     srs.exportToWkt(&wkt, options);
     char* proj4 = nullptr;
     srs.exportToProj4(&proj4);
-    const std::string xml = fmt::format(
-        "<spatialrefsys><wkt>{}</wkt><proj4>{}</proj4><srsid>2437</srsid><srid>27700</srid><authid>EPSG:27700</authid>"
-        "<description>OSGB36 / British National Grid</description><projectionacronym>tmerc</projectionacronym>"
-        "<ellipsoidacronym>EPSG:7001</ellipsoidacronym><geographicflag>false</geographicflag></spatialrefsys>",
-        xml_escape(wkt ? wkt : ""), xml_escape(proj4 ? proj4 : ""));
+    const std::string xml =
+        fmt::format("<spatialrefsys><wkt>{}</wkt><proj4>{}</proj4><srsid>2437</srsid><srid>27700</srid><authid>EPSG:27700</authid>"
+                    "<description>OSGB36 / British National Grid</description><projectionacronym>tmerc</projectionacronym>"
+                    "<ellipsoidacronym>EPSG:7001</ellipsoidacronym><geographicflag>false</geographicflag></spatialrefsys>",
+                    xml_escape(wkt ? wkt : ""), xml_escape(proj4 ? proj4 : ""));
     CPLFree(wkt);
     CPLFree(proj4);
     return xml;
@@ -96,11 +96,11 @@ std::string spatial_ref_xml() {
 
 std::string layer_id(const std::string& name) { return "accessatlas_" + name; }
 
-} // namespace
+}  // namespace
 
 MapPlace map_place(const std::string& layer, const std::vector<std::string>& all) {
-    static const char* const headlines[] = {"lsoa_access", "lsoa_atlas", "lsoa_digital_exclusion", "lsoa_greenspace", "lsoa_realistic_access",
-                                            "lsoa_clusters"};
+    static const char* const headlines[] = {"lsoa_access",           "lsoa_atlas",   "lsoa_digital_exclusion", "lsoa_greenspace",
+                                            "lsoa_realistic_access", "lsoa_clusters"};
     for (const char* h : headlines)
         if (std::find(all.begin(), all.end(), h) != all.end()) {
             if (layer == h) return MapPlace::headline;
@@ -147,7 +147,8 @@ void write_qgis_project(const std::string& project_path, const std::string& gpkg
         "<layer-tree-group><customproperties/>\n<layer-tree-group name=\"{2}\" checked=\"Qt::Checked\" expanded=\"1\"><customproperties/>\n"
         "{3}</layer-tree-group>\n</layer-tree-group>\n"
         "<projectlayers>\n{4}</projectlayers>\n"
-        "<properties><Paths><Absolute type=\"bool\">false</Absolute></Paths><SpatialRefSys><ProjectionsEnabled type=\"int\">1</ProjectionsEnabled>"
+        "<properties><Paths><Absolute type=\"bool\">false</Absolute></Paths><SpatialRefSys><ProjectionsEnabled "
+        "type=\"int\">1</ProjectionsEnabled>"
         "</SpatialRefSys></properties>\n</qgis>\n",
         xml_escape(title), srs, xml_escape(group), tree, maplayers);
 
@@ -170,4 +171,4 @@ void write_qgis_project(const std::string& project_path, const std::string& gpkg
     }
 }
 
-} // namespace accessatlas::io
+}  // namespace accessatlas::io

@@ -21,13 +21,10 @@ namespace {
 using io::detail::xml_escape;
 const auto& esc = xml_escape;
 
-
 struct Frame {
     OGREnvelope env;
     double scale = 1, width = 560, height = 560, pad = 10;
-    std::pair<double, double> to_svg(double x, double y) const {
-        return {pad + (x - env.MinX) * scale, pad + (env.MaxY - y) * scale};
-    }
+    std::pair<double, double> to_svg(double x, double y) const { return {pad + (x - env.MinX) * scale, pad + (env.MaxY - y) * scale}; }
 };
 
 void add_ring(std::string& d, const OGRLinearRing* ring, const Frame& f) {
@@ -46,7 +43,8 @@ std::string path_data(const std::vector<unsigned char>& wkb, const Frame& f) {
         add_ring(d, p->getExteriorRing(), f);
         for (int i = 0; i < p->getNumInteriorRings(); ++i) add_ring(d, p->getInteriorRing(i), f);
     };
-    if (wkbFlatten(g->getGeometryType()) == wkbPolygon) polygon(g->toPolygon());
+    if (wkbFlatten(g->getGeometryType()) == wkbPolygon)
+        polygon(g->toPolygon());
     else if (wkbFlatten(g->getGeometryType()) == wkbMultiPolygon)
         for (const auto* p : *g->toMultiPolygon()) polygon(p);
     delete g;
@@ -63,8 +61,8 @@ const styles::Class* class_of(const std::vector<styles::Class>& classes, double 
 std::string map_svg(const Report& r, const Indicator& ind, const Frame& frame, std::size_t index) {
     std::string svg = fmt::format(R"(<svg class="map" id="map-{}" xmlns="http://www.w3.org/2000/svg" width="{:.0f}" height="{:.0f}" )"
                                   R"(viewBox="0 0 {:.0f} {:.0f}" role="img" aria-label="{}">)",
-                                  index, frame.width + 2 * frame.pad + 200, frame.height + 2 * frame.pad,
-                                  frame.width + 2 * frame.pad + 200, frame.height + 2 * frame.pad, esc(ind.title));
+                                  index, frame.width + 2 * frame.pad + 200, frame.height + 2 * frame.pad, frame.width + 2 * frame.pad + 200,
+                                  frame.height + 2 * frame.pad, esc(ind.title));
     for (std::size_t a = 0; a < r.area_wkb.size(); ++a) {
         const auto* c = class_of(ind.classes, ind.values[a]);
         const std::string fill = c ? c->color : "#d9d9d9";
@@ -93,7 +91,11 @@ std::string map_svg(const Report& r, const Indicator& ind, const Frame& frame, s
     const double map_m = (frame.env.MaxX - frame.env.MinX);
     const double target = map_m / 5;
     double bar_m = std::pow(10, std::floor(std::log10(std::max(target, 1.0))));
-    for (double m : {5.0, 2.0}) if (bar_m * m <= target) { bar_m *= m; break; }
+    for (double m : {5.0, 2.0})
+        if (bar_m * m <= target) {
+            bar_m *= m;
+            break;
+        }
     const double bar_px = bar_m * frame.scale;
     const double sy = frame.height - 20;
     svg += fmt::format(R"(<g class="scale"><line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#333" stroke-width="2"/>)"
@@ -123,9 +125,10 @@ std::string histogram_svg(const Indicator& ind) {
                            20 + b * 38, 140 - h, h, c ? c->color : "#bdbdbd", lo + b * (hi - lo) / bins, lo + (b + 1) * (hi - lo) / bins,
                            count[static_cast<std::size_t>(b)]);
     }
-    svg += fmt::format(R"(<text x="20" y="160" font-size="11">{:.1f}</text><text x="400" y="160" font-size="11" text-anchor="end">{:.1f}</text>)"
-                       R"(<text x="20" y="12" font-size="11">areas (max {})</text></svg>)",
-                       lo, hi, top);
+    svg += fmt::format(
+        R"(<text x="20" y="160" font-size="11">{:.1f}</text><text x="400" y="160" font-size="11" text-anchor="end">{:.1f}</text>)"
+        R"(<text x="20" y="12" font-size="11">areas (max {})</text></svg>)",
+        lo, hi, top);
     return svg;
 }
 
@@ -151,8 +154,8 @@ std::string gradient_svg(const Gradient& g, const std::string& deprivation, std:
         svg += fmt::format(R"(<rect x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{:.1f}" fill="#9ecae1" stroke="#fff">)"
                            R"(<title>decile {}: {:.1f} {} ({:.0f} people)</title></rect>)"
                            R"(<text x="{:.1f}" y="{}" font-size="10" text-anchor="middle">{}</text>)",
-                           X(cumulative), Y(g.decile_mean[d]), share * width, y0 - Y(g.decile_mean[d]), d + 1, g.decile_mean[d], esc(g.units),
-                           g.decile_population[d], X(cumulative + share / 2), y0 + 12, d + 1);
+                           X(cumulative), Y(g.decile_mean[d]), share * width, y0 - Y(g.decile_mean[d]), d + 1, g.decile_mean[d],
+                           esc(g.units), g.decile_population[d], X(cumulative + share / 2), y0 + 12, d + 1);
         cumulative += share;
     }
     // The SII's 95% interval as a fan of slopes through the line's centre: the weighted
@@ -161,25 +164,26 @@ std::string gradient_svg(const Gradient& g, const std::string& deprivation, std:
     if (std::isfinite(g.sii_lower) && std::isfinite(g.sii_upper)) {
         const double centre = (g.fitted_most + g.fitted_least) / 2;
         auto Yc = [&](double v) { return y0 - v / top * height; };  // unclamped; the clip path cuts it
-        svg += fmt::format(R"svg(<clipPath id="plot{0}"><rect x="{1}" y="{2}" width="{3}" height="{4}"/></clipPath>)svg"
-                           R"svg(<polygon clip-path="url(#plot{0})" points="{5:.1f},{6:.1f} {7:.1f},{8:.1f} {7:.1f},{9:.1f} {5:.1f},{10:.1f}" )svg"
-                           R"svg(fill="#cb181d" fill-opacity="0.15" stroke="none"><title>SII 95% interval: {11:.2f} to {12:.2f}</title></polygon>)svg",
-                           index, x0, y0 - height - 10, width,
-                           height + 10, X(0), Yc(centre - g.sii_lower / 2), X(1), Yc(centre + g.sii_lower / 2), Yc(centre + g.sii_upper / 2),
-                           Yc(centre - g.sii_upper / 2), g.sii_lower, g.sii_upper);
+        svg += fmt::format(
+            R"svg(<clipPath id="plot{0}"><rect x="{1}" y="{2}" width="{3}" height="{4}"/></clipPath>)svg"
+            R"svg(<polygon clip-path="url(#plot{0})" points="{5:.1f},{6:.1f} {7:.1f},{8:.1f} {7:.1f},{9:.1f} {5:.1f},{10:.1f}" )svg"
+            R"svg(fill="#cb181d" fill-opacity="0.15" stroke="none"><title>SII 95% interval: {11:.2f} to {12:.2f}</title></polygon>)svg",
+            index, x0, y0 - height - 10, width, height + 10, X(0), Yc(centre - g.sii_lower / 2), X(1), Yc(centre + g.sii_lower / 2),
+            Yc(centre + g.sii_upper / 2), Yc(centre - g.sii_upper / 2), g.sii_lower, g.sii_upper);
     }
-    svg += fmt::format(R"(<line x1="{:.1f}" y1="{:.1f}" x2="{:.1f}" y2="{:.1f}" stroke="#cb181d" stroke-width="2"><title>SII line</title></line>)",
-                       X(0), Y(g.fitted_most), X(1), Y(g.fitted_least));
+    svg += fmt::format(
+        R"(<line x1="{:.1f}" y1="{:.1f}" x2="{:.1f}" y2="{:.1f}" stroke="#cb181d" stroke-width="2"><title>SII line</title></line>)", X(0),
+        Y(g.fitted_most), X(1), Y(g.fitted_least));
     svg += fmt::format(R"(<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#444"/><text x="{}" y="{}" font-size="11">most deprived</text>)"
                        R"(<text x="{}" y="{}" font-size="11" text-anchor="end">least deprived</text>)"
                        R"(<text x="{}" y="{}" font-size="11" text-anchor="middle">{} decile (bar width = share of people)</text>)"
                        R"(<text x="5" y="{}" font-size="11">{:.1f}</text><text x="5" y="{}" font-size="11">0</text></svg>)",
-                       x0, y0, x0 + width, y0, x0, y0 + 28, x0 + width, y0 + 28, x0 + width / 2, y0 + 44, esc(deprivation), Y(top / 1.1) + 4,
-                       top / 1.1, y0);
+                       x0, y0, x0 + width, y0, x0, y0 + 28, x0 + width, y0 + 28, x0 + width / 2, y0 + 44, esc(deprivation),
+                       Y(top / 1.1) + 4, top / 1.1, y0);
     return svg;
 }
 
-} // namespace
+}  // namespace
 
 std::string render_html(const Report& r) {
     Frame frame;
@@ -189,8 +193,10 @@ std::string render_html(const Report& r) {
         if (OGRGeometryFactory::createFromWkb(wkb.data(), nullptr, &g, wkb.size()) != OGRERR_NONE || !g) continue;
         OGREnvelope e;
         g->getEnvelope(&e);
-        if (first) frame.env = e;
-        else frame.env.Merge(e);
+        if (first)
+            frame.env = e;
+        else
+            frame.env.Merge(e);
         first = false;
         delete g;
     }
@@ -216,9 +222,10 @@ std::string render_html(const Report& r) {
         html += "</ul>";
         if (!r.warning_items.empty()) {
             const std::size_t shown = std::min<std::size_t>(r.warning_items.size(), 500);
-            html += fmt::format("<details><summary>The {} items these warnings name (also the run_warnings table of the GeoPackage){}"
-                                "</summary><table><tr><th>Kind</th><th>File</th><th>Feature</th><th>Code</th><th>What was done</th></tr>",
-                                r.warning_items.size(), shown < r.warning_items.size() ? fmt::format("; the first {}", shown) : std::string());
+            html +=
+                fmt::format("<details><summary>The {} items these warnings name (also the run_warnings table of the GeoPackage){}"
+                            "</summary><table><tr><th>Kind</th><th>File</th><th>Feature</th><th>Code</th><th>What was done</th></tr>",
+                            r.warning_items.size(), shown < r.warning_items.size() ? fmt::format("; the first {}", shown) : std::string());
             for (std::size_t k = 0; k < shown; ++k) {
                 html += "<tr>";
                 for (const auto& cell : r.warning_items[k]) html += fmt::format("<td>{}</td>", esc(cell));
@@ -233,12 +240,13 @@ std::string render_html(const Report& r) {
                             histogram_svg(ind));
     }
     if (!r.gradients.empty()) {
-        html += fmt::format("<h2 id=\"inequality\">Who is furthest: access by {} decile</h2><p>Bars: the population-weighted mean of each "
-                            "decile (1 = most deprived). Red line: the Slope Index of Inequality's fitted line; shaded: its 95% confidence interval.</p>",
-                            esc(r.deprivation_name));
+        html += fmt::format(
+            "<h2 id=\"inequality\">Who is furthest: access by {} decile</h2><p>Bars: the population-weighted mean of each "
+            "decile (1 = most deprived). Red line: the Slope Index of Inequality's fitted line; shaded: its 95% confidence interval.</p>",
+            esc(r.deprivation_name));
         for (std::size_t i = 0; i < r.gradients.size(); ++i)
-            html += fmt::format("<h3>{}</h3><p>{}</p><div class=\"figure\">{}</div>", esc(r.gradients[i].title), esc(r.gradients[i].sentence),
-                                gradient_svg(r.gradients[i], r.deprivation_name, i));
+            html += fmt::format("<h3>{}</h3><p>{}</p><div class=\"figure\">{}</div>", esc(r.gradients[i].title),
+                                esc(r.gradients[i].sentence), gradient_svg(r.gradients[i], r.deprivation_name, i));
     }
     if (!r.indicators.empty()) {
         const auto& rank = r.indicators[std::min(r.ranking_indicator, r.indicators.size() - 1)];
@@ -293,4 +301,4 @@ void write_html(const Report& report, const std::string& path) {
     }
 }
 
-} // namespace accessatlas::report
+}  // namespace accessatlas::report

@@ -36,7 +36,7 @@ std::size_t first_bad_utf8(const std::string& s) {
     return std::string::npos;
 }
 
-} // namespace
+}  // namespace
 
 FileSniff sniff_file(const std::string& path, std::size_t max_bytes) {
     FileSniff f;
@@ -47,14 +47,22 @@ FileSniff sniff_file(const std::string& path, std::size_t max_bytes) {
     head.resize(static_cast<std::size_t>(in.gcount()));
     f.empty = head.find_first_not_of(" \t\r\n\xef\xbb\xbf") == std::string::npos;
     const std::string t = lower_start(head);
-    if (starts(head, "PK\x03\x04")) f.kind = "a zip archive (an .xlsx or .ods spreadsheet is one)";
-    else if (starts(head, "\xD0\xCF\x11\xE0")) f.kind = "an old Excel (.xls) workbook";
-    else if (starts(head, "%PDF")) f.kind = "a PDF document";
-    else if (starts(head, "\x1f\x8b")) f.kind = "a gzip-compressed file";
-    else if (starts(head, "SQLite format 3")) f.kind = "an SQLite database (a GeoPackage is one)";
-    else if (starts(t, "<!doctype html") || starts(t, "<html")) f.kind = "an HTML web page (a download link's error page?)";
-    else if (starts(t, "<?xml") || starts(t, "<")) f.kind = "XML";
-    else if (starts(t, "{") || starts(t, "[")) f.kind = "JSON";
+    if (starts(head, "PK\x03\x04"))
+        f.kind = "a zip archive (an .xlsx or .ods spreadsheet is one)";
+    else if (starts(head, "\xD0\xCF\x11\xE0"))
+        f.kind = "an old Excel (.xls) workbook";
+    else if (starts(head, "%PDF"))
+        f.kind = "a PDF document";
+    else if (starts(head, "\x1f\x8b"))
+        f.kind = "a gzip-compressed file";
+    else if (starts(head, "SQLite format 3"))
+        f.kind = "an SQLite database (a GeoPackage is one)";
+    else if (starts(t, "<!doctype html") || starts(t, "<html"))
+        f.kind = "an HTML web page (a download link's error page?)";
+    else if (starts(t, "<?xml") || starts(t, "<"))
+        f.kind = "XML";
+    else if (starts(t, "{") || starts(t, "["))
+        f.kind = "JSON";
     f.bad_utf8_offset = first_bad_utf8(head);
     if (f.bad_utf8_offset != std::string::npos) {
         f.bad_utf8_line = 1;
@@ -84,4 +92,4 @@ std::string encoding_warning(const std::string& path) {
                        path, f.bad_utf8_offset, f.bad_utf8_line, f.bad_utf8_byte);
 }
 
-} // namespace accessatlas::io
+}  // namespace accessatlas::io

@@ -24,14 +24,12 @@ std::string rgba(const std::string& hex, int alpha = 255) {
     return fmt::format("{},{},{},{}", (v >> 16) & 255, (v >> 8) & 255, v & 255, alpha);
 }
 
-
 std::string number(double v) {
     if (std::isinf(v)) return v > 0 ? "1e+308" : "-1e+308";
     return fmt::format("{}", v);
 }
 
-std::string fill_symbol(const std::string& name, const std::string& color, int alpha, const std::string& outline,
-                        double outline_mm) {
+std::string fill_symbol(const std::string& name, const std::string& color, int alpha, const std::string& outline, double outline_mm) {
     return fmt::format(
         R"(<symbol type="fill" name="{}" alpha="1" clip_to_extent="1" force_rhr="0"><layer class="SimpleFill" enabled="1" locked="0" pass="0">)"
         R"(<prop k="color" v="{}"/><prop k="style" v="solid"/><prop k="outline_color" v="{}"/><prop k="outline_style" v="solid"/>)"
@@ -115,10 +113,9 @@ Style graduated(const std::string& field, const std::string& title, const std::v
     rules_qml += fmt::format(R"(<rule key="novalue" symbol="{}" label="{}" filter="ELSE"/>)", none, xml_escape(no_value_label));
     symbols += fill_symbol(std::to_string(none), "#d9d9d9", 255, "80,80,80,255", 0.1);
     rules += sld_polygon_rule(no_value_label, "<se:ElseFilter/>", "#d9d9d9", 1.0);
-    const std::string renderer = fmt::format(
-        R"(<renderer-v2 type="RuleRenderer" symbollevels="0" enableorderby="0" forceraster="0">)"
-        R"(<rules key="root">{}</rules><symbols>{}</symbols></renderer-v2>)",
-        rules_qml, symbols);
+    const std::string renderer = fmt::format(R"(<renderer-v2 type="RuleRenderer" symbollevels="0" enableorderby="0" forceraster="0">)"
+                                             R"(<rules key="root">{}</rules><symbols>{}</symbols></renderer-v2>)",
+                                             rules_qml, symbols);
     return {field, title, qml_document(renderer, 2), sld_document(field, title, rules)};
 }
 
@@ -132,8 +129,8 @@ Style categorised(const std::string& field, const std::string& title, const std:
     std::string categories, symbols, rules;
     for (std::size_t i = 0; i < values.size(); ++i) {
         const auto& [value, color] = values[i];
-        categories += fmt::format(R"(<category value="{}" symbol="{}" label="{}" render="true"/>)", xml_escape(value), i,
-                                  xml_escape(labels[i]));
+        categories +=
+            fmt::format(R"(<category value="{}" symbol="{}" label="{}" render="true"/>)", xml_escape(value), i, xml_escape(labels[i]));
         symbols += fill_symbol(std::to_string(i), color, 255, "80,80,80,255", 0.1);
         rules += sld_polygon_rule(labels[i],
                                   fmt::format("<ogc:Filter><ogc:PropertyIsEqualTo><ogc:PropertyName>{}</ogc:PropertyName>"
@@ -141,24 +138,27 @@ Style categorised(const std::string& field, const std::string& title, const std:
                                               xml_escape(field), xml_escape(value)),
                                   color, 1.0);
     }
-    const std::string renderer = fmt::format(
-        R"(<renderer-v2 type="categorizedSymbol" attr="{}" symbollevels="0" enableorderby="0" forceraster="0">)"
-        "<categories>{}</categories><symbols>{}</symbols><rotation/><sizescale/></renderer-v2>",
-        xml_escape(field), categories, symbols);
+    const std::string renderer =
+        fmt::format(R"(<renderer-v2 type="categorizedSymbol" attr="{}" symbollevels="0" enableorderby="0" forceraster="0">)"
+                    "<categories>{}</categories><symbols>{}</symbols><rotation/><sizescale/></renderer-v2>",
+                    xml_escape(field), categories, symbols);
     return {field, title, qml_document(renderer, 2), sld_document(field, title, rules)};
 }
 
-} // namespace
+}  // namespace
 
 std::vector<Class> time_classes() {
     const double inf = std::numeric_limits<double>::infinity();
-    return {{0, 10, "0-10 min", ylorrd[0]},  {10, 20, "10-20 min", ylorrd[1]}, {20, 30, "20-30 min", ylorrd[2]},
+    return {{0, 10, "0-10 min", ylorrd[0]},   {10, 20, "10-20 min", ylorrd[1]}, {20, 30, "20-30 min", ylorrd[2]},
             {30, 45, "30-45 min", ylorrd[3]}, {45, 60, "45-60 min", ylorrd[4]}, {60, inf, "60 min or more", ylorrd[5]}};
 }
 
 std::vector<Class> percent_classes() {
-    return {{80, 100.0001, "80-100%", ylorrd[0]}, {60, 80, "60-80%", ylorrd[1]}, {40, 60, "40-60%", ylorrd[2]},
-            {20, 40, "20-40%", ylorrd[3]},        {0, 20, "0-20%", ylorrd[5]}};
+    return {{80, 100.0001, "80-100%", ylorrd[0]},
+            {60, 80, "60-80%", ylorrd[1]},
+            {40, 60, "40-60%", ylorrd[2]},
+            {20, 40, "20-40%", ylorrd[3]},
+            {0, 20, "0-20%", ylorrd[5]}};
 }
 
 std::vector<Class> quantile_classes(std::vector<double> values, const std::string& unit) {
@@ -175,8 +175,10 @@ std::vector<Class> quantile_classes(std::vector<double> values, const std::strin
         if (b > breaks.back()) breaks.push_back(b);
     }
     const double top = values.back() + 1e-9 * std::max(1.0, std::abs(values.back()));
-    if (top > breaks.back()) breaks.push_back(top);
-    else breaks.back() = top;
+    if (top > breaks.back())
+        breaks.push_back(top);
+    else
+        breaks.back() = top;
     if (breaks.size() == 1) breaks.push_back(top + 1e-9);
     // Enough significant digits that no two class bounds read the same ("0.073 to 0.073").
     int digits = 3;
@@ -187,7 +189,8 @@ std::vector<Class> quantile_classes(std::vector<double> values, const std::strin
         if (distinct) break;
     }
     for (std::size_t i = 0; i + 1 < breaks.size(); ++i)
-        out.push_back({breaks[i], breaks[i + 1], fmt::format("{:.{}g} to {:.{}g} {}", breaks[i], digits, breaks[i + 1], digits, unit), colors[i]});
+        out.push_back(
+            {breaks[i], breaks[i + 1], fmt::format("{:.{}g} to {:.{}g} {}", breaks[i], digits, breaks[i + 1], digits, unit), colors[i]});
     return out;
 }
 
@@ -197,8 +200,11 @@ Style time_minutes(const std::string& field, const std::string& title) {
 
 Style green_score(const std::string& field, const std::string& title) {
     return graduated(field, title,
-                     {{80, 100.0001, "80-100 (best access)", ylgn[4]}, {60, 80, "60-80", ylgn[3]}, {40, 60, "40-60", ylgn[2]},
-                      {20, 40, "20-40", ylgn[1]}, {0, 20, "0-20 (least access)", ylgn[0]}},
+                     {{80, 100.0001, "80-100 (best access)", ylgn[4]},
+                      {60, 80, "60-80", ylgn[3]},
+                      {40, 60, "40-60", ylgn[2]},
+                      {20, 40, "20-40", ylgn[1]},
+                      {0, 20, "0-20 (least access)", ylgn[0]}},
                      "fixed");
 }
 
@@ -221,25 +227,30 @@ Style difference_minutes(const std::string& field, const std::string& title) {
 }
 
 std::vector<Class> score_classes() {
-    return {{0, 2, "0-2 (lowest risk)", ylorrd[0]}, {2, 4, "2-4", ylorrd[1]}, {4, 6, "4-6", ylorrd[2]},
-            {6, 8, "6-8", ylorrd[3]},                 {8, 10.0001, "8-10 (highest risk)", ylorrd[5]}};
+    return {{0, 2, "0-2 (lowest risk)", ylorrd[0]},
+            {2, 4, "2-4", ylorrd[1]},
+            {4, 6, "4-6", ylorrd[2]},
+            {6, 8, "6-8", ylorrd[3]},
+            {8, 10.0001, "8-10 (highest risk)", ylorrd[5]}};
 }
 
 Style score_0_10(const std::string& field, const std::string& title) { return graduated(field, title, score_classes(), "fixed"); }
 
 Style deciles_worst_first(const std::string& field, const std::string& title) {
     return graduated(field, title,
-                     {{1, 3, "deciles 1-2 (highest need)", ylorrd[5]}, {3, 5, "deciles 3-4", ylorrd[3]}, {5, 7, "deciles 5-6", ylorrd[2]},
-                      {7, 9, "deciles 7-8", ylorrd[1]},                {9, 10.0001, "deciles 9-10 (lowest need)", ylorrd[0]}},
+                     {{1, 3, "deciles 1-2 (highest need)", ylorrd[5]},
+                      {3, 5, "deciles 3-4", ylorrd[3]},
+                      {5, 7, "deciles 5-6", ylorrd[2]},
+                      {7, 9, "deciles 7-8", ylorrd[1]},
+                      {9, 10.0001, "deciles 9-10 (lowest need)", ylorrd[0]}},
                      "fixed");
 }
 
 Style lisa_clusters(const std::string& field, const std::string& title) {
     // The usual LISA cluster-map colours: hot spots red, cold spots blue, outliers pale.
-    const std::vector<std::pair<std::string, std::string>> v{{"high-high", "#d7191c"}, {"low-low", "#2c7bb6"},
-                                                             {"high-low", "#fdae61"},  {"low-high", "#abd9e9"},
-                                                             {"not significant", "#eeeeee"}, {"no neighbours", "#ffffff"},
-                                                             {"no value", "#ffffff"}};
+    const std::vector<std::pair<std::string, std::string>> v{
+        {"high-high", "#d7191c"},       {"low-low", "#2c7bb6"},       {"high-low", "#fdae61"}, {"low-high", "#abd9e9"},
+        {"not significant", "#eeeeee"}, {"no neighbours", "#ffffff"}, {"no value", "#ffffff"}};
     std::vector<std::string> labels;
     for (const auto& [value, color] : v) labels.push_back(value);
     return categorised(field, title, v, labels);
@@ -261,21 +272,22 @@ Style catchment_bands(const std::vector<std::string>& bands) {
     std::string rules_qml, symbols, rules;
     for (std::size_t i = 0; i < unique.size(); ++i) {
         const std::string color = blues[std::min(i, blues.size() - 1)];
-        rules_qml += fmt::format(R"(<rule key="band{}" symbol="{}" label="{} min" filter="&quot;kind&quot; = 'band' AND &quot;band&quot; = '{}'"/>)",
-                                 i, i, xml_escape(unique[i]), xml_escape(unique[i]));
+        rules_qml +=
+            fmt::format(R"(<rule key="band{}" symbol="{}" label="{} min" filter="&quot;kind&quot; = 'band' AND &quot;band&quot; = '{}'"/>)",
+                        i, i, xml_escape(unique[i]), xml_escape(unique[i]));
         symbols += fill_symbol(std::to_string(i), color, 110, "8,48,107,255", 0.2);
-        rules += sld_polygon_rule(unique[i] + " min",
-                                  fmt::format("<ogc:Filter><ogc:And><ogc:PropertyIsEqualTo><ogc:PropertyName>kind</ogc:PropertyName>"
-                                              "<ogc:Literal>band</ogc:Literal></ogc:PropertyIsEqualTo><ogc:PropertyIsEqualTo>"
-                                              "<ogc:PropertyName>band</ogc:PropertyName><ogc:Literal>{}</ogc:Literal></ogc:PropertyIsEqualTo>"
-                                              "</ogc:And></ogc:Filter>",
-                                              xml_escape(unique[i])),
-                                  color, 0.43);
+        rules +=
+            sld_polygon_rule(unique[i] + " min",
+                             fmt::format("<ogc:Filter><ogc:And><ogc:PropertyIsEqualTo><ogc:PropertyName>kind</ogc:PropertyName>"
+                                         "<ogc:Literal>band</ogc:Literal></ogc:PropertyIsEqualTo><ogc:PropertyIsEqualTo>"
+                                         "<ogc:PropertyName>band</ogc:PropertyName><ogc:Literal>{}</ogc:Literal></ogc:PropertyIsEqualTo>"
+                                         "</ogc:And></ogc:Filter>",
+                                         xml_escape(unique[i])),
+                             color, 0.43);
     }
-    const std::string renderer = fmt::format(
-        R"(<renderer-v2 type="RuleRenderer" symbollevels="0" enableorderby="0" forceraster="0">)"
-        R"(<rules key="root">{}</rules><symbols>{}</symbols></renderer-v2>)",
-        rules_qml, symbols);
+    const std::string renderer = fmt::format(R"(<renderer-v2 type="RuleRenderer" symbollevels="0" enableorderby="0" forceraster="0">)"
+                                             R"(<rules key="root">{}</rules><symbols>{}</symbols></renderer-v2>)",
+                                             rules_qml, symbols);
     return {"catchment bands", "Travel-time band (minutes)", qml_document(renderer, 2), sld_document("band", "Travel-time band", rules)};
 }
 
@@ -296,16 +308,18 @@ Style facilities(const std::vector<std::string>& services) {
     std::string rules_qml, symbols, rules;
     for (std::size_t i = 0; i < services.size(); ++i) {
         const std::string& color = colors[i % colors.size()];
-        rules_qml += fmt::format(R"(<rule key="s{}" symbol="{}" label="{}" filter="&quot;snapped&quot; = 1 AND &quot;service&quot; = '{}'"/>)", i,
-                                 i, xml_escape(services[i]), xml_escape(services[i]));
+        rules_qml +=
+            fmt::format(R"(<rule key="s{}" symbol="{}" label="{}" filter="&quot;snapped&quot; = 1 AND &quot;service&quot; = '{}'"/>)", i, i,
+                        xml_escape(services[i]), xml_escape(services[i]));
         symbols += marker_symbol(std::to_string(i), color, shapes[i % shapes.size()], 2.6);
-        rules += fmt::format("<se:Rule><se:Name>{0}</se:Name><ogc:Filter><ogc:And><ogc:PropertyIsEqualTo><ogc:PropertyName>snapped"
-                             "</ogc:PropertyName><ogc:Literal>1</ogc:Literal></ogc:PropertyIsEqualTo><ogc:PropertyIsEqualTo><ogc:PropertyName>"
-                             "service</ogc:PropertyName><ogc:Literal>{0}</ogc:Literal></ogc:PropertyIsEqualTo></ogc:And></ogc:Filter>"
-                             "<se:PointSymbolizer><se:Graphic><se:Mark><se:WellKnownName>{1}</se:WellKnownName><se:Fill><se:SvgParameter "
-                             "name=\"fill\">{2}</se:SvgParameter></se:Fill></se:Mark><se:Size>9</se:Size></se:Graphic></se:PointSymbolizer>"
-                             "</se:Rule>\n",
-                             xml_escape(services[i]), sld_shapes[i % sld_shapes.size()], color);
+        rules +=
+            fmt::format("<se:Rule><se:Name>{0}</se:Name><ogc:Filter><ogc:And><ogc:PropertyIsEqualTo><ogc:PropertyName>snapped"
+                        "</ogc:PropertyName><ogc:Literal>1</ogc:Literal></ogc:PropertyIsEqualTo><ogc:PropertyIsEqualTo><ogc:PropertyName>"
+                        "service</ogc:PropertyName><ogc:Literal>{0}</ogc:Literal></ogc:PropertyIsEqualTo></ogc:And></ogc:Filter>"
+                        "<se:PointSymbolizer><se:Graphic><se:Mark><se:WellKnownName>{1}</se:WellKnownName><se:Fill><se:SvgParameter "
+                        "name=\"fill\">{2}</se:SvgParameter></se:Fill></se:Mark><se:Size>9</se:Size></se:Graphic></se:PointSymbolizer>"
+                        "</se:Rule>\n",
+                        xml_escape(services[i]), sld_shapes[i % sld_shapes.size()], color);
     }
     const std::size_t off = services.size();
     rules_qml += fmt::format(R"x(<rule key="off" symbol="{}" label="off the network (excluded)" filter="&quot;snapped&quot; = 0"/>)x", off);
@@ -314,10 +328,9 @@ Style facilities(const std::vector<std::string>& services) {
              "</ogc:PropertyName><ogc:Literal>0</ogc:Literal></ogc:PropertyIsEqualTo></ogc:Filter><se:PointSymbolizer><se:Graphic><se:Mark>"
              "<se:WellKnownName>x</se:WellKnownName><se:Stroke><se:SvgParameter name=\"stroke\">#252525</se:SvgParameter></se:Stroke>"
              "</se:Mark><se:Size>8</se:Size></se:Graphic></se:PointSymbolizer></se:Rule>\n";
-    const std::string renderer = fmt::format(
-        R"(<renderer-v2 type="RuleRenderer" symbollevels="0" enableorderby="0" forceraster="0">)"
-        R"(<rules key="root">{}</rules><symbols>{}</symbols></renderer-v2>)",
-        rules_qml, symbols);
+    const std::string renderer = fmt::format(R"(<renderer-v2 type="RuleRenderer" symbollevels="0" enableorderby="0" forceraster="0">)"
+                                             R"(<rules key="root">{}</rules><symbols>{}</symbols></renderer-v2>)",
+                                             rules_qml, symbols);
     return {"facilities", "Facilities by service", qml_document(renderer, 0), sld_document("facilities", "Facilities by service", rules)};
 }
 
@@ -325,11 +338,11 @@ Style points(const std::string& name, const std::string& color) {
     const std::string renderer = fmt::format(
         R"(<renderer-v2 type="singleSymbol" symbollevels="0" enableorderby="0" forceraster="0"><symbols>{}</symbols><rotation/><sizescale/></renderer-v2>)",
         marker_symbol("0", color, "circle", 1.2));
-    const std::string rule = fmt::format(
-        "<se:Rule><se:Name>{}</se:Name><se:PointSymbolizer><se:Graphic><se:Mark><se:WellKnownName>circle</se:WellKnownName>"
-        "<se:Fill><se:SvgParameter name=\"fill\">{}</se:SvgParameter></se:Fill></se:Mark><se:Size>4</se:Size></se:Graphic>"
-        "</se:PointSymbolizer></se:Rule>\n",
-        xml_escape(name), color);
+    const std::string rule =
+        fmt::format("<se:Rule><se:Name>{}</se:Name><se:PointSymbolizer><se:Graphic><se:Mark><se:WellKnownName>circle</se:WellKnownName>"
+                    "<se:Fill><se:SvgParameter name=\"fill\">{}</se:SvgParameter></se:Fill></se:Mark><se:Size>4</se:Size></se:Graphic>"
+                    "</se:PointSymbolizer></se:Rule>\n",
+                    xml_escape(name), color);
     return {name, name, qml_document(renderer, 0), sld_document(name, name, rule)};
 }
 
@@ -346,10 +359,12 @@ std::vector<StyleFile> reference_set(const std::vector<std::string>& services, c
     for (const auto& mode : modes)
         for (const auto& service : services) {
             const std::string p = service + "_" + mode + "_";
-            out.push_back({"lsoa_access." + p + "time_min", time_minutes(p + "time_min", "Time to the nearest " + service + " by " + mode + " (minutes)")});
+            out.push_back({"lsoa_access." + p + "time_min",
+                           time_minutes(p + "time_min", "Time to the nearest " + service + " by " + mode + " (minutes)")});
             for (double t : thresholds_min)
                 out.push_back({"lsoa_access." + p + "pct_" + field_label(t),
-                               percent_better_high(p + "pct_" + field_label(t), fmt::format("% of people within {} min of a {} by {}", label(t), service, mode))});
+                               percent_better_high(p + "pct_" + field_label(t),
+                                                   fmt::format("% of people within {} min of a {} by {}", label(t), service, mode))});
             std::vector<std::string> bands;
             for (std::size_t k = 0; k < catchment_thresholds_min.size(); ++k)
                 bands.push_back(label(k == 0 ? 0 : catchment_thresholds_min[k - 1]) + "-" + label(catchment_thresholds_min[k]));
@@ -363,4 +378,4 @@ std::vector<StyleFile> reference_set(const std::vector<std::string>& services, c
     return out;
 }
 
-} // namespace accessatlas::styles
+}  // namespace accessatlas::styles

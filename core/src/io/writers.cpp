@@ -35,8 +35,7 @@ void prepare_folder(const std::string& final_path) {
     std::error_code ec;
     if (p.has_parent_path()) fs::create_directories(p.parent_path(), ec);
     if (ec)
-        throw InputError("cannot create the output folder: " + ec.message(), {final_path, {}, {}, {}},
-                         "choose a folder you can write to");
+        throw InputError("cannot create the output folder: " + ec.message(), {final_path, {}, {}, {}}, "choose a folder you can write to");
 }
 
 void remove_quietly(const std::string& path) {
@@ -59,18 +58,23 @@ void set_values(OGRFeature& f, const std::vector<FieldDef>& fields, const std::v
         std::visit(
             [&](const auto& v) {
                 using T = std::decay_t<decltype(v)>;
-                if constexpr (std::is_same_v<T, std::monostate>) f.SetFieldNull(field);
-                else if constexpr (std::is_same_v<T, std::int64_t>) f.SetField(field, static_cast<GIntBig>(v));
+                if constexpr (std::is_same_v<T, std::monostate>)
+                    f.SetFieldNull(field);
+                else if constexpr (std::is_same_v<T, std::int64_t>)
+                    f.SetField(field, static_cast<GIntBig>(v));
                 else if constexpr (std::is_same_v<T, double>) {
-                    if (std::isfinite(v)) f.SetField(field, v);
-                    else f.SetFieldNull(field);
-                } else f.SetField(field, v.c_str());
+                    if (std::isfinite(v))
+                        f.SetField(field, v);
+                    else
+                        f.SetFieldNull(field);
+                } else
+                    f.SetField(field, v.c_str());
             },
             values[i]);
     }
 }
 
-} // namespace
+}  // namespace
 
 void LayerWriter::add(const std::vector<Value>& values, const std::vector<unsigned char>* wkb) {
     auto* layer = static_cast<OGRLayer*>(m_layer);
@@ -90,7 +94,8 @@ void LayerWriter::add(const std::vector<Value>& values, const std::vector<unsign
         f.SetGeometryDirectly(g);
     }
     if (layer->CreateFeature(&f) != OGRERR_NONE)
-        throw InputError(fmt::format("cannot write a feature to layer '{}': {}", m_name, CPLGetLastErrorMsg()), {}, "check free disk space");
+        throw InputError(fmt::format("cannot write a feature to layer '{}': {}", m_name, CPLGetLastErrorMsg()), {},
+                         "check free disk space");
     const OGRGeometry* g = f.GetGeometryRef();
     if (m_index && g && !g->IsEmpty()) {
         OGREnvelope box;
@@ -110,7 +115,8 @@ void LayerWriter::add_point(const std::vector<Value>& values, Point p) {
     set_values(f, m_fields, values);
     f.SetGeometryDirectly(new OGRPoint(p.x, p.y));
     if (layer->CreateFeature(&f) != OGRERR_NONE)
-        throw InputError(fmt::format("cannot write a feature to layer '{}': {}", m_name, CPLGetLastErrorMsg()), {}, "check free disk space");
+        throw InputError(fmt::format("cannot write a feature to layer '{}': {}", m_name, CPLGetLastErrorMsg()), {},
+                         "check free disk space");
     if (m_index) m_index->add({f.GetFID(), p.x, p.x, p.y, p.y});
 }
 
@@ -118,8 +124,8 @@ void LayerWriter::set_metadata(const std::string& key, const std::string& value)
     static_cast<OGRLayer*>(m_layer)->SetMetadataItem(key.c_str(), value.c_str());
 }
 
-void GpkgWriter::add_style(const std::string& layer, const std::string& style_name, const std::string& qml,
-                           const std::string& sld, bool use_as_default, const std::string& description) {
+void GpkgWriter::add_style(const std::string& layer, const std::string& style_name, const std::string& qml, const std::string& sld,
+                           bool use_as_default, const std::string& description) {
     m_styles.push_back({layer, style_name, qml, sld, description, use_as_default});
 }
 
@@ -188,9 +194,13 @@ void GpkgWriter::commit() {
         OGRLayer* table = ds->CreateLayer("layer_styles", nullptr, wkbNone, options);
         CSLDestroy(options);
         if (!table) throw InternalError("cannot create the layer_styles table");
-        for (const auto& [name, width] : std::vector<std::pair<const char*, int>>{{"f_table_catalog", 256}, {"f_table_schema", 256},
-                                                                                {"f_table_name", 256}, {"f_geometry_column", 256},
-                                                                                {"styleName", 30}, {"styleQML", 0}, {"styleSLD", 0}}) {
+        for (const auto& [name, width] : std::vector<std::pair<const char*, int>>{{"f_table_catalog", 256},
+                                                                                  {"f_table_schema", 256},
+                                                                                  {"f_table_name", 256},
+                                                                                  {"f_geometry_column", 256},
+                                                                                  {"styleName", 30},
+                                                                                  {"styleQML", 0},
+                                                                                  {"styleSLD", 0}}) {
             OGRFieldDefn f(name, OFTString);
             f.SetWidth(width);
             table->CreateField(&f);
@@ -229,17 +239,20 @@ void GpkgWriter::commit() {
         }
     }
     if (m_in_transaction && ds->CommitTransaction() != OGRERR_NONE)
-        throw InputError(fmt::format("cannot finish writing: {}", CPLGetLastErrorMsg()), {m_final_path, {}, {}, {}}, "check free disk space");
+        throw InputError(fmt::format("cannot finish writing: {}", CPLGetLastErrorMsg()), {m_final_path, {}, {}, {}},
+                         "check free disk space");
     CPLErrorReset();
     GDALClose(ds);
     if (CPLGetLastErrorType() >= CE_Failure) {
         m_dataset = nullptr;
-        throw InputError(fmt::format("cannot finish writing: {}", CPLGetLastErrorMsg()), {m_final_path, {}, {}, {}}, "check free disk space");
+        throw InputError(fmt::format("cannot finish writing: {}", CPLGetLastErrorMsg()), {m_final_path, {}, {}, {}},
+                         "check free disk space");
     }
     m_dataset = nullptr;
     std::error_code ec;
     fs::rename(m_temp_path, m_final_path, ec);
-    if (ec) throw InputError("cannot move the finished output into place: " + ec.message(), {m_final_path, {}, {}, {}}, "check permissions");
+    if (ec)
+        throw InputError("cannot move the finished output into place: " + ec.message(), {m_final_path, {}, {}, {}}, "check permissions");
     m_committed = true;
 }
 
@@ -273,10 +286,12 @@ void write_csv(const std::string& path, const std::vector<FieldDef>& fields, con
                 std::visit(
                     [&](const auto& v) {
                         using T = std::decay_t<decltype(v)>;
-                        if constexpr (std::is_same_v<T, std::int64_t>) out << v;
+                        if constexpr (std::is_same_v<T, std::int64_t>)
+                            out << v;
                         else if constexpr (std::is_same_v<T, double>) {
                             if (std::isfinite(v)) out << fmt::format("{}", v);
-                        } else if constexpr (std::is_same_v<T, std::string>) out << quote(v);
+                        } else if constexpr (std::is_same_v<T, std::string>)
+                            out << quote(v);
                     },
                     row[i]);
             }
@@ -297,4 +312,4 @@ void write_csv(const std::string& path, const std::vector<FieldDef>& fields, con
     }
 }
 
-} // namespace accessatlas::io
+}  // namespace accessatlas::io

@@ -20,4 +20,4 @@ inline std::string xml_escape(const std::string& s) {
     return out;
 }
 
-} // namespace accessatlas::io::detail
+}  // namespace accessatlas::io::detail

@@ -16,8 +16,9 @@ std::vector<AccessField> access_fields(const Job& job, const std::string& servic
     const bool transit = mode == network::Mode::transit;
     std::vector<AccessField> f;
     f.push_back({p + "time_min", "minutes",
-                 transit ? "population-weighted mean over the departure window of the time to the nearest facility (JTS average minimum time)"
-                         : "population-weighted mean time to the nearest facility",
+                 transit
+                     ? "population-weighted mean over the departure window of the time to the nearest facility (JTS average minimum time)"
+                     : "population-weighted mean time to the nearest facility",
                  [](const access::AreaIndicators& a, double) { return a.mean_time_min; }});
     if (transit) {
         // The window's distribution, each origin's statistic averaged over people.
@@ -50,4 +51,4 @@ std::vector<AccessField> access_fields(const Job& job, const std::string& servic
     return f;
 }
 
-} // namespace accessatlas::job::detail
+}  // namespace accessatlas::job::detail

@@ -15,7 +15,7 @@ namespace accessatlas::job::detail {
 std::string column_prefix(const std::string& service, network::Mode mode);
 
 struct AccessField {
-    std::string name;         // e.g. gp_transit_p50_min
+    std::string name;  // e.g. gp_transit_p50_min
     std::string units;
     std::string description;
     // The value for one area, from its indicators and its E2SFCA value.
@@ -25,4 +25,4 @@ struct AccessField {
 // Every field of one (service, mode) column of lsoa_access, in the order written.
 std::vector<AccessField> access_fields(const Job& job, const std::string& service, network::Mode mode);
 
-} // namespace accessatlas::job::detail
+}  // namespace accessatlas::job::detail

@@ -25,7 +25,9 @@ Param with_help(Param p, std::string help) {
     return p;
 }
 
-
+// The parameter tables below are kept as tables, one parameter a line, where clang-format would
+// lay long initialiser lists out one element a line.
+// clang-format off
 // Areas and population: every algorithm needs them. The index algorithms also name the
 // areas' layer (they often read a layer of an earlier output GeoPackage).
 std::vector<Param> areas_and_population(bool with_layer) {
@@ -412,7 +414,8 @@ toml::table& section(toml::table& root, const std::string& dotted) {
     return *t;
 }
 
-} // namespace
+// clang-format on
+}  // namespace
 
 const std::vector<Algorithm>& all() {
     static const std::vector<Algorithm> registry = make_registry();
@@ -462,7 +465,8 @@ job::Job job_from_parameters(const Algorithm& algorithm, const std::map<std::str
         if (!known) {
             std::vector<std::string> names;
             for (const auto& p : algorithm.params) names.push_back(p.name);
-            throw InputError(fmt::format("{}: unknown parameter '{}'", algorithm.id, k), {}, "did you mean '" + job::nearest_word(k, names) + "'?");
+            throw InputError(fmt::format("{}: unknown parameter '{}'", algorithm.id, k), {},
+                             "did you mean '" + job::nearest_word(k, names) + "'?");
         }
     }
     toml::table root;
@@ -495,7 +499,8 @@ job::Job job_from_parameters(const Algorithm& algorithm, const std::map<std::str
                 char* end = nullptr;
                 const double d = std::strtod(s.c_str(), &end);
                 if (end == s.c_str() || *end != '\0')
-                    throw InputError(fmt::format("{}: parameter '{}' must be numbers separated by commas, not '{}'", algorithm.id, p.name, value));
+                    throw InputError(
+                        fmt::format("{}: parameter '{}' must be numbers separated by commas, not '{}'", algorithm.id, p.name, value));
                 a.push_back(d);
             }
             t.insert_or_assign(key, a);
@@ -541,8 +546,8 @@ std::string markdown_reference() {
     std::string md = "# Algorithms\n\nGenerated from the algorithm registry (`accessatlas algorithms --markdown`): the CLI "
                      "options, the QGIS Processing parameters and this page come from the same table.\n";
     for (const auto& a : all()) {
-        md += fmt::format("\n## {} (`{}`)\n\n{}\n\n{}\n\nCLI: `accessatlas {} --option value ...`; QGIS: `accessatlas:{}`.\n\n",
-                          a.name, a.id, a.summary, a.help, a.id, a.id);
+        md += fmt::format("\n## {} (`{}`)\n\n{}\n\n{}\n\nCLI: `accessatlas {} --option value ...`; QGIS: `accessatlas:{}`.\n\n", a.name,
+                          a.id, a.summary, a.help, a.id, a.id);
         md += "| option | job key | description | default |\n|---|---|---|---|\n";
         for (const auto& p : a.params) {
             std::string def = p.default_value.empty() ? (p.required ? "required" : "") : "`" + p.default_value + "`";
@@ -559,4 +564,4 @@ std::string markdown_reference() {
     return md;
 }
 
-} // namespace accessatlas::algorithms
+}  // namespace accessatlas::algorithms

@@ -36,7 +36,7 @@ std::vector<int> score_bands(const std::vector<double>& score) {
     return out;
 }
 
-} // namespace
+}  // namespace
 
 void check_area_field_names(const Job& job) {
     std::vector<std::string> names;
@@ -156,12 +156,13 @@ void composite_sensitivity(const indices::IndexDef& def, CompositeOutcome& c, st
         always += top == band.size() && !band.empty();
         sometimes += top > 0 && top < band.size();
     }
-    reporter.info(fmt::format("composite: under {} re-weightings (each domain left out, {} random), {} areas stay in the highest-need fifth "
-                              "every time and {} move in or out of it",
-                              c.weightings, draws, always, sometimes));
+    reporter.info(
+        fmt::format("composite: under {} re-weightings (each domain left out, {} random), {} areas stay in the highest-need fifth "
+                    "every time and {} move in or out of it",
+                    c.weightings, draws, always, sometimes));
 }
 
-} // namespace
+}  // namespace
 
 AreaIndicesOutcome compute_area_indices(const Job& job, const AreaSet& areas, FieldStore& store, Reporter& reporter) {
     AreaIndicesOutcome out;
@@ -205,7 +206,8 @@ AreaIndicesOutcome compute_area_indices(const Job& job, const AreaSet& areas, Fi
             const auto t = io::read_attribute_table(job.areas.path, job.areas.layer, job.area_code_field);
             const int gc = t.require(spec.group_field);
             std::map<std::string, std::string> group_of;
-            for (const auto& row : t.rows) group_of[normalise_code(row[static_cast<std::size_t>(t.code_column)])] = row[static_cast<std::size_t>(gc)];
+            for (const auto& row : t.rows)
+                group_of[normalise_code(row[static_cast<std::size_t>(t.code_column)])] = row[static_cast<std::size_t>(gc)];
             std::map<std::string, std::uint32_t> ids;
             for (const auto& code : areas.code) {
                 const auto it = ids.try_emplace(group_of[code], static_cast<std::uint32_t>(ids.size())).first;
@@ -219,7 +221,8 @@ AreaIndicesOutcome compute_area_indices(const Job& job, const AreaSet& areas, Fi
         io.quintile = indices::quantile_groups(io.result.score, 5);
         io.decile = indices::quantile_groups(io.result.score, 10);
         store.put(def.name + "_score", io.result.score);
-        for (std::size_t c = 0; c < def.components.size(); ++c) store.put(def.name + "_" + def.components[c].id, io.result.component_score[c]);
+        for (std::size_t c = 0; c < def.components.size(); ++c)
+            store.put(def.name + "_" + def.components[c].id, io.result.component_score[c]);
         for (std::size_t k = 0; k < def.indicators.size(); ++k) {
             store.put(def.name + "_" + def.indicators[k].id, io.raw[k]);
             store.put(def.name + "_" + def.indicators[k].id + "_score", io.result.indicator_score[k]);
@@ -296,14 +299,14 @@ AreaIndicesOutcome compute_area_indices(const Job& job, const AreaSet& areas, Fi
             const auto& g = cl.global.back();
             std::map<indices::LisaClass, std::size_t> counts;
             for (auto k : cl.local.back().cls) ++counts[k];
-            reporter.info(fmt::format("{}: Moran's I = {:.3f} (expected {:.3f}, pseudo p = {:.3f} from {} permutations); LISA: {} high-high, "
-                                      "{} low-low, {} high-low, {} low-high",
-                                      f, g.i, g.expected, g.p_value, g.permutations, counts[indices::LisaClass::high_high],
-                                      counts[indices::LisaClass::low_low], counts[indices::LisaClass::high_low],
-                                      counts[indices::LisaClass::low_high]));
+            reporter.info(fmt::format(
+                "{}: Moran's I = {:.3f} (expected {:.3f}, pseudo p = {:.3f} from {} permutations); LISA: {} high-high, "
+                "{} low-low, {} high-low, {} low-high",
+                f, g.i, g.expected, g.p_value, g.permutations, counts[indices::LisaClass::high_high], counts[indices::LisaClass::low_low],
+                counts[indices::LisaClass::high_low], counts[indices::LisaClass::low_high]));
         }
     }
     return out;
 }
 
-} // namespace accessatlas::job::detail
+}  // namespace accessatlas::job::detail

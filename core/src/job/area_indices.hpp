@@ -52,7 +52,7 @@ struct AreaIndicesOutcome {
     std::vector<IndexOutcome> indices;
     CompositeOutcome composite;
     ClusterOutcome clusters;
-    std::vector<std::string> inputs;  // files read, for metadata and reports
+    std::vector<std::string> inputs;       // files read, for metadata and reports
     std::vector<std::string> conversions;  // LSOA year conversions done, for metadata
 };
 
@@ -73,4 +73,4 @@ AreaIndicesOutcome compute_area_indices(const Job& job, const AreaSet& areas, Fi
 void write_area_indices(io::GpkgWriter& out, const Job& job, const AreaSet& areas, const AreaIndicesOutcome& outcome,
                         const FieldStore& store);
 
-} // namespace accessatlas::job::detail
+}  // namespace accessatlas::job::detail

@@ -26,27 +26,36 @@ namespace {
 // An LSOA holds about 1,500 people (400 to 3,000 by design; a few reach 10,000): a value over
 // 100,000 is a district's or a typo, and is refused; a fraction or a zero is named.
 void check_population_plausible(const Job& job, const Areas& a, Reporter& reporter) {
-    const bool lsoa = job.geography.areas == "lsoa11" || job.geography.areas == "lsoa21" ||
-                      (!a.code.empty() && a.code.front().size() == 9 && (a.code.front().rfind("E01", 0) == 0 || a.code.front().rfind("W01", 0) == 0));
+    const bool lsoa =
+        job.geography.areas == "lsoa11" || job.geography.areas == "lsoa21" ||
+        (!a.code.empty() && a.code.front().size() == 9 && (a.code.front().rfind("E01", 0) == 0 || a.code.front().rfind("W01", 0) == 0));
     const std::string where = job.population.path.empty() ? job.areas.path : job.population.path;
     std::vector<std::string> huge, fractional, zero, negative;
     for (std::size_t i = 0; i < a.code.size(); ++i) {
         const double p = a.population[i];
         if (!std::isfinite(p)) continue;  // missing: named where it was read
-        if (p < 0) negative.push_back(fmt::format("{} ({})", a.code[i], p));
-        else if (lsoa && p > 100000) huge.push_back(fmt::format("{} ({:.0f})", a.code[i], p));
-        else if (p == 0) zero.push_back(a.code[i]);
-        else if (p != std::floor(p)) fractional.push_back(fmt::format("{} ({})", a.code[i], p));
+        if (p < 0)
+            negative.push_back(fmt::format("{} ({})", a.code[i], p));
+        else if (lsoa && p > 100000)
+            huge.push_back(fmt::format("{} ({:.0f})", a.code[i], p));
+        else if (p == 0)
+            zero.push_back(a.code[i]);
+        else if (p != std::floor(p))
+            fractional.push_back(fmt::format("{} ({})", a.code[i], p));
     }
     if (!negative.empty())
         throw InputError(fmt::format("{} areas have a negative population: {}", negative.size(), list_some(negative, 10)),
                          {where, {}, {}, job.population_field}, "fix the values: a population is 0 or more");
     if (!huge.empty())
-        throw InputError(fmt::format("{} areas have more than 100,000 people, implausible for an LSOA: {}", huge.size(), list_some(huge, 10)),
-                         {where, {}, {}, job.population_field}, "check the field is the area's population (not a district's, or a value with extra digits)");
-    for (const auto& c : zero) reporter.item({"population_zero", where, {}, {}, c, job.population_field, "kept as 0 people: the area weighs nothing"});
+        throw InputError(
+            fmt::format("{} areas have more than 100,000 people, implausible for an LSOA: {}", huge.size(), list_some(huge, 10)),
+            {where, {}, {}, job.population_field},
+            "check the field is the area's population (not a district's, or a value with extra digits)");
+    for (const auto& c : zero)
+        reporter.item({"population_zero", where, {}, {}, c, job.population_field, "kept as 0 people: the area weighs nothing"});
     if (!zero.empty())
-        reporter.warning(fmt::format("{}: {} areas have a population of 0 and weigh nothing in the results: {}", where, zero.size(), list_some(zero, 10)));
+        reporter.warning(fmt::format("{}: {} areas have a population of 0 and weigh nothing in the results: {}", where, zero.size(),
+                                     list_some(zero, 10)));
     if (!fractional.empty())
         reporter.warning(fmt::format("{}: {} areas have a fractional population (estimates or rates?): {}", where, fractional.size(),
                                      list_some(fractional, 10)));
@@ -69,15 +78,16 @@ void warn_if_not_codes(const Job& job, const Areas& a, Reporter& reporter) {
             if (code && example.empty()) example = row[col];
         }
         if (codes * 2 > table.rows.size()) {
-            reporter.warning(fmt::format("{}: the area code field '{}' holds values like '{}', which are not ONS area codes; the field '{}' "
-                                         "holds codes like {}: choose it as the area code field",
-                                         job.areas.path, job.area_code_field, a.code.front(), table.header[col], example));
+            reporter.warning(
+                fmt::format("{}: the area code field '{}' holds values like '{}', which are not ONS area codes; the field '{}' "
+                            "holds codes like {}: choose it as the area code field",
+                            job.areas.path, job.area_code_field, a.code.front(), table.header[col], example));
             return;
         }
     }
 }
 
-} // namespace
+}  // namespace
 
 Areas read_areas(const Job& job, Reporter& reporter) {
     Areas a;
@@ -93,7 +103,12 @@ Areas read_areas(const Job& job, Reporter& reporter) {
         for (auto i : repaired_at) {
             const auto& code = a.layer.field(job.area_code_field)[i];
             named.push_back(code ? *code : "feature " + std::to_string(a.layer.fid[i]));
-            reporter.item({"area_polygon_repaired", job.areas.path, a.layer.layer_name, std::to_string(a.layer.fid[i]), code.value_or(""), {},
+            reporter.item({"area_polygon_repaired",
+                           job.areas.path,
+                           a.layer.layer_name,
+                           std::to_string(a.layer.fid[i]),
+                           code.value_or(""),
+                           {},
                            "repaired with GEOS make-valid (self-intersecting or broken rings); check its shape"});
         }
         reporter.warning(fmt::format("{}: {} invalid area polygons (self-intersecting or broken rings) were repaired with GEOS "
@@ -112,8 +127,7 @@ Areas read_areas(const Job& job, Reporter& reporter) {
             reporter.item({"area_code_normalised", job.areas.path, a.layer.layer_name, fid, code, job.area_code_field,
                            fmt::format("'{}' read as '{}' (spaces or lower case)", *raw, code)});
         if (code.empty())
-            throw InputError("empty area code", {job.areas.path, a.layer.layer_name, fid, job.area_code_field},
-                             "every area needs a code");
+            throw InputError("empty area code", {job.areas.path, a.layer.layer_name, fid, job.area_code_field}, "every area needs a code");
         if (!seen.insert(code).second)
             throw InputError("duplicate area code " + code, {job.areas.path, a.layer.layer_name, fid, job.area_code_field},
                              "dissolve the duplicates or use another code field");
@@ -125,8 +139,8 @@ Areas read_areas(const Job& job, Reporter& reporter) {
         for (std::size_t i = 0; i < a.layer.size() && examples.size() < 3; ++i)
             if (const auto& raw = a.layer.field(job.area_code_field)[i]; raw && *raw != a.code[i])
                 examples.push_back(fmt::format("'{}' as {}", *raw, a.code[i]));
-        reporter.warning(fmt::format("{}: {} area codes had spaces or lower case and were normalised (e.g. {})", job.areas.path,
-                                     normalised, list_some(examples, 3)));
+        reporter.warning(fmt::format("{}: {} area codes had spaces or lower case and were normalised (e.g. {})", job.areas.path, normalised,
+                                     list_some(examples, 3)));
     }
     warn_if_not_codes(job, a, reporter);
     a.population.assign(a.code.size(), 0.0);
@@ -155,11 +169,12 @@ Areas read_areas(const Job& job, Reporter& reporter) {
         for (std::size_t i = 0; i < a.code.size(); ++i)
             if (std::isnan(a.population[i])) missing.push_back(a.code[i]);
         if (missing.size() == a.code.size())
-            throw InputError(fmt::format("no area has a value in '{}'", job.population_field), {job.areas.path, a.layer.layer_name, {}, job.population_field},
+            throw InputError(fmt::format("no area has a value in '{}'", job.population_field),
+                             {job.areas.path, a.layer.layer_name, {}, job.population_field},
                              "give the field that holds each area's population, or a population table");
         if (!missing.empty())
-            reporter.warning(fmt::format("{}: {} of {} areas have no population in '{}' ({}): left out (served = 0, no numbers)", job.areas.path,
-                                         missing.size(), a.code.size(), job.population_field, list_some(missing, 10)));
+            reporter.warning(fmt::format("{}: {} of {} areas have no population in '{}' ({}): left out (served = 0, no numbers)",
+                                         job.areas.path, missing.size(), a.code.size(), job.population_field, list_some(missing, 10)));
     } else if (!job.population.path.empty()) {
         const auto raw_table = io::read_numeric_table(job.population.path, job.population_code_field, job.population_field, reporter,
                                                       job.population_filter_field, job.population_filter_value);
@@ -184,11 +199,12 @@ Areas read_areas(const Job& job, Reporter& reporter) {
             }
         }
         if (!merged.empty())
-            reporter.warning(fmt::format("{}: {} rows repeat an area under another spelling of its code, with the same value; counted once: {}",
-                                         job.population.path, merged.size(), list_some(merged, 10)));
+            reporter.warning(
+                fmt::format("{}: {} rows repeat an area under another spelling of its code, with the same value; counted once: {}",
+                            job.population.path, merged.size(), list_some(merged, 10)));
         if (table_normalised > 0)
-            reporter.warning(fmt::format("{}: {} codes had spaces or lower case and were normalised", job.population.path,
-                                         table_normalised));
+            reporter.warning(
+                fmt::format("{}: {} codes had spaces or lower case and were normalised", job.population.path, table_normalised));
         report_join(a.code, table_values,
                     {"population", job.population.path, job.population_code_field, job.population_field, "population_missing",
                      "left out (served = 0, no numbers)"},
@@ -200,7 +216,8 @@ Areas read_areas(const Job& job, Reporter& reporter) {
             else if (it->second < 0)
                 throw InputError(fmt::format("negative population {} for {}", it->second, a.code[i]),
                                  {job.population.path, {}, {}, job.population_field}, "fix the value");
-            else a.population[i] = it->second;
+            else
+                a.population[i] = it->second;
         }
     } else {
         reporter.warning("no population given: every area counts as 1 person, so results are not population-weighted");
@@ -257,15 +274,17 @@ Origins make_origins(const Job& job, const Areas& areas, const network::RoadNetw
                                            job.origin_population_field)
                         : 0.0;
                 if (pop < 0)
-                    throw InputError("negative population", {job.origin_points.path, layer.layer_name, std::to_string(layer.fid[i]),
-                                                             job.origin_population_field}, "fix the value");
+                    throw InputError("negative population",
+                                     {job.origin_points.path, layer.layer_name, std::to_string(layer.fid[i]), job.origin_population_field},
+                                     "fix the value");
             }
             pts.push_back(layer.points[i]);
             pt_area.push_back(a);
             pt_pop.push_back(pop);
         }
         if (outside > 0)
-            reporter.info(fmt::format("{}: {} origin points lie outside the study areas and were left out", job.origin_points.path, outside));
+            reporter.info(
+                fmt::format("{}: {} origin points lie outside the study areas and were left out", job.origin_points.path, outside));
     }
 
     if (job.origin_method == OriginMethod::points) {
@@ -325,4 +344,4 @@ Origins make_origins(const Job& job, const Areas& areas, const network::RoadNetw
     return o;
 }
 
-} // namespace accessatlas::job::detail
+}  // namespace accessatlas::job::detail

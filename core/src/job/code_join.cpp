@@ -45,7 +45,12 @@ void report_join(const CodeJoin& join, const std::vector<std::string>& area_code
         reporter.warning(text);
         if (!context.item_kind.empty())
             for (const auto& code : join.areas_without_row)
-                reporter.item({context.item_kind, context.table_path, {}, {}, code, context.value_field,
+                reporter.item({context.item_kind,
+                               context.table_path,
+                               {},
+                               {},
+                               code,
+                               context.value_field,
                                "no row in the table" + (context.consequence.empty() ? std::string() : ": " + context.consequence)});
     } else if (!join.rows_without_area.empty()) {
         reporter.info(fmt::format("{}: {} codes of {} are outside the study area (e.g. {})", context.who, join.rows_without_area.size(),
@@ -53,4 +58,4 @@ void report_join(const CodeJoin& join, const std::vector<std::string>& area_code
     }
 }
 
-} // namespace accessatlas::job::detail
+}  // namespace accessatlas::job::detail

@@ -14,7 +14,7 @@
 namespace accessatlas::job::detail {
 
 struct CodeJoinContext {
-    std::string who;          // what the table gives, e.g. "population", "inequality classes"
+    std::string who;  // what the table gives, e.g. "population", "inequality classes"
     std::string table_path;
     std::string code_field;   // the table's code field
     std::string value_field;  // the field read, for run_warnings items
@@ -46,4 +46,4 @@ void report_join(const std::vector<std::string>& area_codes, const std::map<std:
     report_join(join_codes(area_codes, codes), area_codes, context, reporter);
 }
 
-} // namespace accessatlas::job::detail
+}  // namespace accessatlas::job::detail

@@ -22,7 +22,7 @@ std::string normalise_code(const std::string& code, bool* changed) {
     if (colon != std::string::npos) text = text.substr(0, colon);
     // Every kind of space goes, Unicode ones too (no-break, thin, zero-width, ideographic, the
     // byte-order mark), which spreadsheets and web tables leave in codes.
-    static const char* const wide_spaces[] = {"\xC2\xA0", "\xE2\x80\x80", "\xE2\x80\x81", "\xE2\x80\x82", "\xE2\x80\x83",
+    static const char* const wide_spaces[] = {"\xC2\xA0",     "\xE2\x80\x80", "\xE2\x80\x81", "\xE2\x80\x82", "\xE2\x80\x83",
                                               "\xE2\x80\x84", "\xE2\x80\x85", "\xE2\x80\x86", "\xE2\x80\x87", "\xE2\x80\x88",
                                               "\xE2\x80\x89", "\xE2\x80\x8A", "\xE2\x80\x8B", "\xE2\x80\xAF", "\xE2\x81\x9F",
                                               "\xE3\x80\x80", "\xEF\xBB\xBF"};
@@ -93,10 +93,15 @@ void stamp_run(io::LayerWriter& layer, const Job& job) {
     // What a map made from this layer must credit, from the kinds of input the run read.
     std::string credit = "Contains National Statistics data (c) Crown copyright and database right (Open Government Licence v3.0)";
     const std::string& net = job.network.path;
-    const auto ends = [&](const char* suffix) { return net.size() >= std::strlen(suffix) && net.compare(net.size() - std::strlen(suffix), std::string::npos, suffix) == 0; };
-    if (ends(".pbf") || ends(".osm") || ends(".aagraph")) credit += "; map data (c) OpenStreetMap contributors (ODbL 1.0)";
-    else if (!net.empty()) credit += "; road network: see the input's licence (OS Open Roads: Open Government Licence v3.0)";
-    if (job.transit.given()) credit += "; timetables: the GTFS feeds' publishers (Bus Open Data Service, Traveline: Open Government Licence v3.0)";
+    const auto ends = [&](const char* suffix) {
+        return net.size() >= std::strlen(suffix) && net.compare(net.size() - std::strlen(suffix), std::string::npos, suffix) == 0;
+    };
+    if (ends(".pbf") || ends(".osm") || ends(".aagraph"))
+        credit += "; map data (c) OpenStreetMap contributors (ODbL 1.0)";
+    else if (!net.empty())
+        credit += "; road network: see the input's licence (OS Open Roads: Open Government Licence v3.0)";
+    if (job.transit.given())
+        credit += "; timetables: the GTFS feeds' publishers (Bus Open Data Service, Traveline: Open Government Licence v3.0)";
     if (!job.services.empty()) credit += "; NHS organisation data (Open Government Licence v3.0)";
     layer.set_metadata("accessatlas_attribution", credit);
     layer.set_metadata("accessatlas_licence", "Results: the licences of the inputs apply (ODbL 1.0 for OpenStreetMap-derived data, "
@@ -110,4 +115,4 @@ std::string threshold_label(double minutes) {
     return s;
 }
 
-} // namespace accessatlas::job::detail
+}  // namespace accessatlas::job::detail

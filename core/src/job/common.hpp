@@ -36,4 +36,4 @@ private:
     std::vector<std::pair<std::string, std::vector<double>>> m_fields;
 };
 
-} // namespace accessatlas::job::detail
+}  // namespace accessatlas::job::detail

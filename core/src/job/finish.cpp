@@ -39,19 +39,25 @@ namespace {
 // One row per item a warning named, to join to the map by code or feature id.
 void write_run_warnings(io::GpkgWriter& out, const Job& job, const std::vector<WarningItem>& items) {
     auto& layer = out.create_layer("run_warnings", io::GeometryKind::none,
-                                   {{"kind", io::FieldType::text}, {"file", io::FieldType::text}, {"layer", io::FieldType::text},
-                                    {"feature_id", io::FieldType::text}, {"code", io::FieldType::text}, {"field", io::FieldType::text},
+                                   {{"kind", io::FieldType::text},
+                                    {"file", io::FieldType::text},
+                                    {"layer", io::FieldType::text},
+                                    {"feature_id", io::FieldType::text},
+                                    {"code", io::FieldType::text},
+                                    {"field", io::FieldType::text},
                                     {"action", io::FieldType::text}},
                                    "Every item the run's warnings name: what, where, and what was done");
-    describe(layer, job, "Every item the run's warnings name (a facility excluded, an area not served, a polygon repaired, a stop or trip "
-                         "left out ...): join by code (areas) or feature_id (facilities, features, stops, trips)",
+    describe(layer, job,
+             "Every item the run's warnings name (a facility excluded, an area not served, a polygon repaired, a stop or trip "
+             "left out ...): join by code (areas) or feature_id (facilities, features, stops, trips)",
              "text", "one row per item; the run's log sums them up");
     for (const auto& i : items) layer.add({i.kind, i.file, i.layer, i.feature, i.code, i.field, i.action}, nullptr);
 }
 
-} // namespace
+}  // namespace
 
-void finish(const Job& job, Prepared& prepared, std::vector<std::vector<Column>>& all_columns, CollectingReporter& collect, RunSummary& summary) {
+void finish(const Job& job, Prepared& prepared, std::vector<std::vector<Column>>& all_columns, CollectingReporter& collect,
+            RunSummary& summary) {
     Stopwatch clock;
     const auto& net = prepared.net;
     const auto& areas = prepared.areas;
@@ -69,7 +75,8 @@ void finish(const Job& job, Prepared& prepared, std::vector<std::vector<Column>>
     for (const auto& c : columns)
         for (const auto& f : access_fields(job, c.service, c.mode)) {
             std::vector<double> values;
-            for (std::size_t a = 0; a < c.areas.size(); ++a) values.push_back(f.value(c.areas[a], c.area_e2sfca.empty() ? 0.0 : c.area_e2sfca[a]));
+            for (std::size_t a = 0; a < c.areas.size(); ++a)
+                values.push_back(f.value(c.areas[a], c.area_e2sfca.empty() ? 0.0 : c.area_e2sfca[a]));
             store.put(f.name, std::move(values));
         }
     if (job.greenspace.enabled) {
@@ -81,7 +88,8 @@ void finish(const Job& job, Prepared& prepared, std::vector<std::vector<Column>>
     }
     const detail::AreaSet area_set{areas.code, areas.name, areas.population, areas.layer.wkb};
     const auto area_indices = detail::compute_area_indices(job, area_set, store, collect);
-    const auto inequality = job.inequality.enabled ? detail::compute_inequality(job, area_set, store, collect) : detail::InequalityOutcome{};
+    const auto inequality =
+        job.inequality.enabled ? detail::compute_inequality(job, area_set, store, collect) : detail::InequalityOutcome{};
     summary.seconds["indices"] += clock.lap();
 
     collect.stage("Writing " + job.output);
@@ -95,8 +103,8 @@ void finish(const Job& job, Prepared& prepared, std::vector<std::vector<Column>>
         if (si > 0) write_service_layers(out, job, prepared, si, all_columns[si]);
         for (const auto& c : all_columns[si])
             write_catchment_layers(out, job, sc.name.empty() ? std::string() : sc.name + "_", c.service, c.mode,
-                                   sc.facilities[service_index(job, c.service)], c.facility_snaps, c.reach, c.polygons, c.e2sfca,
-                                   c.result, origins.population);
+                                   sc.facilities[service_index(job, c.service)], c.facility_snaps, c.reach, c.polygons, c.e2sfca, c.result,
+                                   origins.population);
         collect.check_cancelled();
     }
     if (prepared.scenarios.size() > 1) {
@@ -110,8 +118,7 @@ void finish(const Job& job, Prepared& prepared, std::vector<std::vector<Column>>
     out.commit();
     summary.warnings = collect.warnings();
 
-    if (!job.report.empty())
-    {
+    if (!job.report.empty()) {
         auto rep = build_report(job, prepared, columns, green, area_indices, inequality, summary.warnings);
         for (const auto& i : collect.items()) rep.warning_items.push_back({i.kind, i.file, i.feature, i.code, i.action});
         report::write_html(rep, job.report);
@@ -121,4 +128,4 @@ void finish(const Job& job, Prepared& prepared, std::vector<std::vector<Column>>
     summary.seconds["write"] += clock.lap();
 }
 
-} // namespace accessatlas::job::detail
+}  // namespace accessatlas::job::detail

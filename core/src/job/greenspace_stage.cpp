@@ -30,7 +30,6 @@ namespace accessatlas::job::detail {
 
 using network::invalid_id;
 
-
 GreenspaceResult run_greenspace(const Job& job, const network::RoadNetwork& net, const Areas& areas, const Origins& origins,
                                 Reporter& reporter) {
     const auto& spec = job.greenspace;
@@ -39,22 +38,24 @@ GreenspaceResult run_greenspace(const Job& job, const network::RoadNetwork& net,
     reporter.stage("Reading green spaces");
     greenspace::SiteStats stats;
     r.sites = greenspace::read_sites(spec.sites.path, spec.sites.layer, spec.site_options, reporter, &stats);
-    reporter.info(fmt::format("green space: {} of {} polygons used, {} sites ({} woodland)", stats.polygons_used,
-                              stats.polygons_read, stats.sites, stats.woodland_sites));
+    reporter.info(fmt::format("green space: {} of {} polygons used, {} sites ({} woodland)", stats.polygons_used, stats.polygons_read,
+                              stats.sites, stats.woodland_sites));
     std::vector<Point> given;
     if (!spec.entrances.path.empty())
         given = io::read_layer(spec.entrances.path, spec.entrances.layer, io::GeometryKind::point, {}, reporter).points;
-    const auto walk = network::build_mode_graph(net, job.profiles.count(network::Mode::walk) ? job.profiles.at(network::Mode::walk)
-                                                                                           : network::default_profile(network::Mode::walk));
+    const auto walk =
+        network::build_mode_graph(net, job.profiles.count(network::Mode::walk) ? job.profiles.at(network::Mode::walk)
+                                                                               : network::default_profile(network::Mode::walk));
     const snapping::EdgeIndex index(net, walk);
     reporter.stage("Finding green-space entrances");
     greenspace::assign_entrances(r.sites, given, net, walk, spec.site_options);
     std::size_t fallback = 0;
     for (const auto& s : r.sites) fallback += s.fallback_entrances;
     if (fallback > 0)
-        reporter.warning(fmt::format("green space: {} of {} sites have no given entrance and no path touching them; their entrances are boundary "
-                                     "points every {} m (flagged fallback_entrances)",
-                                     fallback, r.sites.size(), spec.site_options.fallback_spacing_m));
+        reporter.warning(
+            fmt::format("green space: {} of {} sites have no given entrance and no path touching them; their entrances are boundary "
+                        "points every {} m (flagged fallback_entrances)",
+                        fallback, r.sites.size(), spec.site_options.fallback_spacing_m));
     std::vector<snapping::Snap> osnaps;
     for (const auto& p : origins.location) osnaps.push_back(index.snap(p, job.max_snap_m));
     for (const auto& tier : spec.tiers) {
@@ -134,8 +135,8 @@ GreenspaceResult run_greenspace(const Job& job, const network::RoadNetwork& net,
 
 void write_greenspace_layers(io::GpkgWriter& out, const Job& job, const Areas& areas, const GreenspaceResult& g) {
     const auto& spec = job.greenspace;
-    std::vector<io::FieldDef> fields{{"lsoa_code", io::FieldType::text}, {"lsoa_name", io::FieldType::text},
-                                     {"population", io::FieldType::real}, {"greenspace_mode", io::FieldType::text},
+    std::vector<io::FieldDef> fields{{"lsoa_code", io::FieldType::text},        {"lsoa_name", io::FieldType::text},
+                                     {"population", io::FieldType::real},       {"greenspace_mode", io::FieldType::text},
                                      {"greenspace_score", io::FieldType::real}, {"greenspace_decile", io::FieldType::integer}};
     for (const auto& t : spec.tiers) fields.push_back({"pct_" + t.name, io::FieldType::real});
     fields.push_back({"pop_beyond_10min", io::FieldType::real});
@@ -154,19 +155,23 @@ void write_greenspace_layers(io::GpkgWriter& out, const Job& job, const Areas& a
     for (std::size_t a = 0; a < areas.code.size(); ++a) {
         double pop = areas.population[a];
         std::vector<io::Value> v{areas.code[a], areas.name[a], pop, std::string(spec.network_mode ? "network" : "straight_line"),
-                                 g.score[a], g.decile[a]};
+                                 g.score[a],    g.decile[a]};
         for (std::size_t t = 0; t < spec.tiers.size(); ++t) v.emplace_back(g.pct[t][a]);
         v.emplace_back(g.beyond_10min[a]);
         v.emplace_back(g.mean_distance[a]);
         v.emplace_back(g.ha_per_1000[a]);
         v.emplace_back(std::isfinite(g.ha_per_1000[a]) ? io::Value(static_cast<std::int64_t>(g.ha_per_1000[a] >= spec.capacity_ha_per_1000))
-                                                      : io::Value());
+                                                       : io::Value());
         layer.add(v, &areas.layer.wkb[a]);
     }
     auto& sites = out.create_layer("greenspace_sites", io::GeometryKind::polygon,
-                                   {{"site_id", io::FieldType::integer}, {"name", io::FieldType::text}, {"area_ha", io::FieldType::real},
-                                    {"woodland", io::FieldType::integer}, {"entrances", io::FieldType::integer},
-                                    {"given_entrances", io::FieldType::integer}, {"fallback_entrances", io::FieldType::integer}},
+                                   {{"site_id", io::FieldType::integer},
+                                    {"name", io::FieldType::text},
+                                    {"area_ha", io::FieldType::real},
+                                    {"woodland", io::FieldType::integer},
+                                    {"entrances", io::FieldType::integer},
+                                    {"given_entrances", io::FieldType::integer},
+                                    {"fallback_entrances", io::FieldType::integer}},
                                    "Green-space sites (touching polygons dissolved; woods also as their own sites)");
     describe(sites, job, "Green-space sites used", "hectares", "polygons repaired and dissolved with GEOS");
     const auto cs = styles::coverage();
@@ -174,7 +179,8 @@ void write_greenspace_layers(io::GpkgWriter& out, const Job& job, const Areas& a
     auto& entrances = out.create_layer("greenspace_entrances", io::GeometryKind::point,
                                        {{"site_id", io::FieldType::integer}, {"kind", io::FieldType::text}},
                                        "Access points of the green-space sites: given, derived (path meets boundary) or fallback");
-    describe(entrances, job, "Green-space access points", "none (locations)", "given entrances, or walking edges meeting the boundary, or fallback points");
+    describe(entrances, job, "Green-space access points", "none (locations)",
+             "given entrances, or walking edges meeting the boundary, or fallback points");
     const auto es = styles::points("entrances", "#238b45");
     out.add_style("greenspace_entrances", es.name, es.qml, es.sld, true, "Green-space entrances");
     for (std::size_t s = 0; s < g.sites.size(); ++s) {
@@ -188,4 +194,4 @@ void write_greenspace_layers(io::GpkgWriter& out, const Job& job, const Areas& a
     }
 }
 
-} // namespace accessatlas::job::detail
+}  // namespace accessatlas::job::detail

@@ -16,7 +16,9 @@ namespace accessatlas::job::detail {
 
 namespace {
 
-bool ends_with(const std::string& s, const std::string& tail) { return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0; }
+bool ends_with(const std::string& s, const std::string& tail) {
+    return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+}
 
 std::string units_of(const std::string& field) {
     if (ends_with(field, "_time_min") || ends_with(field, "_p50_min")) return "minutes";
@@ -40,8 +42,8 @@ std::string sentence(const InequalityIndicator& ind, const std::string& deprivat
     if (std::isfinite(most) && std::isfinite(least)) {
         const double gap = most - least;
         const std::string more = time ? (gap > 0 ? "longer" : "shorter") : (gap > 0 ? "higher" : "lower");
-        s = fmt::format("People in the most deprived fifth ({} quintile 1) average {} against {} in the least deprived fifth: {} {}.", deprivation,
-                        with_units(most, ind.units), with_units(least, ind.units), with_units(std::abs(gap), ind.units), more);
+        s = fmt::format("People in the most deprived fifth ({} quintile 1) average {} against {} in the least deprived fifth: {} {}.",
+                        deprivation, with_units(most, ind.units), with_units(least, ind.units), with_units(std::abs(gap), ind.units), more);
     } else {
         s = fmt::format("No area here is in the {} fifth, so the gap between the most and least deprived fifths is not given.",
                         std::isfinite(most) ? "least deprived" : "most deprived");
@@ -50,9 +52,12 @@ std::string sentence(const InequalityIndicator& ind, const std::string& deprivat
     if (std::isfinite(e.value)) {
         s += fmt::format(" Across the {} deciles present, the Slope Index of Inequality is {} (95% CI {} to {}{}): ", ind.sii.groups,
                          number(e.value), number(e.lower), number(e.upper), ind.units.empty() ? "" : " " + ind.units);
-        if (e.lower <= 0 && e.upper >= 0) s += "the interval includes 0, so these areas show no clear gradient.";
-        else if (e.value < 0) s += time ? "journeys are longer towards the most deprived end." : "values are higher towards the most deprived end.";
-        else s += time ? "journeys are longer towards the least deprived end." : "values are higher towards the least deprived end.";
+        if (e.lower <= 0 && e.upper >= 0)
+            s += "the interval includes 0, so these areas show no clear gradient.";
+        else if (e.value < 0)
+            s += time ? "journeys are longer towards the most deprived end." : "values are higher towards the most deprived end.";
+        else
+            s += time ? "journeys are longer towards the least deprived end." : "values are higher towards the least deprived end.";
     } else {
         s += fmt::format(" The SII needs at least 3 deciles with people; these areas have {}.", ind.sii.groups);
     }
@@ -80,14 +85,15 @@ std::vector<std::string> read_classes(const Job& job, const AreaSet& areas, Repo
     return out;
 }
 
-} // namespace
+}  // namespace
 
 std::vector<std::string> inequality_indicators(const Job& job, const FieldStore& store) {
     if (!job.inequality.indicators.empty()) return job.inequality.indicators;
     std::vector<std::string> out;
     for (const auto& name : store.names()) {
-        const bool index_score = name == "greenspace_score" || name == "composite_score" ||
-                                 std::any_of(job.indices.begin(), job.indices.end(), [&](const IndexSpec& ix) { return name == ix.def.name + "_score"; });
+        const bool index_score =
+            name == "greenspace_score" || name == "composite_score" ||
+            std::any_of(job.indices.begin(), job.indices.end(), [&](const IndexSpec& ix) { return name == ix.def.name + "_score"; });
         if (ends_with(name, "_time_min") || ends_with(name, "_e2sfca_per_1000") || index_score) out.push_back(name);
     }
     return out;
@@ -114,10 +120,11 @@ InequalityOutcome compute_inequality(const Job& job, const AreaSet& areas, Field
         quintile[a] = (decile[a] + 1) / 2;
     }
     if (!bad.empty())
-        throw InputError(fmt::format("inequality.deprivation: {} areas have a decile that is not a whole number from 1 to 10: {}", bad.size(),
-                                     list_some(bad, 10)),
-                         {spec.deprivation.path, {}, {}, spec.deprivation.numerator.empty() ? std::string() : spec.deprivation.numerator.front()},
-                         "give the decile field (1 = most deprived), not a rank or a score");
+        throw InputError(
+            fmt::format("inequality.deprivation: {} areas have a decile that is not a whole number from 1 to 10: {}", bad.size(),
+                        list_some(bad, 10)),
+            {spec.deprivation.path, {}, {}, spec.deprivation.numerator.empty() ? std::string() : spec.deprivation.numerator.front()},
+            "give the decile field (1 = most deprived), not a rank or a score");
     std::vector<double> deprivation(n, inequality::nan);
     if (spec.deprivation_score.given()) {
         deprivation = reader.read_for_areas(spec.deprivation_score, "inequality.deprivation_score", areas.code);
@@ -133,10 +140,11 @@ InequalityOutcome compute_inequality(const Job& job, const AreaSet& areas, Field
     for (const auto& [d, k] : areas_in)
         if (k < spec.min_areas_per_decile) thin.push_back(fmt::format("decile {} ({} area{})", d, k, k == 1 ? "" : "s"));
     if (!thin.empty() || areas_in.size() < 10)
-        reporter.warning(fmt::format("inequality: {} of 10 {} deciles hold areas here{}{}; estimates by decile, the gap and the SII rest on few "
-                                     "areas and their intervals are wide",
-                                     areas_in.size(), spec.deprivation_name, thin.empty() ? "" : ", and these have fewer than ",
-                                     thin.empty() ? std::string() : fmt::format("{}: {}", spec.min_areas_per_decile, list_some(thin, 10))));
+        reporter.warning(
+            fmt::format("inequality: {} of 10 {} deciles hold areas here{}{}; estimates by decile, the gap and the SII rest on few "
+                        "areas and their intervals are wide",
+                        areas_in.size(), spec.deprivation_name, thin.empty() ? "" : ", and these have fewer than ",
+                        thin.empty() ? std::string() : fmt::format("{}: {}", spec.min_areas_per_decile, list_some(thin, 10))));
 
     // Realistic access for households without a car: drive time for the share with a car, transit
     // (or walking) for the share without.
@@ -161,7 +169,8 @@ InequalityOutcome compute_inequality(const Job& job, const AreaSet& areas, Field
             const auto* other = store.find(service.name + "_transit_time_min");
             if (!other) other = store.find(service.name + "_walk_time_min");
             if (!drive || !other) {
-                reporter.warning(fmt::format("inequality: no realistic time for {}: it needs the drive time and the transit or walk time", service.name));
+                reporter.warning(fmt::format("inequality: no realistic time for {}: it needs the drive time and the transit or walk time",
+                                             service.name));
                 continue;
             }
             std::vector<double> v(n, inequality::nan);
@@ -205,7 +214,8 @@ InequalityOutcome compute_inequality(const Job& job, const AreaSet& areas, Field
         double people = 0, sum = 0;
         for (std::size_t a = 0; a < n; ++a)
             if (std::isfinite(values[a]) && areas.population[a] > 0) people += areas.population[a], sum += areas.population[a] * values[a];
-        add(name, "mean", people > 0 ? sum / people : inequality::nan, inequality::nan, inequality::nan, "population-weighted mean over areas");
+        add(name, "mean", people > 0 ? sum / people : inequality::nan, inequality::nan, inequality::nan,
+            "population-weighted mean over areas");
         const double q1 = ind.quintiles[0].mean, q5 = ind.quintiles[4].mean;
         add(name, "gap_most_minus_least_deprived_fifth", q1 - q5, inequality::nan, inequality::nan,
             d + " quintile 1 minus quintile 5, population-weighted means");
@@ -245,8 +255,10 @@ InequalityOutcome compute_inequality(const Job& job, const AreaSet& areas, Field
         for (std::size_t g = 0; g < spec.groups.size(); ++g) {
             const auto r = inequality::group_versus_rest(values, group_count[g], group_total[g]);
             const std::string& gn = spec.groups[g].name;
-            add(name, "group_" + gn + "_mean", r.group_mean, inequality::nan, inequality::nan, spec.groups[g].title + ": mean weighted by the group's count");
-            add(name, "group_" + gn + "_rest_mean", r.rest_mean, inequality::nan, inequality::nan, "everyone else counted: mean weighted by their count");
+            add(name, "group_" + gn + "_mean", r.group_mean, inequality::nan, inequality::nan,
+                spec.groups[g].title + ": mean weighted by the group's count");
+            add(name, "group_" + gn + "_rest_mean", r.rest_mean, inequality::nan, inequality::nan,
+                "everyone else counted: mean weighted by their count");
             add(name, "group_" + gn + "_gap", r.gap, inequality::nan, inequality::nan, "group minus the rest");
             // For travel times, the % within each threshold too (each area's % of people within T,
             // weighted by the group's count and by the rest's).
@@ -261,7 +273,8 @@ InequalityOutcome compute_inequality(const Job& job, const AreaSet& areas, Field
                     fmt::format("{}: % within {} min, weighted by the group's count", spec.groups[g].title, t));
                 add(name, "group_" + gn + "_rest_pct_within_" + label, p.rest_mean, inequality::nan, inequality::nan,
                     fmt::format("everyone else counted: % within {} min", t));
-                add(name, "group_" + gn + "_pct_within_" + label + "_gap", p.gap, inequality::nan, inequality::nan, "group minus the rest (points)");
+                add(name, "group_" + gn + "_pct_within_" + label + "_gap", p.gap, inequality::nan, inequality::nan,
+                    "group minus the rest (points)");
             }
         }
         for (const auto& cls : class_names) {
@@ -287,18 +300,29 @@ void write_inequality(io::GpkgWriter& out, const Job& job, const AreaSet& areas,
         layer.set_metadata("accessatlas_inputs", inputs);
         stamp_run(layer, job);
     };
-    auto& summary = out.create_layer("inequality_summary", io::GeometryKind::none,
-                                     {{"indicator", io::FieldType::text}, {"measure", io::FieldType::text}, {"value", io::FieldType::real},
-                                      {"lower", io::FieldType::real}, {"upper", io::FieldType::real}, {"method", io::FieldType::text}},
-                                     "Inequality measures per indicator: gap, SII, RII, concentration index, Gini, Theil, Core20, groups, classes");
-    describe(summary, "Inequality measures per area indicator by " + job.inequality.deprivation_name + " decile, group and class; lower and upper: 95% CI",
+    auto& summary =
+        out.create_layer("inequality_summary", io::GeometryKind::none,
+                         {{"indicator", io::FieldType::text},
+                          {"measure", io::FieldType::text},
+                          {"value", io::FieldType::real},
+                          {"lower", io::FieldType::real},
+                          {"upper", io::FieldType::real},
+                          {"method", io::FieldType::text}},
+                         "Inequality measures per indicator: gap, SII, RII, concentration index, Gini, Theil, Core20, groups, classes");
+    describe(summary,
+             "Inequality measures per area indicator by " + job.inequality.deprivation_name +
+                 " decile, group and class; lower and upper: 95% CI",
              "the indicator's units (gaps, SII, means), ratios (RII), unitless (concentration index, Gini, Theil), people and %");
     const auto num = [](double v) { return std::isfinite(v) ? io::Value(v) : io::Value(); };
     for (const auto& r : outcome.rows) summary.add({r.indicator, r.measure, num(r.value), num(r.lower), num(r.upper), r.method}, nullptr);
     for (const auto& ind : outcome.indicators) {
         auto& layer = out.create_layer(ind.name + "_by_decile", io::GeometryKind::none,
-                                       {{"grouping", io::FieldType::text}, {"group", io::FieldType::integer}, {"areas", io::FieldType::integer},
-                                        {"population", io::FieldType::real}, {"mean", io::FieldType::real}, {"sii_fitted", io::FieldType::real}},
+                                       {{"grouping", io::FieldType::text},
+                                        {"group", io::FieldType::integer},
+                                        {"areas", io::FieldType::integer},
+                                        {"population", io::FieldType::real},
+                                        {"mean", io::FieldType::real},
+                                        {"sii_fitted", io::FieldType::real}},
                                        ind.name + " by " + job.inequality.deprivation_name + " decile and quintile (1 = most deprived)");
         describe(layer, ind.sentence, ind.units.empty() ? std::string("the indicator's units") : ind.units);
         double total = 0;
@@ -313,26 +337,31 @@ void write_inequality(io::GpkgWriter& out, const Job& job, const AreaSet& areas,
                 fitted = ind.sii.fitted_most + x * ind.sii.sii.value;
                 cumulative += g.population;
             }
-            layer.add({std::string("decile"), static_cast<std::int64_t>(d + 1), static_cast<std::int64_t>(g.areas), g.population, num(g.mean), num(fitted)},
+            layer.add({std::string("decile"), static_cast<std::int64_t>(d + 1), static_cast<std::int64_t>(g.areas), g.population,
+                       num(g.mean), num(fitted)},
                       nullptr);
         }
         for (std::size_t q = 0; q < ind.quintiles.size(); ++q) {
             const auto& g = ind.quintiles[q];
-            layer.add({std::string("quintile"), static_cast<std::int64_t>(q + 1), static_cast<std::int64_t>(g.areas), g.population, num(g.mean), io::Value()},
+            layer.add({std::string("quintile"), static_cast<std::int64_t>(q + 1), static_cast<std::int64_t>(g.areas), g.population,
+                       num(g.mean), io::Value()},
                       nullptr);
         }
     }
     if (!outcome.no_car_fields.empty()) {
         std::vector<io::FieldDef> fields{{"lsoa_code", io::FieldType::text}, {"lsoa_name", io::FieldType::text}};
         for (const auto& f : outcome.no_car_fields) fields.push_back({f.first, io::FieldType::real});
-        auto& layer = out.create_layer("lsoa_realistic_access", io::GeometryKind::polygon, fields,
-                                       "Travel time weighted by car availability: drive for households with a car, transit (or walk) without");
-        describe(layer, "Realistic travel time per area: the share of households with a car at the drive time, the share without at the "
-                        "transit time (walking where there is no transit mode)",
+        auto& layer =
+            out.create_layer("lsoa_realistic_access", io::GeometryKind::polygon, fields,
+                             "Travel time weighted by car availability: drive for households with a car, transit (or walk) without");
+        describe(layer,
+                 "Realistic travel time per area: the share of households with a car at the drive time, the share without at the "
+                 "transit time (walking where there is no transit mode)",
                  "minutes");
         for (std::size_t f = 0; f < outcome.no_car_fields.size(); ++f) {
             const auto& name = outcome.no_car_fields[f].first;
-            const auto st = styles::time_minutes(name, "Realistic time to the nearest " + name.substr(0, name.find("_realistic")) + " (minutes)");
+            const auto st =
+                styles::time_minutes(name, "Realistic time to the nearest " + name.substr(0, name.find("_realistic")) + " (minutes)");
             out.add_style("lsoa_realistic_access", st.name, st.qml, st.sld, f == 0, st.title);
         }
         for (std::size_t a = 0; a < areas.code.size(); ++a) {
@@ -363,4 +392,4 @@ std::vector<report::Gradient> inequality_gradients(const InequalityOutcome& outc
     return out;
 }
 
-} // namespace accessatlas::job::detail
+}  // namespace accessatlas::job::detail

@@ -23,12 +23,12 @@ struct InequalityRow {
 };
 
 struct InequalityIndicator {
-    std::string name;   // the area field
+    std::string name;  // the area field
     std::string units;
     std::vector<inequality::Group> deciles;    // 1 (most deprived) .. 10
     std::vector<inequality::Group> quintiles;  // 1 .. 5
     inequality::SlopeIndex sii;
-    std::string sentence;                      // one plain-English reading
+    std::string sentence;  // one plain-English reading
 };
 
 struct InequalityOutcome {
@@ -46,4 +46,4 @@ InequalityOutcome compute_inequality(const Job& job, const AreaSet& areas, Field
 void write_inequality(io::GpkgWriter& out, const Job& job, const AreaSet& areas, const InequalityOutcome& outcome);
 std::vector<report::Gradient> inequality_gradients(const InequalityOutcome& outcome);
 
-} // namespace accessatlas::job::detail
+}  // namespace accessatlas::job::detail

@@ -83,7 +83,8 @@ std::vector<JobKey> make_keys() {
         number("greenspace.ten_minute_walk_m", 800, 1, 1e5, "m", "A 10-minute walk (the default tiers' distances scale with it)"),
         number("greenspace.neighbourhood_m", green.neighbourhood_m, 1, 1e5, "m", "Green-space hectares counted within this walk"),
         number("greenspace.capacity_ha_per_1000", green.capacity_ha_per_1000, 0, 1e6, "ha", "Capacity standard, hectares per 1,000 people"),
-        number("clustering.tolerance_m", clusters.tolerance_m, 0, 1000, "m", "Gaps between polygons up to this width still count as shared"),
+        number("clustering.tolerance_m", clusters.tolerance_m, 0, 1000, "m",
+               "Gaps between polygons up to this width still count as shared"),
         number("clustering.permutations", static_cast<double>(clusters.permutations), 0, 99999, "", "Permutations of the pseudo p-values"),
         number("clustering.seed", static_cast<double>(clusters.seed), 0, 9e15, "", "Random seed (the same seed gives the same p-values)"),
         number("clustering.significance", clusters.significance, 1e-6, 0.5, "", "Significance level of the local clusters"),
@@ -97,7 +98,7 @@ std::string range_text(const JobKey& k) {
     return fmt::format("{} to {}", number_text(k.minimum), number_text(k.maximum));
 }
 
-} // namespace
+}  // namespace
 
 const std::vector<JobKey>& job_keys() {
     static const std::vector<JobKey> keys = make_keys();
@@ -118,17 +119,18 @@ std::string plain_default(const JobKey& key) {
 }
 
 std::string job_keys_markdown() {
-    std::string md =
-        "# Job keys with a default and a range\n\nGenerated from the key table (`accessatlas job-keys --markdown`; "
-        "`core/src/job/job_keys.cpp`): the parser checks these ranges, and the CLI options and QGIS dialogs take their "
-        "defaults from the same table. The other keys (paths, fields, lists of names) are described in `job-file.md`.\n\n"
-        "| key | type | default | range | units | meaning |\n|---|---|---|---|---|---|\n";
+    std::string md = "# Job keys with a default and a range\n\nGenerated from the key table (`accessatlas job-keys --markdown`; "
+                     "`core/src/job/job_keys.cpp`): the parser checks these ranges, and the CLI options and QGIS dialogs take their "
+                     "defaults from the same table. The other keys (paths, fields, lists of names) are described in `job-file.md`.\n\n"
+                     "| key | type | default | range | units | meaning |\n|---|---|---|---|---|---|\n";
     for (const auto& k : job_keys()) {
-        const char* type = k.type == KeyType::number ? "number" : k.type == KeyType::numbers ? "list of numbers"
-                          : k.type == KeyType::boolean ? "true/false" : "time of day";
+        const char* type = k.type == KeyType::number    ? "number"
+                           : k.type == KeyType::numbers ? "list of numbers"
+                           : k.type == KeyType::boolean ? "true/false"
+                                                        : "time of day";
         md += fmt::format("| `{}` | {} | `{}` | {} | {} | {} |\n", k.key, type, k.default_value, range_text(k), k.units, k.help);
     }
     return md;
 }
 
-} // namespace accessatlas::job
+}  // namespace accessatlas::job

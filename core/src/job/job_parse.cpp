@@ -36,7 +36,7 @@ Job parse_job_table(const toml::table& root, const std::string& base_dir, const 
     const bool straight_only = !root.contains("services") &&
                                ((greens && greens->get("mode") && greens->get("mode")->value<std::string>().value_or("") == "straight") ||
                                 (!greens && (root.contains("indices") || root.contains("composite") || root.contains("clustering") ||
-                                              root.contains("inequality"))));
+                                             root.contains("inequality"))));
     const toml::table empty_network;
     const auto* net = r.table(root, "network", !straight_only);
     if (!net) net = &empty_network;
@@ -62,7 +62,8 @@ Job parse_job_table(const toml::table& root, const std::string& base_dir, const 
     job.areas.path = r.path(*areas, "areas.", "path", true);
     job.areas.layer = r.text(*areas, "areas.", "layer", "");
     job.area_code_field = r.text(*areas, "areas.", "code_field", "");
-    if (job.area_code_field.empty()) job.area_code_field = r.guessed_field("areas.code_field", "area code", job.areas.path, job.areas.layer, areas);
+    if (job.area_code_field.empty())
+        job.area_code_field = r.guessed_field("areas.code_field", "area code", job.areas.path, job.areas.layer, areas);
     job.area_name_field = r.text(*areas, "areas.", "name_field", "");
     job.geography.areas = geography_name(r, *areas, "areas.");
 
@@ -70,7 +71,8 @@ Job parse_job_table(const toml::table& root, const std::string& base_dir, const 
         r.check_keys(*pop, "population", "population.");
         job.population.path = r.path(*pop, "population.", "path", false);
         job.population.layer = r.text(*pop, "population.", "layer", "");
-        job.population_code_field = r.code_field(*pop, "population.", "code_field", job.population.path, job.population.layer, job.area_code_field);
+        job.population_code_field =
+            r.code_field(*pop, "population.", "code_field", job.population.path, job.population.layer, job.area_code_field);
         job.population_field = r.text(*pop, "population.", "field", "");
         if (job.population_field.empty())
             job.population_field = job.population.path.empty()
@@ -90,11 +92,15 @@ Job parse_job_table(const toml::table& root, const std::string& base_dir, const 
     if (const auto* o = r.table(root, "origins", false)) {
         r.check_keys(*o, "origins", "origins.");
         const std::string method = r.text(*o, "origins.", "method", "street_points");
-        if (method == "street_points") job.origin_method = OriginMethod::street_points;
-        else if (method == "points") job.origin_method = OriginMethod::points;
-        else if (method == "centroids") job.origin_method = OriginMethod::centroids;
-        else r.fail("origins.method", "'" + method + "' is not a method", o->get("method"),
-                    "use \"street_points\", \"points\" or \"centroids\"");
+        if (method == "street_points")
+            job.origin_method = OriginMethod::street_points;
+        else if (method == "points")
+            job.origin_method = OriginMethod::points;
+        else if (method == "centroids")
+            job.origin_method = OriginMethod::centroids;
+        else
+            r.fail("origins.method", "'" + method + "' is not a method", o->get("method"),
+                   "use \"street_points\", \"points\" or \"centroids\"");
         job.origin_points.path = r.path(*o, "origins.", "path", job.origin_method == OriginMethod::points);
         job.origin_points.layer = r.text(*o, "origins.", "layer", "");
         job.origin_code_field = r.text(*o, "origins.", "code_field", "");
@@ -103,8 +109,9 @@ Job parse_job_table(const toml::table& root, const std::string& base_dir, const 
         const auto names = r.texts(*o, "origins.", "street_classes", {"residential", "living_street", "unclassified"});
         for (const auto& n : names) {
             const auto c = network::road_class_from_string(n);
-            if (!c) r.fail("origins.street_classes", "'" + n + "' is not a road class", o->get("street_classes"),
-                           "did you mean '" + nearest_word(n, class_names()) + "'?");
+            if (!c)
+                r.fail("origins.street_classes", "'" + n + "' is not a road class", o->get("street_classes"),
+                       "did you mean '" + nearest_word(n, class_names()) + "'?");
             job.street_classes.push_back(*c);
         }
     } else {
@@ -114,9 +121,12 @@ Job parse_job_table(const toml::table& root, const std::string& base_dir, const 
     parse_greenspace(r, root, job);
 
     const toml::node* services = root.get("services");
-    const bool area_only = root.contains("indices") || root.contains("composite") || root.contains("clustering") || root.contains("inequality");
+    const bool area_only =
+        root.contains("indices") || root.contains("composite") || root.contains("clustering") || root.contains("inequality");
     if (!services && !job.greenspace.enabled && !area_only)
-        r.fail("services", "missing", nullptr, "add at least one [[services]] section (or [greenspace], or [indices.<name>], or [inequality] over fields of the areas layer)");
+        r.fail(
+            "services", "missing", nullptr,
+            "add at least one [[services]] section (or [greenspace], or [indices.<name>], or [inequality] over fields of the areas layer)");
     if (services && !services->is_array_of_tables()) r.fail("services", "must be a list of [[services]] sections", services, "");
     std::set<std::string> seen;
     for (const auto& s : services ? *services->as_array() : toml::array{}) {
@@ -168,7 +178,8 @@ Job parse_job_table(const toml::table& root, const std::string& base_dir, const 
             if (fp.is_relative() && !base_dir.empty()) fp = fs::path(base_dir) / fp;
             spec.feeds.push_back(fp.lexically_normal().string());
         }
-        if (spec.feeds.empty()) r.fail("transit.feeds", "must name at least one GTFS feed", t, "feeds = [\"gtfs/bus.zip\", \"gtfs/rail.zip\"]");
+        if (spec.feeds.empty())
+            r.fail("transit.feeds", "must name at least one GTFS feed", t, "feeds = [\"gtfs/bus.zip\", \"gtfs/rail.zip\"]");
         spec.date = r.text(*t, "transit.", "date", "", true);
         try {
             (void)transit::parse_date(spec.date, "transit.date");
@@ -178,16 +189,21 @@ Job parse_job_table(const toml::table& root, const std::string& base_dir, const 
         auto& w = spec.window;
         w.start_s = r.clock(*t, "transit.", "window_start", w.start_s);
         w.end_s = r.clock(*t, "transit.", "window_end", w.end_s);
-        if (w.end_s <= w.start_s) r.fail("transit.window_end", "must be after window_start", t->get("window_end"), "e.g. window_start = \"07:00\", window_end = \"10:00\"");
+        if (w.end_s <= w.start_s)
+            r.fail("transit.window_end", "must be after window_start", t->get("window_end"),
+                   "e.g. window_start = \"07:00\", window_end = \"10:00\"");
         w.step_s = 60 * r.number(*t, "transit.", "step_min", w.step_s / 60);
         w.max_time_s = 60 * r.number(*t, "transit.", "max_time_min", w.max_time_s / 60);
         w.max_walk_s = 60 * r.number(*t, "transit.", "max_walk_min", w.max_walk_s / 60);
         w.max_transfer_walk_s = 60 * r.number(*t, "transit.", "max_transfer_walk_min", w.max_transfer_walk_s / 60);
         w.change_s = 60 * r.number(*t, "transit.", "change_min", w.change_s / 60);
         w.reach_percentile = r.number(*t, "transit.", "catchment_percentile", w.reach_percentile);
-        if (!wants_transit) r.fail("transit", "the job has a [transit] section but no transit mode", t, "add \"transit\" to analysis.modes");
+        if (!wants_transit)
+            r.fail("transit", "the job has a [transit] section but no transit mode", t, "add \"transit\" to analysis.modes");
     } else if (wants_transit) {
-        r.fail("analysis.modes", "the transit mode needs timetables", nullptr, "give GTFS feeds and a date: a [transit] section with feeds and date in a job file, the gtfs and transit_date options in QGIS and the CLI (docs/methods/public-transport.md)");
+        r.fail("analysis.modes", "the transit mode needs timetables", nullptr,
+               "give GTFS feeds and a date: a [transit] section with feeds and date in a job file, the gtfs and transit_date options in "
+               "QGIS and the CLI (docs/methods/public-transport.md)");
     }
 
     if (const auto* c = r.table(root, "catchments", false)) {
@@ -222,13 +238,19 @@ Job parse_job_table(const toml::table& root, const std::string& base_dir, const 
         auto& d = job.e2sfca.decay;
         job.e2sfca.enabled = r.boolean(*e, "e2sfca.", "enabled", true);
         const std::string kind = r.text(*e, "e2sfca.", "decay", "bands");
-        if (kind == "bands") d.kind = access::DecayKind::bands;
-        else if (kind == "gaussian") d.kind = access::DecayKind::gaussian;
-        else if (kind == "exponential") d.kind = access::DecayKind::exponential;
-        else if (kind == "linear") d.kind = access::DecayKind::linear;
-        else if (kind == "none" || kind == "2sfca") d.kind = access::DecayKind::none;
-        else r.fail("e2sfca.decay", "'" + kind + "' is not a decay", e->get("decay"),
-                    "use \"bands\", \"gaussian\", \"exponential\", \"linear\" or \"none\" (plain 2SFCA)");
+        if (kind == "bands")
+            d.kind = access::DecayKind::bands;
+        else if (kind == "gaussian")
+            d.kind = access::DecayKind::gaussian;
+        else if (kind == "exponential")
+            d.kind = access::DecayKind::exponential;
+        else if (kind == "linear")
+            d.kind = access::DecayKind::linear;
+        else if (kind == "none" || kind == "2sfca")
+            d.kind = access::DecayKind::none;
+        else
+            r.fail("e2sfca.decay", "'" + kind + "' is not a decay", e->get("decay"),
+                   "use \"bands\", \"gaussian\", \"exponential\", \"linear\" or \"none\" (plain 2SFCA)");
         d.band_upper_min = r.numbers(*e, "e2sfca.", "band_upper_min", d.band_upper_min);
         d.band_weight = r.numbers(*e, "e2sfca.", "band_weights", d.band_weight);
         if (d.band_upper_min.size() != d.band_weight.size())
@@ -236,8 +258,8 @@ Job parse_job_table(const toml::table& root, const std::string& base_dir, const 
                    "give as many band_weights as band_upper_min");
         if (!std::is_sorted(d.band_upper_min.begin(), d.band_upper_min.end()))
             r.fail("e2sfca.band_upper_min", "must increase", e->get("band_upper_min"), "");
-        d.max_time_min = r.number(*e, "e2sfca.", "max_time_min",
-                                  d.kind == access::DecayKind::bands ? d.band_upper_min.back() : 30.0, 0.1, 1440);
+        d.max_time_min =
+            r.number(*e, "e2sfca.", "max_time_min", d.kind == access::DecayKind::bands ? d.band_upper_min.back() : 30.0, 0.1, 1440);
         d.gaussian_sigma_min = r.number(*e, "e2sfca.", "gaussian_sigma_min", d.gaussian_sigma_min);
         d.exponential_per_min = r.number(*e, "e2sfca.", "exponential_per_min", d.exponential_per_min);
     }
@@ -268,8 +290,9 @@ Job parse_job_table(const toml::table& root, const std::string& base_dir, const 
                 for (const auto& [ck, cv] : *speeds) {
                     const std::string cls(ck.str());
                     const auto c = network::road_class_from_string(cls);
-                    if (!c) r.fail(prefix + "speed_kmh." + cls, "not a road class", &cv,
-                                   "did you mean '" + nearest_word(cls, class_names()) + "'?");
+                    if (!c)
+                        r.fail(prefix + "speed_kmh." + cls, "not a road class", &cv,
+                               "did you mean '" + nearest_word(cls, class_names()) + "'?");
                     profile.speed_kmh[static_cast<std::size_t>(*c)] = r.number(*speeds, prefix + "speed_kmh.", cls, 0, 0, 200);
                 }
             }
@@ -281,11 +304,13 @@ Job parse_job_table(const toml::table& root, const std::string& base_dir, const 
         }
     }
     // Transit walks its street legs: the walk profile as configured.
-    if (wants_transit) job.profiles[network::Mode::transit] = job.profiles.count(network::Mode::walk) ? job.profiles.at(network::Mode::walk)
-                                                                                                        : network::default_profile(network::Mode::walk);
+    if (wants_transit)
+        job.profiles[network::Mode::transit] =
+            job.profiles.count(network::Mode::walk) ? job.profiles.at(network::Mode::walk) : network::default_profile(network::Mode::walk);
     parse_scenarios(r, root, job);
     for (auto& sc : job.scenarios)
-        if (wants_transit && sc.profiles.count(network::Mode::walk)) sc.profiles[network::Mode::transit] = sc.profiles.at(network::Mode::walk);
+        if (wants_transit && sc.profiles.count(network::Mode::walk))
+            sc.profiles[network::Mode::transit] = sc.profiles.at(network::Mode::walk);
     job.guessed_fields = r.notes();
     return job;
 }
@@ -315,4 +340,4 @@ Job load_job(const std::string& path) {
     return job;
 }
 
-} // namespace accessatlas::job
+}  // namespace accessatlas::job

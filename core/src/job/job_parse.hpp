@@ -13,4 +13,4 @@ Job parse_job_table(const toml::table& table, const std::string& base_dir, const
 // The nearest of `candidates` to `word` by edit distance (for "did you mean").
 std::string nearest_word(const std::string& word, const std::vector<std::string>& candidates);
 
-} // namespace accessatlas::job
+}  // namespace accessatlas::job

@@ -17,41 +17,49 @@ std::string trim(const std::string& s) {
 // Every key a job file may hold, by section: unknown keys are refused.
 const std::map<std::string, std::vector<std::string>>& schema() {
     static const std::map<std::string, std::vector<std::string>> s{
-        {"", {"job", "network", "areas", "population", "origins", "services", "analysis", "profiles", "catchments", "e2sfca", "transit", "greenspace",
-              "geography", "indices", "composite", "clustering", "inequality", "scenarios"}},
-        {"inequality", {"enabled", "deprivation_name", "deprivation", "deprivation_score", "indicators", "groups", "classes", "no_car_group",
-                        "min_areas_per_decile"}},
-        {"inequality_group", {"name", "title", "path", "layer", "code_field", "numerator", "denominator", "field", "scale", "filter",
-                              "aggregate", "geography", "kind"}},
+        {"",
+         {"job", "network", "areas", "population", "origins", "services", "analysis", "profiles", "catchments", "e2sfca", "transit",
+          "greenspace", "geography", "indices", "composite", "clustering", "inequality", "scenarios"}},
+        {"inequality",
+         {"enabled", "deprivation_name", "deprivation", "deprivation_score", "indicators", "groups", "classes", "no_car_group",
+          "min_areas_per_decile"}},
+        {"inequality_group",
+         {"name", "title", "path", "layer", "code_field", "numerator", "denominator", "field", "scale", "filter", "aggregate", "geography",
+          "kind"}},
         {"inequality_classes", {"path", "layer", "code_field", "field"}},
         {"scenario", {"name", "title", "services", "roads", "speeds", "transit"}},
         {"scenario_transit", {"remove_routes", "remove_stops", "route_frequency", "date", "window_start", "window_end"}},
-        {"transit", {"feeds", "date", "window_start", "window_end", "step_min", "max_time_min", "max_walk_min", "max_transfer_walk_min",
-                     "change_min", "catchment_percentile"}},
+        {"transit",
+         {"feeds", "date", "window_start", "window_end", "step_min", "max_time_min", "max_walk_min", "max_transfer_walk_min", "change_min",
+          "catchment_percentile"}},
         {"scenario_service", {"service", "remove", "add", "add_from", "add_from_layer", "supply"}},
         {"new_facility", {"id", "name", "x", "y", "lon", "lat", "supply"}},
         {"roads", {"close_ways", "close_area", "close_area_layer"}},
         {"geography", {"lookup", "population_lsoa11", "population_lsoa21"}},
-        {"index", {"preset", "title", "layer", "basis", "group_field", "normalisation", "missing", "table", "table_layer",
-                   "table_code_field", "fields", "indicators", "components"}},
-        {"indicator", {"title", "component", "weight", "direction", "path", "layer", "code_field", "numerator", "denominator", "field",
-                       "scale", "filter", "aggregate", "geography", "kind", "reference"}},
-        {"source", {"path", "layer", "code_field", "numerator", "denominator", "field", "scale", "filter", "aggregate", "geography", "kind"}},
+        {"index",
+         {"preset", "title", "layer", "basis", "group_field", "normalisation", "missing", "table", "table_layer", "table_code_field",
+          "fields", "indicators", "components"}},
+        {"indicator",
+         {"title", "component", "weight", "direction", "path", "layer", "code_field", "numerator", "denominator", "field", "scale",
+          "filter", "aggregate", "geography", "kind", "reference"}},
+        {"source",
+         {"path", "layer", "code_field", "numerator", "denominator", "field", "scale", "filter", "aggregate", "geography", "kind"}},
         {"component", {"title", "weight"}},
         {"composite", {"enabled", "method", "layer", "domains", "core20"}},
-        {"domain", {"title", "field", "direction", "weight", "path", "layer", "code_field", "numerator", "denominator", "scale", "filter",
-                    "aggregate", "geography", "kind"}},
+        {"domain",
+         {"title", "field", "direction", "weight", "path", "layer", "code_field", "numerator", "denominator", "scale", "filter",
+          "aggregate", "geography", "kind"}},
         {"clustering", {"enabled", "fields", "contiguity", "tolerance_m", "permutations", "seed", "significance", "layer"}},
-        {"greenspace", {"enabled", "path", "layer", "name_field", "include", "woodland", "entrances", "entrances_layer",
-                        "entrance_max_m", "fallback_spacing_m", "mode", "tiers", "ten_minute_walk_m", "neighbourhood_m",
-                        "capacity_ha_per_1000"}},
+        {"greenspace",
+         {"enabled", "path", "layer", "name_field", "include", "woodland", "entrances", "entrances_layer", "entrance_max_m",
+          "fallback_spacing_m", "mode", "tiers", "ten_minute_walk_m", "neighbourhood_m", "capacity_ha_per_1000"}},
         {"tier", {"name", "min_ha", "distance_m", "woodland"}},
         {"catchments", {"enabled", "thresholds_min", "walk_off_m", "polygons", "members", "services", "modes"}},
-        {"e2sfca", {"enabled", "decay", "max_time_min", "band_upper_min", "band_weights", "gaussian_sigma_min",
-                    "exponential_per_min"}},
+        {"e2sfca", {"enabled", "decay", "max_time_min", "band_upper_min", "band_weights", "gaussian_sigma_min", "exponential_per_min"}},
         {"job", {"title", "output", "csv", "threads", "report", "project"}},
-        {"network", {"path", "graph", "layer", "coverage", "coverage_layer", "class_field", "oneway_field", "maxspeed_field", "start_node_field", "end_node_field",
-                     "snap_tolerance_m"}},
+        {"network",
+         {"path", "graph", "layer", "coverage", "coverage_layer", "class_field", "oneway_field", "maxspeed_field", "start_node_field",
+          "end_node_field", "snap_tolerance_m"}},
         {"areas", {"path", "layer", "code_field", "name_field", "geography"}},
         {"population", {"path", "layer", "code_field", "field", "filter"}},
         {"origins", {"method", "path", "layer", "code_field", "population_field", "spacing_m", "street_classes"}},
@@ -75,11 +83,9 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
     return prev[b.size()];
 }
 
-
 std::vector<std::string> class_names() {
     std::vector<std::string> out;
-    for (std::size_t i = 0; i < network::road_class_count; ++i)
-        out.emplace_back(network::to_string(static_cast<network::RoadClass>(i)));
+    for (std::size_t i = 0; i < network::road_class_count; ++i) out.emplace_back(network::to_string(static_cast<network::RoadClass>(i)));
     return out;
 }
 
@@ -113,10 +119,10 @@ std::string Reader::code_field(const toml::table& t, const std::string& prefix, 
             if (const auto guess = indices::guess_code_field(path, layer)) {
                 field = guess->field;
                 m_notes.push_back(fmt::format("{}{} not given{}: using '{}' of {}, as {}", prefix, key,
-                                              fallback.empty() ? "" : " and the table has no field '" + fallback + "'", field, path, guess->reason));
+                                              fallback.empty() ? "" : " and the table has no field '" + fallback + "'", field, path,
+                                              guess->reason));
             }
-        } catch (const InputError&) {
-        }
+        } catch (const InputError&) {}
     }
     if (field.empty()) field = fallback;
     m_resolved[id] = field;
@@ -136,12 +142,13 @@ std::string Reader::guessed_field(const std::string& key, const std::string& wha
         const auto names = io::layer_field_names(path, layer);
         for (std::size_t i = 0; i < names.size() && i < 20; ++i) fields += (i ? ", " : "") + names[i];
         if (names.size() > 20) fields += fmt::format(" and {} more", names.size() - 20);
-    } catch (const Error&) {
-    }
-    fail(key, population ? "missing, and no field of " + path + " is named as a population count (or two are)"
-                         : "missing, and no field of " + path + " holds ONS area codes",
-         section, population ? "name the field that holds the number of people" + (fields.empty() ? std::string() : "; the fields are: " + fields)
-                             : "name the field that holds the area codes" + (fields.empty() ? std::string() : "; the fields are: " + fields));
+    } catch (const Error&) {}
+    fail(key,
+         population ? "missing, and no field of " + path + " is named as a population count (or two are)"
+                    : "missing, and no field of " + path + " holds ONS area codes",
+         section,
+         population ? "name the field that holds the number of people" + (fields.empty() ? std::string() : "; the fields are: " + fields)
+                    : "name the field that holds the area codes" + (fields.empty() ? std::string() : "; the fields are: " + fields));
 }
 
 // The source keys shared by indicators, references, composite domains and population tables.
@@ -153,7 +160,8 @@ IndicatorSource parse_source(const Reader& r, const toml::table& t, const std::s
     s.numerator = r.text_or_list(t, prefix, "numerator");
     const auto field = r.text_or_list(t, prefix, "field");
     if (!field.empty() && !s.numerator.empty())
-        r.fail(prefix + "field", "give either field or numerator", t.get("field"), "field is a value as it stands; numerator is divided by denominator");
+        r.fail(prefix + "field", "give either field or numerator", t.get("field"),
+               "field is a value as it stands; numerator is divided by denominator");
     if (!field.empty()) s.numerator = field;
     s.denominator = r.text_or_list(t, prefix, "denominator");
     if (!s.denominator.empty() && s.numerator.empty())
@@ -163,23 +171,25 @@ IndicatorSource parse_source(const Reader& r, const toml::table& t, const std::s
     if (!filter.empty()) {
         const auto eq = filter.find('=');
         if (eq == std::string::npos || eq == 0)
-            r.fail(prefix + "filter", "'" + filter + "' is not field=value", t.get("filter"), "write e.g. filter = \"disability=Disabled\"");
+            r.fail(prefix + "filter", "'" + filter + "' is not field=value", t.get("filter"),
+                   "write e.g. filter = \"disability=Disabled\"");
         s.filter_field = filter.substr(0, eq);
         s.filter_value = filter.substr(eq + 1);
     }
     s.aggregate = r.boolean(t, prefix, "aggregate", false);
     s.geography = geography_name(r, t, prefix);
-    s.kind = r.choice(t, prefix, "kind", indices::ValueKind::rate,
-                      {{"rate", indices::ValueKind::rate}, {"count", indices::ValueKind::count}});
-    if (s.given() && s.code_field.empty())
-        r.fail(prefix + "code_field", "missing", nullptr, "name the column that holds the area codes");
+    s.kind =
+        r.choice(t, prefix, "kind", indices::ValueKind::rate, {{"rate", indices::ValueKind::rate}, {"count", indices::ValueKind::count}});
+    if (s.given() && s.code_field.empty()) r.fail(prefix + "code_field", "missing", nullptr, "name the column that holds the area codes");
     return s;
 }
 
 indices::Direction parse_direction(const Reader& r, const toml::table& t, const std::string& prefix, indices::Direction def) {
     return r.choice(t, prefix, "direction", def,
-                    {{"higher_is_worse", indices::Direction::higher_is_worse}, {"lower_is_worse", indices::Direction::lower_is_worse},
-                     {"higher_is_better", indices::Direction::lower_is_worse}, {"lower_is_better", indices::Direction::higher_is_worse}});
+                    {{"higher_is_worse", indices::Direction::higher_is_worse},
+                     {"lower_is_worse", indices::Direction::lower_is_worse},
+                     {"higher_is_better", indices::Direction::lower_is_worse},
+                     {"lower_is_better", indices::Direction::higher_is_worse}});
 }
 
 bool is_name(const std::string& s) {
@@ -189,7 +199,7 @@ bool is_name(const std::string& s) {
     return true;
 }
 
-} // namespace accessatlas::job::detail
+}  // namespace accessatlas::job::detail
 
 namespace accessatlas::job {
 
@@ -206,4 +216,4 @@ std::string nearest_word(const std::string& word, const std::vector<std::string>
     return best;
 }
 
-} // namespace accessatlas::job
+}  // namespace accessatlas::job

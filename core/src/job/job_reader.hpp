@@ -31,8 +31,7 @@ class Reader {
 public:
     Reader(std::string source, std::string base) : m_source(std::move(source)), m_base(std::move(base)) {}
 
-    [[noreturn]] void fail(const std::string& key, const std::string& what, const toml::node* node,
-                           const std::string& hint) const {
+    [[noreturn]] void fail(const std::string& key, const std::string& what, const toml::node* node, const std::string& hint) const {
         std::string where = m_source;
         if (node && node->source().begin.line > 0) where += fmt::format(" line {}", node->source().begin.line);
         throw InputError(fmt::format("key '{}': {}", key, what), {where, {}, {}, {}}, hint);
@@ -76,8 +75,7 @@ public:
         return fp.lexically_normal().string();
     }
 
-    double number(const toml::table& t, const std::string& prefix, const std::string& key, double def, double min,
-                  double max) const {
+    double number(const toml::table& t, const std::string& prefix, const std::string& key, double def, double min, double max) const {
         const toml::node* n = t.get(key);
         if (!n) return def;
         if (!n->is_number()) fail(prefix + key, "must be a number", n, fmt::format("write {} = {}", key, def));
@@ -125,8 +123,8 @@ public:
         return n->as_boolean()->get();
     }
 
-    std::vector<double> numbers(const toml::table& t, const std::string& prefix, const std::string& key,
-                                std::vector<double> def, double min, double max) const {
+    std::vector<double> numbers(const toml::table& t, const std::string& prefix, const std::string& key, std::vector<double> def,
+                                double min, double max) const {
         const toml::node* n = t.get(key);
         if (!n) return def;
         if (!n->is_array()) fail(prefix + key, "must be a list of numbers", n, fmt::format("write {} = [15, 30]", key));
@@ -220,4 +218,4 @@ void parse_composite(const Reader& r, const toml::table& root, Job& job);
 void parse_clustering(const Reader& r, const toml::table& root, Job& job);
 void parse_inequality(const Reader& r, const toml::table& root, Job& job);
 
-} // namespace accessatlas::job::detail
+}  // namespace accessatlas::job::detail

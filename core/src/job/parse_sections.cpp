@@ -36,15 +36,20 @@ IndexSpec parse_index(const Reader& r, const std::string& name, const toml::tabl
     def.title = r.text(t, prefix, "title", def.title.empty() ? name : def.title);
     spec.layer = r.text(t, prefix, "layer", preset == "deri" ? "lsoa_digital_exclusion" : "lsoa_" + name);
     def.basis = r.choice(t, prefix, "basis", indices::Basis::area,
-                         {{"area", indices::Basis::area}, {"group", indices::Basis::group}, {"district", indices::Basis::group},
-                          {"reference", indices::Basis::reference}, {"nation", indices::Basis::reference}});
+                         {{"area", indices::Basis::area},
+                          {"group", indices::Basis::group},
+                          {"district", indices::Basis::group},
+                          {"reference", indices::Basis::reference},
+                          {"nation", indices::Basis::reference}});
     spec.group_field = r.text(t, prefix, "group_field", "");
     if (def.basis == indices::Basis::group && spec.group_field.empty())
         r.fail(prefix + "group_field", "basis group needs a group field", t.get("basis"),
                "name the field of the areas layer that holds the district (e.g. lad_code), or use basis = \"area\"");
     def.normalisation = r.choice(t, prefix, "normalisation", def.normalisation,
-                                 {{"minmax", indices::Normalisation::minmax}, {"rank", indices::Normalisation::rank},
-                                  {"normal", indices::Normalisation::normal}, {"zscore", indices::Normalisation::zscore},
+                                 {{"minmax", indices::Normalisation::minmax},
+                                  {"rank", indices::Normalisation::rank},
+                                  {"normal", indices::Normalisation::normal},
+                                  {"zscore", indices::Normalisation::zscore},
                                   {"exponential", indices::Normalisation::exponential}});
     def.missing = r.choice(t, prefix, "missing", def.missing,
                            {{"renormalise", indices::MissingRule::renormalise}, {"zero", indices::MissingRule::zero}});
@@ -61,9 +66,11 @@ IndexSpec parse_index(const Reader& r, const std::string& name, const toml::tabl
                 if (preset == "deri") {
                     std::vector<std::string> ids;
                     for (const auto& c : def.components) ids.push_back(c.id);
-                    r.fail(cp.substr(0, cp.size() - 1), "DERI has no component '" + id + "'", &v, "did you mean '" + nearest_word(id, ids) + "'?");
+                    r.fail(cp.substr(0, cp.size() - 1), "DERI has no component '" + id + "'", &v,
+                           "did you mean '" + nearest_word(id, ids) + "'?");
                 }
-                if (!is_field_name(id)) r.fail(cp.substr(0, cp.size() - 1), "component names must be lower-case letters, digits or _", &v, "");
+                if (!is_field_name(id))
+                    r.fail(cp.substr(0, cp.size() - 1), "component names must be lower-case letters, digits or _", &v, "");
                 def.components.push_back({id, id, 1});
                 it = def.components.end() - 1;
             }
@@ -102,9 +109,11 @@ IndexSpec parse_index(const Reader& r, const std::string& name, const toml::tabl
                 if (preset == "deri") {
                     std::vector<std::string> ids;
                     for (const auto& d : def.indicators) ids.push_back(d.id);
-                    r.fail(ip.substr(0, ip.size() - 1), "DERI has no indicator '" + id + "'", &v, "did you mean '" + nearest_word(id, ids) + "'?");
+                    r.fail(ip.substr(0, ip.size() - 1), "DERI has no indicator '" + id + "'", &v,
+                           "did you mean '" + nearest_word(id, ids) + "'?");
                 }
-                if (!is_field_name(id)) r.fail(ip.substr(0, ip.size() - 1), "indicator names must be lower-case letters, digits or _", &v, "");
+                if (!is_field_name(id))
+                    r.fail(ip.substr(0, ip.size() - 1), "indicator names must be lower-case letters, digits or _", &v, "");
                 def.indicators.push_back({id, id, "", 1, indices::Direction::higher_is_worse});
                 found = def.indicators.end() - 1;
             }
@@ -122,12 +131,15 @@ IndexSpec parse_index(const Reader& r, const std::string& name, const toml::tabl
             }
         }
     }
-    if (def.indicators.empty()) r.fail(prefix + "indicators", "the index has no indicators", &t, "add [" + prefix + "indicators.<name>] sections");
+    if (def.indicators.empty())
+        r.fail(prefix + "indicators", "the index has no indicators", &t, "add [" + prefix + "indicators.<name>] sections");
     if (def.components.empty()) def.components.push_back({"all", "All indicators", 1});
     for (auto& d : def.indicators) {
         if (d.component.empty()) {
-            if (def.components.size() == 1) d.component = def.components.front().id;
-            else r.fail(prefix + "indicators." + d.id + ".component", "missing", nullptr, "name the component the indicator belongs to");
+            if (def.components.size() == 1)
+                d.component = def.components.front().id;
+            else
+                r.fail(prefix + "indicators." + d.id + ".component", "missing", nullptr, "name the component the indicator belongs to");
         }
         if (std::none_of(def.components.begin(), def.components.end(), [&](const auto& c) { return c.id == d.component; }))
             r.fail(prefix + "indicators." + d.id + ".component", "'" + d.component + "' is not a component of the index", nullptr,
@@ -148,7 +160,6 @@ IndexSpec parse_index(const Reader& r, const std::string& name, const toml::tabl
     }
     return spec;
 }
-
 
 void parse_scenarios(const Reader& r, const toml::table& root, Job& job) {
     const toml::node* list = root.get("scenarios");
@@ -186,8 +197,9 @@ void parse_scenarios(const Reader& r, const toml::table& root, Job& job) {
                 fc.add_layer.path = r.path(st, prefix + "services.", "add_from", false);
                 fc.add_layer.layer = r.text(st, prefix + "services.", "add_from_layer", "");
                 if (const toml::node* add = st.get("add")) {
-                    if (!add->is_array()) r.fail(prefix + "services.add", "must be a list of points", add,
-                                                 "write add = [{ id = \"NEW1\", x = 486000, y = 308000, supply = 4 }]");
+                    if (!add->is_array())
+                        r.fail(prefix + "services.add", "must be a list of points", add,
+                               "write add = [{ id = \"NEW1\", x = 486000, y = 308000, supply = 4 }]");
                     for (const auto& an : *add->as_array()) {
                         if (!an.is_table()) r.fail(prefix + "services.add", "must be a list of { id = ..., x = ..., y = ... }", &an, "");
                         const auto& at = *an.as_table();
@@ -225,12 +237,13 @@ void parse_scenarios(const Reader& r, const toml::table& root, Job& job) {
                         char* end = nullptr;
                         const double v = value.empty() ? std::nan("") : std::strtod(value.c_str(), &end);
                         if (id.empty() || !(end && *end == '\0') || !(v >= 0 && v <= 1e9))
-                            r.fail(prefix + "services.supply", fmt::format("'{}' is not id=value with a value from 0 to 1e9", entry), supply,
-                                   "write supply = [\"G1=4\", \"G2=2.5\"] (facility id, then its new supply)");
+                            r.fail(prefix + "services.supply", fmt::format("'{}' is not id=value with a value from 0 to 1e9", entry),
+                                   supply, "write supply = [\"G1=4\", \"G2=2.5\"] (facility id, then its new supply)");
                         fc.supply[id] = v;
                     }
                 } else if (const auto* sup = r.table(st, "supply", false)) {
-                    for (const auto& [k, v] : *sup) fc.supply[std::string(k.str())] = r.number(*sup, prefix + "services.supply.", std::string(k.str()), 0, 0, 1e9);
+                    for (const auto& [k, v] : *sup)
+                        fc.supply[std::string(k.str())] = r.number(*sup, prefix + "services.supply.", std::string(k.str()), 0, 0, 1e9);
                 }
                 sc.services.push_back(std::move(fc));
             }
@@ -246,12 +259,14 @@ void parse_scenarios(const Reader& r, const toml::table& root, Job& job) {
         if (const auto* tr = r.table(t, "transit", false)) {
             const std::string tp = prefix + "transit.";
             r.check_keys(*tr, "scenario_transit", tp);
-            if (!job.transit.given()) r.fail(tp, "the job has no [transit] section", tr, "add [transit] feeds and \"transit\" to analysis.modes");
+            if (!job.transit.given())
+                r.fail(tp, "the job has no [transit] section", tr, "add [transit] feeds and \"transit\" to analysis.modes");
             auto& ch = sc.transit;
             ch.remove_routes = r.texts(*tr, tp, "remove_routes", {});
             ch.remove_stops = r.texts(*tr, tp, "remove_stops", {});
             if (const auto* freq = r.table(*tr, "route_frequency", false))
-                for (const auto& [rk, rv] : *freq) ch.route_frequency[std::string(rk.str())] = r.number(*freq, tp + "route_frequency.", std::string(rk.str()), 1, 0, 20);
+                for (const auto& [rk, rv] : *freq)
+                    ch.route_frequency[std::string(rk.str())] = r.number(*freq, tp + "route_frequency.", std::string(rk.str()), 1, 0, 20);
             if (tr->contains("date")) {
                 ch.date = r.text(*tr, tp, "date", "");
                 try {
@@ -289,7 +304,6 @@ void parse_scenarios(const Reader& r, const toml::table& root, Job& job) {
         job.scenarios.push_back(std::move(sc));
     }
 }
-
 
 void parse_greenspace(const Reader& r, const toml::table& root, Job& job) {
     if (const auto* g = r.table(root, "greenspace", false)) {
@@ -388,7 +402,8 @@ void parse_composite(const Reader& r, const toml::table& root, Job& job) {
                 for (const char* key : {"title", "direction", "weight"}) copy.erase(key);
                 d.source = parse_source(r, copy, dp, job.area_code_field);
                 d.field.clear();
-                if (!d.source.given()) r.fail(dp + "field", "missing", &v, "name a field this job computes (e.g. gp_walk_time_min) or a table");
+                if (!d.source.given())
+                    r.fail(dp + "field", "missing", &v, "name a field this job computes (e.g. gp_walk_time_min) or a table");
             }
             spec.domains.push_back(std::move(d));
         }
@@ -442,7 +457,9 @@ void parse_inequality(const Reader& r, const toml::table& root, Job& job) {
                 r.check_keys(gt, "inequality_group", "inequality.groups.");
                 InequalityGroup g;
                 g.name = r.text(gt, "inequality.groups.", "name", "", true);
-                if (!is_name(g.name)) r.fail("inequality.groups.name", "'" + g.name + "' must be lower-case letters, digits or _", gt.get("name"), "e.g. no_car");
+                if (!is_name(g.name))
+                    r.fail("inequality.groups.name", "'" + g.name + "' must be lower-case letters, digits or _", gt.get("name"),
+                           "e.g. no_car");
                 g.title = r.text(gt, "inequality.groups.", "title", g.name);
                 toml::table copy = gt;
                 copy.erase("name");
@@ -458,15 +475,17 @@ void parse_inequality(const Reader& r, const toml::table& root, Job& job) {
             r.check_keys(*c, "inequality_classes", "inequality.classes.");
             spec.classes.path = r.path(*c, "inequality.classes.", "path", true);
             spec.classes.layer = r.text(*c, "inequality.classes.", "layer", "");
-            spec.class_code_field = r.code_field(*c, "inequality.classes.", "code_field", spec.classes.path, spec.classes.layer, job.area_code_field);
+            spec.class_code_field =
+                r.code_field(*c, "inequality.classes.", "code_field", spec.classes.path, spec.classes.layer, job.area_code_field);
             spec.class_field = r.text(*c, "inequality.classes.", "field", "", true);
         }
         spec.no_car_group = r.text(*q, "inequality.", "no_car_group", "");
         if (!spec.no_car_group.empty() &&
             std::none_of(spec.groups.begin(), spec.groups.end(), [&](const InequalityGroup& g) { return g.name == spec.no_car_group; }))
-            r.fail("inequality.no_car_group", "'" + spec.no_car_group + "' is not one of the [[inequality.groups]]", q->get("no_car_group"), "");
+            r.fail("inequality.no_car_group", "'" + spec.no_car_group + "' is not one of the [[inequality.groups]]", q->get("no_car_group"),
+                   "");
         spec.min_areas_per_decile = static_cast<std::size_t>(r.number(*q, "inequality.", "min_areas_per_decile"));
     }
 }
 
-} // namespace accessatlas::job::detail
+}  // namespace accessatlas::job::detail

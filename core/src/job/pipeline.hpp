@@ -52,22 +52,22 @@ struct TransitState {
 
 // What routing needs for one scenario (index 0 is the baseline: the job as given).
 struct ScenarioInputs {
-    std::string name;   // empty for the baseline
+    std::string name;  // empty for the baseline
     std::string title;
-    std::vector<Facilities> facilities;                       // [service]
-    std::vector<std::uint32_t> closed_edges;                  // sorted
-    std::vector<network::Profile> profiles;                   // [mode], in job.modes order
-    std::vector<std::shared_ptr<const Snaps>> origin_snaps;   // [mode]; shared when unchanged
-    std::vector<std::vector<Snaps>> facility_snaps;           // [mode][service]
-    std::shared_ptr<const transit::Timetable> timetable;      // with a transit mode: this scenario's
+    std::vector<Facilities> facilities;                      // [service]
+    std::vector<std::uint32_t> closed_edges;                 // sorted
+    std::vector<network::Profile> profiles;                  // [mode], in job.modes order
+    std::vector<std::shared_ptr<const Snaps>> origin_snaps;  // [mode]; shared when unchanged
+    std::vector<std::vector<Snaps>> facility_snaps;          // [mode][service]
+    std::shared_ptr<const transit::Timetable> timetable;     // with a transit mode: this scenario's
     transit::WindowOptions window;
-    std::shared_ptr<const TransitState> transit;              // built with the transit mode's graph
+    std::shared_ptr<const TransitState> transit;  // built with the transit mode's graph
 };
 
 // The timetable and window of scenario `si` (0 = the baseline): the baseline's, read again for
 // another date, edited by the scenario's changes. `baseline` may be null (it is then read).
-std::shared_ptr<const transit::Timetable> scenario_timetable(const Job& job, std::size_t si, std::shared_ptr<const transit::Timetable> baseline,
-                                                             Reporter& reporter);
+std::shared_ptr<const transit::Timetable> scenario_timetable(const Job& job, std::size_t si,
+                                                             std::shared_ptr<const transit::Timetable> baseline, Reporter& reporter);
 transit::WindowOptions scenario_window(const Job& job, std::size_t si);
 // The stops on the walk graph, with `index` (its snapping index); stops too far from it are named.
 Snaps snap_stops(const Job& job, const transit::Timetable& timetable, const snapping::EdgeIndex& index, const std::string& scenario_label,
@@ -109,15 +109,16 @@ double reach_limit_s(const Job& job, const std::string& service, network::Mode m
 std::vector<TaskSpec> plan_tasks(const Job& job, const Prepared& prepared, std::uint32_t facilities_per_task);
 
 struct TaskResult {
-    access::NearestResult nearest;                        // nearest
-    std::vector<std::vector<unsigned char>> coverage;     // nearest, with catchment polygons: [threshold]
-    access::Reach reach;                                  // reach: rows for every facility, empty outside the range
+    access::NearestResult nearest;                                  // nearest
+    std::vector<std::vector<unsigned char>> coverage;               // nearest, with catchment polygons: [threshold]
+    access::Reach reach;                                            // reach: rows for every facility, empty outside the range
     std::vector<std::vector<std::vector<unsigned char>>> polygons;  // reach: [facility - first][threshold]
 };
 
 // `transit` is the scenario's transit state for a transit task (null otherwise).
-TaskResult run_task(const Job& job, const network::RoadNetwork& net, const network::ModeGraph& graph, const std::vector<Snaps>& facility_snaps,
-                    const Snaps& origin_snaps, const TaskSpec& task, Reporter& reporter, const TransitState* transit = nullptr);
+TaskResult run_task(const Job& job, const network::RoadNetwork& net, const network::ModeGraph& graph,
+                    const std::vector<Snaps>& facility_snaps, const Snaps& origin_snaps, const TaskSpec& task, Reporter& reporter,
+                    const TransitState* transit = nullptr);
 
 struct Column {
     std::string service;
@@ -137,9 +138,10 @@ Column assemble(const Job& job, const Prepared& prepared, const TaskSpec& neares
 
 // Green space, indices, the GeoPackage (baseline layers, then each scenario's layers and its
 // differences from the baseline) and the report. columns[scenario] in job order.
-void finish(const Job& job, Prepared& prepared, std::vector<std::vector<Column>>& columns, CollectingReporter& reporter, RunSummary& summary);
+void finish(const Job& job, Prepared& prepared, std::vector<std::vector<Column>>& columns, CollectingReporter& reporter,
+            RunSummary& summary);
 
 // Throws unless the job's output can be written (a .gpkg that is not an input).
 void check_output(const Job& job);
 
-} // namespace accessatlas::job::detail
+}  // namespace accessatlas::job::detail

@@ -116,8 +116,9 @@ Facilities apply_changes(const Job& job, const ScenarioSpec& sc, const ServiceSp
         }
         auto add = [&](const std::string& id, const std::string& name, Point p, double supply) {
             if (std::find(f.id.begin(), f.id.end(), id) != f.id.end())
-                throw InputError(fmt::format("scenario '{}': the new {} facility '{}' has the id of another one", sc.name, service.name, id),
-                                 where, "give each new facility its own id");
+                throw InputError(
+                    fmt::format("scenario '{}': the new {} facility '{}' has the id of another one", sc.name, service.name, id), where,
+                    "give each new facility its own id");
             f.location.push_back(p);
             f.id.push_back(id);
             f.name.push_back(name);
@@ -166,10 +167,11 @@ bool same_open_classes(const network::Profile& a, const network::Profile& b) {
     return true;
 }
 
-} // namespace
+}  // namespace
 
 void check_output(const Job& job) {
-    if (job.output.empty()) throw InputError("no output file given", {job.job_file, {}, {}, {}}, "set [job] output or pass --out FILE.gpkg");
+    if (job.output.empty())
+        throw InputError("no output file given", {job.job_file, {}, {}, {}}, "set [job] output or pass --out FILE.gpkg");
     const fs::path out = fs::absolute(job.output).lexically_normal();
     std::vector<std::string> inputs{job.network.path, job.areas.path, job.population.path, job.origin_points.path, job.job_file};
     for (const auto& s : job.services) inputs.push_back(s.facilities.path);
@@ -181,14 +183,17 @@ void check_output(const Job& job) {
         throw InputError("the output must be a GeoPackage (.gpkg)", {job.output, {}, {}, {}}, "name the output FILE.gpkg");
 }
 
-std::shared_ptr<const transit::Timetable> scenario_timetable(const Job& job, std::size_t si, std::shared_ptr<const transit::Timetable> baseline,
-                                                             Reporter& reporter) {
-    auto read = [&](const std::string& date) { return std::make_shared<const transit::Timetable>(transit::read_gtfs(job.transit.feeds, date, reporter)); };
+std::shared_ptr<const transit::Timetable> scenario_timetable(const Job& job, std::size_t si,
+                                                             std::shared_ptr<const transit::Timetable> baseline, Reporter& reporter) {
+    auto read = [&](const std::string& date) {
+        return std::make_shared<const transit::Timetable>(transit::read_gtfs(job.transit.feeds, date, reporter));
+    };
     if (!baseline) baseline = read(job.transit.date);
     if (si == 0) return baseline;
     const auto& spec = job.scenarios.at(si - 1);
     const auto& ch = spec.transit;
-    auto tt = !ch.date.empty() && transit::parse_date(ch.date, "date") != transit::parse_date(job.transit.date, "date") ? read(ch.date) : baseline;
+    auto tt = !ch.date.empty() && transit::parse_date(ch.date, "date") != transit::parse_date(job.transit.date, "date") ? read(ch.date)
+                                                                                                                        : baseline;
     transit::TimetableEdit edit;
     edit.remove_routes = ch.remove_routes;
     edit.remove_stops = ch.remove_stops;
@@ -221,7 +226,12 @@ Snaps snap_stops(const Job& job, const transit::Timetable& tt, const snapping::E
         stop_snaps[s] = index.snap(tt.stops[s].location, job.max_snap_m);
         if (!stop_snaps[s].ok()) {
             far.push_back(tt.feeds[tt.stops[s].feed].name + ":" + tt.stops[s].id);
-            reporter.item({"stop_off_walk_network", tt.feeds[tt.stops[s].feed].path, "stops.txt", tt.stops[s].id, {}, {},
+            reporter.item({"stop_off_walk_network",
+                           tt.feeds[tt.stops[s].feed].path,
+                           "stops.txt",
+                           tt.stops[s].id,
+                           {},
+                           {},
                            fmt::format("more than {} m from the walk network: trips pass it, nobody walks to it", job.max_snap_m)});
         }
     }
@@ -230,9 +240,10 @@ Snaps snap_stops(const Job& job, const transit::Timetable& tt, const snapping::E
                                      "cannot be walked to; trips still pass them: {}",
                                      scenario_label, far.size(), tt.stops.size(), job.max_snap_m, list_some(far, 10)));
     if (std::none_of(stop_snaps.begin(), stop_snaps.end(), [](const snapping::Snap& sn) { return sn.ok(); }))
-        reporter.warning(fmt::format("transit{}: no stop of the timetable lies on the walk network, so transit times equal walking; check the "
-                                     "feeds cover the network's area",
-                                     scenario_label));
+        reporter.warning(
+            fmt::format("transit{}: no stop of the timetable lies on the walk network, so transit times equal walking; check the "
+                        "feeds cover the network's area",
+                        scenario_label));
     return stop_snaps;
 }
 
@@ -264,8 +275,8 @@ Prepared prepare(const Job& job, Reporter& collect, RunSummary& summary, const W
         collect.info(fmt::format("network: {} nodes, {} edges from the graph file", net.node_count(), net.edge_count()));
     } else if (!job.network.path.empty()) {
         net = network::read_network(job.network.path, job.network_options, collect, &read_stats);
-        collect.info(fmt::format("network: {} nodes, {} edges from {} ways/lines", net.node_count(), net.edge_count(),
-                                 read_stats.features_used));
+        collect.info(
+            fmt::format("network: {} nodes, {} edges from {} ways/lines", net.node_count(), net.edge_count(), read_stats.features_used));
     } else if (job.origin_method == OriginMethod::street_points && job.needs_origins()) {
         throw InputError("street-point origins need a road network", {job.job_file, {}, {}, {}},
                          "add a [network] section, or use [origins] method = \"points\" or \"centroids\"");
@@ -284,18 +295,19 @@ Prepared prepare(const Job& job, Reporter& collect, RunSummary& summary, const W
         const bool apart = area_box.max_x < net_box.min_x || area_box.min_x > net_box.max_x || area_box.max_y < net_box.min_y ||
                            area_box.min_y > net_box.max_y;
         if (apart)
-            throw InputError(fmt::format("the network and the areas do not overlap: the network covers x {:.0f} to {:.0f}, y {:.0f} to {:.0f}, "
-                                         "the areas x {:.0f} to {:.0f}, y {:.0f} to {:.0f} (EPSG:27700 metres)",
-                                         net_box.min_x, net_box.max_x, net_box.min_y, net_box.max_y, area_box.min_x, area_box.max_x,
-                                         area_box.min_y, area_box.max_y),
-                             {job.areas.path, {}, {}, {}}, "check both are of the same place, and each layer's CRS");
+            throw InputError(
+                fmt::format("the network and the areas do not overlap: the network covers x {:.0f} to {:.0f}, y {:.0f} to {:.0f}, "
+                            "the areas x {:.0f} to {:.0f}, y {:.0f} to {:.0f} (EPSG:27700 metres)",
+                            net_box.min_x, net_box.max_x, net_box.min_y, net_box.max_y, area_box.min_x, area_box.max_x, area_box.min_y,
+                            area_box.max_y),
+                {job.areas.path, {}, {}, {}}, "check both are of the same place, and each layer's CRS");
     }
     const io::AreaLocator locator(areas.layer.wkb);
     summary.areas = areas.code.size();
 
     // Edge effects: people cross boundaries for care; the network should reach beyond.
-    const auto near_edge = net.node_count() > 0 ? io::areas_beyond_coverage(areas.layer.wkb, net.nodes, job.edge_buffer_m)
-                                                : std::vector<std::uint32_t>{};
+    const auto near_edge =
+        net.node_count() > 0 ? io::areas_beyond_coverage(areas.layer.wkb, net.nodes, job.edge_buffer_m) : std::vector<std::uint32_t>{};
     if (!near_edge.empty()) {
         std::vector<std::string> codes;
         for (auto i : near_edge) codes.push_back(areas.code[i]);
@@ -316,7 +328,8 @@ Prepared prepare(const Job& job, Reporter& collect, RunSummary& summary, const W
     if (!job.network_coverage.path.empty()) {
         coverage_layer = io::read_layer(job.network_coverage.path, job.network_coverage.layer, io::GeometryKind::polygon, {}, collect);
         if (coverage_layer.wkb.empty())
-            throw InputError("the network's coverage layer holds no polygon", {job.network_coverage.path, coverage_layer.layer_name, {}, {}},
+            throw InputError("the network's coverage layer holds no polygon",
+                             {job.network_coverage.path, coverage_layer.layer_name, {}, {}},
                              "give the extract's box or polygon, or leave network.coverage out");
         coverage = std::make_unique<io::AreaLocator>(coverage_layer.wkb);
         auto& o = p.origins;
@@ -338,14 +351,21 @@ Prepared prepare(const Job& job, Reporter& collect, RunSummary& summary, const W
         for (std::size_t a = 0; a < areas.code.size(); ++a)
             if (!o.area_served[a]) {
                 unserved.push_back(areas.code[a]);
-                collect.item({"area_not_served", job.areas.path, {}, {}, areas.code[a], {},
-                              coverage ? "no origin within the network's coverage: served = 0, no travel times" : "no origin: served = 0, no travel times"});
+                collect.item({"area_not_served",
+                              job.areas.path,
+                              {},
+                              {},
+                              areas.code[a],
+                              {},
+                              coverage ? "no origin within the network's coverage: served = 0, no travel times"
+                                       : "no origin: served = 0, no travel times"});
             }
         if (!unserved.empty())
             collect.warning(fmt::format("{} of {} areas are not served: no origin of theirs lies {}; their rows say served = 0 and "
                                         "carry no travel times: {}",
                                         unserved.size(), areas.code.size(),
-                                        coverage ? "within the network's coverage (" + job.network_coverage.path + ")" : "in them", list_some(unserved, 10)));
+                                        coverage ? "within the network's coverage (" + job.network_coverage.path + ")" : "in them",
+                                        list_some(unserved, 10)));
     }
     const auto& origins = p.origins;
     summary.origins = origins.location.size();
@@ -395,8 +415,7 @@ Prepared prepare(const Job& job, Reporter& collect, RunSummary& summary, const W
                                              mode, mode));
             if (si == 0)
                 collect.info(fmt::format("{} graph: {} arcs, {} components, the largest holds {} of {} nodes ({:.1f}%); {:.1f} MB", mode,
-                                         graph.forward.arc_count(), graph.component_count, graph.largest_component_nodes,
-                                         net.node_count(),
+                                         graph.forward.arc_count(), graph.component_count, graph.largest_component_nodes, net.node_count(),
                                          100.0 * graph.largest_component_nodes / std::max<std::size_t>(1, net.node_count()),
                                          2 * graph.forward.memory_bytes() / 1e6));  // with the reversed half, added below
             // A scenario that leaves the open network as it is keeps the baseline's origin snaps.
@@ -433,9 +452,15 @@ Prepared prepare(const Job& job, Reporter& collect, RunSummary& summary, const W
                                 pa.second += origins.population[i];
                             }
                         for (const auto& [code, pa] : per_area)
-                            collect.item({"origins_off_network", job.areas.path, {}, {}, code, {},
-                                          fmt::format("{} origin(s), {:.0f} people, more than {} m from the {} network{}: counted as not reached",
-                                                      pa.first, pa.second, job.max_snap_m, mode, scenario_suffix(sc))});
+                            collect.item(
+                                {"origins_off_network",
+                                 job.areas.path,
+                                 {},
+                                 {},
+                                 code,
+                                 {},
+                                 fmt::format("{} origin(s), {:.0f} people, more than {} m from the {} network{}: counted as not reached",
+                                             pa.first, pa.second, job.max_snap_m, mode, scenario_suffix(sc))});
                         collect.warning(fmt::format("{}{}: {} origins ({:.0f} people) in {} areas lie more than {} m from the network and "
                                                     "count as not reached: {}",
                                                     mode, scenario_suffix(sc), off, off_pop, codes.size(), job.max_snap_m,
@@ -444,7 +469,8 @@ Prepared prepare(const Job& job, Reporter& collect, RunSummary& summary, const W
                     sc.origin_snaps[mi] = std::move(snaps);
                 }
                 // Transit's stops snap with the same index as the origins (the walk graph's).
-                if (job.modes[mi] == network::Mode::transit) stop_snaps = snap_stops(job, *sc.timetable, index, scenario_suffix(sc), collect);
+                if (job.modes[mi] == network::Mode::transit)
+                    stop_snaps = snap_stops(job, *sc.timetable, index, scenario_suffix(sc), collect);
                 for (std::size_t s = 0; s < job.services.size(); ++s) {
                     auto& fs = sc.facility_snaps[mi].emplace_back();
                     std::vector<std::string> beyond;
@@ -454,7 +480,12 @@ Prepared prepare(const Job& job, Reporter& collect, RunSummary& summary, const W
                             fs.emplace_back();
                             beyond.push_back(sc.facilities[s].name[f].empty() ? sc.facilities[s].id[f] : sc.facilities[s].name[f]);
                             if (si == 0 && mi == 0)
-                                collect.item({"facility_beyond_coverage", job.services[s].facilities.path, {}, sc.facilities[s].id[f], {}, {},
+                                collect.item({"facility_beyond_coverage",
+                                              job.services[s].facilities.path,
+                                              {},
+                                              sc.facilities[s].id[f],
+                                              {},
+                                              {},
                                               job.services[s].name + ": excluded, beyond the network's coverage"});
                         } else {
                             fs.push_back(index.snap(loc, job.max_snap_m));
@@ -462,7 +493,8 @@ Prepared prepare(const Job& job, Reporter& collect, RunSummary& summary, const W
                     }
                     if (!beyond.empty() && si == 0 && mi == 0)
                         collect.warning(fmt::format("{}: {} of {} facilities lie beyond the network's coverage and were excluded: {}",
-                                                    job.services[s].name, beyond.size(), sc.facilities[s].location.size(), list_some(beyond, 10)));
+                                                    job.services[s].name, beyond.size(), sc.facilities[s].location.size(),
+                                                    list_some(beyond, 10)));
                 }
             }
             for (std::size_t s = 0; s < job.services.size(); ++s) {
@@ -475,9 +507,14 @@ Prepared prepare(const Job& job, Reporter& collect, RunSummary& summary, const W
                     ++unusable;
                     if (!coverage || coverage->locate(fac.location[f]) != invalid_id) {
                         excluded.push_back(fac.name[f].empty() ? fac.id[f] : fac.name[f]);
-                        collect.item({"facility_off_network", service.facilities.path, {}, fac.id[f], {}, {},
-                                      fmt::format("{} ({}){}: excluded, more than {} m from the network", service.name, mode, scenario_suffix(sc),
-                                                  job.max_snap_m)});
+                        collect.item({"facility_off_network",
+                                      service.facilities.path,
+                                      {},
+                                      fac.id[f],
+                                      {},
+                                      {},
+                                      fmt::format("{} ({}){}: excluded, more than {} m from the network", service.name, mode,
+                                                  scenario_suffix(sc), job.max_snap_m)});
                     }
                 }
                 if (!excluded.empty())
@@ -486,8 +523,8 @@ Prepared prepare(const Job& job, Reporter& collect, RunSummary& summary, const W
                                                 service.name, mode, scenario_suffix(sc), excluded.size(), fac.location.size(),
                                                 job.max_snap_m, list_some(excluded, 5)));
                 if (unusable == fac.location.size())
-                    throw InputError(fmt::format("no {} facility lies within {} m of the {} network{}", service.name, job.max_snap_m,
-                                                 mode, scenario_suffix(sc)),
+                    throw InputError(fmt::format("no {} facility lies within {} m of the {} network{}", service.name, job.max_snap_m, mode,
+                                                 scenario_suffix(sc)),
                                      {service.facilities.path, {}, {}, {}},
                                      "check the facilities and the network cover the same area and CRS, or raise analysis.max_snap_m");
             }
@@ -504,4 +541,4 @@ Prepared prepare(const Job& job, Reporter& collect, RunSummary& summary, const W
     return p;
 }
 
-} // namespace accessatlas::job::detail
+}  // namespace accessatlas::job::detail

@@ -30,7 +30,8 @@ namespace accessatlas::job::detail {
 using network::invalid_id;
 
 report::Report build_report(const Job& job, const Prepared& prepared, const std::vector<Column>& columns, const GreenspaceResult& green,
-                            const AreaIndicesOutcome& area_indices, const InequalityOutcome& inequality, const std::vector<std::string>& warnings) {
+                            const AreaIndicesOutcome& area_indices, const InequalityOutcome& inequality,
+                            const std::vector<std::string>& warnings) {
     const auto& net = prepared.net;
     const auto& areas = prepared.areas;
     const auto& origins = prepared.origins;
@@ -61,13 +62,16 @@ report::Report build_report(const Job& job, const Prepared& prepared, const std:
     rep.area_wkb = areas.layer.wkb;
     for (const auto& c : columns) {
         const std::string p = c.service + "_" + std::string(network::to_string(c.mode)) + "_";
-        report::Indicator ind{p + "time_min", "Time to the nearest " + c.service + " by " + std::string(network::to_string(c.mode)) + " (minutes)",
-                              {}, styles::time_classes(), true};
+        report::Indicator ind{p + "time_min",
+                              "Time to the nearest " + c.service + " by " + std::string(network::to_string(c.mode)) + " (minutes)",
+                              {},
+                              styles::time_classes(),
+                              true};
         for (const auto& a : c.areas) ind.values.push_back(a.mean_time_min);
         rep.indicators.push_back(std::move(ind));
         if (job.e2sfca.enabled) {
-            report::Indicator e{p + "e2sfca_per_1000", c.service + " by " + std::string(network::to_string(c.mode)) +
-                                                           ": E2SFCA supply per 1,000 people",
+            report::Indicator e{p + "e2sfca_per_1000",
+                                c.service + " by " + std::string(network::to_string(c.mode)) + ": E2SFCA supply per 1,000 people",
                                 c.area_e2sfca, styles::quantile_classes(c.area_e2sfca, "per 1,000"), false};
             rep.indicators.push_back(std::move(e));
         }
@@ -84,35 +88,35 @@ report::Report build_report(const Job& job, const Prepared& prepared, const std:
     for (const auto& ix : area_indices.indices) {
         const auto& def = ix.spec->def;
         if (def.normalisation != indices::Normalisation::minmax) continue;
-        rep.indicators.push_back({def.name + "_score", def.title + " (0-10, higher = higher risk)", ix.result.score,
-                                  styles::score_classes(), true});
+        rep.indicators.push_back(
+            {def.name + "_score", def.title + " (0-10, higher = higher risk)", ix.result.score, styles::score_classes(), true});
         if (rep.indicators.size() == 1) rep.ranking_indicator = 0;
     }
     if (job.composite.enabled) {
         // The "most excluded" list follows the composite index when there is one.
         rep.indicators.push_back({"composite_score", "Composite index of access and exclusion (higher = higher need)",
-                                  area_indices.composite.result.score,
-                                  styles::quantile_classes(area_indices.composite.result.score, ""), true});
+                                  area_indices.composite.result.score, styles::quantile_classes(area_indices.composite.result.score, ""),
+                                  true});
         rep.ranking_indicator = rep.indicators.size() - 1;
     }
     if (!area_indices.inputs.empty()) {
         std::string tables;
         for (const auto& i : area_indices.inputs) tables += (tables.empty() ? "" : ", ") + i;
-        rep.sources.push_back("Index tables: " + tables + " (ONS, MHCLG: Open Government Licence v3.0; mySociety composite IMD: CC BY 4.0)");
+        rep.sources.push_back("Index tables: " + tables +
+                              " (ONS, MHCLG: Open Government Licence v3.0; mySociety composite IMD: CC BY 4.0)");
         rep.sources.push_back("Methods: docs/indices.md (GMCA DERI v1.6 method notes, OGL v3.0)");
     }
     if (!job.network.path.empty())
         rep.sources.push_back("Road network: " + job.network.path +
-                       " (OpenStreetMap data: ODbL 1.0, © OpenStreetMap contributors; OS Open Roads: OGL v3.0, contains OS data © "
-                       "Crown copyright and database right)");
+                              " (OpenStreetMap data: ODbL 1.0, © OpenStreetMap contributors; OS Open Roads: OGL v3.0, contains OS data © "
+                              "Crown copyright and database right)");
     rep.sources.push_back("Areas and population: " + job.areas.path + (job.population.path.empty() ? "" : ", " + job.population.path) +
-                       " (ONS: Open Government Licence v3.0; contains National Statistics data © Crown copyright and database right)");
+                          " (ONS: Open Government Licence v3.0; contains National Statistics data © Crown copyright and database right)");
     for (const auto& sv : job.services)
         rep.sources.push_back("Facilities (" + sv.name + "): " + sv.facilities.path + " (NHS data: Open Government Licence)");
     if (!job.services.empty())
         rep.sources.push_back("Methods: docs/methods/nearest-service.md and docs/methods/catchments-e2sfca.md in the Access Atlas sources");
-    if (job.transit.given())
-        rep.sources.push_back("Public transport: docs/methods/public-transport.md in the Access Atlas sources");
+    if (job.transit.given()) rep.sources.push_back("Public transport: docs/methods/public-transport.md in the Access Atlas sources");
     if (job.inequality.enabled)
         rep.sources.push_back("Inequality measures: docs/methods/inequality.md in the Access Atlas sources (OHID SII technical guidance; "
                               "Wagstaff, van Doorslaer and Watanabe 1991)");
@@ -121,4 +125,4 @@ report::Report build_report(const Job& job, const Prepared& prepared, const std:
     return rep;
 }
 
-} // namespace accessatlas::job::detail
+}  // namespace accessatlas::job::detail

@@ -67,7 +67,8 @@ TaskResult run_transit_task(const Job& job, const network::RoadNetwork& net, con
     reporter.weigh_next_stage(stage_cost::transit_routing);
     reporter.stage(fmt::format("Catchments of {} {} facilities (transit, p{} of departures {}, {} min)", end - task.first_facility, service,
                                window.reach_percentile, span, limit_s / 60.0));
-    r.reach = transit::transit_reach(net, graph, transit.network, mine, origin_snaps, limit_s, transit::Statistic::percentile, window, reporter);
+    r.reach =
+        transit::transit_reach(net, graph, transit.network, mine, origin_snaps, limit_s, transit::Statistic::percentile, window, reporter);
     reporter.info(fmt::format("{} (facility, origin) pairs within {} min by transit", r.reach.origin.size(), limit_s / 60.0));
     if (polygons) {
         reporter.weigh_next_stage(stage_cost::transit_polygons);
@@ -80,7 +81,7 @@ TaskResult run_transit_task(const Job& job, const network::RoadNetwork& net, con
     return r;
 }
 
-} // namespace
+}  // namespace
 
 double reach_limit_s(const Job& job, const std::string& service, network::Mode mode) {
     double limit_min = 0;
@@ -98,13 +99,15 @@ std::vector<TaskSpec> plan_tasks(const Job& job, const Prepared& prepared, std::
                 tasks.push_back({TaskKind::nearest, si, s, mi, 0, n});
                 if (reach_limit_s(job, job.services[s].name, job.modes[mi]) <= 0) continue;
                 const std::uint32_t chunk = facilities_per_task == 0 ? std::max(n, 1u) : facilities_per_task;
-                for (std::uint32_t first = 0; first < n; first += chunk) tasks.push_back({TaskKind::reach, si, s, mi, first, std::min(n, first + chunk)});
+                for (std::uint32_t first = 0; first < n; first += chunk)
+                    tasks.push_back({TaskKind::reach, si, s, mi, first, std::min(n, first + chunk)});
             }
     return tasks;
 }
 
-TaskResult run_task(const Job& job, const network::RoadNetwork& net, const network::ModeGraph& graph, const std::vector<Snaps>& facility_snaps,
-                    const Snaps& origin_snaps, const TaskSpec& task, Reporter& reporter, const TransitState* transit) {
+TaskResult run_task(const Job& job, const network::RoadNetwork& net, const network::ModeGraph& graph,
+                    const std::vector<Snaps>& facility_snaps, const Snaps& origin_snaps, const TaskSpec& task, Reporter& reporter,
+                    const TransitState* transit) {
     TaskResult r;
     const auto& snaps = facility_snaps.at(task.service);
     const std::string& service = job.services.at(task.service).name;
@@ -175,8 +178,8 @@ Column assemble(const Job& job, const Prepared& prepared, const TaskSpec& nt, Ta
         std::uint32_t next = 0;
         for (auto& [spec, part] : reach_parts) {
             if (spec.first_facility != next || part.reach.facility_count() != nf)
-                throw InternalError(fmt::format("the reach tasks of {} ({}) do not cover facilities {} onwards", col.service,
-                                                mode_name(col.mode), next));
+                throw InternalError(
+                    fmt::format("the reach tasks of {} ({}) do not cover facilities {} onwards", col.service, mode_name(col.mode), next));
             for (std::uint32_t f = spec.first_facility; f < spec.end_facility; ++f) {
                 for (std::uint64_t i = part.reach.first[f]; i < part.reach.first[f + 1]; ++i) {
                     reach.origin.push_back(part.reach.origin[i]);
@@ -190,7 +193,8 @@ Column assemble(const Job& job, const Prepared& prepared, const TaskSpec& nt, Ta
             next = spec.end_facility;
         }
         if (next != nf)
-            throw InternalError(fmt::format("the reach tasks of {} ({}) stop at facility {} of {}", col.service, mode_name(col.mode), next, nf));
+            throw InternalError(
+                fmt::format("the reach tasks of {} ({}) stop at facility {} of {}", col.service, mode_name(col.mode), next, nf));
     }
     col.polygons.coverage = std::move(nearest.coverage);
     if (job.e2sfca.enabled) {
@@ -206,4 +210,4 @@ Column assemble(const Job& job, const Prepared& prepared, const TaskSpec& nt, Ta
     return col;
 }
 
-} // namespace accessatlas::job::detail
+}  // namespace accessatlas::job::detail

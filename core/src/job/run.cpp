@@ -16,8 +16,10 @@ namespace detail {
 double expected_stage_weight(const Job& job) {
     namespace cost = stage_cost;
     double n = 1;  // areas and population
-    if (!job.graph_file.empty()) n += cost::step;
-    else if (!job.network.path.empty()) n += 2 * cost::step;  // reading the network, cutting it into edges
+    if (!job.graph_file.empty())
+        n += cost::step;
+    else if (!job.network.path.empty())
+        n += 2 * cost::step;  // reading the network, cutting it into edges
     if (!job.services.empty()) {
         if (job.origin_method == OriginMethod::street_points) n += cost::step;
         const bool transit = std::find(job.modes.begin(), job.modes.end(), network::Mode::transit) != job.modes.end();
@@ -47,7 +49,7 @@ double expected_stage_weight(const Job& job) {
     return n + cost::step;  // writing
 }
 
-} // namespace detail
+}  // namespace detail
 
 RunSummary run_job(const Job& job, Reporter& reporter) {
     detail::check_output(job);
@@ -74,7 +76,8 @@ RunSummary run_job(const Job& job, Reporter& reporter) {
             std::vector<std::pair<detail::TaskSpec, detail::TaskResult>> parts;
             if (detail::reach_limit_s(job, job.services[s].name, job.modes[mi]) > 0) {
                 const detail::TaskSpec rt{detail::TaskKind::reach, scenario, s, mode, 0, n};
-                parts.emplace_back(rt, detail::run_task(job, p.net, graph, sc.facility_snaps[mi], *sc.origin_snaps[mi], rt, collect, sc.transit.get()));
+                parts.emplace_back(
+                    rt, detail::run_task(job, p.net, graph, sc.facility_snaps[mi], *sc.origin_snaps[mi], rt, collect, sc.transit.get()));
             }
             columns[si].push_back(detail::assemble(job, p, nt, std::move(nearest), std::move(parts)));
         }
@@ -86,7 +89,7 @@ RunSummary run_job(const Job& job, Reporter& reporter) {
     return summary;
 }
 
-} // namespace accessatlas::job
+}  // namespace accessatlas::job
 
 namespace accessatlas::job {
 
@@ -99,4 +102,4 @@ std::vector<styles::StyleFile> reference_styles(const Job& job) {
     return files;
 }
 
-} // namespace accessatlas::job
+}  // namespace accessatlas::job

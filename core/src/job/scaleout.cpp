@@ -78,7 +78,6 @@ detail::Snaps get_snaps(bin::BinaryReader& r) {
     return out;
 }
 
-
 // What a worker needs besides the graph and the job: per scenario the closures, profiles and
 // snapped points. Facility names and supply stay with the merge, which reads the inputs again.
 std::vector<unsigned char> routing_inputs(const detail::Prepared& p) {
@@ -118,15 +117,19 @@ detail::ScenarioInputs read_routing_inputs(const std::string& path, std::uint64_
         for (auto& pr : sc.profiles) pr = network::get_profile(r);
         sc.origin_snaps.assign(r.get<std::uint64_t>(), nullptr);
         for (std::size_t mi = 0; mi < sc.origin_snaps.size(); ++mi) {
-            if (wanted && mi == mode) sc.origin_snaps[mi] = std::make_shared<const detail::Snaps>(get_snaps(r));
-            else skip_snaps(r);
+            if (wanted && mi == mode)
+                sc.origin_snaps[mi] = std::make_shared<const detail::Snaps>(get_snaps(r));
+            else
+                skip_snaps(r);
         }
         sc.facility_snaps.assign(r.get<std::uint64_t>(), {});
         for (std::size_t mi = 0; mi < sc.facility_snaps.size(); ++mi) {
             sc.facility_snaps[mi].resize(r.get<std::uint64_t>());
             for (auto& s : sc.facility_snaps[mi]) {
-                if (wanted && mi == mode) s = get_snaps(r);
-                else skip_snaps(r);
+                if (wanted && mi == mode)
+                    s = get_snaps(r);
+                else
+                    skip_snaps(r);
             }
         }
     }
@@ -205,9 +208,7 @@ std::uint64_t task_key(const Plan& plan, std::size_t index) {
 fs::path plan_dir(const Plan& plan) { return fs::path(plan.manifest).parent_path(); }
 
 // Each (scenario, mode) graph is saved by plan, so a worker maps it instead of building it.
-std::string mode_graph_file(const std::string& scenario, const std::string& mode) {
-    return "graphs/" + scenario + "-" + mode + ".aamode";
-}
+std::string mode_graph_file(const std::string& scenario, const std::string& mode) { return "graphs/" + scenario + "-" + mode + ".aamode"; }
 
 bool task_complete(const Plan& plan, std::size_t index) {
     const fs::path path = plan_dir(plan) / plan.tasks[index].file;
@@ -226,12 +227,12 @@ detail::TaskSpec spec_of(const Job& job, const PlanTask& t) {
     s.scenario = 0;
     for (std::size_t i = 0; i < job.scenarios.size(); ++i)
         if (job.scenarios[i].name == t.scenario) s.scenario = static_cast<std::uint32_t>(i + 1);
-    s.service = static_cast<std::uint32_t>(std::find_if(job.services.begin(), job.services.end(),
-                                                        [&](const ServiceSpec& sv) { return sv.name == t.service; }) -
-                                           job.services.begin());
-    s.mode = static_cast<std::uint32_t>(std::find_if(job.modes.begin(), job.modes.end(),
-                                                     [&](network::Mode m) { return network::to_string(m) == t.mode; }) -
-                                        job.modes.begin());
+    s.service = static_cast<std::uint32_t>(
+        std::find_if(job.services.begin(), job.services.end(), [&](const ServiceSpec& sv) { return sv.name == t.service; }) -
+        job.services.begin());
+    s.mode = static_cast<std::uint32_t>(
+        std::find_if(job.modes.begin(), job.modes.end(), [&](network::Mode m) { return network::to_string(m) == t.mode; }) -
+        job.modes.begin());
     if (s.service >= job.services.size() || s.mode >= job.modes.size() || (s.scenario == 0 && t.scenario != "baseline"))
         throw InputError(fmt::format("task {} names a scenario, service or mode the job does not have", t.index), {},
                          "the job file changed since the plan: plan again");
@@ -250,12 +251,10 @@ Job load_planned_job(const Plan& plan) {
     return job;
 }
 
-
-} // namespace
+}  // namespace
 
 Plan plan_job(const Job& job_in, const PlanOptions& options, Reporter& reporter) {
-    if (job_in.job_file.empty())
-        throw InputError("a plan needs a job file (workers read it)", {}, "save the job as TOML and plan that");
+    if (job_in.job_file.empty()) throw InputError("a plan needs a job file (workers read it)", {}, "save the job as TOML and plan that");
     if (job_in.services.empty())
         throw InputError("the job routes to no service: there is nothing to spread", {job_in.job_file, {}, {}, {}},
                          "run it in one process: accessatlas run JOB");
@@ -271,8 +270,8 @@ Plan plan_job(const Job& job_in, const PlanOptions& options, Reporter& reporter)
     fs::create_directories(dir / "graphs");
     std::map<std::string, std::uint64_t> mode_graphs;  // file -> checksum, recorded in the manifest
     const auto keep_graph = [&](const detail::Prepared& p, std::size_t si, std::size_t mi, const network::ModeGraph& graph) {
-        const std::string name = mode_graph_file(si == 0 ? std::string("baseline") : p.scenarios[si].name,
-                                                 std::string(network::to_string(job_in.modes[mi])));
+        const std::string name =
+            mode_graph_file(si == 0 ? std::string("baseline") : p.scenarios[si].name, std::string(network::to_string(job_in.modes[mi])));
         // Long searches from many facilities will take the contraction hierarchy: built here
         // once and saved with the graph, not in every worker that routes a share of them.
         const auto& sc = p.scenarios[si];
@@ -350,8 +349,7 @@ Plan plan_job(const Job& job_in, const PlanOptions& options, Reporter& reporter)
     manifest.insert("mode_graphs", std::move(graph_sums));
     manifest.insert("tasks", std::move(tasks));
     std::ostringstream text;
-    text << "# Access Atlas task plan: run every task (accessatlas run-task " << plan.manifest << " N), then merge.\n"
-         << manifest << "\n";
+    text << "# Access Atlas task plan: run every task (accessatlas run-task " << plan.manifest << " N), then merge.\n" << manifest << "\n";
     bin::write_file_atomically(plan.manifest, {text.str()});
     collect.info(fmt::format("plan: {} tasks in {}", plan.tasks.size(), plan.manifest));
     return plan;
@@ -379,7 +377,8 @@ Plan read_plan(const std::string& manifest) {
     p.inputs_hash = std::stoull(t["inputs_hash"].value_or(std::string("0")), nullptr, 16);
     p.threads = static_cast<unsigned>(t["threads"].value_or(std::int64_t{0}));
     if (const auto* graphs = t["mode_graphs"].as_table())
-        for (const auto& [name, sum] : *graphs) p.mode_graphs[std::string(name.str())] = std::stoull(sum.value_or(std::string("0")), nullptr, 16);
+        for (const auto& [name, sum] : *graphs)
+            p.mode_graphs[std::string(name.str())] = std::stoull(sum.value_or(std::string("0")), nullptr, 16);
     if (const auto* tasks = t["tasks"].as_array())
         for (const auto& node : *tasks) {
             const auto& tt = *node.as_table();
@@ -426,9 +425,8 @@ bool run_plan_task(const std::string& manifest, std::size_t index, unsigned thre
     // The graph plan saved for this scenario and mode, else built here.
     const std::string graph_name = mode_graph_file(task.scenario, task.mode);
     const auto saved = plan.mode_graphs.find(graph_name);
-    const auto graph = saved != plan.mode_graphs.end()
-                           ? network::load_mode_graph((plan_dir(plan) / graph_name).string(), saved->second)
-                           : detail::scenario_graph(net, sc, spec.mode);
+    const auto graph = saved != plan.mode_graphs.end() ? network::load_mode_graph((plan_dir(plan) / graph_name).string(), saved->second)
+                                                       : detail::scenario_graph(net, sc, spec.mode);
     // A transit task reads the timetable and builds its walking legs itself: the plan's inputs
     // file carries the street side only.
     std::shared_ptr<const detail::TransitState> transit;
@@ -473,8 +471,8 @@ RunSummary merge_plan(const std::string& manifest, const std::string& output, Re
     auto prepared = detail::prepare(job, collect, summary, nullptr);
     const auto inputs = routing_inputs(prepared);
     if (bin::hash_bytes(inputs.data(), inputs.size()) != plan.inputs_hash)
-        throw InputError("the inputs (network, areas, population, origins or facilities) have changed since the plan", {manifest, {}, {}, {}},
-                         "plan again and run the tasks again");
+        throw InputError("the inputs (network, areas, population, origins or facilities) have changed since the plan",
+                         {manifest, {}, {}, {}}, "plan again and run the tasks again");
 
     collect.stage(fmt::format("Assembling {} tasks", plan.tasks.size()));
     std::vector<std::vector<detail::Column>> columns(prepared.scenarios.size());
@@ -484,7 +482,7 @@ RunSummary merge_plan(const std::string& manifest, const std::string& output, Re
             throw InputError(fmt::format("task {} should be a nearest task", i), {manifest, {}, {}, {}}, "plan again");
         const auto open = [&](std::size_t k) {
             return bin::open_binary_file((plan_dir(plan) / plan.tasks[k].file).string(), task_magic, task_version, "a task file",
-                                            "run the task again");
+                                         "run the task again");
         };
         auto nearest = decode(open(i), nearest_spec);
         std::vector<std::pair<detail::TaskSpec, detail::TaskResult>> parts;
@@ -499,4 +497,4 @@ RunSummary merge_plan(const std::string& manifest, const std::string& output, Re
     return summary;
 }
 
-} // namespace accessatlas::job
+}  // namespace accessatlas::job

@@ -25,7 +25,9 @@ namespace accessatlas::job::detail {
 
 inline constexpr double missing_value = std::numeric_limits<double>::quiet_NaN();
 
-inline indices::Geography to_geography(const std::string& g) { return g == "lsoa21" ? indices::Geography::lsoa21 : indices::Geography::lsoa11; }
+inline indices::Geography to_geography(const std::string& g) {
+    return g == "lsoa21" ? indices::Geography::lsoa21 : indices::Geography::lsoa11;
+}
 inline std::string nice_geography(const std::string& g) { return g == "lsoa21" ? "LSOA 2021" : "LSOA 2011"; }
 
 // Suppressed or unavailable cells in official tables: missing values, not errors.
@@ -108,11 +110,12 @@ public:
         }
         problems.throw_if_any();
         if (!copies.empty())
-            m_reporter.warning(fmt::format("{}: {}: {} rows are exact copies of an earlier row and were dropped: {}", who, path, copies.size(),
-                                           list_some(copies, 10)));
+            m_reporter.warning(fmt::format("{}: {}: {} rows are exact copies of an earlier row and were dropped: {}", who, path,
+                                           copies.size(), list_some(copies, 10)));
         if (const auto w = trimmed.warning(path); !w.empty()) m_reporter.warning(who + ": " + w);
         if (kept == 0)
-            throw InputError(src.filter_field.empty() ? "no rows with an area code" : "no row has " + src.filter_field + " = " + src.filter_value,
+            throw InputError(src.filter_field.empty() ? "no rows with an area code"
+                                                      : "no row has " + src.filter_field + " = " + src.filter_value,
                              {path, t.layer_name, {}, src.filter_field.empty() ? code_field : src.filter_field},
                              src.filter_field.empty() ? "check the code field" : "check the filter value (spelling, case)");
         if (suppressed > 0)
@@ -175,15 +178,17 @@ private:
         const auto& pop_from = population(from);
         const auto& pop_to = population(to);
         indices::ConversionSummary local;
-        auto out = indices::convert_geography(values, to_geography(from), to_geography(to), kind, m_lookup, pop_from, pop_to, s ? s : &local);
+        auto out =
+            indices::convert_geography(values, to_geography(from), to_geography(to), kind, m_lookup, pop_from, pop_to, s ? s : &local);
         if (s) {
             const std::string text =
                 fmt::format("{}: converted from {} to {} with the ONS lookup: {} areas unchanged, {} from splits, {} from "
                             "merges, {} from complex changes{}{}",
                             who, nice_geography(from), nice_geography(to), s->unchanged, s->split, s->merged, s->complex,
                             s->equal_shares ? fmt::format("; {} shared equally (no population)", s->equal_shares) : "",
-                            s->unknown_codes.empty() ? "" : fmt::format("; {} codes not in the lookup ({})", s->unknown_codes.size(),
-                                                                        list_some(s->unknown_codes, 4)));
+                            s->unknown_codes.empty() ? ""
+                                                     : fmt::format("; {} codes not in the lookup ({})", s->unknown_codes.size(),
+                                                                   list_some(s->unknown_codes, 4)));
             m_reporter.info(text);
             m_conversions.push_back(text);
         }
@@ -201,7 +206,8 @@ private:
                 *cache = read_map(s, "population (" + nice_geography(geography) + ")", false);
             } else {
                 m_reporter.warning(fmt::format("no [geography] population_{} given: areas split or merged between LSOA years are "
-                                               "shared equally", geography));
+                                               "shared equally",
+                                               geography));
             }
         }
         return *cache;
@@ -233,7 +239,8 @@ private:
         const int c11 = find_any(tab, {"LSOA11CD", "lsoa11_code"});
         const int c21 = find_any(tab, {"LSOA21CD", "lsoa21_code"});
         const int cch = find_any(tab, {"CHGIND", "change_code"});
-        if (c21 < 0) throw InputError("the lookup has no LSOA21CD column", {path, {}, {}, "LSOA21CD"}, "give the ONS LSOA 2011 to 2021 lookup");
+        if (c21 < 0)
+            throw InputError("the lookup has no LSOA21CD column", {path, {}, {}, "LSOA21CD"}, "give the ONS LSOA 2011 to 2021 lookup");
         for (std::size_t r = 0; r < tab.rows.size(); ++r) {
             indices::LookupRow row;
             row.lsoa11 = normalise_code(tab.rows[r][static_cast<std::size_t>(c11)]);
@@ -257,5 +264,4 @@ private:
     std::optional<std::map<std::string, double>> m_pop11, m_pop21;
 };
 
-
-} // namespace accessatlas::job::detail
+}  // namespace accessatlas::job::detail

@@ -10,10 +10,10 @@ namespace accessatlas::job::detail::stage_cost {
 
 constexpr double step = 1;
 constexpr double green_space_reading = 4;
-constexpr double road_reach_area = 20;      // "Area within reach of any ..." (walk, cycle, drive)
-constexpr double road_polygons = 40;        // "Service-area polygons for ..."
-constexpr double transit_routing = 5;       // nearest and catchments over the departure window
+constexpr double road_reach_area = 20;  // "Area within reach of any ..." (walk, cycle, drive)
+constexpr double road_polygons = 40;    // "Service-area polygons for ..."
+constexpr double transit_routing = 5;   // nearest and catchments over the departure window
 constexpr double transit_reach_area = 60;
 constexpr double transit_polygons = 150;
 
-} // namespace accessatlas::job::detail::stage_cost
+}  // namespace accessatlas::job::detail::stage_cost

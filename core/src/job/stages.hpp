@@ -48,7 +48,8 @@ std::string scenario_suffix(const ScenarioInputs& sc);
 void describe(io::LayerWriter& layer, const Job& job, const std::string& what, const std::string& units, const std::string& method);
 std::size_t service_index(const Job& job, const std::string& name);
 // lsoa_access, origins_nearest and facilities of one scenario (prefixed by its name).
-void write_service_layers(io::GpkgWriter& out, const Job& job, const Prepared& prepared, std::size_t si, const std::vector<Column>& columns);
+void write_service_layers(io::GpkgWriter& out, const Job& job, const Prepared& prepared, std::size_t si,
+                          const std::vector<Column>& columns);
 // <service>_<mode>_catchments, _coverage, _supply and _catchment_members.
 void write_catchment_layers(io::GpkgWriter& out, const Job& job, const std::string& prefix, const std::string& service, network::Mode mode,
                             const Facilities& facilities, const std::vector<snapping::Snap>& snaps, const access::Reach& reach,
@@ -66,7 +67,8 @@ struct GreenspaceResult {
     std::vector<std::int64_t> decile;
 };
 
-GreenspaceResult run_greenspace(const Job& job, const network::RoadNetwork& net, const Areas& areas, const Origins& origins, Reporter& reporter);
+GreenspaceResult run_greenspace(const Job& job, const network::RoadNetwork& net, const Areas& areas, const Origins& origins,
+                                Reporter& reporter);
 void write_greenspace_layers(io::GpkgWriter& out, const Job& job, const Areas& areas, const GreenspaceResult& g);
 
 // ---- scenarios against the baseline (write_scenario_layers.cpp) ----------------------------
@@ -84,6 +86,7 @@ void write_scenario_summary(io::GpkgWriter& out, const Job& job, const Prepared&
 
 // ---- the HTML report (report_builder.cpp) ----------------------------------------------------
 report::Report build_report(const Job& job, const Prepared& prepared, const std::vector<Column>& columns, const GreenspaceResult& green,
-                            const AreaIndicesOutcome& area_indices, const InequalityOutcome& inequality, const std::vector<std::string>& warnings);
+                            const AreaIndicesOutcome& area_indices, const InequalityOutcome& inequality,
+                            const std::vector<std::string>& warnings);
 
-} // namespace accessatlas::job::detail
+}  // namespace accessatlas::job::detail

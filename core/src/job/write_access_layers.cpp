@@ -53,7 +53,7 @@ void add_snap_values(std::vector<io::Value>& v, const snapping::Snap& s) {
 
 // What a planner needs to know about a layer in six months: stored in gpkg_metadata.
 
-} // namespace
+}  // namespace
 
 void describe(io::LayerWriter& layer, const Job& job, const std::string& what, const std::string& units, const std::string& method) {
     std::string inputs = job.network.path + "; " + job.areas.path;
@@ -86,9 +86,7 @@ std::size_t service_index(const Job& job, const std::string& name) {
     throw InternalError("unknown service " + name);
 }
 
-static std::string band_label(double lower, double upper) {
-    return threshold_label(lower) + "-" + threshold_label(upper);
-}
+static std::string band_label(double lower, double upper) { return threshold_label(lower) + "-" + threshold_label(upper); }
 
 // <service>_<mode>_catchments, _coverage, _supply and _catchment_members.
 void write_catchment_layers(io::GpkgWriter& out, const Job& job, const std::string& prefix, const std::string& service, network::Mode mode,
@@ -100,9 +98,12 @@ void write_catchment_layers(io::GpkgWriter& out, const Job& job, const std::stri
     const bool catchments = job.catchments.applies_to(service, mode);
     if (catchments && job.catchments.polygons) {
         auto& layer = out.create_layer(p + "catchments", io::GeometryKind::polygon,
-                                       {{"facility_id", io::FieldType::text}, {"name", io::FieldType::text},
-                                        {"threshold_min", io::FieldType::real}, {"kind", io::FieldType::text},
-                                        {"band", io::FieldType::text}, {"population", io::FieldType::real},
+                                       {{"facility_id", io::FieldType::text},
+                                        {"name", io::FieldType::text},
+                                        {"threshold_min", io::FieldType::real},
+                                        {"kind", io::FieldType::text},
+                                        {"band", io::FieldType::text},
+                                        {"population", io::FieldType::real},
                                         {"area_ha", io::FieldType::real}},
                                        "Service areas per facility: 'within' = everywhere within the threshold; 'band' = "
                                        "the ring between the previous threshold and this one. Population from the origins.");
@@ -134,8 +135,10 @@ void write_catchment_layers(io::GpkgWriter& out, const Job& job, const std::stri
             }
         }
         auto& cover = out.create_layer(p + "coverage", io::GeometryKind::polygon,
-                                       {{"threshold_min", io::FieldType::real}, {"population_covered", io::FieldType::real},
-                                        {"population_total", io::FieldType::real}, {"area_ha", io::FieldType::real}},
+                                       {{"threshold_min", io::FieldType::real},
+                                        {"population_covered", io::FieldType::real},
+                                        {"population_total", io::FieldType::real},
+                                        {"area_ha", io::FieldType::real}},
                                        "Union of the service areas of every facility, per threshold");
         describe(cover, job, "Area within each threshold of any facility", "minutes, people, hectares", "one multi-source search");
         const auto cs = styles::coverage();
@@ -153,21 +156,26 @@ void write_catchment_layers(io::GpkgWriter& out, const Job& job, const std::stri
     }
     if (catchments && job.catchments.members) {
         auto& members = out.create_layer(p + "catchment_members", io::GeometryKind::none,
-                                         {{"facility_id", io::FieldType::text}, {"origin_id", io::FieldType::integer},
-                                          {"time_min", io::FieldType::real}, {"population", io::FieldType::real}},
+                                         {{"facility_id", io::FieldType::text},
+                                          {"origin_id", io::FieldType::integer},
+                                          {"time_min", io::FieldType::real},
+                                          {"population", io::FieldType::real}},
                                          "Every origin within the largest threshold of each facility");
         for (std::size_t f = 0; f < facilities.id.size(); ++f)
             for (std::uint64_t i = reach.first[f]; i < reach.first[f + 1]; ++i)
                 if (reach.time_s[i] <= thresholds.back() * 60.0)
-                    members.add({facilities.id[f], static_cast<std::int64_t>(reach.origin[i]), reach.time_s[i] / 60.0,
-                                 population[reach.origin[i]]},
-                                nullptr);
+                    members.add(
+                        {facilities.id[f], static_cast<std::int64_t>(reach.origin[i]), reach.time_s[i] / 60.0, population[reach.origin[i]]},
+                        nullptr);
     }
     if (job.e2sfca.enabled) {
         auto& supply = out.create_layer(p + "supply", io::GeometryKind::point,
-                                        {{"facility_id", io::FieldType::text}, {"name", io::FieldType::text},
-                                         {"supply", io::FieldType::real}, {"demand", io::FieldType::real},
-                                         {"ratio_per_1000", io::FieldType::real}, {"population_within", io::FieldType::real}},
+                                        {{"facility_id", io::FieldType::text},
+                                         {"name", io::FieldType::text},
+                                         {"supply", io::FieldType::real},
+                                         {"demand", io::FieldType::real},
+                                         {"ratio_per_1000", io::FieldType::real},
+                                         {"population_within", io::FieldType::real}},
                                         "E2SFCA step 1 per facility: supply, decay-weighted demand, supply per 1,000 people");
         describe(supply, job, "E2SFCA step 1 per facility", "supply units, people, supply per 1,000 people",
                  "Luo & Qi (2009) E2SFCA; see docs/methods/catchments-e2sfca.md");
@@ -175,16 +183,16 @@ void write_catchment_layers(io::GpkgWriter& out, const Job& job, const std::stri
         out.add_style(p + "supply", ss.name, ss.qml, ss.sld, true, "Facilities with their E2SFCA ratio");
         for (std::size_t f = 0; f < facilities.id.size(); ++f) {
             if (!snaps[f].ok()) continue;
-            supply.add_point({facilities.id[f], facilities.name[f], facilities.supply[f], e2.demand[f], 1000.0 * e2.ratio[f],
-                              e2.population_within[f]},
-                             facilities.location[f]);
+            supply.add_point(
+                {facilities.id[f], facilities.name[f], facilities.supply[f], e2.demand[f], 1000.0 * e2.ratio[f], e2.population_within[f]},
+                facilities.location[f]);
         }
     }
 }
 
-
 // lsoa_access, origins_nearest and facilities of one scenario (prefixed by its name).
-void write_service_layers(io::GpkgWriter& out, const Job& job, const Prepared& prepared, std::size_t si, const std::vector<Column>& columns) {
+void write_service_layers(io::GpkgWriter& out, const Job& job, const Prepared& prepared, std::size_t si,
+                          const std::vector<Column>& columns) {
     const auto& sc = prepared.scenarios[si];
     const auto& areas = prepared.areas;
     const auto& origins = prepared.origins;
@@ -192,8 +200,10 @@ void write_service_layers(io::GpkgWriter& out, const Job& job, const Prepared& p
     const std::string prefix = sc.name.empty() ? std::string() : sc.name + "_";
     const std::string sc_what = sc.name.empty() ? std::string() : "Scenario '" + sc.title + "': ";
     if (!job.services.empty()) {
-        std::vector<io::FieldDef> fields{{"lsoa_code", io::FieldType::text}, {"lsoa_name", io::FieldType::text},
-                                         {"population", io::FieldType::real}, {"served", io::FieldType::integer}};
+        std::vector<io::FieldDef> fields{{"lsoa_code", io::FieldType::text},
+                                         {"lsoa_name", io::FieldType::text},
+                                         {"population", io::FieldType::real},
+                                         {"served", io::FieldType::integer}};
         std::vector<std::vector<AccessField>> schema;
         for (const auto& c : columns) {
             schema.push_back(access_fields(job, c.service, c.mode));
@@ -201,8 +211,9 @@ void write_service_layers(io::GpkgWriter& out, const Job& job, const Prepared& p
         }
         auto& layer = out.create_layer(prefix + "lsoa_access", io::GeometryKind::polygon, fields,
                                        "Travel time and distance to the nearest service per area, population-weighted");
-        describe(layer, job, sc_what + "Access to services per area (LSOA): nearest-facility time and distance, % within thresholds, "
-                             "facilities within thresholds, E2SFCA",
+        describe(layer, job,
+                 sc_what + "Access to services per area (LSOA): nearest-facility time and distance, % within thresholds, "
+                           "facilities within thresholds, E2SFCA",
                  "minutes (time_min), km (dist_km), % of population (pct_T), facilities (count_T), people (unreached_pop), "
                  "supply per 1,000 people (e2sfca_per_1000)",
                  "Multi-source Dijkstra on the OSM/OGR network per mode; origins weighted by population; see docs/methods");
@@ -214,10 +225,12 @@ void write_service_layers(io::GpkgWriter& out, const Job& job, const Prepared& p
             out.add_style(prefix + "lsoa_access", t.name, t.qml, t.sld, first_style, t.title);
             first_style = false;
             const std::string pct = p + "pct_" + threshold_label(job.thresholds_min.front());
-            const auto pc = styles::percent_better_high(pct, fmt::format("% of people within {} min of a {}", threshold_label(job.thresholds_min.front()), nice));
+            const auto pc = styles::percent_better_high(
+                pct, fmt::format("% of people within {} min of a {}", threshold_label(job.thresholds_min.front()), nice));
             out.add_style(prefix + "lsoa_access", pc.name, pc.qml, pc.sld, false, pc.title);
             if (job.e2sfca.enabled) {
-                const auto e = styles::quantiles_better_high(p + "e2sfca_per_1000", nice + " E2SFCA (supply per 1,000 people)", c.area_e2sfca);
+                const auto e =
+                    styles::quantiles_better_high(p + "e2sfca_per_1000", nice + " E2SFCA (supply per 1,000 people)", c.area_e2sfca);
                 out.add_style(prefix + "lsoa_access", e.name, e.qml, e.sld, false, e.title);
             }
         }
@@ -225,15 +238,18 @@ void write_service_layers(io::GpkgWriter& out, const Job& job, const Prepared& p
         for (std::size_t a = 0; a < areas.code.size(); ++a) {
             std::vector<io::Value> v{areas.code[a], areas.name[a], areas.population[a], static_cast<std::int64_t>(origins.area_served[a])};
             for (std::size_t ci = 0; ci < columns.size(); ++ci)
-                for (const auto& f : schema[ci]) v.emplace_back(f.value(columns[ci].areas[a], columns[ci].area_e2sfca.empty() ? 0.0 : columns[ci].area_e2sfca[a]));
+                for (const auto& f : schema[ci])
+                    v.emplace_back(f.value(columns[ci].areas[a], columns[ci].area_e2sfca.empty() ? 0.0 : columns[ci].area_e2sfca[a]));
             layer.add(v, &areas.layer.wkb[a]);
             rows.push_back(std::move(v));
         }
         if (job.write_csv) io::write_csv(fs::path(job.output).replace_extension("." + prefix + "lsoa_access.csv").string(), fields, rows);
     }
     if (!job.services.empty()) {
-        std::vector<io::FieldDef> fields{{"origin_id", io::FieldType::integer}, {"lsoa_code", io::FieldType::text},
-                                         {"kind", io::FieldType::text}, {"population", io::FieldType::real}};
+        std::vector<io::FieldDef> fields{{"origin_id", io::FieldType::integer},
+                                         {"lsoa_code", io::FieldType::text},
+                                         {"kind", io::FieldType::text},
+                                         {"population", io::FieldType::real}};
         add_snap_fields(fields, job.modes);
         for (const auto& c : columns) {
             const std::string p = c.service + "_" + std::string(network::to_string(c.mode)) + "_";
@@ -262,8 +278,10 @@ void write_service_layers(io::GpkgWriter& out, const Job& job, const Prepared& p
         }
     }
     if (!job.services.empty()) {
-        std::vector<io::FieldDef> fields{{"service", io::FieldType::text}, {"facility_id", io::FieldType::text},
-                                         {"name", io::FieldType::text}, {"snapped", io::FieldType::integer}};
+        std::vector<io::FieldDef> fields{{"service", io::FieldType::text},
+                                         {"facility_id", io::FieldType::text},
+                                         {"name", io::FieldType::text},
+                                         {"snapped", io::FieldType::integer}};
         add_snap_fields(fields, job.modes);
         auto& layer = out.create_layer(prefix + "facilities", io::GeometryKind::point, fields,
                                        "Input facilities as used: snapped = 1 when on the network for every mode");
@@ -291,4 +309,4 @@ void write_service_layers(io::GpkgWriter& out, const Job& job, const Prepared& p
 // <scenario>_lsoa_delta: the scenario minus the baseline per area, and the people who cross
 // each threshold; one row per (service, mode) in scenario_summary.
 
-} // namespace accessatlas::job::detail
+}  // namespace accessatlas::job::detail

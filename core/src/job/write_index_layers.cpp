@@ -61,8 +61,7 @@ void common_metadata(io::LayerWriter& layer, const Job& job, const AreaIndicesOu
 io::Value num(double v) { return std::isnan(v) ? io::Value() : io::Value(v); }
 io::Value whole(int v, int none = 0) { return v == none ? io::Value() : io::Value(static_cast<std::int64_t>(v)); }
 
-
-} // namespace
+}  // namespace
 
 namespace {
 
@@ -87,7 +86,8 @@ void write_summary(io::GpkgWriter& out, const Job& job, const AreaSet& areas, co
                                    "Area statistics per index");
     table.set_metadata("accessatlas_what", "Summary statistics of each index over the study area");
     table.set_metadata("accessatlas_units", "index units; people; % of the study population");
-    table.set_metadata("accessatlas_method", "highest quintile = quintile 1 (the 20% of areas with the highest need); Core20 = IMD decile 1-2");
+    table.set_metadata("accessatlas_method",
+                       "highest quintile = quintile 1 (the 20% of areas with the highest need); Core20 = IMD decile 1-2");
     common_metadata(table, job, outcome);
     const auto row = [&](const std::string& field, const std::vector<double>& score, const std::vector<std::uint8_t>& incomplete,
                          const std::vector<int>* imd_decile) {
@@ -116,8 +116,8 @@ void write_summary(io::GpkgWriter& out, const Job& job, const AreaSet& areas, co
             }
         }
         table.add({field, count, pop, count ? io::Value(sum / static_cast<double>(count)) : io::Value(),
-                   wpop > 0 ? io::Value(wsum / wpop) : io::Value(), count ? io::Value(lo) : io::Value(), count ? io::Value(hi) : io::Value(),
-                   top, top_pop, pop > 0 ? io::Value(100.0 * top_pop / pop) : io::Value(), inc,
+                   wpop > 0 ? io::Value(wsum / wpop) : io::Value(), count ? io::Value(lo) : io::Value(),
+                   count ? io::Value(hi) : io::Value(), top, top_pop, pop > 0 ? io::Value(100.0 * top_pop / pop) : io::Value(), inc,
                    imd_decile ? io::Value(core) : io::Value(), imd_decile ? io::Value(core_pop) : io::Value()},
                   nullptr);
     };
@@ -127,7 +127,7 @@ void write_summary(io::GpkgWriter& out, const Job& job, const AreaSet& areas, co
             job.composite.imd_decile.given() ? &outcome.composite.imd_decile : nullptr);
 }
 
-} // namespace
+}  // namespace
 
 std::vector<LayerStyle> index_layer_styles(const Job& job) {
     std::vector<LayerStyle> out;
@@ -142,19 +142,26 @@ std::vector<LayerStyle> index_layer_styles(const Job& job) {
         }
         out.push_back({spec.layer, styles::score_0_10(p + "score", def.title + " (0-10, higher = higher risk)"), true});
         for (const auto& c : def.components)
-            out.push_back({spec.layer, styles::score_0_10(p + c.id, (def.name == "deri" ? "DERI " : def.name + " ") + c.title + " component (0-10)"), false});
+            out.push_back({spec.layer,
+                           styles::score_0_10(p + c.id, (def.name == "deri" ? "DERI " : def.name + " ") + c.title + " component (0-10)"),
+                           false});
         out.push_back({spec.layer, decile, false});
     }
     if (job.composite.enabled) {
         const auto& layer = job.composite.layer;
         out.push_back({layer, styles::deciles_worst_first("composite_decile", "Composite index decile (1 = highest need)"), true});
-        out.push_back({layer, styles::flag("core20", "Core20: England's most deprived 20% (IMD deciles 1-2)", "Core20 (IMD decile 1-2)", "not Core20"), false});
+        out.push_back(
+            {layer,
+             styles::flag("core20", "Core20: England's most deprived 20% (IMD deciles 1-2)", "Core20 (IMD decile 1-2)", "not Core20"),
+             false});
         if (job.composite.method == indices::Normalisation::minmax)
             out.push_back({layer, styles::score_0_10("composite_score", "Composite index (0-10, higher = higher need)"), false});
     }
     if (job.clustering.enabled)
         for (std::size_t k = 0; k < job.clustering.fields.size(); ++k)
-            out.push_back({job.clustering.layer, styles::lisa_clusters(job.clustering.fields[k] + "_lisa", "LISA clusters of " + job.clustering.fields[k]), k == 0});
+            out.push_back({job.clustering.layer,
+                           styles::lisa_clusters(job.clustering.fields[k] + "_lisa", "LISA clusters of " + job.clustering.fields[k]),
+                           k == 0});
     return out;
 }
 
@@ -166,8 +173,10 @@ void write_area_indices(io::GpkgWriter& out, const Job& job, const AreaSet& area
         const auto& def = spec.def;
         const auto& r = io_.result;
         const std::string p = def.name + "_";
-        std::vector<io::FieldDef> fields{{"lsoa_code", io::FieldType::text}, {"lsoa_name", io::FieldType::text},
-                                         {"population", io::FieldType::real}, {p + "score", io::FieldType::real}};
+        std::vector<io::FieldDef> fields{{"lsoa_code", io::FieldType::text},
+                                         {"lsoa_name", io::FieldType::text},
+                                         {"population", io::FieldType::real},
+                                         {p + "score", io::FieldType::real}};
         for (const auto& c : def.components) fields.push_back({p + c.id, io::FieldType::real});
         const bool minmax = def.normalisation == indices::Normalisation::minmax;
         if (minmax) fields.push_back({p + "band", io::FieldType::integer});
@@ -202,7 +211,8 @@ void write_area_indices(io::GpkgWriter& out, const Job& job, const AreaSet& area
         layer.set_metadata("accessatlas_weights", weights);
         std::string missing;
         for (std::size_t k = 0; k < def.indicators.size(); ++k)
-            if (r.missing_count[k] > 0) missing += fmt::format("{}{} ({} of {} areas)", missing.empty() ? "" : "; ", def.indicators[k].id, r.missing_count[k], n);
+            if (r.missing_count[k] > 0)
+                missing += fmt::format("{}{} ({} of {} areas)", missing.empty() ? "" : "; ", def.indicators[k].id, r.missing_count[k], n);
         layer.set_metadata("accessatlas_missing_indicators", missing.empty() ? std::string("none") : missing);
         common_metadata(layer, job, outcome);
         for (std::size_t a = 0; a < n; ++a) {
@@ -224,16 +234,18 @@ void write_area_indices(io::GpkgWriter& out, const Job& job, const AreaSet& area
     if (job.composite.enabled) {
         const auto& spec = job.composite;
         const auto& c = outcome.composite;
-        std::vector<io::FieldDef> fields{{"lsoa_code", io::FieldType::text}, {"lsoa_name", io::FieldType::text},
-                                         {"population", io::FieldType::real}};
+        std::vector<io::FieldDef> fields{
+            {"lsoa_code", io::FieldType::text}, {"lsoa_name", io::FieldType::text}, {"population", io::FieldType::real}};
         for (const auto& d : spec.domains) {
             fields.push_back({d.name, io::FieldType::real});
             fields.push_back({d.name + "_score", io::FieldType::real});
         }
-        for (const auto& [name, type] : std::vector<std::pair<std::string, io::FieldType>>{
-                 {"composite_score", io::FieldType::real},       {"composite_rank", io::FieldType::integer},
-                 {"composite_decile", io::FieldType::integer},   {"composite_incomplete", io::FieldType::integer},
-                 {"imd_decile", io::FieldType::integer},         {"core20", io::FieldType::integer}})
+        for (const auto& [name, type] : std::vector<std::pair<std::string, io::FieldType>>{{"composite_score", io::FieldType::real},
+                                                                                           {"composite_rank", io::FieldType::integer},
+                                                                                           {"composite_decile", io::FieldType::integer},
+                                                                                           {"composite_incomplete", io::FieldType::integer},
+                                                                                           {"imd_decile", io::FieldType::integer},
+                                                                                           {"core20", io::FieldType::integer}})
             fields.push_back({name, type});
         const bool sensitivity = !c.rank_min.empty();
         if (sensitivity)
@@ -254,16 +266,18 @@ void write_area_indices(io::GpkgWriter& out, const Job& job, const AreaSet& area
                                    c.result.component_weight[k]);
         layer.set_metadata("accessatlas_method",
                            fmt::format("{}; rank and decile 1 = highest need; core20 = IMD decile 1 or 2; see docs/indices.md",
-                                       exponential ? "each domain ranked, exponential transform X = -23 ln(1 - R (1 - e^-100/23)), weighted mean"
-                                                   : "each domain min-max to 0-10 (10 = worst), weighted mean"));
+                                       exponential
+                                           ? "each domain ranked, exponential transform X = -23 ln(1 - R (1 - e^-100/23)), weighted mean"
+                                           : "each domain min-max to 0-10 (10 = worst), weighted mean"));
         layer.set_metadata("accessatlas_weights", domains);
         if (!c.rank_min.empty())
-            layer.set_metadata("accessatlas_sensitivity",
-                               fmt::format("composite_rank_min/max: the rank's range over {} re-weightings (each domain left out in turn, then "
-                                           "random weightings uniform over all weightings, seeded); composite_rank_p05/p95: the 5th and 95th "
-                                           "percentiles over the random ones; composite_top_fifth_pct: % of them that put the area in the "
-                                           "highest-need fifth",
-                                           c.weightings));
+            layer.set_metadata(
+                "accessatlas_sensitivity",
+                fmt::format("composite_rank_min/max: the rank's range over {} re-weightings (each domain left out in turn, then "
+                            "random weightings uniform over all weightings, seeded); composite_rank_p05/p95: the 5th and 95th "
+                            "percentiles over the random ones; composite_top_fifth_pct: % of them that put the area in the "
+                            "highest-need fifth",
+                            c.weightings));
         common_metadata(layer, job, outcome);
         for (std::size_t a = 0; a < n; ++a) {
             std::vector<io::Value> v{areas.code[a], areas.name[a], areas.population[a]};
@@ -288,8 +302,8 @@ void write_area_indices(io::GpkgWriter& out, const Job& job, const AreaSet& area
     if (job.clustering.enabled) {
         const auto& spec = job.clustering;
         const auto& cl = outcome.clusters;
-        std::vector<io::FieldDef> fields{{"lsoa_code", io::FieldType::text}, {"lsoa_name", io::FieldType::text},
-                                         {"neighbours", io::FieldType::integer}};
+        std::vector<io::FieldDef> fields{
+            {"lsoa_code", io::FieldType::text}, {"lsoa_name", io::FieldType::text}, {"neighbours", io::FieldType::integer}};
         for (const auto& f : spec.fields) {
             fields.push_back({f, io::FieldType::real});
             fields.push_back({f + "_lisa_i", io::FieldType::real});
@@ -299,15 +313,17 @@ void write_area_indices(io::GpkgWriter& out, const Job& job, const AreaSet& area
         auto& layer = out.create_layer(spec.layer, io::GeometryKind::polygon, fields, "Local Moran (LISA) clusters");
         layer.set_metadata("accessatlas_what", "Local indicators of spatial association (LISA) per area for the listed fields");
         layer.set_metadata("accessatlas_units", "field values in their own units; local I (unitless); pseudo p-value (0-1); cluster class");
-        layer.set_metadata("accessatlas_method",
-                           fmt::format("{} contiguity (tolerance {} m), row-standardised; {} conditional permutations, seed {}; significance "
-                                       "{}; pseudo p = (extreme + 1) / (permutations + 1)",
-                                       spec.contiguity == indices::Contiguity::queen ? "queen" : "rook", spec.tolerance_m, spec.permutations,
-                                       spec.seed, spec.significance));
+        layer.set_metadata(
+            "accessatlas_method",
+            fmt::format("{} contiguity (tolerance {} m), row-standardised; {} conditional permutations, seed {}; significance "
+                        "{}; pseudo p = (extreme + 1) / (permutations + 1)",
+                        spec.contiguity == indices::Contiguity::queen ? "queen" : "rook", spec.tolerance_m, spec.permutations, spec.seed,
+                        spec.significance));
         std::string global;
         for (std::size_t k = 0; k < spec.fields.size(); ++k)
-            global += fmt::format("{}{}: I = {:.6f}, E[I] = {:.6f}, z = {:.3f}, pseudo p = {:.4f}, areas = {}", k ? "; " : "", spec.fields[k],
-                                  cl.global[k].i, cl.global[k].expected, cl.global[k].z, cl.global[k].p_value, cl.global[k].areas);
+            global +=
+                fmt::format("{}{}: I = {:.6f}, E[I] = {:.6f}, z = {:.3f}, pseudo p = {:.4f}, areas = {}", k ? "; " : "", spec.fields[k],
+                            cl.global[k].i, cl.global[k].expected, cl.global[k].z, cl.global[k].p_value, cl.global[k].areas);
         layer.set_metadata("accessatlas_moran_global", global);
         common_metadata(layer, job, outcome);
         for (std::size_t a = 0; a < n; ++a) {
@@ -342,7 +358,8 @@ void write_area_indices(io::GpkgWriter& out, const Job& job, const AreaSet& area
         }
     }
     write_summary(out, job, areas, outcome);
-    for (const auto& s : index_layer_styles(job)) out.add_style(s.layer, s.style.name, s.style.qml, s.style.sld, s.is_default, s.style.title);
+    for (const auto& s : index_layer_styles(job))
+        out.add_style(s.layer, s.style.name, s.style.qml, s.style.sld, s.is_default, s.style.title);
 }
 
-} // namespace accessatlas::job::detail
+}  // namespace accessatlas::job::detail

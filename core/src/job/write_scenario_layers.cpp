@@ -28,14 +28,14 @@ namespace accessatlas::job::detail {
 
 using network::invalid_id;
 
-
 std::vector<ScenarioTotals> write_delta_layer(io::GpkgWriter& out, const Job& job, const Prepared& prepared, std::size_t si,
                                               const std::vector<Column>& base, const std::vector<Column>& scen) {
     const auto& sc = prepared.scenarios[si];
     const auto& areas = prepared.areas;
     const auto& origins = prepared.origins;
     const std::string layer_name = sc.name + "_lsoa_delta";
-    std::vector<io::FieldDef> fields{{"lsoa_code", io::FieldType::text}, {"lsoa_name", io::FieldType::text}, {"population", io::FieldType::real}};
+    std::vector<io::FieldDef> fields{
+        {"lsoa_code", io::FieldType::text}, {"lsoa_name", io::FieldType::text}, {"population", io::FieldType::real}};
     for (const auto& c : base) {
         const std::string p = c.service + "_" + mode_name(c.mode) + "_";
         fields.push_back({p + "time_min_delta", io::FieldType::real});
@@ -44,10 +44,12 @@ std::vector<ScenarioTotals> write_delta_layer(io::GpkgWriter& out, const Job& jo
         for (double t : job.thresholds_min) fields.push_back({p + "newly_within_" + threshold_label(t), io::FieldType::real});
         if (job.e2sfca.enabled) fields.push_back({p + "e2sfca_per_1000_delta", io::FieldType::real});
     }
-    auto& layer = out.create_layer(layer_name, io::GeometryKind::polygon, fields,
-                                   "Scenario '" + sc.title + "' minus the baseline, per area");
-    describe(layer, job, "Scenario '" + sc.title + "' against the baseline: change in time to the nearest service, people newly beyond "
-                             "or within each threshold",
+    auto& layer =
+        out.create_layer(layer_name, io::GeometryKind::polygon, fields, "Scenario '" + sc.title + "' minus the baseline, per area");
+    describe(layer, job,
+             "Scenario '" + sc.title +
+                 "' against the baseline: change in time to the nearest service, people newly beyond "
+                 "or within each threshold",
              "minutes (time_min_delta, + = slower), people (newly_beyond_T, newly_within_T, unreached_pop_delta), supply per 1,000 "
              "people (e2sfca_per_1000_delta)",
              "the same origins routed on the baseline and on the scenario; see docs/scenarios.md");
@@ -56,7 +58,7 @@ std::vector<ScenarioTotals> write_delta_layer(io::GpkgWriter& out, const Job& jo
     for (const auto& c : base) {
         const std::string p = c.service + "_" + mode_name(c.mode) + "_";
         const auto st = styles::difference_minutes(p + "time_min_delta", "Change in time to the nearest " + c.service + " by " +
-                                                                              mode_name(c.mode) + " (minutes, + = slower)");
+                                                                             mode_name(c.mode) + " (minutes, + = slower)");
         out.add_style(layer_name, st.name, st.qml, st.sld, first_style, st.title);
         first_style = false;
     }
@@ -66,7 +68,8 @@ std::vector<ScenarioTotals> write_delta_layer(io::GpkgWriter& out, const Job& jo
     for (std::size_t ci = 0; ci < base.size(); ++ci) {
         const auto& b = base[ci].result;
         const auto& s = scen[ci].result;
-        ScenarioTotals t{base[ci].service, mode_name(base[ci].mode), 0, 0, std::vector<double>(k_count, 0), std::vector<double>(k_count, 0), 0, 0};
+        ScenarioTotals t{
+            base[ci].service, mode_name(base[ci].mode), 0, 0, std::vector<double>(k_count, 0), std::vector<double>(k_count, 0), 0, 0};
         double wb = 0, pb = 0, ws = 0, ps = 0;
         for (std::size_t o = 0; o < origins.location.size(); ++o) {
             const double pop = origins.population[o];
@@ -106,27 +109,37 @@ std::vector<ScenarioTotals> write_delta_layer(io::GpkgWriter& out, const Job& jo
 
 void write_scenario_summary(io::GpkgWriter& out, const Job& job, const Prepared& prepared,
                             const std::vector<std::vector<ScenarioTotals>>& totals) {
-    std::vector<io::FieldDef> fields{{"scenario", io::FieldType::text},          {"title", io::FieldType::text},
-                                     {"service", io::FieldType::text},           {"mode", io::FieldType::text},
-                                     {"facilities_baseline", io::FieldType::integer}, {"facilities_scenario", io::FieldType::integer},
-                                     {"closed_edges", io::FieldType::integer},   {"mean_time_min_baseline", io::FieldType::real},
+    std::vector<io::FieldDef> fields{{"scenario", io::FieldType::text},
+                                     {"title", io::FieldType::text},
+                                     {"service", io::FieldType::text},
+                                     {"mode", io::FieldType::text},
+                                     {"facilities_baseline", io::FieldType::integer},
+                                     {"facilities_scenario", io::FieldType::integer},
+                                     {"closed_edges", io::FieldType::integer},
+                                     {"mean_time_min_baseline", io::FieldType::real},
                                      {"mean_time_min_scenario", io::FieldType::real}};
     for (double t : job.thresholds_min) fields.push_back({"people_newly_beyond_" + threshold_label(t), io::FieldType::real});
     for (double t : job.thresholds_min) fields.push_back({"people_newly_within_" + threshold_label(t), io::FieldType::real});
     fields.push_back({"areas_slower", io::FieldType::integer});
     fields.push_back({"areas_faster", io::FieldType::integer});
-    auto& layer = out.create_layer("scenario_summary", io::GeometryKind::none, fields,
-                                   "Each scenario against the baseline, per service and mode: mean time and people crossing each threshold");
+    auto& layer =
+        out.create_layer("scenario_summary", io::GeometryKind::none, fields,
+                         "Each scenario against the baseline, per service and mode: mean time and people crossing each threshold");
     describe(layer, job, "What-if scenarios against the baseline", "minutes (population-weighted over reached people), people, areas",
              "see docs/scenarios.md");
     for (std::size_t si = 1; si < prepared.scenarios.size(); ++si) {
         const auto& sc = prepared.scenarios[si];
         for (const auto& t : totals[si]) {
             const std::size_t s = service_index(job, t.service);
-            std::vector<io::Value> v{sc.name, sc.title, t.service, t.mode,
+            std::vector<io::Value> v{sc.name,
+                                     sc.title,
+                                     t.service,
+                                     t.mode,
                                      static_cast<std::int64_t>(prepared.scenarios[0].facilities[s].id.size()),
-                                     static_cast<std::int64_t>(sc.facilities[s].id.size()), static_cast<std::int64_t>(sc.closed_edges.size()),
-                                     t.mean_base, t.mean_scenario};
+                                     static_cast<std::int64_t>(sc.facilities[s].id.size()),
+                                     static_cast<std::int64_t>(sc.closed_edges.size()),
+                                     t.mean_base,
+                                     t.mean_scenario};
             for (double x : t.newly_beyond) v.emplace_back(x);
             for (double x : t.newly_within) v.emplace_back(x);
             v.emplace_back(t.areas_slower);
@@ -136,4 +149,4 @@ void write_scenario_summary(io::GpkgWriter& out, const Job& job, const Prepared&
     }
 }
 
-} // namespace accessatlas::job::detail
+}  // namespace accessatlas::job::detail

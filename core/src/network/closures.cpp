@@ -54,4 +54,4 @@ std::vector<std::uint32_t> edges_meeting(const RoadNetwork& network, const std::
     return out;
 }
 
-} // namespace accessatlas::network
+}  // namespace accessatlas::network

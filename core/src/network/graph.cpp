@@ -24,8 +24,7 @@ double edge_speed(const Edge& e, const Profile& p) {
             if (s > 0 && (slowest == 0 || s < slowest)) slowest = s;
         speed = slowest;
     }
-    if (p.dual_carriageway_kmh > 0 && e.dual_carriageway &&
-        (e.road_class == RoadClass::trunk || e.road_class == RoadClass::primary))
+    if (p.dual_carriageway_kmh > 0 && e.dual_carriageway && (e.road_class == RoadClass::trunk || e.road_class == RoadClass::primary))
         speed = p.dual_carriageway_kmh;
     if (p.use_maxspeed && e.maxspeed_kmh > 0) speed = std::min(speed, static_cast<double>(e.maxspeed_kmh));
     return speed;
@@ -61,15 +60,13 @@ std::uint32_t find_root(std::vector<std::uint32_t>& parent, std::uint32_t v) {
     return v;
 }
 
-} // namespace
+}  // namespace
 
 std::size_t Graph::memory_bytes() const {
     return first_out.size() * sizeof(std::uint32_t) + arc.size() * sizeof(Arc) + edge.size() * sizeof(std::uint32_t);
 }
 
-bool ModeGraph::edge_usable(std::uint32_t e) const {
-    return edge_time_forward[e] < infinite_time || edge_time_backward[e] < infinite_time;
-}
+bool ModeGraph::edge_usable(std::uint32_t e) const { return edge_time_forward[e] < infinite_time || edge_time_backward[e] < infinite_time; }
 
 bool ModeGraph::edge_in_largest_component(std::uint32_t e, const RoadNetwork& network) const {
     return edge_usable(e) && component[network.edges[e].from] == largest_component;
@@ -96,8 +93,7 @@ ModeGraph build_mode_graph(const RoadNetwork& network, const Profile& profile, c
         const double speed = edge_speed(edge, profile);
         if (speed <= 0) continue;
         const bool fwd = edge.forward_modes & bit;
-        const bool bwd = profile.obey_oneway ? (edge.backward_modes & bit) != 0
-                                             : ((edge.backward_modes | edge.forward_modes) & bit) != 0;
+        const bool bwd = profile.obey_oneway ? (edge.backward_modes & bit) != 0 : ((edge.backward_modes | edge.forward_modes) & bit) != 0;
         const bool fwd_ok = profile.obey_oneway ? fwd : bwd;
         if (!fwd_ok && !bwd) continue;
         const auto t = static_cast<float>(edge.length_m / (speed / 3.6));
@@ -150,4 +146,4 @@ void add_backward_graph(ModeGraph& mg, const RoadNetwork& network) {
     mg.hierarchy.reset();
 }
 
-} // namespace accessatlas::network
+}  // namespace accessatlas::network

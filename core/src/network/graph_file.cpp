@@ -18,11 +18,9 @@ namespace accessatlas::network {
 
 namespace {
 constexpr char magic[8] = {'A', 'A', 'G', 'R', 'A', 'P', 'H', '\0'};
-} // namespace
+}  // namespace
 
-bool is_graph_file(const std::string& path) {
-    return path.size() > 8 && path.compare(path.size() - 8, 8, ".aagraph") == 0;
-}
+bool is_graph_file(const std::string& path) { return path.size() > 8 && path.compare(path.size() - 8, 8, ".aagraph") == 0; }
 
 GraphFileSource describe_source(const std::string& network_path, const OgrNetworkOptions& options) {
     GraphFileSource s;
@@ -30,10 +28,11 @@ GraphFileSource describe_source(const std::string& network_path, const OgrNetwor
     std::error_code ec;
     s.size = std::filesystem::file_size(network_path, ec);
     if (ec) throw InputError("file not found", {network_path, {}, {}, {}}, "check the path");
-    s.mtime_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(std::filesystem::last_write_time(network_path).time_since_epoch()).count();
-    const std::string opts = fmt::format("{}|{}|{}|{}|{}|{}|{}", options.layer, options.class_field, options.oneway_field,
-                                         options.maxspeed_field, options.start_node_field, options.end_node_field,
-                                         options.snap_tolerance_m);
+    s.mtime_ns =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(std::filesystem::last_write_time(network_path).time_since_epoch()).count();
+    const std::string opts =
+        fmt::format("{}|{}|{}|{}|{}|{}|{}", options.layer, options.class_field, options.oneway_field, options.maxspeed_field,
+                    options.start_node_field, options.end_node_field, options.snap_tolerance_m);
     s.options_hash = detail::hash_bytes(opts.data(), opts.size());
     return s;
 }
@@ -169,7 +168,7 @@ Graph get_graph(detail::BinaryReader& r) {
     g.edge = r.get_array<std::uint32_t>();
     return g;
 }
-} // namespace
+}  // namespace
 
 std::uint64_t save_mode_graph(const ModeGraph& g, const std::string& path) {
     static_assert(sizeof(Arc) == 12, "Arc must have no padding to be written as a memory image");
@@ -218,9 +217,8 @@ RoadNetwork load_graph_file_for(const std::string& graph_path, const std::string
         throw InputError(fmt::format("the graph file is stale: {} has changed since it was built", network_path), {graph_path, {}, {}, {}},
                          rebuild);
     if (built.options_hash != now.options_hash)
-        throw InputError("the graph file was built with other network options (layer or field names)", {graph_path, {}, {}, {}},
-                         rebuild);
+        throw InputError("the graph file was built with other network options (layer or field names)", {graph_path, {}, {}, {}}, rebuild);
     return net;
 }
 
-} // namespace accessatlas::network
+}  // namespace accessatlas::network

@@ -24,8 +24,7 @@ std::uint32_t NetworkBuilder::add_node(Point p) {
 
 void NetworkBuilder::set_node(std::uint32_t node, Point p) { m_network.nodes[node] = p; }
 
-void NetworkBuilder::add_edge(std::uint32_t from, std::uint32_t to, const std::vector<Point>& points,
-                              const EdgeAttributes& a) {
+void NetworkBuilder::add_edge(std::uint32_t from, std::uint32_t to, const std::vector<Point>& points, const EdgeAttributes& a) {
     const double length = polyline_length(points.data(), points.data() + points.size());
     if (!(length > 0.01)) {
         ++m_zero_length;
@@ -72,7 +71,6 @@ RoadNetwork NetworkBuilder::finish(const std::string& source, std::vector<std::s
     return std::move(m_network);
 }
 
-
 void sort_nodes_spatially(RoadNetwork& n) {
     if (n.nodes.size() < 2) return;
     const Box box = n.extent();
@@ -102,4 +100,4 @@ void sort_nodes_spatially(RoadNetwork& n) {
     }
 }
 
-} // namespace accessatlas::network
+}  // namespace accessatlas::network

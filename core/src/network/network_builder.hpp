@@ -33,4 +33,4 @@ private:
 
 double polyline_length(const Point* begin, const Point* end);
 
-} // namespace accessatlas::network
+}  // namespace accessatlas::network

@@ -29,8 +29,8 @@ std::string lower(std::string s) {
 }
 
 // Index of the first field whose name matches one of `names` (case-insensitive), or -1.
-int find_field(OGRFeatureDefn* defn, const std::string& explicit_name, std::initializer_list<const char*> names,
-               const std::string& path, const std::string& layer) {
+int find_field(OGRFeatureDefn* defn, const std::string& explicit_name, std::initializer_list<const char*> names, const std::string& path,
+               const std::string& layer) {
     if (!explicit_name.empty()) {
         const int i = defn->GetFieldIndex(explicit_name.c_str());
         if (i < 0)
@@ -70,10 +70,9 @@ struct GridHash {
     }
 };
 
-} // namespace
+}  // namespace
 
-RoadNetwork read_ogr_network(const std::string& path, const OgrNetworkOptions& options, Reporter& reporter,
-                             ReadStats* stats) {
+RoadNetwork read_ogr_network(const std::string& path, const OgrNetworkOptions& options, Reporter& reporter, ReadStats* stats) {
     reporter.stage("Reading road network layer");
     GDALAllRegister();
     std::unique_ptr<GDALDataset> ds(
@@ -90,8 +89,8 @@ RoadNetwork read_ogr_network(const std::string& path, const OgrNetworkOptions& o
 
     OGRFeatureDefn* defn = layer->GetLayerDefn();
     const int f_function = find_field(defn, {}, {"roadFunction", "road_function", "function"}, path, layer_name);
-    const int f_class = find_field(defn, options.class_field, {"roadClassification", "road_classification", "class", "highway"},
-                                   path, layer_name);
+    const int f_class =
+        find_field(defn, options.class_field, {"roadClassification", "road_classification", "class", "highway"}, path, layer_name);
     const int f_trunk = find_field(defn, {}, {"trunkRoad", "trunk_road"}, path, layer_name);
     const int f_form = find_field(defn, {}, {"formOfWay", "form_of_way"}, path, layer_name);
     const int f_oneway = find_field(defn, options.oneway_field, {"oneway"}, path, layer_name);
@@ -149,8 +148,8 @@ RoadNetwork read_ogr_network(const std::string& path, const OgrNetworkOptions& o
             throw InputError(fmt::format("geometry is {}, expected lines", OGRGeometryTypeToName(g->getGeometryType())),
                              {path, layer_name, std::to_string(f->GetFID()), {}}, "give a line layer as the network");
         if (!to_bng.transform(*g))
-            throw InputError("coordinates cannot be transformed to EPSG:27700",
-                             {path, layer_name, std::to_string(f->GetFID()), {}}, "check the layer's CRS");
+            throw InputError("coordinates cannot be transformed to EPSG:27700", {path, layer_name, std::to_string(f->GetFID()), {}},
+                             "check the layer's CRS");
 
         EdgeAttributes a;
         a.source_id = f->GetFID();
@@ -206,8 +205,8 @@ RoadNetwork read_ogr_network(const std::string& path, const OgrNetworkOptions& o
     if (null_geometry > 0)
         reporter.warning(fmt::format("{} layer '{}': {} features without geometry were skipped", path, layer_name, null_geometry));
     if (unknown_class > 0)
-        reporter.warning(fmt::format("{} layer '{}': {} features have an unknown road class{}", path, layer_name,
-                                     unknown_class, os_schema ? " (treated as residential)" : " (skipped)"));
+        reporter.warning(fmt::format("{} layer '{}': {} features have an unknown road class{}", path, layer_name, unknown_class,
+                                     os_schema ? " (treated as residential)" : " (skipped)"));
     local.features_skipped += null_geometry;
     local.zero_length_dropped = builder.zero_length_dropped();
     if (local.features_used == 0)
@@ -219,8 +218,7 @@ RoadNetwork read_ogr_network(const std::string& path, const OgrNetworkOptions& o
 RoadNetwork read_network(const std::string& path, const OgrNetworkOptions& options, Reporter& reporter, ReadStats* stats) {
     VSIStatBufL st;
     if (VSIStatL(path.c_str(), &st) != 0)
-        throw InputError("file not found", {path, {}, {}, {}},
-                         "check the path (relative paths are resolved from the job file's folder)");
+        throw InputError("file not found", {path, {}, {}, {}}, "check the path (relative paths are resolved from the job file's folder)");
     const auto ends_with = [&](const char* suffix) {
         const std::string s = suffix;
         return path.size() >= s.size() && lower(path.substr(path.size() - s.size())) == s;
@@ -236,15 +234,16 @@ RoadNetwork read_network(const std::string& path, const OgrNetworkOptions& optio
         const auto sniff = io::sniff_file(path, 4096);
         const bool pbf_like = ends_with(".pbf") && sniff.kind.empty();
         const bool xml_like = ends_with(".osm") && sniff.kind == "XML";
-        if (sniff.empty)
-            throw InputError("the network file is empty", {path, {}, {}, {}}, "download the extract again");
+        if (sniff.empty) throw InputError("the network file is empty", {path, {}, {}, {}}, "download the extract again");
         if (!sniff.kind.empty() && !pbf_like && !xml_like && !ends_with(".bz2") && !ends_with(".gz"))
-            throw InputError(fmt::format("this is not an OpenStreetMap {} file: it looks like {}", ends_with(".pbf") ? "PBF" : "XML", sniff.kind),
-                             {path, {}, {}, {}},
-                             "download the extract again (e.g. from Geofabrik, as .osm.pbf), or give a road layer in its own format (GeoPackage, shapefile)");
+            throw InputError(
+                fmt::format("this is not an OpenStreetMap {} file: it looks like {}", ends_with(".pbf") ? "PBF" : "XML", sniff.kind),
+                {path, {}, {}, {}},
+                "download the extract again (e.g. from Geofabrik, as .osm.pbf), or give a road layer in its own format (GeoPackage, "
+                "shapefile)");
         return read_osm(path, reporter, stats);
     }
     return read_ogr_network(path, options, reporter, stats);
 }
 
-} // namespace accessatlas::network
+}  // namespace accessatlas::network

@@ -129,10 +129,11 @@ public:
         // Direction: walking ignores oneway; cycling may be exempt.
         int oneway = 0;
         const char* ow = tags["oneway"];
-        if (is(ow, {"yes", "true", "1"})) oneway = 1;
-        else if (is(ow, {"-1", "reverse"})) oneway = -1;
-        else if (!is(ow, {"no", "false", "0"}) &&
-                 (is(tags["junction"], {"roundabout", "circular"}) || *cls == RoadClass::motorway))
+        if (is(ow, {"yes", "true", "1"}))
+            oneway = 1;
+        else if (is(ow, {"-1", "reverse"}))
+            oneway = -1;
+        else if (!is(ow, {"no", "false", "0"}) && (is(tags["junction"], {"roundabout", "circular"}) || *cls == RoadClass::motorway))
             oneway = 1;
         std::uint8_t directed = mode_bit(Mode::drive) | mode_bit(Mode::cycle);
         if (is(tags["oneway:bicycle"], {"no"}) || is(tags["cycleway"], {"opposite", "opposite_lane", "opposite_track"}))
@@ -200,12 +201,18 @@ OsmSource load_source(const std::string& path) {
         const std::string s = suffix;
         return path.size() >= s.size() && path.compare(path.size() - s.size(), s.size(), s) == 0;
     };
-    if (ends(".pbf")) source.format = "pbf";
-    else if (ends(".osm")) source.format = "xml";
-    else if (ends(".osm.bz2")) source.format = "xml.bz2";
-    else if (ends(".osm.gz")) source.format = "xml.gz";
-    else if (ends(".o5m")) source.format = "o5m";
-    else return source;  // let libosmium work the format out from the name
+    if (ends(".pbf"))
+        source.format = "pbf";
+    else if (ends(".osm"))
+        source.format = "xml";
+    else if (ends(".osm.bz2"))
+        source.format = "xml.bz2";
+    else if (ends(".osm.gz"))
+        source.format = "xml.gz";
+    else if (ends(".o5m"))
+        source.format = "o5m";
+    else
+        return source;  // let libosmium work the format out from the name
     std::ifstream in(path, std::ios::binary | std::ios::ate);
     if (!in) return source;
     const std::streamoff size = in.tellg();
@@ -217,7 +224,7 @@ OsmSource load_source(const std::string& path) {
     return source;
 }
 
-} // namespace
+}  // namespace
 
 RoadNetwork read_osm(const std::string& path, Reporter& reporter, ReadStats* stats) {
     try {
@@ -268,4 +275,4 @@ RoadNetwork read_osm(const std::string& path, Reporter& reporter, ReadStats* sta
     }
 }
 
-} // namespace accessatlas::network
+}  // namespace accessatlas::network

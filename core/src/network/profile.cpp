@@ -6,14 +6,14 @@ namespace accessatlas::network {
 
 namespace {
 constexpr std::array<std::string_view, road_class_count> class_names{
-    "motorway", "motorway_link", "trunk", "trunk_link", "primary", "primary_link", "secondary",
-    "secondary_link", "tertiary", "tertiary_link", "unclassified", "residential", "living_street",
-    "service", "pedestrian", "track", "footway", "path", "cycleway", "bridleway", "steps"};
+    "motorway",       "motorway_link", "trunk",         "trunk_link",   "primary",     "primary_link",  "secondary",
+    "secondary_link", "tertiary",      "tertiary_link", "unclassified", "residential", "living_street", "service",
+    "pedestrian",     "track",         "footway",       "path",         "cycleway",    "bridleway",     "steps"};
 constexpr std::array<std::string_view, mode_count> mode_names{"walk", "cycle", "drive", "transit"};
 constexpr double mph = 1.609344;
 
 void set(Profile& p, RoadClass c, double kmh) { p.speed_kmh[static_cast<std::size_t>(c)] = kmh; }
-} // namespace
+}  // namespace
 
 std::string_view to_string(RoadClass c) { return class_names[static_cast<std::size_t>(c)]; }
 
@@ -50,7 +50,7 @@ Profile default_profile(Mode mode) {
         p.speed_kmh.fill(15.0);
         set(p, C::motorway, 0);
         set(p, C::motorway_link, 0);
-        set(p, C::footway, 0);     // UK default: no cycling on footways unless tagged
+        set(p, C::footway, 0);  // UK default: no cycling on footways unless tagged
         set(p, C::pedestrian, 0);
         set(p, C::steps, 0);
         p.obey_oneway = true;
@@ -81,8 +81,7 @@ Profile default_profile(Mode mode) {
     return p;
 }
 
-std::optional<RoadClass> os_open_roads_class(std::string_view road_function, std::string_view road_class,
-                                             bool trunk) {
+std::optional<RoadClass> os_open_roads_class(std::string_view road_function, std::string_view road_class, bool trunk) {
     // roadFunction / function carries the routing meaning; class is the fallback.
     const std::string_view f = road_function;
     if (f == "Motorway") return RoadClass::motorway;
@@ -107,4 +106,4 @@ Box RoadNetwork::extent() const {
     return b;
 }
 
-} // namespace accessatlas::network
+}  // namespace accessatlas::network

@@ -11,4 +11,4 @@ namespace accessatlas::network {
 void put_profile(detail::BinaryWriter& w, const Profile& p);
 Profile get_profile(detail::BinaryReader& r);
 
-} // namespace accessatlas::network
+}  // namespace accessatlas::network

@@ -25,7 +25,7 @@ void relax(Label& lv, std::uint32_t v, double t, std::uint32_t tag, double len, 
     if (!was_marked || bucket_of(t) != old_bucket) queue(v);
 }
 
-} // namespace
+}  // namespace
 
 MinIdHeap::MinIdHeap(std::uint32_t id_count) { resize(id_count); }
 
@@ -56,8 +56,10 @@ void MinIdHeap::change_key(std::uint32_t id, double key) {
     const std::uint32_t pos = m_position[id];
     const double old = m_heap[pos].key;
     m_heap[pos].key = key;
-    if (key < old) sift_up(pos);
-    else sift_down(pos);
+    if (key < old)
+        sift_up(pos);
+    else
+        sift_down(pos);
 }
 
 std::uint32_t MinIdHeap::pop() {
@@ -103,9 +105,7 @@ void MinIdHeap::sift_down(std::uint32_t pos) {
 }
 
 Dijkstra::Dijkstra(const network::Graph& graph)
-    : m_graph(graph),
-      m_label(graph.node_count(), Label{0, 0, 0, 0}),
-      m_heap(graph.node_count()) {
+    : m_graph(graph), m_label(graph.node_count(), Label{0, 0, 0, 0}), m_heap(graph.node_count()) {
     double sum = 0;
     for (const auto& a : graph.arc) sum += a.time_s;
     if (!graph.arc.empty() && sum > 0) m_mean_arc_time = sum / static_cast<double>(graph.arc.size());
@@ -135,9 +135,7 @@ inline bool Dijkstra::improve(std::uint32_t v, double t, double len, std::uint32
     return true;
 }
 
-void Dijkstra::add_source(std::uint32_t node, double time_s, double length_m, std::uint32_t tag) {
-    improve(node, time_s, length_m, tag);
-}
+void Dijkstra::add_source(std::uint32_t node, double time_s, double length_m, std::uint32_t tag) { improve(node, time_s, length_m, tag); }
 
 std::uint32_t Dijkstra::settle_next() {
     const std::uint32_t u = m_heap.pop();
@@ -244,9 +242,7 @@ void Dijkstra::settle_all_parallel(void (*check)(void*), void* context, double b
     const std::uint32_t* first_out = m_graph.first_out.data();
     // More parts than processors is allowed (the result is the same); the arena is not larger.
     tbb::task_arena arena(std::min(static_cast<int>(threads), tbb::info::default_concurrency()));
-    auto each_part = [&](auto&& body) {
-        arena.execute([&] { tbb::parallel_for(0u, parts, [&](unsigned i) { body(i, part[i]); }); });
-    };
+    auto each_part = [&](auto&& body) { arena.execute([&] { tbb::parallel_for(0u, parts, [&](unsigned i) { body(i, part[i]); }); }); };
     for (std::size_t k = 0;; ++k) {
         // The next bucket any part holds.
         std::size_t next = static_cast<std::size_t>(-1);
@@ -283,8 +279,10 @@ void Dijkstra::settle_all_parallel(void (*check)(void*), void* context, double b
                     for (std::uint32_t a = first_out[u], end = first_out[u + 1]; a < end; ++a) {
                         const std::uint32_t v = arcs[a].head;
                         const double t = tu + arcs[a].time_s, lv = len + arcs[a].length_m;
-                        if (v >= bound[self] && v < bound[self + 1]) offer(p, v, t, tag, lv);
-                        else p.outbox[owner_of(v)].push_back({v, tag, t, lv});
+                        if (v >= bound[self] && v < bound[self + 1])
+                            offer(p, v, t, tag, lv);
+                        else
+                            p.outbox[owner_of(v)].push_back({v, tag, t, lv});
                     }
                 }
                 p.current.clear();
@@ -308,4 +306,4 @@ void Dijkstra::run_until(double limit_s) {
     while (!m_heap.empty() && m_heap.peek_key() <= limit_s) settle_next();
 }
 
-} // namespace accessatlas::routing
+}  // namespace accessatlas::routing

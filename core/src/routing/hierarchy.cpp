@@ -29,8 +29,8 @@ constexpr float no_arc = std::numeric_limits<float>::infinity();
 // that parallel arcs merge and a node's list is its whole neighbourhood.
 struct Neighbour {
     std::uint32_t other;
-    float out;  // this -> other (no_arc when absent)
-    float in;   // other -> this
+    float out;               // this -> other (no_arc when absent)
+    float in;                // other -> this
     std::uint16_t out_hops;  // original arcs an arc stands for (saturating: a priority term only)
     std::uint16_t in_hops;
 };
@@ -73,7 +73,8 @@ public:
             m_room[v] = std::max<std::uint32_t>(4, 2 * m_room[v]);
             m_store.resize(at + m_room[v]);
             std::copy(m_store.begin() + static_cast<std::ptrdiff_t>(m_begin[v]),
-                      m_store.begin() + static_cast<std::ptrdiff_t>(m_begin[v] + m_size[v]), m_store.begin() + static_cast<std::ptrdiff_t>(at));
+                      m_store.begin() + static_cast<std::ptrdiff_t>(m_begin[v] + m_size[v]),
+                      m_store.begin() + static_cast<std::ptrdiff_t>(at));
             m_begin[v] = at;
         }
         m_store[m_begin[v] + m_size[v]++] = x;
@@ -146,8 +147,7 @@ public:
 
     // Forward search from `source` over the remaining graph without the nodes of the round,
     // up to `bound`, until every marked target is settled.
-    void run(const Adjacency& adj, const std::vector<char>& in_round, std::uint32_t source,
-             float bound, std::uint32_t targets) {
+    void run(const Adjacency& adj, const std::vector<char>& in_round, std::uint32_t source, float bound, std::uint32_t targets) {
         offer(source, 0, true);
         std::uint32_t settled = 0;
         while (!m_heap.empty() && settled < witness_settle_limit) {
@@ -209,8 +209,7 @@ private:
 
 class Contractor {
 public:
-    explicit Contractor(const network::Graph& g)
-        : m_adj(g.node_count()), m_level(g.node_count(), 0), m_in_round(g.node_count(), 0) {
+    explicit Contractor(const network::Graph& g) : m_adj(g.node_count()), m_level(g.node_count(), 0), m_in_round(g.node_count(), 0) {
         const std::uint32_t n = g.node_count();
         std::vector<std::uint32_t> degree(n, 0);
         for (std::uint32_t u = 0; u < n; ++u)
@@ -230,8 +229,7 @@ public:
     // The shortcuts contraction of v needs. Pairs with a witness of at most two arcs are found
     // from the neighbour lists alone (most of them on road networks); the rest are checked by
     // a bounded search from each source.
-    void shortcuts_for(std::uint32_t v, Witness& w, std::vector<Shortcut>& candidates, std::vector<Shortcut>& out,
-                       bool search) const {
+    void shortcuts_for(std::uint32_t v, Witness& w, std::vector<Shortcut>& candidates, std::vector<Shortcut>& out, bool search) const {
         two_hop_shortcuts_for(v, w, candidates);
         out.clear();
         if (!search) {
@@ -345,7 +343,7 @@ private:
 // A fixed pseudo-random order for equal priorities, so that ties do not favour one corner.
 std::uint32_t tie_break(std::uint32_t v) { return v * 2654435761u; }
 
-} // namespace
+}  // namespace
 
 std::size_t Hierarchy::memory_bytes() const {
     return (position.size() + node_at.size() + up_first.size() + down_first.size()) * sizeof(std::uint32_t) +
@@ -374,7 +372,8 @@ Hierarchy build_hierarchy(const network::Graph& graph, Reporter& reporter, unsig
     std::vector<double> priority(n);
     parallel(n, [&](std::size_t v, Scratch& s) { priority[v] = c.priority(static_cast<std::uint32_t>(v), s.witness, s.shortcuts); });
     auto before = [&](std::uint32_t a, std::uint32_t b) {
-        return priority[a] < priority[b] || (priority[a] == priority[b] && (tie_break(a) < tie_break(b) || (tie_break(a) == tie_break(b) && a < b)));
+        return priority[a] < priority[b] ||
+               (priority[a] == priority[b] && (tie_break(a) < tie_break(b) || (tie_break(a) == tie_break(b) && a < b)));
     };
 
     Hierarchy h;
@@ -417,9 +416,8 @@ Hierarchy build_hierarchy(const network::Graph& graph, Reporter& reporter, unsig
                     neighbours.push_back(x.other);
                 }
         }
-        parallel(neighbours.size(), [&](std::size_t i, Scratch& s) {
-            priority[neighbours[i]] = c.priority(neighbours[i], s.witness, s.shortcuts);
-        });
+        parallel(neighbours.size(),
+                 [&](std::size_t i, Scratch& s) { priority[neighbours[i]] = c.priority(neighbours[i], s.witness, s.shortcuts); });
         for (const std::uint32_t x : neighbours) touched[x] = 0;
         remaining.erase(std::remove_if(remaining.begin(), remaining.end(), [&](std::uint32_t v) { return chosen[v] != 0; }),
                         remaining.end());
@@ -461,4 +459,4 @@ const Hierarchy& backward_hierarchy(const network::ModeGraph& graph, Reporter& r
     return *graph.hierarchy;
 }
 
-} // namespace accessatlas::routing
+}  // namespace accessatlas::routing

@@ -30,9 +30,8 @@ struct Seed {
 // The sweep in position order: every tail is at a smaller position, so it is final when read.
 // Labels are written before they are read within the sweep, so none need clearing between
 // batches. Built twice: for AVX2 and for the base x86-64.
-__attribute__((target_clones("avx2", "default"))) void sweep(const std::uint32_t* down_first, const HierarchyArc* down_arc,
-                                                             std::uint32_t n, const Seed* seeds, std::size_t seed_count,
-                                                             float* labels) {
+__attribute__((target_clones("avx2", "default"))) void sweep(const std::uint32_t* down_first, const HierarchyArc* down_arc, std::uint32_t n,
+                                                             const Seed* seeds, std::size_t seed_count, float* labels) {
     Times* label = reinterpret_cast<Times*>(labels);
     const HierarchyArc* arc_end = down_arc + down_first[n];
     // The tails a few dozen arcs ahead are fetched early: the sweep waits on memory otherwise.
@@ -63,8 +62,8 @@ __attribute__((target_clones("avx2", "default"))) void sweep(const std::uint32_t
 // The same over a subset of positions (ascending), closed under "tail of a downward arc":
 // positions outside it keep whatever they held.
 __attribute__((target_clones("avx2", "default"))) void sweep_some(const std::uint32_t* down_first, const HierarchyArc* down_arc,
-                                                                  const std::uint32_t* positions, std::size_t count,
-                                                                  const Seed* seeds, std::size_t seed_count, float* labels) {
+                                                                  const std::uint32_t* positions, std::size_t count, const Seed* seeds,
+                                                                  std::size_t seed_count, float* labels) {
     Times* label = reinterpret_cast<Times*>(labels);
     constexpr std::size_t prefetch_distance = 8;  // positions ahead
     Eight none;
@@ -86,8 +85,7 @@ __attribute__((target_clones("avx2", "default"))) void sweep_some(const std::uin
             }
         }
         label[p] = best;
-        for (; s < seed_count && seeds[s].position < p; ++s) {
-        }
+        for (; s < seed_count && seeds[s].position < p; ++s) {}
         for (; s < seed_count && seeds[s].position == p; ++s) {
             float& t = labels[std::size_t{p} * Phast::width + seeds[s].slot];
             t = std::min(t, seeds[s].time);
@@ -99,7 +97,7 @@ struct AlignedFree {
     void operator()(float* p) const { std::free(p); }
 };
 
-} // namespace
+}  // namespace
 
 struct Phast::Impl {
     std::unique_ptr<float[], AlignedFree> labels;
@@ -222,4 +220,4 @@ void Phast::run(float limit_s) {
         sweep(h.down_first.data(), h.down_arc.data(), h.node_count(), m.seeds.data(), m.seeds.size(), m.labels.get());
 }
 
-} // namespace accessatlas::routing
+}  // namespace accessatlas::routing

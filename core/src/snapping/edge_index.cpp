@@ -62,4 +62,4 @@ Snap EdgeIndex::snap(Point p, double max_distance_m) const {
     return s;
 }
 
-} // namespace accessatlas::snapping
+}  // namespace accessatlas::snapping

@@ -68,7 +68,8 @@ std::string trim(std::string s) {
 // RFC 4180 rows from a whole file: quoted fields, doubled quotes, CRLF, a UTF-8 byte-order mark.
 class CsvFile {
 public:
-    CsvFile(std::string text, std::string feed, std::string file) : m_text(std::move(text)), m_feed(std::move(feed)), m_file(std::move(file)) {
+    CsvFile(std::string text, std::string feed, std::string file)
+        : m_text(std::move(text)), m_feed(std::move(feed)), m_file(std::move(file)) {
         if (m_text.compare(0, 3, "\xEF\xBB\xBF") == 0) m_pos = 3;
         std::vector<std::string> header;
         if (!next(header))
@@ -134,9 +135,7 @@ private:
     std::map<std::string, std::size_t> m_columns;
 };
 
-std::string get(const std::vector<std::string>& row, std::size_t column) {
-    return column < row.size() ? trim(row[column]) : std::string();
-}
+std::string get(const std::vector<std::string>& row, std::size_t column) { return column < row.size() ? trim(row[column]) : std::string(); }
 
 // One feed's files, found at its top level or in one sub-folder (some exports nest them).
 class FeedFiles {
@@ -158,7 +157,8 @@ public:
             const std::string base = slash == std::string::npos ? entry : entry.substr(slash + 1);
             // The shallowest copy of a name wins.
             auto it = m_entries.find(base);
-            if (it == m_entries.end() || std::count(entry.begin(), entry.end(), '/') < std::count(it->second.begin(), it->second.end(), '/'))
+            if (it == m_entries.end() ||
+                std::count(entry.begin(), entry.end(), '/') < std::count(it->second.begin(), it->second.end(), '/'))
                 m_entries[base] = entry;
         }
         CSLDestroy(list);
@@ -292,7 +292,8 @@ std::size_t read_feed(const std::string& path, std::uint32_t feed_index, int dat
             }
             const std::string type = get(row, c_type);
             if (type != "1" && type != "2") {
-                bad_dates.add(fmt::format("calendar_dates.txt line {} (service {}: exception_type '{}')", csv.line(), get(row, c_id), type));
+                bad_dates.add(
+                    fmt::format("calendar_dates.txt line {} (service {}: exception_type '{}')", csv.line(), get(row, c_id), type));
                 continue;
             }
             services[get(row, c_id)].exceptions[d] = type == "1" ? 1 : 2;
@@ -312,7 +313,8 @@ std::size_t read_feed(const std::string& path, std::uint32_t feed_index, int dat
     // --- stops --------------------------------------------------------------------------
     const auto to_bng = crs::ToBng::from_wgs84();
     std::unordered_map<std::string, std::uint32_t> stop_index;
-    Named unlocated(fmt::format("stops of {} have no usable coordinate and cannot be walked to (trips still pass them)", feed), "gtfs_stop_unlocated", path);
+    Named unlocated(fmt::format("stops of {} have no usable coordinate and cannot be walked to (trips still pass them)", feed),
+                    "gtfs_stop_unlocated", path);
     {
         auto csv = files.open(feed, "stops.txt");
         const auto c_id = csv.required("stop_id"), c_lat = csv.column("stop_lat"), c_lon = csv.column("stop_lon");
@@ -336,12 +338,16 @@ std::size_t read_feed(const std::string& path, std::uint32_t feed_index, int dat
             if (!ok_lat || !ok_lon) {
                 unlocated.add(fmt::format("stops.txt line {}: stop {} has no coordinate", csv.line(), s.id), "stops.txt", s.id);
             } else if (!plausible_gb(lon, lat)) {
-                unlocated.add(fmt::format("stops.txt line {}: stop {} at lat {}, lon {} lies outside Great Britain", csv.line(), s.id, lat, lon), "stops.txt", s.id);
+                unlocated.add(
+                    fmt::format("stops.txt line {}: stop {} at lat {}, lon {} lies outside Great Britain", csv.line(), s.id, lat, lon),
+                    "stops.txt", s.id);
             } else {
                 s.location = to_bng.transform(Point{lon, lat});
                 // The grid's false origin (0, 0) is a placeholder some exports write, not a place.
                 if (std::abs(s.location.x) < 1000 && std::abs(s.location.y) < 1000)
-                    unlocated.add(fmt::format("stops.txt line {}: stop {} lies at the British National Grid's false origin", csv.line(), s.id), "stops.txt", s.id);
+                    unlocated.add(
+                        fmt::format("stops.txt line {}: stop {} lies at the British National Grid's false origin", csv.line(), s.id),
+                        "stops.txt", s.id);
                 else
                     s.located = std::isfinite(s.location.x) && std::isfinite(s.location.y);
             }
@@ -399,12 +405,14 @@ std::size_t read_feed(const std::string& path, std::uint32_t feed_index, int dat
             const std::string id = get(row, c_id), service = get(row, c_service);
             auto r = route_index.find(get(row, c_route));
             if (r == route_index.end()) {
-                trip_problems.add(fmt::format("trips.txt line {}: trip {} names route '{}', which routes.txt lacks", csv.line(), id, get(row, c_route)));
+                trip_problems.add(
+                    fmt::format("trips.txt line {}: trip {} names route '{}', which routes.txt lacks", csv.line(), id, get(row, c_route)));
                 continue;
             }
             auto s = services.find(service);
             if (s == services.end()) {
-                trip_problems.add(fmt::format("trips.txt line {}: trip {} names service '{}', which no calendar lists", csv.line(), id, service));
+                trip_problems.add(
+                    fmt::format("trips.txt line {}: trip {} names service '{}', which no calendar lists", csv.line(), id, service));
                 continue;
             }
             const bool today = s->second.runs(date), yesterday = s->second.runs(previous);
@@ -419,7 +427,8 @@ std::size_t read_feed(const std::string& path, std::uint32_t feed_index, int dat
 
     // --- stop times of those trips --------------------------------------------------------
     std::vector<std::vector<RawEvent>> raw(trip_rows.size());
-    Named bad_events(fmt::format("stop times of {} name a stop that stops.txt lacks (the trip skips it)", feed), "gtfs_stop_time_skipped", path);
+    Named bad_events(fmt::format("stop times of {} name a stop that stops.txt lacks (the trip skips it)", feed), "gtfs_stop_time_skipped",
+                     path);
     {
         auto csv = files.open(feed, "stop_times.txt");
         const auto c_trip = csv.required("trip_id"), c_arr = csv.required("arrival_time"), c_dep = csv.required("departure_time");
@@ -441,14 +450,16 @@ std::size_t read_feed(const std::string& path, std::uint32_t feed_index, int dat
             int arr = a.empty() ? -1 : parse_clock(a), dep = d.empty() ? -1 : parse_clock(d);
             if (!ok_seq || (!a.empty() && arr < 0) || (!d.empty() && dep < 0)) {
                 trip_problems.add(fmt::format("stop_times.txt line {}: trip {} has {} '{}'", csv.line(), t->first,
-                                              !ok_seq ? "stop_sequence" : "time", !ok_seq ? get(row, c_seq) : (arr < 0 && !a.empty() ? a : d)));
+                                              !ok_seq ? "stop_sequence" : "time",
+                                              !ok_seq ? get(row, c_seq) : (arr < 0 && !a.empty() ? a : d)));
                 dropped[t->second] = true;
                 raw[t->second].clear();
                 continue;
             }
             if (arr < 0) arr = dep;
             if (dep < 0) dep = arr;
-            raw[t->second].push_back({s->second, static_cast<int>(seq), arr, dep, get(row, c_pick) != "1", get(row, c_drop) != "1", csv.line()});
+            raw[t->second].push_back(
+                {s->second, static_cast<int>(seq), arr, dep, get(row, c_pick) != "1", get(row, c_drop) != "1", csv.line()});
         }
     }
     bad_events.report(reporter);
@@ -466,7 +477,8 @@ std::size_t read_feed(const std::string& path, std::uint32_t feed_index, int dat
             bool ok = false;
             const double headway = parse_number(get(row, c_head), &ok);
             if (start < 0 || end < 0 || !ok || headway <= 0 || end < start) {
-                trip_problems.add(fmt::format("frequencies.txt line {}: trip {} has an unreadable period or headway (row ignored)", csv.line(), t->first));
+                trip_problems.add(fmt::format("frequencies.txt line {}: trip {} has an unreadable period or headway (row ignored)",
+                                              csv.line(), t->first));
                 continue;
             }
             for (double s = start; s < end; s += headway) repeat_starts[t->second].push_back(static_cast<int>(s));
@@ -495,7 +507,8 @@ std::size_t read_feed(const std::string& path, std::uint32_t feed_index, int dat
             while (ev[j].arrival < 0) ++j;
             const int from = ev[i - 1].departure, to = ev[j].arrival;
             for (std::size_t k = i; k < j; ++k)
-                ev[k].arrival = ev[k].departure = from + static_cast<int>(std::lround(double(to - from) * double(k - i + 1) / double(j - i + 1)));
+                ev[k].arrival = ev[k].departure =
+                    from + static_cast<int>(std::lround(double(to - from) * double(k - i + 1) / double(j - i + 1)));
         }
         bool backwards = false;
         std::size_t bad_line = 0;
@@ -504,7 +517,8 @@ std::size_t read_feed(const std::string& path, std::uint32_t feed_index, int dat
             if (i + 1 < ev.size() && ev[i + 1].arrival < ev[i].departure) backwards = true, bad_line = ev[i + 1].line;
         }
         if (backwards) {
-            trip_problems.add(fmt::format("stop_times.txt line {}: trip {}'s times go backwards", bad_line, tr.id), "stop_times.txt", tr.id);
+            trip_problems.add(fmt::format("stop_times.txt line {}: trip {}'s times go backwards", bad_line, tr.id), "stop_times.txt",
+                              tr.id);
             continue;
         }
         std::vector<int> starts = repeat_starts[r];
@@ -539,22 +553,26 @@ std::size_t read_feed(const std::string& path, std::uint32_t feed_index, int dat
         while (csv.next(row)) {
             auto f = stop_index.find(get(row, c_from)), t = stop_index.find(get(row, c_to));
             if (f == stop_index.end() || t == stop_index.end()) {
-                bad.add(fmt::format("transfers.txt line {}: unknown stop '{}'", csv.line(), f == stop_index.end() ? get(row, c_from) : get(row, c_to)));
+                bad.add(fmt::format("transfers.txt line {}: unknown stop '{}'", csv.line(),
+                                    f == stop_index.end() ? get(row, c_from) : get(row, c_to)));
                 continue;
             }
             const std::string type = get(row, c_type);
             bool ok = false;
             const double min_s = parse_number(get(row, c_min), &ok);
-            if (type == "3") tt.transfers.push_back({f->second, t->second, 0, true});
-            else if (type == "2" && ok && min_s >= 0) tt.transfers.push_back({f->second, t->second, static_cast<std::int32_t>(min_s), false});
-            else if (type == "2") bad.add(fmt::format("transfers.txt line {}: transfer_type 2 without a min_transfer_time", csv.line()));
+            if (type == "3")
+                tt.transfers.push_back({f->second, t->second, 0, true});
+            else if (type == "2" && ok && min_s >= 0)
+                tt.transfers.push_back({f->second, t->second, static_cast<std::int32_t>(min_s), false});
+            else if (type == "2")
+                bad.add(fmt::format("transfers.txt line {}: transfer_type 2 without a min_transfer_time", csv.line()));
         }
         bad.report(reporter);
     }
     return added;
 }
 
-} // namespace
+}  // namespace
 
 int parse_date(const std::string& text, const std::string& what) {
     std::string digits;
@@ -622,11 +640,13 @@ Timetable read_gtfs(const std::vector<std::string>& feeds, const std::string& da
     }
     std::vector<std::string> ranges;
     for (std::size_t f = 0; f < feeds.size(); ++f)
-        ranges.push_back(fmt::format("{} runs {} to {}", tt.feeds[f].name, tt.feeds[f].first_date.empty() ? "(no day)" : tt.feeds[f].first_date,
+        ranges.push_back(fmt::format("{} runs {} to {}", tt.feeds[f].name,
+                                     tt.feeds[f].first_date.empty() ? "(no day)" : tt.feeds[f].first_date,
                                      tt.feeds[f].last_date.empty() ? "(no day)" : tt.feeds[f].last_date));
     if (tt.trips.empty())
-        throw InputError(fmt::format("no trip runs on {} ({}, {})", tt.date, weekday_monday0(date) < 5 ? "a weekday" : "a weekend day", some(ranges)),
-                         {feeds.front(), {}, {}, "transit.date"}, "choose a date within the feeds' dates, or feeds for the date wanted");
+        throw InputError(
+            fmt::format("no trip runs on {} ({}, {})", tt.date, weekday_monday0(date) < 5 ? "a weekday" : "a weekend day", some(ranges)),
+            {feeds.front(), {}, {}, "transit.date"}, "choose a date within the feeds' dates, or feeds for the date wanted");
     for (std::size_t f = 0; f < feeds.size(); ++f)
         if (added[f] == 0)
             reporter.warning(fmt::format("no trip of {} runs on {} ({}): it adds nothing", tt.feeds[f].name, tt.date, ranges[f]));
@@ -635,4 +655,4 @@ Timetable read_gtfs(const std::vector<std::string>& feeds, const std::string& da
     return tt;
 }
 
-} // namespace accessatlas::transit
+}  // namespace accessatlas::transit

@@ -19,9 +19,8 @@ std::vector<Connection> scan_order_connections(const Timetable& tt, double from_
     }
     // Within a trip, connections are pushed in order: a stable sort keeps later ones later,
     // and the reverse below puts them first among equal times.
-    std::stable_sort(out.begin(), out.end(), [](const Connection& x, const Connection& y) {
-        return x.dep != y.dep ? x.dep < y.dep : x.arr < y.arr;
-    });
+    std::stable_sort(out.begin(), out.end(),
+                     [](const Connection& x, const Connection& y) { return x.dep != y.dep ? x.dep < y.dep : x.arr < y.arr; });
     std::reverse(out.begin(), out.end());
     return out;
 }
@@ -51,10 +50,10 @@ void insert(Labels& l, const ProfileEntry& e) {
     // p: first label with departure <= e.departure.
     std::size_t p = l.size();
     while (p > 0 && l[p - 1].departure <= e.departure) --p;
-    if (p > 0 && l[p - 1].arrival <= e.arrival) return;                          // leaves later, arrives no later
+    if (p > 0 && l[p - 1].arrival <= e.arrival) return;  // leaves later, arrives no later
     if (p < l.size() && l[p].departure == e.departure && l[p].arrival <= e.arrival) return;
     std::size_t q = p;
-    while (q < l.size() && l[q].arrival >= e.arrival) ++q;                      // dominated by the new label
+    while (q < l.size() && l[q].arrival >= e.arrival) ++q;  // dominated by the new label
     if (q == p) {
         l.insert(l.begin() + static_cast<std::ptrdiff_t>(p), e);
     } else {
@@ -63,7 +62,7 @@ void insert(Labels& l, const ProfileEntry& e) {
     }
 }
 
-} // namespace
+}  // namespace
 
 Profiles profile_search(const ProfileInput& in, const CheckCancel& check) {
     const auto& connections = *in.connections;
@@ -110,4 +109,4 @@ Profiles profile_search(const ProfileInput& in, const CheckCancel& check) {
     return out;
 }
 
-} // namespace accessatlas::transit
+}  // namespace accessatlas::transit

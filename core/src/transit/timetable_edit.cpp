@@ -23,7 +23,7 @@ std::set<std::uint32_t> routes_named(const Timetable& tt, const std::string& nam
     return out;
 }
 
-} // namespace
+}  // namespace
 
 Timetable edit_timetable(const Timetable& tt, const TimetableEdit& edit, const std::string& who, Reporter& reporter) {
     std::set<std::uint32_t> removed_routes;
@@ -55,8 +55,10 @@ Timetable edit_timetable(const Timetable& tt, const TimetableEdit& edit, const s
         std::vector<StopEvent> ev;
         for (std::uint32_t i = 0; i < t.event_count; ++i) {
             const auto& e = tt.events[t.first_event + i];
-            if (closed_stops.count(e.stop)) ++skipped_calls;
-            else ev.push_back(e);
+            if (closed_stops.count(e.stop))
+                ++skipped_calls;
+            else
+                ev.push_back(e);
         }
         return ev;
     };
@@ -70,15 +72,19 @@ Timetable edit_timetable(const Timetable& tt, const TimetableEdit& edit, const s
         }
         if (!factor.count(trip.route)) {
             auto ev = events_of(trip);
-            if (ev.size() >= 2) out.add_trip(trip.route, trip.id, ev);
-            else ++dropped_trips;
+            if (ev.size() >= 2)
+                out.add_trip(trip.route, trip.id, ev);
+            else
+                ++dropped_trips;
             continue;
         }
         groups[{trip.route, tt.events[trip.first_event].stop, tt.events[trip.first_event + trip.event_count - 1].stop}].push_back(t);
     }
     for (auto& [key, trips] : groups) {
         const double f = factor.at(std::get<0>(key));
-        std::sort(trips.begin(), trips.end(), [&](auto a, auto b) { return tt.events[tt.trips[a].first_event].departure < tt.events[tt.trips[b].first_event].departure; });
+        std::sort(trips.begin(), trips.end(), [&](auto a, auto b) {
+            return tt.events[tt.trips[a].first_event].departure < tt.events[tt.trips[b].first_event].departure;
+        });
         const std::size_t n = trips.size();
         const auto target = static_cast<std::size_t>(std::llround(double(n) * f));
         if (target <= n) {
@@ -87,8 +93,10 @@ Timetable edit_timetable(const Timetable& tt, const TimetableEdit& edit, const s
                 const bool keep = target > 0 && (i * target) / n != ((i + 1) * target) / n;
                 const auto& trip = tt.trips[trips[i]];
                 auto ev = events_of(trip);
-                if (keep && ev.size() >= 2) out.add_trip(trip.route, trip.id, ev);
-                else ++dropped_trips;
+                if (keep && ev.size() >= 2)
+                    out.add_trip(trip.route, trip.id, ev);
+                else
+                    ++dropped_trips;
             }
             continue;
         }
@@ -116,4 +124,4 @@ Timetable edit_timetable(const Timetable& tt, const TimetableEdit& edit, const s
     return out;
 }
 
-} // namespace accessatlas::transit
+}  // namespace accessatlas::transit

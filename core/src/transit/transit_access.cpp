@@ -64,7 +64,7 @@ ProfileInput search_input(const TransitNetwork& tn, const std::vector<double>& e
     return in;
 }
 
-} // namespace
+}  // namespace
 
 std::vector<double> WindowOptions::departures() const {
     std::vector<double> out;
@@ -144,7 +144,8 @@ TransitNetwork prepare_transit(const network::RoadNetwork& network, const networ
         }
     }
     tn.footpaths.first.assign(n_stops + 1, 0);
-    for (std::uint32_t y = 0; y < n_stops; ++y) tn.footpaths.first[y + 1] = tn.footpaths.first[y] + static_cast<std::uint32_t>(into[y].size());
+    for (std::uint32_t y = 0; y < n_stops; ++y)
+        tn.footpaths.first[y + 1] = tn.footpaths.first[y] + static_cast<std::uint32_t>(into[y].size());
     for (auto& list : into)
         for (const auto& [x, t] : list) {
             tn.footpaths.from.push_back(x);
@@ -152,8 +153,9 @@ TransitNetwork prepare_transit(const network::RoadNetwork& network, const networ
         }
 
     tn.connections = scan_order_connections(tt, options.start_s, options.end_s + options.max_time_s);
-    reporter.info(fmt::format("transit: {} connections in the window, {} origin-to-stop walks, {} stop-to-stop walks, {} transfers.txt rules",
-                              tn.connections.size(), tn.access_stop.size(), tn.footpaths.size(), tn.transfer_rules_applied));
+    reporter.info(
+        fmt::format("transit: {} connections in the window, {} origin-to-stop walks, {} stop-to-stop walks, {} transfers.txt rules",
+                    tn.connections.size(), tn.access_stop.size(), tn.footpaths.size(), tn.transfer_rules_applied));
     return tn;
 }
 
@@ -230,10 +232,10 @@ struct Evaluator {
     std::vector<double> sorted;
 };
 
-} // namespace
+}  // namespace
 
-WindowStats window_stats(const TransitNetwork& tn, const Profiles& profiles, std::uint32_t o, double walk_only_s, std::uint32_t walk_facility,
-                         const WindowOptions& options, std::vector<double>* minute_times) {
+WindowStats window_stats(const TransitNetwork& tn, const Profiles& profiles, std::uint32_t o, double walk_only_s,
+                         std::uint32_t walk_facility, const WindowOptions& options, std::vector<double>* minute_times) {
     Evaluator ev(options);
     const auto s = ev.run(tn, profiles, o, walk_only_s, walk_facility, options);
     if (minute_times) *minute_times = ev.times;
@@ -276,7 +278,8 @@ access::NearestResult transit_nearest(const network::RoadNetwork& network, const
     r.best_s.assign(n, never);
     tbb::enumerable_thread_specific<Evaluator> evaluators([&] { return Evaluator(options); });
     parallel_chunks(n, options.threads, reporter, [&](std::size_t o) {
-        const auto s = evaluators.local().run(tn, profiles, static_cast<std::uint32_t>(o), walk_only.time_s[o], walk_only.facility[o], options);
+        const auto s =
+            evaluators.local().run(tn, profiles, static_cast<std::uint32_t>(o), walk_only.time_s[o], walk_only.facility[o], options);
         r.time_s[o] = s.mean;
         r.facility[o] = s.facility;
         r.p25_s[o] = s.p25;
@@ -309,8 +312,8 @@ access::Reach transit_reach(const network::RoadNetwork& network, const network::
     // from each stop to each facility.
     const auto walk_pairs = access::reach_origins(network, walk, facility_snaps, origin_snaps, options.max_time_s, options.threads, quiet,
                                                   access::ReachMethod::dijkstra);
-    const auto egress_pairs = access::reach_origins(network, walk, facility_snaps, tn.stop_snaps, options.max_walk_s, options.threads, quiet,
-                                                    access::ReachMethod::dijkstra);
+    const auto egress_pairs = access::reach_origins(network, walk, facility_snaps, tn.stop_snaps, options.max_walk_s, options.threads,
+                                                    quiet, access::ReachMethod::dijkstra);
     std::vector<std::vector<std::pair<std::uint32_t, float>>> rows(n_fac);
     struct Buffers {
         std::vector<double> egress;
@@ -331,7 +334,8 @@ access::Reach transit_reach(const network::RoadNetwork& network, const network::
             b.egress[egress_pairs.origin[i]] = egress_pairs.time_s[i];
             b.target[egress_pairs.origin[i]] = f;
         }
-        for (std::uint64_t i = walk_pairs.first[f]; i < walk_pairs.first[f + 1]; ++i) b.walk_only[walk_pairs.origin[i]] = walk_pairs.time_s[i];
+        for (std::uint64_t i = walk_pairs.first[f]; i < walk_pairs.first[f + 1]; ++i)
+            b.walk_only[walk_pairs.origin[i]] = walk_pairs.time_s[i];
         const auto profiles = profile_search(search_input(tn, b.egress, b.target));
         auto& row = rows[f];
         for (std::uint32_t o = 0; o < n_orig; ++o) {
@@ -403,7 +407,7 @@ std::vector<double> node_times(const network::RoadNetwork& network, const networ
     return t;
 }
 
-} // namespace
+}  // namespace
 
 access::CatchmentPolygons transit_polygons(const network::RoadNetwork& network, const network::ModeGraph& walk, const TransitNetwork& tn,
                                            const std::vector<snapping::Snap>& facility_snaps, const access::CatchmentOptions& popt,
@@ -423,7 +427,8 @@ access::CatchmentPolygons transit_polygons(const network::RoadNetwork& network, 
             if (!facility_snaps[f].ok()) return;
             std::vector<double> egress(tn.stop_snaps.size(), never);
             const std::vector<std::uint32_t> target(tn.stop_snaps.size(), f);
-            for (std::uint64_t i = egress_pairs.first[f]; i < egress_pairs.first[f + 1]; ++i) egress[egress_pairs.origin[i]] = egress_pairs.time_s[i];
+            for (std::uint64_t i = egress_pairs.first[f]; i < egress_pairs.first[f + 1]; ++i)
+                egress[egress_pairs.origin[i]] = egress_pairs.time_s[i];
             const auto profiles = profile_search(search_input(tn, egress, target));
             std::vector<snapping::Snap> only(facility_snaps.size());
             only[f] = facility_snaps[f];
@@ -449,4 +454,4 @@ access::CatchmentPolygons transit_polygons(const network::RoadNetwork& network, 
     return out;
 }
 
-} // namespace accessatlas::transit
+}  // namespace accessatlas::transit

@@ -27,7 +27,7 @@ std::uint64_t mix(std::uint64_t h) {
     h ^= h >> 33;
     return h;
 }
-} // namespace
+}  // namespace
 
 std::uint64_t hash_bytes(const void* data, std::size_t size, std::uint64_t seed) {
     const auto* p = static_cast<const unsigned char*>(data);
@@ -63,8 +63,7 @@ void BinaryReader::fail(const std::string& what) const {
 }
 
 void BinaryReader::layout_differs() const {
-    throw InputError("the file was written by a build with another record layout", {m_file, {}, {}, {}},
-                     "create it again with this build");
+    throw InputError("the file was written by a build with another record layout", {m_file, {}, {}, {}}, "create it again with this build");
 }
 
 MappedFile::MappedFile(const std::string& path) {
@@ -127,9 +126,7 @@ std::uint64_t write_binary_file(const std::string& path, const char (&magic)[8],
     return h.payload_hash;
 }
 
-BinaryReader CheckedFile::payload() const {
-    return BinaryReader(map->data() + sizeof(FileHeader), header.payload_size, path);
-}
+BinaryReader CheckedFile::payload() const { return BinaryReader(map->data() + sizeof(FileHeader), header.payload_size, path); }
 
 CheckedFile open_binary_file(const std::string& path, const char (&magic)[8], std::uint32_t version, const std::string& what,
                              const std::string& remedy) {
@@ -140,8 +137,7 @@ CheckedFile open_binary_file(const std::string& path, const char (&magic)[8], st
     if (f.map->size() < sizeof(FileHeader) || std::memcmp(f.map->data(), magic, 8) != 0)
         throw InputError(fmt::format("not {} (wrong magic word)", what), where, remedy);
     std::memcpy(&f.header, f.map->data(), sizeof f.header);
-    if (f.header.endian != endian_mark)
-        throw InputError(fmt::format("{} written on a machine of another byte order", what), where, remedy);
+    if (f.header.endian != endian_mark) throw InputError(fmt::format("{} written on a machine of another byte order", what), where, remedy);
     if (f.header.version != version)
         throw InputError(fmt::format("{} in format version {}, this build reads version {}", what, f.header.version, version), where,
                          remedy);
@@ -154,4 +150,4 @@ CheckedFile open_binary_file(const std::string& path, const char (&magic)[8], st
     return f;
 }
 
-} // namespace accessatlas::detail
+}  // namespace accessatlas::detail

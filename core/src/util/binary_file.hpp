@@ -162,12 +162,12 @@ private:
 
 // The header every file of ours starts with.
 struct FileHeader {
-    char magic[8];            // e.g. "AAGRAPH\0"
-    std::uint32_t version;    // format version of that kind of file
-    std::uint32_t endian;     // 0x01020304 as written: a file from another byte order is refused
+    char magic[8];          // e.g. "AAGRAPH\0"
+    std::uint32_t version;  // format version of that kind of file
+    std::uint32_t endian;   // 0x01020304 as written: a file from another byte order is refused
     std::uint64_t payload_size;
     std::uint64_t payload_hash;
-    std::uint64_t key;        // what the file belongs to (e.g. the manifest's hash); 0 = none
+    std::uint64_t key;  // what the file belongs to (e.g. the manifest's hash); 0 = none
 };
 static_assert(sizeof(FileHeader) == 40);
 
@@ -177,7 +177,7 @@ void write_file_atomically(const std::string& path, std::initializer_list<std::s
 
 // Writes header + payload atomically. Returns the payload's checksum.
 std::uint64_t write_binary_file(const std::string& path, const char (&magic)[8], std::uint32_t version, std::uint64_t key,
-                       const std::vector<unsigned char>& payload);
+                                const std::vector<unsigned char>& payload);
 
 // Maps `path` and checks magic, byte order, version, size and checksum; throws InputError
 // naming the file and saying what to do (`what` names the kind, `remedy` how to rebuild it).
@@ -190,4 +190,4 @@ struct CheckedFile {
 CheckedFile open_binary_file(const std::string& path, const char (&magic)[8], std::uint32_t version, const std::string& what,
                              const std::string& remedy);
 
-} // namespace accessatlas::detail
+}  // namespace accessatlas::detail

@@ -22,13 +22,10 @@ std::string compose(const std::string& what, const ErrorContext& c, const std::s
     if (!hint.empty()) message += ". " + hint;
     return message;
 }
-} // namespace
+}  // namespace
 
 Error::Error(const std::string& what, ErrorContext context, std::string hint)
-    : std::runtime_error(compose(what, context, hint)),
-      m_context(std::move(context)),
-      m_hint(std::move(hint)),
-      m_detail(what) {}
+    : std::runtime_error(compose(what, context, hint)), m_context(std::move(context)), m_hint(std::move(hint)), m_detail(what) {}
 
 void Reporter::check_cancelled() const {
     if (cancelled()) throw CancelledError();
@@ -91,4 +88,4 @@ void StagedProgress::finish() {
 
 const char* version() { return ACCESSATLAS_VERSION; }
 
-} // namespace accessatlas
+}  // namespace accessatlas

@@ -16,7 +16,7 @@ struct Context {
     Context(const Context&) = delete;
     Context& operator=(const Context&) = delete;
 };
-} // namespace
+}  // namespace
 
 GEOSContextHandle_t geos() {
     thread_local Context context;
@@ -58,4 +58,4 @@ GEOSGeometry* make_lines(const std::vector<std::vector<Point>>& lines) {
     return GEOSGeom_createCollection_r(h, GEOS_MULTILINESTRING, parts.data(), static_cast<unsigned>(parts.size()));
 }
 
-} // namespace accessatlas::detail
+}  // namespace accessatlas::detail

@@ -14,4 +14,4 @@ GEOSGeometry* from_wkb(const std::vector<unsigned char>& wkb);
 std::vector<unsigned char> to_wkb(const GEOSGeometry* g);
 GEOSGeometry* make_lines(const std::vector<std::vector<Point>>& lines);
 
-} // namespace accessatlas::detail
+}  // namespace accessatlas::detail

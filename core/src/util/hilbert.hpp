@@ -26,4 +26,4 @@ inline std::uint64_t hilbert_index(std::uint32_t x, std::uint32_t y) {
     return d;
 }
 
-} // namespace accessatlas::detail
+}  // namespace accessatlas::detail

@@ -22,4 +22,4 @@ void* allocate_huge(std::size_t bytes) {
     return p;
 }
 
-} // namespace accessatlas
+}  // namespace accessatlas

@@ -39,15 +39,14 @@ enum class ReachMethod { automatic, dijkstra, hierarchy };
 
 // Bounded searches per facility on the reversed graph; the result does not depend on the
 // thread count.
-Reach reach_origins(const network::RoadNetwork& network, const network::ModeGraph& graph,
-                    const std::vector<snapping::Snap>& facility_snaps, const std::vector<snapping::Snap>& origin_snaps,
-                    double limit_s, unsigned threads, Reporter& reporter, ReachMethod method = ReachMethod::automatic);
+Reach reach_origins(const network::RoadNetwork& network, const network::ModeGraph& graph, const std::vector<snapping::Snap>& facility_snaps,
+                    const std::vector<snapping::Snap>& origin_snaps, double limit_s, unsigned threads, Reporter& reporter,
+                    ReachMethod method = ReachMethod::automatic);
 
 // Whether `automatic` would take the hierarchy for these facilities (the same sample and rule):
 // a distributed plan builds it once, saved with the mode graph, instead of in every worker.
-bool hierarchy_pays(const network::RoadNetwork& network, const network::ModeGraph& graph,
-                    const std::vector<snapping::Snap>& facility_snaps, const std::vector<snapping::Snap>& origin_snaps, double limit_s,
-                    unsigned threads, Reporter& reporter);
+bool hierarchy_pays(const network::RoadNetwork& network, const network::ModeGraph& graph, const std::vector<snapping::Snap>& facility_snaps,
+                    const std::vector<snapping::Snap>& origin_snaps, double limit_s, unsigned threads, Reporter& reporter);
 
 // The same for facilities with several entrances (green spaces): each facility is searched
 // from all its snapped entrances at once; an origin's time is to the nearest entrance.
@@ -75,15 +74,15 @@ struct Decay {
 };
 
 struct E2sfca {
-    std::vector<double> demand;         // per facility: sum_k P_k W(t_kj)
-    std::vector<double> ratio;          // per facility: R_j = S_j / demand (0 when no demand)
+    std::vector<double> demand;             // per facility: sum_k P_k W(t_kj)
+    std::vector<double> ratio;              // per facility: R_j = S_j / demand (0 when no demand)
     std::vector<double> population_within;  // per facility: people within max_time
-    std::vector<double> accessibility;  // per origin: A_i = sum_j R_j W(t_ij) (supply per person)
+    std::vector<double> accessibility;      // per origin: A_i = sum_j R_j W(t_ij) (supply per person)
 };
 
 // Step 1 and step 2 over the reach pairs (no dense matrix). `reach` must cover max_time_min.
-E2sfca e2sfca(const Reach& reach, const std::vector<double>& supply, const std::vector<double>& origin_population,
-              std::size_t origin_count, const Decay& decay);
+E2sfca e2sfca(const Reach& reach, const std::vector<double>& supply, const std::vector<double>& origin_population, std::size_t origin_count,
+              const Decay& decay);
 
 // ---- Service-area polygons ----------------------------------------------------------------
 
@@ -107,14 +106,14 @@ struct CatchmentPolygons {
 // along the geometry) within each threshold of each facility, buffered by walk_off_m and
 // dissolved; coverage from one multi-source search. Facilities not snapped get no polygon.
 CatchmentPolygons catchment_polygons(const network::RoadNetwork& network, const network::ModeGraph& graph,
-                                     const std::vector<snapping::Snap>& facility_snaps,
-                                     const CatchmentOptions& options, Reporter& reporter);
+                                     const std::vector<snapping::Snap>& facility_snaps, const CatchmentOptions& options,
+                                     Reporter& reporter);
 
 // The reachable network pieces (polylines) for a facility set and a time limit, given the
 // node times of a search from those facilities over the reversed graph. Exposed for tests.
 std::vector<std::vector<Point>> reachable_pieces(const network::RoadNetwork& network, const network::ModeGraph& graph,
-                                                 const std::vector<double>& node_time_s,
-                                                 const std::vector<snapping::Snap>& facility_snaps, double limit_s);
+                                                 const std::vector<double>& node_time_s, const std::vector<snapping::Snap>& facility_snaps,
+                                                 double limit_s);
 
 // The polygon of everything within limit_s given node times of a search over the reversed graph
 // (the reachable network buffered by walk_off_m and dissolved); empty when nothing is.
@@ -127,4 +126,4 @@ double polygon_area_m2(const std::vector<unsigned char>& wkb);
 std::vector<unsigned char> polygon_difference(const std::vector<unsigned char>& a, const std::vector<unsigned char>& b);
 bool polygon_contains(const std::vector<unsigned char>& wkb, Point p);
 
-} // namespace accessatlas::access
+}  // namespace accessatlas::access

@@ -16,8 +16,8 @@ namespace accessatlas::access {
 
 struct NearestOptions {
     std::vector<double> thresholds_min{15, 30, 45, 60};
-    bool count_within_thresholds = true;  // needs one bounded search per facility
-    unsigned threads = 0;                 // 0 = all hardware threads
+    bool count_within_thresholds = true;                // needs one bounded search per facility
+    unsigned threads = 0;                               // 0 = all hardware threads
     ReachMethod count_method = ReachMethod::automatic;  // how those searches run (catchments.hpp)
 };
 
@@ -41,32 +41,29 @@ struct NearestResult {
 // `facility_snaps` and `origin_snaps` come from the same mode's EdgeIndex; facilities not
 // snapped (off the network) are ignored, origins not snapped stay unreached.
 NearestResult nearest_facility(const network::RoadNetwork& network, const network::ModeGraph& graph,
-                               const std::vector<snapping::Snap>& facility_snaps,
-                               const std::vector<snapping::Snap>& origin_snaps,
+                               const std::vector<snapping::Snap>& facility_snaps, const std::vector<snapping::Snap>& origin_snaps,
                                const NearestOptions& options, Reporter& reporter);
 
 // Time and length of the stretch of edge e from offset a to offset b (metres along the
 // geometry), or infinity when the mode may not travel that way.
-double along_edge_time(const network::RoadNetwork& network, const network::ModeGraph& graph,
-                       std::uint32_t edge, double from_offset_m, double to_offset_m);
+double along_edge_time(const network::RoadNetwork& network, const network::ModeGraph& graph, std::uint32_t edge, double from_offset_m,
+                       double to_offset_m);
 
 // Per-area indicators for one (service, mode), in the spirit of DfT Journey Time Statistics.
 struct AreaIndicators {
     double population = 0;
-    double mean_time_min = 0;   // population-weighted over reached population; NaN if none
+    double mean_time_min = 0;  // population-weighted over reached population; NaN if none
     double mean_length_km = 0;
-    std::vector<double> pct_within;    // % of population within each threshold
-    std::vector<double> mean_count;    // population-weighted mean number of facilities within
-    double unreached_population = 0;   // unreachable or not snapped
+    std::vector<double> pct_within;   // % of population within each threshold
+    std::vector<double> mean_count;   // population-weighted mean number of facilities within
+    double unreached_population = 0;  // unreachable or not snapped
     // Transit only: population-weighted means of each origin's window p25, p50, p75, best.
     double mean_p25_min = 0, mean_p50_min = 0, mean_p75_min = 0, mean_best_min = 0;
 };
 
 // `origin_area[o]` is the area index of origin o (invalid_id = outside every area).
-std::vector<AreaIndicators> aggregate_to_areas(std::size_t area_count,
-                                               const std::vector<std::uint32_t>& origin_area,
-                                               const std::vector<double>& origin_population,
-                                               const NearestResult& result,
+std::vector<AreaIndicators> aggregate_to_areas(std::size_t area_count, const std::vector<std::uint32_t>& origin_area,
+                                               const std::vector<double>& origin_population, const NearestResult& result,
                                                const std::vector<double>& thresholds_min);
 
 // Dasymetric origins: points every `spacing_m` along residential streets (classes given),
@@ -75,8 +72,7 @@ struct StreetPoint {
     Point location;
     std::uint32_t area = network::invalid_id;
 };
-std::vector<StreetPoint> residential_street_points(const network::RoadNetwork& network,
-                                                   const std::vector<network::RoadClass>& classes,
+std::vector<StreetPoint> residential_street_points(const network::RoadNetwork& network, const std::vector<network::RoadClass>& classes,
                                                    double spacing_m);
 
-} // namespace accessatlas::access
+}  // namespace accessatlas::access

@@ -60,8 +60,8 @@ struct SiteStats {
 // Reads the polygons with the fields the options name, repairs invalid ones, dissolves
 // touching polygons into sites (woodland and other green space dissolved separately, so a
 // wood keeps its own area for the woodland standard; a wood also counts as green space).
-std::vector<Site> read_sites(const std::string& path, const std::string& layer, const SiteOptions& options,
-                             Reporter& reporter, SiteStats* stats = nullptr);
+std::vector<Site> read_sites(const std::string& path, const std::string& layer, const SiteOptions& options, Reporter& reporter,
+                             SiteStats* stats = nullptr);
 
 // Entrances: given points attached to the nearest site within entrance_max_m; other sites get
 // the points where usable walking edges cross or touch their boundary, plus walking-network
@@ -83,8 +83,7 @@ std::vector<double> network_distance(const std::vector<Site>& sites, const Tier&
 // shared by the people around them (two-step floating catchment: supply = site hectares).
 std::vector<double> provision_ha_per_1000(const std::vector<Site>& sites, const network::RoadNetwork& network,
                                           const network::ModeGraph& walk, const snapping::EdgeIndex& index,
-                                          const std::vector<snapping::Snap>& origin_snaps,
-                                          const std::vector<double>& origin_population, double distance_m, double max_snap_m,
-                                          unsigned threads, Reporter& reporter);
+                                          const std::vector<snapping::Snap>& origin_snaps, const std::vector<double>& origin_population,
+                                          double distance_m, double max_snap_m, unsigned threads, Reporter& reporter);
 
-} // namespace accessatlas::greenspace
+}  // namespace accessatlas::greenspace

@@ -29,4 +29,4 @@ const char* describe(CodeKind kind);
 std::string code_mismatch_hint(const std::vector<std::string>& table_only, const std::vector<std::string>& areas_only,
                                const std::vector<std::string>& all_area_codes);
 
-} // namespace accessatlas::indices
+}  // namespace accessatlas::indices

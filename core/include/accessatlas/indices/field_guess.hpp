@@ -34,4 +34,4 @@ std::optional<FieldGuess> guess_population_column(const io::AttributeTable& tabl
 std::optional<FieldGuess> guess_code_field(const std::string& path, const std::string& layer);
 std::optional<FieldGuess> guess_population_field(const std::string& path, const std::string& layer);
 
-} // namespace accessatlas::indices
+}  // namespace accessatlas::indices

@@ -52,8 +52,8 @@ std::vector<double> normalise(const std::vector<double>& values, Normalisation m
 // ---- Index definitions ----------------------------------------------------------------
 
 struct IndicatorDef {
-    std::string id;      // field-name safe, e.g. pct_65_plus
-    std::string title;   // for metadata and docs
+    std::string id;     // field-name safe, e.g. pct_65_plus
+    std::string title;  // for metadata and docs
     std::string component;
     double weight = 1;
     Direction direction = Direction::higher_is_worse;
@@ -66,7 +66,7 @@ struct ComponentDef {
 };
 
 struct IndexDef {
-    std::string name;   // field prefix, e.g. deri
+    std::string name;  // field prefix, e.g. deri
     std::string title;
     Normalisation normalisation = Normalisation::minmax;
     Basis basis = Basis::area;
@@ -125,9 +125,9 @@ enum class ValueKind { count, rate };
 
 struct ConversionSummary {
     std::size_t unchanged = 0, split = 0, merged = 0, complex = 0;  // target areas by the kind of change
-    std::size_t missing_source = 0;  // target areas with no value (no source code in the table)
-    std::size_t equal_shares = 0;    // apportioned equally: no population for the parts
-    std::vector<std::string> unknown_codes;  // table codes not in the lookup
+    std::size_t missing_source = 0;                                 // target areas with no value (no source code in the table)
+    std::size_t equal_shares = 0;                                   // apportioned equally: no population for the parts
+    std::vector<std::string> unknown_codes;                         // table codes not in the lookup
 };
 
 // Converts per-area values from one LSOA geography to the other. Counts: a source area's
@@ -135,11 +135,10 @@ struct ConversionSummary {
 // shares where it is missing) and summed. Rates: each target takes the mean of its source
 // areas' rates weighted by the people each contributes (`source_population` apportioned
 // the same way; equal weights when missing). Target codes come from the lookup.
-std::map<std::string, double> convert_geography(const std::map<std::string, double>& values, Geography from, Geography to,
-                                                ValueKind kind, const std::vector<LookupRow>& lookup,
+std::map<std::string, double> convert_geography(const std::map<std::string, double>& values, Geography from, Geography to, ValueKind kind,
+                                                const std::vector<LookupRow>& lookup,
                                                 const std::map<std::string, double>& source_population,
-                                                const std::map<std::string, double>& target_population,
-                                                ConversionSummary* summary);
+                                                const std::map<std::string, double>& target_population, ConversionSummary* summary);
 
 // ---- Spatial clustering ----------------------------------------------------------------
 
@@ -148,16 +147,16 @@ enum class Contiguity { queen, rook };
 // Neighbour lists from polygons (WKB, metres): queen = any shared point, rook = a shared
 // edge. With tolerance_m > 0, gaps and overlaps up to that width count as shared (for
 // boundaries generalised one by one).
-std::vector<std::vector<std::uint32_t>> contiguity(const std::vector<std::vector<unsigned char>>& polygons_wkb,
-                                                   Contiguity kind, double tolerance_m);
+std::vector<std::vector<std::uint32_t>> contiguity(const std::vector<std::vector<unsigned char>>& polygons_wkb, Contiguity kind,
+                                                   double tolerance_m);
 
 struct MoranGlobal {
     double i = 0;
-    double expected = 0;      // -1 / (n - 1)
-    double z = 0;             // against the permutation distribution
-    double p_value = 0;       // pseudo p: (extreme + 1) / (permutations + 1), one-sided towards the observed
+    double expected = 0;  // -1 / (n - 1)
+    double z = 0;         // against the permutation distribution
+    double p_value = 0;   // pseudo p: (extreme + 1) / (permutations + 1), one-sided towards the observed
     std::size_t permutations = 0;
-    std::size_t areas = 0;    // with a value and at least one neighbour
+    std::size_t areas = 0;  // with a value and at least one neighbour
 };
 
 // Global Moran's I with row-standardised weights; areas with no value or no neighbour are
@@ -176,7 +175,7 @@ struct Lisa {
 
 // Local Moran (Anselin 1995) with conditional permutations (the area's value held, the
 // others shuffled), seeded per area so the result does not depend on the thread count.
-Lisa local_moran(const std::vector<double>& values, const std::vector<std::vector<std::uint32_t>>& neighbours,
-                 std::size_t permutations, std::uint64_t seed, double significance, Reporter& reporter);
+Lisa local_moran(const std::vector<double>& values, const std::vector<std::vector<std::uint32_t>>& neighbours, std::size_t permutations,
+                 std::uint64_t seed, double significance, Reporter& reporter);
 
-} // namespace accessatlas::indices
+}  // namespace accessatlas::indices

@@ -60,7 +60,8 @@ SlopeIndex slope_index(const std::vector<Group>& most_to_least);
 // between -1 and 1, negative when the value is concentrated among the more deprived. Its
 // standard error from the "convenient regression" 2 var(R) y / mean = a + b R (b = C), weighted
 // by population, t on (areas - 2) degrees of freedom.
-Estimate concentration_index(const std::vector<double>& value, const std::vector<double>& population, const std::vector<double>& deprivation);
+Estimate concentration_index(const std::vector<double>& value, const std::vector<double>& population,
+                             const std::vector<double>& deprivation);
 
 // Gini (0 = everyone the same, towards 1 = all of it on few people) and Theil T index of the
 // value across people (each area's population at its value). Theil needs values >= 0 (NaN
@@ -77,4 +78,4 @@ struct GroupVersusRest {
 GroupVersusRest group_versus_rest(const std::vector<double>& value, const std::vector<double>& group_count,
                                   const std::vector<double>& total_count);
 
-} // namespace accessatlas::inequality
+}  // namespace accessatlas::inequality

@@ -38,8 +38,8 @@ enum class GeometryKind { point, line, polygon, none };  // none: a table withou
 // Reads `fields` of a layer (the first layer when `layer_name` is empty). Throws InputError
 // naming file, layer and field on: unreadable file, missing layer or field, no CRS, wrong
 // geometry kind. Multi-geometries of the right kind are accepted.
-Layer read_layer(const std::string& path, const std::string& layer_name, GeometryKind kind,
-                 const std::vector<std::string>& fields, Reporter& reporter);
+Layer read_layer(const std::string& path, const std::string& layer_name, GeometryKind kind, const std::vector<std::string>& fields,
+                 Reporter& reporter);
 
 // Repairs invalid polygons in place (GEOS make-valid through OGR), keeping only the polygonal
 // parts; returns how many were repaired.
@@ -51,8 +51,7 @@ struct NumericTable {
     std::string path;
     std::map<std::string, double> values;
 };
-NumericTable read_numeric_table(const std::string& path, const std::string& code_field,
-                                const std::string& value_field, Reporter& reporter,
+NumericTable read_numeric_table(const std::string& path, const std::string& code_field, const std::string& value_field, Reporter& reporter,
                                 const std::string& filter_field = {}, const std::string& filter_value = {});
 
 // A table read as text, for indicator sources: any OGR table, or a CSV whose header line is
@@ -100,8 +99,8 @@ AttributeTable read_attribute_table(const std::string& path, const std::string& 
 // Strict number parsing used by every reader: names the place when the text is not a
 // finite number. Spaces around the number and a leading '+' are accepted; `trimmed` (when
 // given) says whether any were removed, so that the caller can name the cells it changed.
-double parse_number(const std::string& text, const std::string& file, const std::string& layer,
-                    const std::string& feature, const std::string& field, bool* trimmed = nullptr);
+double parse_number(const std::string& text, const std::string& file, const std::string& layer, const std::string& feature,
+                    const std::string& field, bool* trimmed = nullptr);
 
 // Problems found in one table, gathered so that a single error names them all (the first 20
 // with line and field, then a count) instead of stopping at the first: an officer fixes the
@@ -215,7 +214,7 @@ public:
 private:
     std::string m_final_path;
     std::string m_temp_path;
-    void finish_layer();  // the last layer's spatial index
+    void finish_layer();        // the last layer's spatial index
     void* m_dataset = nullptr;  // GDALDataset*
     std::vector<std::unique_ptr<LayerWriter>> m_layers;
     struct StyleRow {
@@ -231,10 +230,9 @@ private:
 std::vector<unsigned char> multilinestring_wkb(const Point* begin, const Point* end);
 
 // Writes a layer's attributes (no geometry) as CSV, atomically.
-void write_csv(const std::string& path, const std::vector<FieldDef>& fields,
-               const std::vector<std::vector<Value>>& rows);
+void write_csv(const std::string& path, const std::vector<FieldDef>& fields, const std::vector<std::vector<Value>>& rows);
 
 // Makes GDAL quiet and consistent (axis order, error handler); call once per process.
 void initialise_gdal();
 
-} // namespace accessatlas::io
+}  // namespace accessatlas::io

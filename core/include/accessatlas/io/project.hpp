@@ -19,4 +19,4 @@ MapPlace map_place(const std::string& layer, const std::vector<std::string>& all
 // to by a path relative to the project. Throws InputError when it cannot be written.
 void write_qgis_project(const std::string& project_path, const std::string& gpkg_path, const std::string& title);
 
-} // namespace accessatlas::io
+}  // namespace accessatlas::io

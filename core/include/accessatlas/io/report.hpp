@@ -13,7 +13,7 @@ namespace accessatlas::report {
 
 struct Indicator {
     std::string field;
-    std::string title;  // with units
+    std::string title;           // with units
     std::vector<double> values;  // per area, NaN = no data
     std::vector<styles::Class> classes;
     bool higher_is_worse = true;
@@ -24,10 +24,10 @@ struct Indicator {
 struct Gradient {
     std::string title;  // indicator, with units
     std::string units;
-    std::vector<double> decile_mean;        // 10 values, NaN where a decile has no area
-    std::vector<double> decile_population;  // 10 values
+    std::vector<double> decile_mean;           // 10 values, NaN where a decile has no area
+    std::vector<double> decile_population;     // 10 values
     double fitted_most = 0, fitted_least = 0;  // the SII line at the most and least deprived ends
-    double sii_lower = NAN, sii_upper = NAN;    // the SII's 95% interval (NaN: none)
+    double sii_lower = NAN, sii_upper = NAN;   // the SII's 95% interval (NaN: none)
     std::string sentence;
 };
 
@@ -51,4 +51,4 @@ std::string render_html(const Report& report);
 // Writes atomically (temporary file, then rename).
 void write_html(const Report& report, const std::string& path);
 
-} // namespace accessatlas::report
+}  // namespace accessatlas::report

@@ -67,4 +67,4 @@ std::vector<Class> percent_classes();
 std::vector<Class> score_classes();
 std::vector<Class> quantile_classes(std::vector<double> values, const std::string& unit);
 
-} // namespace accessatlas::styles
+}  // namespace accessatlas::styles

@@ -13,17 +13,17 @@
 namespace accessatlas::algorithms {
 
 enum class ParamType {
-    vector_file,   // a layer or file path (QGIS: vector layer / file)
-    table_file,    // a table (CSV or any OGR table)
-    network_file,  // .osm.pbf or an OGR line layer
-    field,         // a field of another parameter's layer (`parent`)
-    enumeration,   // one of `choices`
+    vector_file,       // a layer or file path (QGIS: vector layer / file)
+    table_file,        // a table (CSV or any OGR table)
+    network_file,      // .osm.pbf or an OGR line layer
+    field,             // a field of another parameter's layer (`parent`)
+    enumeration,       // one of `choices`
     enumeration_list,  // several of `choices`, comma separated
     number,
-    number_list,   // comma separated numbers
-    boolean,       // true or false
-    text_list,     // comma separated text values
-    file_list,     // several files (GTFS feeds), comma separated
+    number_list,  // comma separated numbers
+    boolean,      // true or false
+    text_list,    // comma separated text values
+    file_list,    // several files (GTFS feeds), comma separated
     text,
     output_file,
     report_file,   // an HTML report to write (optional; QGIS shows it in the Results Viewer)
@@ -31,8 +31,8 @@ enum class ParamType {
 };
 
 struct Param {
-    std::string name;      // CLI --name and QGIS parameter name (upper-cased there)
-    std::string job_key;   // dotted key in the job file, e.g. "analysis.max_snap_m"
+    std::string name;     // CLI --name and QGIS parameter name (upper-cased there)
+    std::string job_key;  // dotted key in the job file, e.g. "analysis.max_snap_m"
     ParamType type;
     std::string description;    // a short label (one line of a dialog)
     std::string default_value;  // empty = none
@@ -40,15 +40,15 @@ struct Param {
     std::vector<std::string> choices;
     std::optional<double> minimum;
     std::optional<double> maximum;
-    std::string parent;    // for fields: the layer parameter they belong to
-    std::string only_with; // applies (default included) only when this other parameter has a value
-    std::string help;      // longer text for QGIS's help panel and tooltip and the CLI's --help
-    std::string geometry;  // layers: "point", "line", "polygon" or "" (any); QGIS offers only such layers
+    std::string parent;     // for fields: the layer parameter they belong to
+    std::string only_with;  // applies (default included) only when this other parameter has a value
+    std::string help;       // longer text for QGIS's help panel and tooltip and the CLI's --help
+    std::string geometry;   // layers: "point", "line", "polygon" or "" (any); QGIS offers only such layers
 };
 
 struct Algorithm {
-    std::string id;       // stable: CLI subcommand and QGIS id accessatlas:<id>
-    std::string name;     // display name
+    std::string id;    // stable: CLI subcommand and QGIS id accessatlas:<id>
+    std::string name;  // display name
     std::string group;
     std::string summary;  // one line
     std::string help;     // a paragraph
@@ -83,4 +83,4 @@ std::string layer_key_for(const std::string& job_key);
 // Markdown reference of every algorithm (docs/algorithms.md is this text).
 std::string markdown_reference();
 
-} // namespace accessatlas::algorithms
+}  // namespace accessatlas::algorithms

@@ -24,10 +24,10 @@ struct LayerRef {
 };
 
 struct ServiceSpec {
-    std::string name;        // used in field names: <name>_<mode>_time_min
+    std::string name;  // used in field names: <name>_<mode>_time_min
     LayerRef facilities;
-    std::string id_field;    // empty = feature id
-    std::string name_field;  // optional
+    std::string id_field;      // empty = feature id
+    std::string name_field;    // optional
     std::string supply_field;  // E2SFCA supply (GP FTE, headcount...); empty = 1 per facility
 };
 
@@ -36,7 +36,7 @@ struct CatchmentSpec {
     std::vector<double> thresholds_min{10, 20, 30};
     double walk_off_m = 50;
     bool polygons = true;
-    bool members = false;  // write every (facility, origin, time) pair as a table
+    bool members = false;               // write every (facility, origin, time) pair as a table
     std::vector<std::string> services;  // empty = every service
     std::vector<network::Mode> modes;   // empty = every mode
     bool applies_to(const std::string& service, network::Mode mode) const {
@@ -54,10 +54,10 @@ struct GreenspaceSpec {
     bool enabled = false;
     LayerRef sites;
     greenspace::SiteOptions site_options;
-    LayerRef entrances;                 // optional given access points
-    bool network_mode = true;           // false: straight-line distances
+    LayerRef entrances;        // optional given access points
+    bool network_mode = true;  // false: straight-line distances
     std::vector<greenspace::Tier> tiers = greenspace::default_tiers();
-    double neighbourhood_m = 1000;      // provision: hectares within this walk
+    double neighbourhood_m = 1000;  // provision: hectares within this walk
     double capacity_ha_per_1000 = 3;
 };
 
@@ -71,18 +71,18 @@ struct IndicatorSource {
     std::vector<std::string> numerator;
     std::vector<std::string> denominator;
     double scale = 1;
-    std::string filter_field;  // long tables: keep rows where this field ...
-    std::string filter_value;  // ... has this value
-    bool aggregate = false;    // sum rows that share a code (e.g. output areas to LSOAs)
-    std::string geography;     // "lsoa11", "lsoa21"; empty = the areas' geography
+    std::string filter_field;                            // long tables: keep rows where this field ...
+    std::string filter_value;                            // ... has this value
+    bool aggregate = false;                              // sum rows that share a code (e.g. output areas to LSOAs)
+    std::string geography;                               // "lsoa11", "lsoa21"; empty = the areas' geography
     indices::ValueKind kind = indices::ValueKind::rate;  // without a denominator: rate or count
     bool given() const { return !numerator.empty(); }
 };
 
 struct IndexSpec {
     indices::IndexDef def;
-    std::string layer;        // output layer, default lsoa_<name>
-    std::string group_field;  // field of the areas layer for basis = group
+    std::string layer;                        // output layer, default lsoa_<name>
+    std::string group_field;                  // field of the areas layer for basis = group
     std::vector<IndicatorSource> sources;     // one per def.indicators; not given() = missing
     std::vector<IndicatorSource> references;  // one per def.indicators, for basis = reference
 };
@@ -119,27 +119,27 @@ struct ClusteringSpec {
 // deprivation decile and quintile, with the gap, SII/RII, concentration index, Gini and Theil;
 // by group (counts per area: households without a car, people aged 65+) and by class.
 struct InequalityGroup {
-    std::string name;      // [a-z0-9_]
+    std::string name;  // [a-z0-9_]
     std::string title;
     IndicatorSource counts;  // numerator: the group's count per area; denominator: everyone counted
 };
 struct InequalitySpec {
     bool enabled = false;
     std::string deprivation_name = "IMD";
-    IndicatorSource deprivation;        // decile per area, 1 = most deprived (numerator = the field)
-    IndicatorSource deprivation_score;  // optional, higher = more deprived (concentration index); else the decile
+    IndicatorSource deprivation;          // decile per area, 1 = most deprived (numerator = the field)
+    IndicatorSource deprivation_score;    // optional, higher = more deprived (concentration index); else the decile
     std::vector<std::string> indicators;  // empty: every time, % within, E2SFCA and index field the run computes
     std::vector<InequalityGroup> groups;
-    LayerRef classes;                   // a categorical classification per area (rural-urban, ICB place)
+    LayerRef classes;  // a categorical classification per area (rural-urban, ICB place)
     std::string class_code_field;
     std::string class_field;
-    std::string no_car_group;           // a group of households without a car: adds <service>_realistic_time_min
+    std::string no_car_group;  // a group of households without a car: adds <service>_realistic_time_min
     std::size_t min_areas_per_decile = 5;
 };
 
 struct GeographySpec {
-    std::string areas;    // the areas' geography: "lsoa11", "lsoa21" or empty (not an LSOA set)
-    std::string lookup;   // ONS LSOA 2011 to 2021 lookup
+    std::string areas;                  // the areas' geography: "lsoa11", "lsoa21" or empty (not an LSOA set)
+    std::string lookup;                 // ONS LSOA 2011 to 2021 lookup
     IndicatorSource population_lsoa11;  // people per area, to apportion (numerator = the field)
     IndicatorSource population_lsoa21;
 };
@@ -163,10 +163,10 @@ struct NewFacility {
 
 struct FacilityChanges {
     std::string service;
-    std::vector<std::string> remove;        // facility ids that close
-    std::vector<NewFacility> add;           // facilities that open
-    LayerRef add_layer;                     // ... or a layer of them (the service's id/name/supply fields)
-    std::map<std::string, double> supply;   // id -> new supply (e.g. GP FTE)
+    std::vector<std::string> remove;       // facility ids that close
+    std::vector<NewFacility> add;          // facilities that open
+    LayerRef add_layer;                    // ... or a layer of them (the service's id/name/supply fields)
+    std::map<std::string, double> supply;  // id -> new supply (e.g. GP FTE)
 };
 
 // Timetable changes of a scenario: routes withdrawn (route_id or short name), stops closed
@@ -182,11 +182,11 @@ struct TransitChanges {
 };
 
 struct ScenarioSpec {
-    std::string name;   // [a-z0-9_]; prefixes the scenario's layers: <name>_lsoa_access ...
+    std::string name;  // [a-z0-9_]; prefixes the scenario's layers: <name>_lsoa_access ...
     std::string title;
     std::vector<FacilityChanges> services;
-    std::vector<std::int64_t> close_ways;   // OSM way ids (or OGR feature ids) closed to every mode
-    LayerRef close_area;                    // polygons: every road meeting them is closed
+    std::vector<std::int64_t> close_ways;                // OSM way ids (or OGR feature ids) closed to every mode
+    LayerRef close_area;                                 // polygons: every road meeting them is closed
     std::map<network::Mode, network::Profile> profiles;  // the job's profiles with this scenario's speeds
     TransitChanges transit;
     bool changes_network() const { return !close_ways.empty() || !close_area.path.empty(); }
@@ -197,10 +197,10 @@ enum class OriginMethod { street_points, points, centroids };
 struct Job {
     std::string job_file;  // empty when built from parameters
     std::string title;
-    std::string output;    // .gpkg
+    std::string output;  // .gpkg
     bool write_csv = false;
-    std::string report;    // HTML report path; empty = none
-    std::string project;   // QGIS project (.qgz or .qgs) opening the output as a map; empty = none
+    std::string report;   // HTML report path; empty = none
+    std::string project;  // QGIS project (.qgz or .qgs) opening the output as a map; empty = none
     bool verbose = false;
 
     LayerRef network;
@@ -225,8 +225,8 @@ struct Job {
     std::string population_filter_value;  // ... has this value
 
     OriginMethod origin_method = OriginMethod::street_points;
-    LayerRef origin_points;       // for points / centroids, or the street-points fallback
-    std::string origin_code_field;   // area code on the points (else point-in-polygon)
+    LayerRef origin_points;               // for points / centroids, or the street-points fallback
+    std::string origin_code_field;        // area code on the points (else point-in-polygon)
     std::string origin_population_field;  // for method = points
     double street_spacing_m = 100;
     std::vector<network::RoadClass> street_classes;
@@ -277,4 +277,4 @@ RunSummary run_job(const Job& job, Reporter& reporter);
 // index layers, named <layer>.<field> or <layer>.
 std::vector<styles::StyleFile> reference_styles(const Job& job);
 
-} // namespace accessatlas::job
+}  // namespace accessatlas::job

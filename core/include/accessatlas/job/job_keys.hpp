@@ -15,13 +15,13 @@ namespace accessatlas::job {
 enum class KeyType { number, numbers, boolean, clock };
 
 struct JobKey {
-    std::string key;            // dotted, e.g. "analysis.max_snap_m"
+    std::string key;  // dotted, e.g. "analysis.max_snap_m"
     KeyType type = KeyType::number;
     std::string default_value;  // as a job file would write it: 500, 0.5, true, "07:00", [15, 30]
     double minimum = -std::numeric_limits<double>::infinity();
     double maximum = std::numeric_limits<double>::infinity();
-    std::string units;          // "m", "min", ""
-    std::string help;           // one sentence
+    std::string units;  // "m", "min", ""
+    std::string help;   // one sentence
 };
 
 const std::vector<JobKey>& job_keys();
@@ -31,4 +31,4 @@ const JobKey* find_job_key(const std::string& key);
 std::string plain_default(const JobKey& key);
 std::string job_keys_markdown();
 
-} // namespace accessatlas::job
+}  // namespace accessatlas::job

@@ -26,7 +26,7 @@ struct PlanTask {
     std::string service;
     std::string mode;
     std::uint32_t first_facility = 0, end_facility = 0;
-    std::string file;      // result file, relative to the manifest's folder
+    std::string file;  // result file, relative to the manifest's folder
 };
 
 struct Plan {
@@ -57,4 +57,4 @@ std::vector<std::size_t> missing_tasks(const Plan& plan);
 // Refuses (naming the missing tasks) unless every task is complete; `output` overrides the plan's.
 RunSummary merge_plan(const std::string& manifest, const std::string& output, Reporter& reporter);
 
-} // namespace accessatlas::job
+}  // namespace accessatlas::job

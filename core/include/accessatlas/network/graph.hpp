@@ -59,8 +59,8 @@ struct ModeGraph {
 // `closed_edges` (sorted edge indices) are left out for every mode: road closures.
 // Without `with_backward` the reversed graph is left empty, to be added by add_backward_graph
 // once the snapping index is gone: on a national graph that lowers the peak memory by its size.
-ModeGraph build_mode_graph(const RoadNetwork& network, const Profile& profile,
-                           const std::vector<std::uint32_t>& closed_edges = {}, bool with_backward = true);
+ModeGraph build_mode_graph(const RoadNetwork& network, const Profile& profile, const std::vector<std::uint32_t>& closed_edges = {},
+                           bool with_backward = true);
 void add_backward_graph(ModeGraph& graph, const RoadNetwork& network);
 
 // A mode graph saved as arrays (format as the .aagraph file), so a scale-out worker maps it
@@ -69,4 +69,4 @@ void add_backward_graph(ModeGraph& graph, const RoadNetwork& network);
 std::uint64_t save_mode_graph(const ModeGraph& graph, const std::string& path);
 ModeGraph load_mode_graph(const std::string& path, std::uint64_t checksum);
 
-} // namespace accessatlas::network
+}  // namespace accessatlas::network

@@ -17,9 +17,27 @@ namespace accessatlas::network {
 
 // Road classes, named after OSM highway values. OS Open Roads classes map onto these.
 enum class RoadClass : std::uint8_t {
-    motorway, motorway_link, trunk, trunk_link, primary, primary_link, secondary,
-    secondary_link, tertiary, tertiary_link, unclassified, residential, living_street,
-    service, pedestrian, track, footway, path, cycleway, bridleway, steps,
+    motorway,
+    motorway_link,
+    trunk,
+    trunk_link,
+    primary,
+    primary_link,
+    secondary,
+    secondary_link,
+    tertiary,
+    tertiary_link,
+    unclassified,
+    residential,
+    living_street,
+    service,
+    pedestrian,
+    track,
+    footway,
+    path,
+    cycleway,
+    bridleway,
+    steps,
 };
 inline constexpr std::size_t road_class_count = 21;
 std::string_view to_string(RoadClass c);
@@ -55,18 +73,18 @@ struct Edge {
     std::uint32_t from = 0;
     std::uint32_t to = 0;
     float length_m = 0;
-    float maxspeed_kmh = 0;       // 0 when not tagged
+    float maxspeed_kmh = 0;  // 0 when not tagged
     RoadClass road_class = RoadClass::residential;
     std::uint8_t forward_modes = 0;   // modes that may travel from -> to
     std::uint8_t backward_modes = 0;  // modes that may travel to -> from
     std::uint8_t explicit_modes = 0;  // modes explicitly allowed by a tag (overrides the class)
     bool dual_carriageway = false;
-    std::int64_t source_id = 0;       // OSM way id or OGR feature id
+    std::int64_t source_id = 0;  // OSM way id or OGR feature id
 };
 
 struct RoadNetwork {
-    std::vector<Point> nodes;                 // EPSG:27700
-    std::vector<std::string> node_refs;       // external node identifiers (OGR node fields), may be empty
+    std::vector<Point> nodes;            // EPSG:27700
+    std::vector<std::string> node_refs;  // external node identifiers (OGR node fields), may be empty
     std::vector<Edge> edges;
     std::vector<std::uint32_t> geometry_offset;  // edges.size()+1 offsets into geometry
     std::vector<Point> geometry;                 // every edge's polyline, from -> to
@@ -103,12 +121,10 @@ struct OgrNetworkOptions {
     std::string end_node_field;
     double snap_tolerance_m = 0.5;
 };
-RoadNetwork read_ogr_network(const std::string& path, const OgrNetworkOptions& options,
-                             Reporter& reporter, ReadStats* stats = nullptr);
+RoadNetwork read_ogr_network(const std::string& path, const OgrNetworkOptions& options, Reporter& reporter, ReadStats* stats = nullptr);
 
 // Chooses read_osm or read_ogr_network by file name.
-RoadNetwork read_network(const std::string& path, const OgrNetworkOptions& options,
-                         Reporter& reporter, ReadStats* stats = nullptr);
+RoadNetwork read_network(const std::string& path, const OgrNetworkOptions& options, Reporter& reporter, ReadStats* stats = nullptr);
 
 // ---- Preprocessed network file (.aagraph) ----------------------------------------------
 // The network saved once in a compact binary file (format version, checksum, and the source
@@ -116,7 +132,7 @@ RoadNetwork read_network(const std::string& path, const OgrNetworkOptions& optio
 // without parsing OSM. A file of another version, byte order or source is refused.
 inline constexpr std::uint32_t graph_file_version = 2;
 struct GraphFileSource {
-    std::string path;             // the network it was built from
+    std::string path;  // the network it was built from
     std::uint64_t size = 0;
     std::int64_t mtime_ns = 0;
     std::uint64_t options_hash = 0;  // layer and field names used to read it
@@ -141,7 +157,6 @@ std::vector<std::uint32_t> edges_meeting(const RoadNetwork& network, const std::
 void sort_nodes_spatially(RoadNetwork& network);
 
 // Maps OS Open Roads attribute values (either schema) to a class; nullopt when unknown.
-std::optional<RoadClass> os_open_roads_class(std::string_view road_function, std::string_view road_class,
-                                             bool trunk);
+std::optional<RoadClass> os_open_roads_class(std::string_view road_function, std::string_view road_class, bool trunk);
 
-} // namespace accessatlas::network
+}  // namespace accessatlas::network

@@ -110,8 +110,10 @@ private:
 template <class Check>
 void Dijkstra::settle_all(Check&& check, double bucket_s, unsigned threads) {
     auto call = [](void* c) { (*static_cast<std::remove_reference_t<Check>*>(c))(); };
-    if (threads > 1 && m_graph.node_count() >= parallel_min_nodes) settle_all_parallel(call, &check, bucket_s, threads);
-    else settle_all_impl(call, &check, bucket_s);
+    if (threads > 1 && m_graph.node_count() >= parallel_min_nodes)
+        settle_all_parallel(call, &check, bucket_s, threads);
+    else
+        settle_all_impl(call, &check, bucket_s);
 }
 
 // Whether (t, tag, len) comes before a label: the order every search here keeps.
@@ -119,4 +121,4 @@ inline bool label_before(double t, std::uint32_t tag, double len, double lt, std
     return t < lt || (t == lt && (tag < ltag || (tag == ltag && len < llen)));
 }
 
-} // namespace accessatlas::routing
+}  // namespace accessatlas::routing

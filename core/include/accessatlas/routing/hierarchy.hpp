@@ -98,4 +98,4 @@ private:
     bool m_restricted = false;
 };
 
-} // namespace accessatlas::routing
+}  // namespace accessatlas::routing

@@ -63,7 +63,7 @@ struct ProfileInput {
     // Per stop: walking time from the stop to a target, never when none; the target reached.
     const std::vector<double>* egress_s = nullptr;
     const std::vector<std::uint32_t>* egress_target = nullptr;
-    const Footpaths* footpaths = nullptr;     // may be null: no walking between stops
+    const Footpaths* footpaths = nullptr;           // may be null: no walking between stops
     const std::vector<double>* change_s = nullptr;  // per stop: minimum time to board after alighting
 };
 
@@ -72,4 +72,4 @@ using CheckCancel = std::function<void()>;
 
 Profiles profile_search(const ProfileInput& input, const CheckCancel& check = {});
 
-} // namespace accessatlas::transit
+}  // namespace accessatlas::transit

@@ -23,10 +23,10 @@ struct Feed {
 };
 
 struct Stop {
-    std::string id;          // as in the feed
+    std::string id;  // as in the feed
     std::string name;
-    Point location;          // EPSG:27700
-    bool located = false;    // false: no usable coordinate (listed in a warning)
+    Point location;        // EPSG:27700
+    bool located = false;  // false: no usable coordinate (listed in a warning)
     std::uint32_t feed = 0;
     std::uint32_t parent = no_index;  // parent station (location_type 1), when given
 };
@@ -35,7 +35,7 @@ struct Route {
     std::string id;
     std::string short_name;
     std::string long_name;
-    int type = 3;            // GTFS route_type (3 bus, 2 rail, 200 coach ...)
+    int type = 3;  // GTFS route_type (3 bus, 2 rail, 200 coach ...)
     std::uint32_t feed = 0;
     std::string label() const { return short_name.empty() ? (long_name.empty() ? id : long_name) : short_name; }
 };
@@ -108,4 +108,4 @@ struct TimetableEdit {
 };
 Timetable edit_timetable(const Timetable& timetable, const TimetableEdit& edit, const std::string& who, Reporter& reporter);
 
-} // namespace accessatlas::transit
+}  // namespace accessatlas::transit

@@ -88,12 +88,13 @@ access::Reach transit_reach(const network::RoadNetwork& network, const network::
 // waiting time of a place near a stop is the stop's, not shifted by the walk to it (the
 // numbers in the tables come from the exact per-origin evaluation).
 access::CatchmentPolygons transit_polygons(const network::RoadNetwork& network, const network::ModeGraph& walk, const TransitNetwork& tn,
-                                           const std::vector<snapping::Snap>& facility_snaps, const access::CatchmentOptions& polygon_options,
-                                           const WindowOptions& options, Reporter& reporter);
+                                           const std::vector<snapping::Snap>& facility_snaps,
+                                           const access::CatchmentOptions& polygon_options, const WindowOptions& options,
+                                           Reporter& reporter);
 
 // The statistics of one origin given the profiles (for tests and the reference check):
 // walk_only_s is the time walking the whole way (infinity when none).
 WindowStats window_stats(const TransitNetwork& tn, const Profiles& profiles, std::uint32_t origin, double walk_only_s,
                          std::uint32_t walk_facility, const WindowOptions& options, std::vector<double>* minute_times = nullptr);
 
-} // namespace accessatlas::transit
+}  // namespace accessatlas::transit
