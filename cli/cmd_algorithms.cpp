@@ -7,6 +7,7 @@
 #include <accessatlas/job/algorithms.hpp>
 #include <accessatlas/job/job.hpp>
 #include <accessatlas/job/job_keys.hpp>
+#include <accessatlas/job/layers.hpp>
 #include <accessatlas/io/styles.hpp>
 
 #include <fmt/format.h>
@@ -44,6 +45,35 @@ std::function<int()> add_job_keys_command(CLI::App& app) {
             return 0;
         }
         for (const auto& k : job::job_keys()) fmt::print("{:<36} {:<14} {}\n", k.key, k.default_value, k.help);
+        return 0;
+    };
+}
+
+std::function<int()> add_layers_command(CLI::App& app) {
+    auto* sub = app.add_subcommand("layers", "List the layers and fields a job writes, with their units and meaning");
+    auto jobs = std::make_shared<std::vector<std::string>>();
+    auto markdown = std::make_shared<bool>(false);
+    sub->add_option("jobs", *jobs, "Job files")->required()->check(CLI::ExistingFile);
+    sub->add_flag("--markdown", *markdown, "Print Markdown (docs/layers.md is this for the Rutland and Newport samples)");
+    return [sub, jobs, markdown]() -> int {
+        if (!sub->parsed()) return -1;
+        if (*markdown)
+            fmt::print("# Output layers and fields\n\nGenerated from the layer descriptions the writers use (`accessatlas layers "
+                       "JOB --markdown`): what each sample job writes. Other jobs write the same families with their own services, "
+                       "modes, thresholds and indices; run the command on yours.\n");
+        for (const auto& path : *jobs) {
+            const auto job = job::load_job(path);
+            const std::string name =
+                std::filesystem::path(path).parent_path().filename().string() + "/" + std::filesystem::path(path).filename().string();
+            if (*markdown) {
+                fmt::print("\n{}", job::output_layers_markdown(job, (job.title.empty() ? name : job.title) + " (`" + name + "`)"));
+                continue;
+            }
+            for (const auto& l : job::output_layers(job)) {
+                fmt::print("{} ({}, {}{})\n", l.name, l.family, l.geometry, l.conditional ? ", when needed" : "");
+                for (const auto& f : l.fields) fmt::print("  {:<34} {:<8} {:<12} {}\n", f.name, f.type, f.units, f.description);
+            }
+        }
         return 0;
     };
 }

@@ -24,6 +24,7 @@ std::function<int()> add_network_command(CLI::App& app, const GlobalOptions& glo
 std::function<int()> add_algorithms_command(CLI::App& app);
 std::function<int()> add_styles_command(CLI::App& app);
 std::function<int()> add_job_keys_command(CLI::App& app);
+std::function<int()> add_layers_command(CLI::App& app);
 // plan, run-task and merge (scale-out).
 std::vector<std::function<int()>> add_scaleout_commands(CLI::App& app, const GlobalOptions& global);
 // One subcommand per registered algorithm (e.g. nearest_service), options from the registry.

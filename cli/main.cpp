@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
     actions.push_back(cli::add_algorithms_command(app));
     actions.push_back(cli::add_styles_command(app));
     actions.push_back(cli::add_job_keys_command(app));
+    actions.push_back(cli::add_layers_command(app));
     for (auto& a : cli::add_scaleout_commands(app, global)) actions.push_back(std::move(a));
     for (auto& a : cli::add_algorithm_commands(app, global)) actions.push_back(std::move(a));
 

@@ -2,6 +2,10 @@
 
 #include <qgsprocessingfeedback.h>
 
+#include <QStringList>
+
+#include <algorithm>
+
 namespace accessatlas::qgis {
 
 namespace {
@@ -9,7 +13,10 @@ QString text(std::string_view s) { return QString::fromUtf8(s.data(), static_cas
 }  // namespace
 
 QString with_layer_names(QString message, const PathNames& names) {
-    for (auto it = names.cbegin(); it != names.cend(); ++it) message.replace(it.key(), it.value());
+    // Longest first: "<path>, layer 'input'" before "<path>".
+    QStringList keys = names.keys();
+    std::sort(keys.begin(), keys.end(), [](const QString& a, const QString& b) { return a.size() > b.size(); });
+    for (const auto& key : keys) message.replace(key, names.value(key));
     return message;
 }
 

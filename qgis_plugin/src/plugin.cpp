@@ -1,5 +1,6 @@
 // The desktop plugin: registers the Processing provider, and adds a menu and a toolbar button
 // that open the Processing Toolbox and the officer's guide.
+#include "help_pages.hpp"
 #include "provider.hpp"
 
 #include <accessatlas/version.hpp>
@@ -22,8 +23,6 @@
 #include <QUrl>
 #include <QVBoxLayout>
 
-#include <dlfcn.h>
-
 namespace {
 
 const QString kName = QStringLiteral("Access Atlas");
@@ -32,25 +31,10 @@ const QString kCategory = QStringLiteral("Analysis");
 const QString kVersion = QStringLiteral(ACCESSATLAS_PLUGIN_VERSION);
 const QString kIcon = QStringLiteral(":/accessatlas/accessatlas.svg");
 
-// The installed docs folder, found from where this plugin library was loaded (an install
-// under any prefix: <prefix>/lib/qgis/plugins/libaccessatlasplugin.so ->
-// <prefix>/share/accessatlas/docs), else the build's prefix, else the source tree.
-QString docs_dir() {
-    Dl_info info{};
-    if (dladdr(reinterpret_cast<void*>(&docs_dir), &info) && info.dli_fname) {
-        const QDir lib = QFileInfo(QString::fromLocal8Bit(info.dli_fname)).absoluteDir();
-        const QString installed = QDir::cleanPath(lib.absoluteFilePath(QStringLiteral("../../../share/accessatlas/docs")));
-        if (QFileInfo::exists(installed + QStringLiteral("/qgis.md"))) return installed;
-    }
-    for (const QString& dir : {QStringLiteral(ACCESSATLAS_DOCS_DIR), QStringLiteral(ACCESSATLAS_SOURCE_DOCS_DIR)})
-        if (QFileInfo::exists(dir + QStringLiteral("/qgis.md"))) return dir;
-    return {};
-}
-
 // The guide (docs/qgis.md) rendered in a window; links to the other pages and images resolve
 // in the same folder.
 void show_guide(QWidget* parent) {
-    const QString dir = docs_dir();
+    const QString dir = accessatlas::qgis::docs_dir();
     QFile file(dir + QStringLiteral("/qgis.md"));
     if (dir.isEmpty() || !file.open(QIODevice::ReadOnly)) {
         QMessageBox::warning(parent, kName,

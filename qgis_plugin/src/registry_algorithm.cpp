@@ -1,4 +1,5 @@
 #include "registry_algorithm.hpp"
+#include "help_pages.hpp"
 #include "feedback_reporter.hpp"
 
 #include <accessatlas/error.hpp>
@@ -9,6 +10,8 @@
 #include <ogrsf_frmts.h>
 #include <qgslayermetadata.h>
 #include <qgslayertree.h>
+#include <qgsmaplayerstyle.h>
+#include <qgsmaplayerstylemanager.h>
 #include <qgsprocessingcontext.h>
 #include <qgsexception.h>
 #include <qgsprocessingfeedback.h>
@@ -58,6 +61,7 @@ Place place_of(const QString& name, const QStringList& all) {
 struct LayerRecord {
     QString title;
     QMap<QString, QString> items;
+    std::vector<std::pair<QString, QString>> other_styles;  // (title, QML) of the layer's other styles
 };
 
 // The layers of a GeoPackage the engine wrote, in order (without its style table), each with
@@ -82,10 +86,15 @@ std::vector<std::pair<QString, LayerRecord>> output_layers(const QString& gpkg) 
     }
     if (OGRLayer* styles = ds->GetLayerByName("layer_styles"))
         for (auto& f : *styles) {
-            if (f->GetFieldAsInteger("useAsDefault") != 1) continue;
             const QString table = QString::fromUtf8(f->GetFieldAsString("f_table_name"));
-            for (auto& [name, record] : out)
-                if (name == table) record.title = QString::fromUtf8(f->GetFieldAsString("description"));
+            const QString title = QString::fromUtf8(f->GetFieldAsString("description"));
+            for (auto& [name, record] : out) {
+                if (name != table) continue;
+                if (f->GetFieldAsInteger("useAsDefault") == 1)
+                    record.title = title;
+                else
+                    record.other_styles.emplace_back(title, QString::fromUtf8(f->GetFieldAsString("styleQML")));
+            }
         }
     return out;
 }
@@ -135,6 +144,13 @@ public:
         if (auto* vl = qobject_cast<QgsVectorLayer*>(layer)) {
             bool ok = false;
             vl->loadDefaultStyle(ok);
+            // The layer's other styles (walk and drive, % within, E2SFCA ...) one click away in
+            // the Layers panel's Styles menu, the default named after what it shows.
+            QgsMapLayerStyleManager* styles = vl->styleManager();
+            if (!m_record.title.isEmpty() && styles->currentStyle() != m_record.title)
+                styles->renameStyle(styles->currentStyle(), m_record.title);
+            for (const auto& [title, qml] : m_record.other_styles)
+                if (!title.isEmpty() && !styles->styles().contains(title)) styles->addStyle(title, QgsMapLayerStyle(qml));
             vl->setMetadata(layer_metadata(m_record, m_name));
             if (!m_record.title.isEmpty()) vl->setName(QStringLiteral("%1: %2").arg(m_name, m_record.title));
             vl->triggerRepaint();
@@ -284,6 +300,17 @@ QString RegistryAlgorithm::shortHelpString() const {
     return qs(m_algorithm.help) +
            QStringLiteral("\n\nThe same algorithm runs from the command line: accessatlas %1 --help").arg(qs(m_algorithm.id));
 }
+// The dialog's Help button: this algorithm's section of docs/algorithms.md (every parameter,
+// its job key and default), rendered, and where the guide is.
+QString RegistryAlgorithm::helpUrl() const {
+    QString md = qs(algorithms::markdown_reference(m_algorithm));
+    const QString dir = docs_dir();
+    if (!dir.isEmpty())
+        md += QStringLiteral("\n\nThe officer's guide: [qgis.md](%1); every layer and field written: [layers.md](%2).\n")
+                  .arg(QUrl::fromLocalFile(dir + QStringLiteral("/qgis.md")).toString(),
+                       QUrl::fromLocalFile(dir + QStringLiteral("/layers.md")).toString());
+    return help_page(qs(m_algorithm.id), md);
+}
 QIcon RegistryAlgorithm::icon() const { return QIcon(QStringLiteral(":/accessatlas/accessatlas.svg")); }
 QgsProcessingAlgorithm* RegistryAlgorithm::createInstance() const { return new RegistryAlgorithm(m_algorithm); }
 
@@ -406,12 +433,20 @@ QVariantMap RegistryAlgorithm::processAlgorithm(const QVariantMap& parameters, Q
                 const QString file = QUrl(vl->source()).toLocalFile();
                 if (!file.isEmpty() && QFileInfo::exists(file)) path = file;
             }
+            // A table may stay the CSV file it is (an OGR layer without geometry reads the same).
+            if (p.type == T::table_file && vl && !vl->isSpatial()) formats << QStringLiteral("csv");
             if (path.isEmpty())
                 path = parameterAsCompatibleSourceLayerPathAndLayerName(parameters, name, context, formats, QStringLiteral("gpkg"),
                                                                         feedback, &layer_name);
             if (path.isEmpty()) throw QgsProcessingException(invalidSourceError(parameters, name));
-            // A temporary copy is named in messages by the layer the officer chose.
-            if (vl && path.startsWith(QgsProcessingUtils::tempFolder())) names[path] = QStringLiteral("layer '%1' in QGIS").arg(vl->name());
+            // Messages name the layer as the officer sees it in QGIS: a temporary copy by the
+            // layer alone (with the copy's inner layer name), a file by the layer and its file.
+            if (vl && path.startsWith(QgsProcessingUtils::tempFolder())) {
+                names[path] = QStringLiteral("layer '%1' in QGIS").arg(vl->name());
+                if (!layer_name.isEmpty()) names[path + QStringLiteral(", layer '%1'").arg(layer_name)] = names[path];
+            } else if (vl && vl->name() != QFileInfo(path).completeBaseName()) {
+                names[path] = QStringLiteral("layer '%1' (%2)").arg(vl->name(), QFileInfo(path).fileName());
+            }
             value = path.toStdString();
             if (!layer_name.isEmpty()) layers[p.name] = layer_name.toStdString();
             break;
@@ -468,6 +503,12 @@ QString RunJobAlgorithm::shortHelpString() const {
                           "E2SFCA, green space, indices (DERI), the composite index and clustering. See docs/job-file.md. Relative "
                           "paths are resolved from the job file's folder. Leave the output empty to use the job's own.");
 }
+// The job file's reference (docs/job-file.md) rendered, when the docs are installed.
+QString RunJobAlgorithm::helpUrl() const {
+    QFile file(docs_dir() + QStringLiteral("/job-file.md"));
+    if (!file.open(QIODevice::ReadOnly)) return {};
+    return help_page(QStringLiteral("run_job"), QString::fromUtf8(file.readAll()));
+}
 QIcon RunJobAlgorithm::icon() const { return QIcon(QStringLiteral(":/accessatlas/accessatlas.svg")); }
 
 void RunJobAlgorithm::initAlgorithm(const QVariantMap&) {
@@ -475,10 +516,16 @@ void RunJobAlgorithm::initAlgorithm(const QVariantMap&) {
                                                 QStringLiteral("toml")));
     addParameter(new QgsProcessingParameterFileDestination(QStringLiteral("OUTPUT"), QStringLiteral("Output GeoPackage (empty: the job's)"),
                                                            QStringLiteral("GeoPackage (*.gpkg *.GPKG)"), QVariant(), true));
-    addParameter(new QgsProcessingParameterFileDestination(QStringLiteral("REPORT"), QStringLiteral("HTML report"),
-                                                           QStringLiteral("HTML files (*.html *.HTML)"), QVariant(), true, false));
-    addParameter(new QgsProcessingParameterFileDestination(QStringLiteral("PROJECT"), QStringLiteral("QGIS project (.qgz)"),
-                                                           QStringLiteral("QGIS projects (*.qgz *.qgs)"), QVariant(), true, false));
+    auto report = std::make_unique<QgsProcessingParameterFileDestination>(
+        QStringLiteral("REPORT"), QStringLiteral("HTML report"), QStringLiteral("HTML files (*.html *.HTML)"), QVariant(), true, false);
+    report->setHelp(QStringLiteral("Optional: the maps, histograms and decile charts of the results in one page; QGIS lists it in the "
+                                   "Results Viewer."));
+    addParameter(report.release());
+    auto project =
+        std::make_unique<QgsProcessingParameterFileDestination>(QStringLiteral("PROJECT"), QStringLiteral("QGIS project (.qgz)"),
+                                                                QStringLiteral("QGIS projects (*.qgz *.qgs)"), QVariant(), true, false);
+    project->setHelp(QStringLiteral("Optional: a QGIS project beside the GeoPackage that opens the results as the same designed map."));
+    addParameter(project.release());
 }
 
 QVariantMap RunJobAlgorithm::processAlgorithm(const QVariantMap& parameters, QgsProcessingContext& context,

@@ -18,6 +18,7 @@ public:
     QString groupId() const override;
     QString shortDescription() const override;
     QString shortHelpString() const override;
+    QString helpUrl() const override;
     QIcon icon() const override;
     QgsProcessingAlgorithm* createInstance() const override;
 
@@ -38,6 +39,7 @@ public:
     QString groupId() const override;
     QString shortDescription() const override;
     QString shortHelpString() const override;
+    QString helpUrl() const override;
     QIcon icon() const override;
     QgsProcessingAlgorithm* createInstance() const override { return new RunJobAlgorithm(); }
 

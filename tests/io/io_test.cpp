@@ -235,3 +235,28 @@ TEST(GpkgWriter, ThePackedSpatialIndexAnswersLikeAScan) {
     EXPECT_EQ(features_read(pts), 1);
     GDALClose(ds);
 }
+
+// A text field chosen as the population (the names beside the codes) is said once as the wrong
+// field, not as 23 cells that are not numbers; a few bad cells are still listed one by one.
+TEST(TableProblems, AFieldOfTextIsSaidOnceAsTheWrongField) {
+    const std::string table = std::string(ACCESSATLAS_SAMPLE_DATA) + "/rutland/tables/population_mid2020_lsoa11_single_year_age.csv";
+    CollectingReporter quiet;
+    try {
+        io::read_numeric_table(table, "lsoa11_code", "lsoa11_name", quiet);
+        ADD_FAILURE() << "a field of names was read as numbers";
+    } catch (const InputError& e) {
+        const std::string what = e.what();
+        EXPECT_NE(what.find("field 'lsoa11_name' holds no usable numbers: 23 of 23 rows fail"), std::string::npos) << what;
+        EXPECT_NE(what.find("choose the field that holds the numbers"), std::string::npos) << what;
+        EXPECT_EQ(what.find("; line "), std::string::npos) << what;  // not listed row by row
+    }
+    io::TableProblems few("t.csv", "t");
+    few.check("line 2", "population", [] { return io::parse_number("12", "t.csv", "t", "line 2", "population"); });
+    few.check("line 3", "population", [] { return io::parse_number("n/a", "t.csv", "t", "line 3", "population"); });
+    try {
+        few.throw_if_any(2);
+        ADD_FAILURE() << "a bad cell passed";
+    } catch (const InputError& e) {
+        EXPECT_NE(std::string(e.what()).find("1 problem in the table: line 3, field 'population'"), std::string::npos) << e.what();
+    }
+}

@@ -1,6 +1,7 @@
 // The inequality lens end to end on Leicester (192 LSOAs in every IMD decile): the decile table
 // sums back to the population, the gap's sign follows the quintile means, every interval holds
 // its estimate, and the SII's interval widens when half the areas are left out.
+#include "support/layers_match.hpp"
 #include "support/test_network.hpp"
 
 #include <accessatlas/inequality/measures.hpp>
@@ -8,6 +9,7 @@
 
 #include <gdal_priv.h>
 #include <gtest/gtest.h>
+
 #include <ogrsf_frmts.h>
 
 #include <cmath>
@@ -32,6 +34,7 @@ Rows run_leicester() {
     job::run_job(job, quiet);
     GDALAllRegister();
     std::unique_ptr<GDALDataset> ds(static_cast<GDALDataset*>(GDALOpenEx(job.output.c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr)));
+    test::expect_layers_as_described(ds.get(), job);  // indices and inequality tables as described
     Rows r;
     if (!ds) return r;
     auto num = [](OGRFeature& f, const char* field) {

@@ -4,6 +4,7 @@
 //  - withdrawing the busiest route in the window never makes any LSOA faster, and slows some;
 //  - the early window (05:00-06:00) is slower on average than 07:00-10:00;
 //  - the LSOAs beyond the extract are named, served = 0, and carry no numbers.
+#include "support/layers_match.hpp"
 #include "support/test_network.hpp"
 
 #include <accessatlas/job/job.hpp>
@@ -82,14 +83,22 @@ protected:
         no_busiest = read_rows(ds, "no_busiest_lsoa_access");
         early = read_rows(ds, "early_lsoa_access");
         GDALClose(ds);
+        ran = job;
     }
     static void TearDownTestSuite() { delete summary; }
+    static inline job::Job ran;
     static inline job::RunSummary* summary = nullptr;
     static inline CollectWarnings reporter;
     static inline std::string route;
     static inline Rows base, no_busiest, early;
     static inline std::vector<std::array<std::string, 3>> warning_rows;  // kind, code, feature id
 };
+
+// Transit columns, scenarios and their deltas: every layer as its description says.
+TEST_F(NewportJob, EveryLayerIsAsItsDescriptionSays) {
+    std::unique_ptr<GDALDataset> ds(static_cast<GDALDataset*>(GDALOpenEx(ran.output.c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr)));
+    test::expect_layers_as_described(ds.get(), ran);
+}
 
 double weighted_mean(const Rows& rows, const std::string& field) {
     double sum = 0, pop = 0;

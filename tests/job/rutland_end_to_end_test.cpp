@@ -1,3 +1,4 @@
+#include "support/layers_match.hpp"
 #include "support/test_network.hpp"
 // The Rutland sample job end to end, read back through GDAL and checked for sanity.
 #include <accessatlas/job/job.hpp>
@@ -36,6 +37,7 @@ protected:
     static void SetUpTestSuite() {
         auto job = job::load_job(std::string(ACCESSATLAS_SAMPLE_DATA) + "/rutland/job.toml");
         job.output = testing::TempDir() + "/rutland_e2e.gpkg";
+        ran = new job::Job(job);
         progress = new ProgressRecorder;
         summary = new job::RunSummary(job::run_job(job, *progress));
         GDALAllRegister();
@@ -45,14 +47,17 @@ protected:
         GDALClose(ds);
         delete summary;
         delete progress;
+        delete ran;
     }
     static job::RunSummary* summary;
     static GDALDataset* ds;
     static ProgressRecorder* progress;
+    static job::Job* ran;
 };
 job::RunSummary* RutlandJob::summary = nullptr;
 GDALDataset* RutlandJob::ds = nullptr;
 ProgressRecorder* RutlandJob::progress = nullptr;
+job::Job* RutlandJob::ran = nullptr;
 }  // namespace
 
 // One progress bar for the whole run: it never goes back, ends at 1, and the estimate of the
@@ -83,6 +88,10 @@ TEST_F(RutlandJob, OneOverallProgressFromZeroToOne) {
     EXPECT_GT(polygons, 20 * routing);
     EXPECT_GT(routing, 0);
 }
+
+// Access, catchments, E2SFCA, green space, DERI, the composite, clusters, inequality: every layer
+// as its description says (the same descriptions give docs/layers.md).
+TEST_F(RutlandJob, EveryLayerIsAsItsDescriptionSays) { test::expect_layers_as_described(ds, *ran); }
 
 TEST_F(RutlandJob, EveryLsoaIsPresentWithPositiveFiniteTimes) {
     ASSERT_NE(ds, nullptr);

@@ -19,6 +19,7 @@
 #include <qgsprocessingparameters.h>
 #include <qgsprocessingregistry.h>
 #include <qgsprocessingutils.h>
+#include <qgsmaplayerstylemanager.h>
 #include <qgsproject.h>
 #include <qgsrenderer.h>
 #include <qgsvectordataprovider.h>
@@ -28,7 +29,9 @@
 #include <QFile>
 #include <QImage>
 #include <QTemporaryDir>
+#include <QUrl>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
@@ -154,6 +157,14 @@ TEST(Provider, EveryRegistryAlgorithmWithItsParameters) {
     EXPECT_DOUBLE_EQ(snap->defaultValue().toDouble(), 500);
     EXPECT_DOUBLE_EQ(snap->maximum(), 100000);
     EXPECT_FALSE(nearest->shortHelpString().isEmpty());
+    // The dialog's Help button: this algorithm's parameters, rendered from the registry.
+    {
+        QFile help(QUrl(nearest->helpUrl()).toLocalFile());
+        ASSERT_TRUE(help.open(QIODevice::ReadOnly)) << nearest->helpUrl().toStdString();
+        const QString html = QString::fromUtf8(help.readAll());
+        EXPECT_TRUE(html.contains(QStringLiteral("area_code_field"))) << html.left(400).toStdString();
+        EXPECT_TRUE(html.contains(QStringLiteral("Nearest service travel time per LSOA")));
+    }
     // qgis_process help prints the summary, then shortHelpString(), then per parameter its label
     // and help(): none of them is said twice.
     for (const auto* alg : provider->algorithms()) {
@@ -568,6 +579,24 @@ TEST(Provider, OutputsLoadInAGroupWithTheirStyleAndRenderItsColours) {
     EXPECT_FALSE(deri->metadata().title().isEmpty());
     EXPECT_TRUE(deri->metadata().abstract().contains(QStringLiteral("Method: "))) << deri->metadata().abstract().toStdString();
     EXPECT_FALSE(deri->metadata().history().isEmpty());
+    // Every style of the layer one click away in the Styles menu, the default named after it.
+    {
+        std::unique_ptr<GDALDataset> ds(
+            static_cast<GDALDataset*>(GDALOpenEx(path.toUtf8().constData(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr)));
+        ASSERT_NE(ds, nullptr);
+        OGRLayer* rows =
+            ds->ExecuteSQL("SELECT description FROM layer_styles WHERE f_table_name = 'lsoa_digital_exclusion'", nullptr, nullptr);
+        ASSERT_NE(rows, nullptr);
+        QStringList titles;
+        for (auto& f : *rows) titles << QString::fromUtf8(f->GetFieldAsString(0));
+        ds->ReleaseResultSet(rows);
+        ASSERT_GE(titles.size(), 2);
+        auto styles = deri->styleManager()->styles();
+        std::sort(styles.begin(), styles.end());
+        std::sort(titles.begin(), titles.end());
+        EXPECT_EQ(styles, titles);
+        EXPECT_EQ(QStringLiteral("lsoa_digital_exclusion: ") + deri->styleManager()->currentStyle(), first->name());
+    }
     EXPECT_TRUE(first->itemVisibilityChecked());
     auto* supporting = groups.front()->findGroup(QStringLiteral("Supporting layers"));
     ASSERT_NE(supporting, nullptr);

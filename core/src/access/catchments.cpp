@@ -716,40 +716,41 @@ CatchmentPolygons catchment_polygons(const network::RoadNetwork& network, const 
     tbb::enumerable_thread_specific<Worker> workers([&] {
         return Worker{routing::Dijkstra(graph.backward), std::vector<std::uint32_t>(network.edge_count(), 0), 0, {}};
     });
-    for_each_facility(n_fac, options.threads, 1, workers, reporter, [&](Worker& w, std::uint32_t f) {
-        const auto& s = facility_snaps[f];
-        if (!s.ok() || !options.facility_polygons) return;
-        w.search.reset();
-        detail::seed_facility(w.search, network, graph, s, f);
-        ++w.current;
-        w.edges.clear();
-        auto touch = [&](std::uint32_t e) {
-            if (w.edge_stamp[e] != w.current) {
-                w.edge_stamp[e] = w.current;
-                w.edges.push_back(e);
+    if (options.facility_polygons)
+        for_each_facility(n_fac, options.threads, 1, workers, reporter, [&](Worker& w, std::uint32_t f) {
+            const auto& s = facility_snaps[f];
+            if (!s.ok()) return;
+            w.search.reset();
+            detail::seed_facility(w.search, network, graph, s, f);
+            ++w.current;
+            w.edges.clear();
+            auto touch = [&](std::uint32_t e) {
+                if (w.edge_stamp[e] != w.current) {
+                    w.edge_stamp[e] = w.current;
+                    w.edges.push_back(e);
+                }
+            };
+            touch(s.edge);
+            while (!w.search.finished() && w.search.next_time() <= max_limit) {
+                const std::uint32_t v = w.search.settle_next();
+                // Every usable edge at v, whichever way it may be travelled.
+                for (const auto* g : {&graph.forward, &graph.backward})
+                    for (std::uint32_t a = g->first_out[v]; a < g->first_out[v + 1]; ++a) touch(g->edge[a]);
             }
-        };
-        touch(s.edge);
-        while (!w.search.finished() && w.search.next_time() <= max_limit) {
-            const std::uint32_t v = w.search.settle_next();
-            // Every usable edge at v, whichever way it may be travelled.
-            for (const auto* g : {&graph.forward, &graph.backward})
-                for (std::uint32_t a = g->first_out[v]; a < g->first_out[v + 1]; ++a) touch(g->edge[a]);
-        }
-        std::sort(w.edges.begin(), w.edges.end());  // deterministic piece order
-        const OnEdge own{s.offset_m, s.distance_m / walk};
-        for (std::size_t k = 0; k < limits.size(); ++k) {
-            if (reporter.cancelled()) return;  // a large buffer takes a second: look between them
-            std::vector<std::vector<Point>> pieces;
-            for (std::uint32_t e : w.edges) {
-                const auto& edge = network.edges[e];
-                auto t = [&](std::uint32_t v) { return w.search.time(v) <= limits[k] ? w.search.time(v) : routing::unreached; };
-                edge_pieces(network, graph, e, t(edge.from), t(edge.to), e == s.edge ? &own : nullptr, e == s.edge ? 1 : 0, limits[k],
-                            pieces);
+            std::sort(w.edges.begin(), w.edges.end());  // deterministic piece order
+            const OnEdge own{s.offset_m, s.distance_m / walk};
+            for (std::size_t k = 0; k < limits.size(); ++k) {
+                if (reporter.cancelled()) return;  // a large buffer takes a second: look between them
+                std::vector<std::vector<Point>> pieces;
+                for (std::uint32_t e : w.edges) {
+                    const auto& edge = network.edges[e];
+                    auto t = [&](std::uint32_t v) { return w.search.time(v) <= limits[k] ? w.search.time(v) : routing::unreached; };
+                    edge_pieces(network, graph, e, t(edge.from), t(edge.to), e == s.edge ? &own : nullptr, e == s.edge ? 1 : 0, limits[k],
+                                pieces);
+                }
+                result.facility[f][k] = buffer_pieces(pieces, options.walk_off_m);
             }
-            result.facility[f][k] = buffer_pieces(pieces, options.walk_off_m);
-        }
-    });
+        });
 
     if (!options.coverage) return result;
     // Coverage: one multi-source search from every facility gives the union directly.
@@ -759,11 +760,15 @@ CatchmentPolygons catchment_polygons(const network::RoadNetwork& network, const 
     all.settle_all([&reporter] { reporter.check_cancelled(); });
     std::vector<double> node_time(network.node_count());
     for (std::uint32_t v = 0; v < network.node_count(); ++v) node_time[v] = all.time(v);
-    for (double limit : limits) {
+    // The search is quick; the polygons (one per threshold) are the work.
+    for (std::size_t k = 0; k < limits.size(); ++k) {
         reporter.check_cancelled();
-        result.coverage.push_back(buffer_pieces(reachable_pieces(network, graph, node_time, facility_snaps, limit), options.walk_off_m));
+        reporter.progress(0.1 + 0.9 * static_cast<double>(k) / static_cast<double>(limits.size()));
+        result.coverage.push_back(
+            buffer_pieces(reachable_pieces(network, graph, node_time, facility_snaps, limits[k]), options.walk_off_m));
     }
     reporter.check_cancelled();
+    reporter.progress(1.0);
     return result;
 }
 

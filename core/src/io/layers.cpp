@@ -329,12 +329,21 @@ double parse_number(const std::string& text, const std::string& file, const std:
 void TableProblems::add(const std::string& row, const std::string& field, const std::string& message, const std::string& hint) {
     ++m_count;
     if (m_hint.empty()) m_hint = hint;
-    if (m_lines.size() < 20)
-        m_lines.push_back(field.empty() ? row + ": " + message : fmt::format("{}, field '{}': {}", row, field, message));
+    const std::string line = field.empty() ? row + ": " + message : fmt::format("{}, field '{}': {}", row, field, message);
+    if (m_lines.size() < 20) m_lines.push_back(line);
 }
 
-void TableProblems::throw_if_any() const {
+void TableProblems::throw_if_any(std::size_t rows_checked) const {
     if (m_count == 0) return;
+    // A field wrong in (nearly) every row was the wrong field to choose: said once.
+    for (const auto& [field, problem] : m_unparsed) {
+        const auto& [rows, first] = problem;
+        if (rows_checked < 3 || rows * 10 < rows_checked * 9) continue;
+        throw InputError(fmt::format("field '{}' holds no usable numbers: {} of {} rows fail (e.g. {})", field, rows, rows_checked, first),
+                         {m_path, m_layer, {}, field},
+                         "choose the field that holds the numbers (a count of people, a rate), or leave the field empty to let "
+                         "the run pick the population field by its name");
+    }
     std::string text = m_count == 1 ? "1 problem in the table: " : fmt::format("{} problems in the table: ", m_count);
     for (std::size_t i = 0; i < m_lines.size(); ++i) text += (i ? "; " : "") + m_lines[i];
     if (m_count > m_lines.size()) text += fmt::format("; and {} more", m_count - m_lines.size());
@@ -393,7 +402,7 @@ NumericTable read_numeric_table(const std::string& path, const std::string& code
         }
         if (std::isfinite(v)) t.values.emplace(code, v);
     }
-    problems.throw_if_any();
+    problems.throw_if_any(table.rows.size());
     if (!copies.empty()) {
         std::string list;
         for (std::size_t i = 0; i < copies.size() && i < 10; ++i) list += (i ? ", " : "") + copies[i];

@@ -53,6 +53,9 @@ OGRFieldType ogr_type(FieldType t) {
 }
 
 void set_values(OGRFeature& f, const std::vector<FieldDef>& fields, const std::vector<Value>& values) {
+    // A writer whose values drift from its layer's fields would shift every column: refuse.
+    if (values.size() != fields.size())
+        throw InternalError(fmt::format("layer {}: {} values for {} fields", f.GetDefnRef()->GetName(), values.size(), fields.size()));
     for (std::size_t i = 0; i < fields.size() && i < values.size(); ++i) {
         const auto field = static_cast<int>(i);
         std::visit(

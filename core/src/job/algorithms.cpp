@@ -72,7 +72,7 @@ std::vector<Param> access_inputs() {
     using T = ParamType;
     std::vector<Param> params{
         with_help(Param{"network", "network.path", T::network_file, "Road network", "", true}, "An OpenStreetMap extract (.osm.pbf) or a road line layer such as OS Open Roads."),
-        with_help(Param{"network_coverage", "network.coverage", T::vector_file, "Area the network covers (optional)", ""}, "For a clipped extract: its box or polygon. People and facilities beyond it are named and left out instead of being routed on a cut network.")};
+        with_help(Param{"network_coverage", "network.coverage", T::vector_file, "Area the network covers", ""}, "For a clipped extract: its box or polygon. People and facilities beyond it are named and left out instead of being routed on a cut network.")};
     for (auto& p : area_inputs()) params.push_back(std::move(p));
     const std::vector<Param> service{
         {"facilities", "services.path", T::vector_file, "Facility points (GP surgeries, pharmacies ...)", "", true},
@@ -212,7 +212,7 @@ std::vector<Algorithm> make_registry() {
                   "Which features count as green space, e.g. leisure=park,natural=wood; empty: every feature."),
         {"woodland", "greenspace.woodland", T::text_list, "Filters field=value marking woodland", ""},
         {"site_name_field", "greenspace.name_field", T::field, "Site name field", "", false, {}, {}, {}, "greenspace"},
-        {"entrances", "greenspace.entrances", T::vector_file, "Given access points (optional)", ""},
+        {"entrances", "greenspace.entrances", T::vector_file, "Given access points", ""},
         {"mode", "greenspace.mode", T::enumeration, "Walking network or straight line", "network", false, {"network", "straight"}},
         {"ten_minute_walk_m", "greenspace.ten_minute_walk_m", T::number, "A 10-minute walk (m)", ""},
         {"neighbourhood_m", "greenspace.neighbourhood_m", T::number, "Provision counted within (m)", ""},
@@ -278,7 +278,7 @@ std::vector<Algorithm> make_registry() {
     }
     composite.params.push_back(with_help(Param{"method", "composite.method", T::enumeration, "How domains combine",
                                 "exponential", false, {"mean", "exponential"}}, "Mean of the domains' 0-10 scores, or the IMD's exponential transform of their ranks."));
-    composite.params.push_back({"imd_table", "composite.core20.path", T::table_file, "IMD table for Core20 (optional)", ""});
+    composite.params.push_back({"imd_table", "composite.core20.path", T::table_file, "IMD table for Core20", ""});
     Param imd_code{"imd_code_field", "composite.core20.code_field", T::field, "Area code field of the IMD table", "", false, {}, {}, {}, "imd_table"};
     imd_code.only_with = "imd_table";
     composite.params.push_back(imd_code);
@@ -329,12 +329,12 @@ std::vector<Algorithm> make_registry() {
                            "", false, {}, {}, {}, "deprivation"});
     ineq.params.push_back({"deprivation_field", "inequality.deprivation.field", T::field, "Decile field (1 = most deprived)", "", true, {}, {},
                            {}, "deprivation"});
-    ineq.params.push_back(with_help(Param{"deprivation_score", "inequality.deprivation_score.path", T::table_file, "Deprivation scores (optional)", ""}, "A table of scores, higher = more deprived; ranks the concentration index finer than the deciles."));
+    ineq.params.push_back(with_help(Param{"deprivation_score", "inequality.deprivation_score.path", T::table_file, "Deprivation scores", ""}, "A table of scores, higher = more deprived; ranks the concentration index finer than the deciles."));
     ineq.params.push_back({"deprivation_score_code_field", "inequality.deprivation_score.code_field", T::field, "Area code field of the score table",
                            "", false, {}, {}, {}, "deprivation_score"});
     ineq.params.push_back({"deprivation_score_field", "inequality.deprivation_score.field", T::field, "Deprivation score field", "", false, {},
                            {}, {}, "deprivation_score"});
-    ineq.params.push_back({"group_table", "inequality.groups.path", T::table_file, "Table of a group's counts per area (optional)", ""});
+    ineq.params.push_back({"group_table", "inequality.groups.path", T::table_file, "Table of a group's counts per area", ""});
     ineq.params.push_back({"group_name", "inequality.groups.name", T::text, "Group name (lower case, e.g. no_car)", "group", false, {}, {}, {}, "",
                            "group_table"});
     ineq.params.push_back({"group_code_field", "inequality.groups.code_field", T::field, "Area code field of the group table", "", false, {}, {},
@@ -343,7 +343,7 @@ std::vector<Algorithm> make_registry() {
                            false, {}, {}, {}, "group_table"});
     ineq.params.push_back({"group_total_field", "inequality.groups.denominator", T::field, "Everyone counted (e.g. all households)", "", false,
                            {}, {}, {}, "group_table"});
-    ineq.params.push_back(with_help(Param{"classes", "inequality.classes.path", T::table_file, "Area classes table (optional)", ""},
+    ineq.params.push_back(with_help(Param{"classes", "inequality.classes.path", T::table_file, "Area classes table", ""},
                                     "A class per area, e.g. the ONS rural-urban classification or a local authority."));
     ineq.params.push_back({"class_code_field", "inequality.classes.code_field", T::field, "Area code field of the class table", "", false, {}, {},
                            {}, "classes"});
@@ -542,25 +542,28 @@ job::Job job_from_parameters(const Algorithm& algorithm, const std::map<std::str
     return job::parse_job_table(root, "", "parameters of " + algorithm.id);
 }
 
+std::string markdown_reference(const Algorithm& a) {
+    std::string md = fmt::format("## {} (`{}`)\n\n{}\n\n{}\n\nCLI: `accessatlas {} --option value ...`; QGIS: `accessatlas:{}`.\n\n",
+                                 a.name, a.id, a.summary, a.help, a.id, a.id);
+    md += "| option | job key | description | default |\n|---|---|---|---|\n";
+    for (const auto& p : a.params) {
+        std::string def = p.default_value.empty() ? (p.required ? "required" : "") : "`" + p.default_value + "`";
+        std::string desc = p.description;
+        if (!p.help.empty()) desc += ": " + p.help;
+        if (!p.choices.empty()) {
+            desc += " (one of";
+            for (const auto& c : p.choices) desc += " `" + c + "`";
+            desc += ")";
+        }
+        md += fmt::format("| `--{}` | `{}` | {} | {} |\n", p.name, p.job_key, desc, def);
+    }
+    return md;
+}
+
 std::string markdown_reference() {
     std::string md = "# Algorithms\n\nGenerated from the algorithm registry (`accessatlas algorithms --markdown`): the CLI "
                      "options, the QGIS Processing parameters and this page come from the same table.\n";
-    for (const auto& a : all()) {
-        md += fmt::format("\n## {} (`{}`)\n\n{}\n\n{}\n\nCLI: `accessatlas {} --option value ...`; QGIS: `accessatlas:{}`.\n\n", a.name,
-                          a.id, a.summary, a.help, a.id, a.id);
-        md += "| option | job key | description | default |\n|---|---|---|---|\n";
-        for (const auto& p : a.params) {
-            std::string def = p.default_value.empty() ? (p.required ? "required" : "") : "`" + p.default_value + "`";
-            std::string desc = p.description;
-            if (!p.help.empty()) desc += ": " + p.help;
-            if (!p.choices.empty()) {
-                desc += " (one of";
-                for (const auto& c : p.choices) desc += " `" + c + "`";
-                desc += ")";
-            }
-            md += fmt::format("| `--{}` | `{}` | {} | {} |\n", p.name, p.job_key, desc, def);
-        }
-    }
+    for (const auto& a : all()) md += "\n" + markdown_reference(a);
     return md;
 }
 

@@ -163,7 +163,7 @@ Areas read_areas(const Job& job, Reporter& reporter) {
                 reporter.item({"population_missing", job.areas.path, a.layer.layer_name, std::to_string(a.layer.fid[i]), a.code[i],
                                job.population_field, "no population: the area is left out (served = 0, no numbers)"});
         }
-        problems.throw_if_any();
+        problems.throw_if_any(a.code.size());
         if (const auto w = trimmed.warning(job.areas.path); !w.empty()) reporter.warning(w);
         std::vector<std::string> missing;
         for (std::size_t i = 0; i < a.code.size(); ++i)

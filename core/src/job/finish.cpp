@@ -1,6 +1,7 @@
 // The finish stage: green space, the area stages (indices, composite, clusters, inequality) and
 // writing the GeoPackage (every layer family, every scenario) and the report.
 #include "job/stages.hpp"
+#include "job/layer_schema.hpp"
 
 #include <accessatlas/io/project.hpp>
 
@@ -38,15 +39,7 @@ namespace {
 
 // One row per item a warning named, to join to the map by code or feature id.
 void write_run_warnings(io::GpkgWriter& out, const Job& job, const std::vector<WarningItem>& items) {
-    auto& layer = out.create_layer("run_warnings", io::GeometryKind::none,
-                                   {{"kind", io::FieldType::text},
-                                    {"file", io::FieldType::text},
-                                    {"layer", io::FieldType::text},
-                                    {"feature_id", io::FieldType::text},
-                                    {"code", io::FieldType::text},
-                                    {"field", io::FieldType::text},
-                                    {"action", io::FieldType::text}},
-                                   "Every item the run's warnings name: what, where, and what was done");
+    auto& layer = run_warnings_schema().create(out);
     describe(layer, job,
              "Every item the run's warnings name (a facility excluded, an area not served, a polygon repaired, a stop or trip "
              "left out ...): join by code (areas) or feature_id (facilities, features, stops, trips)",

@@ -2,6 +2,7 @@
 // scores, and the green-space layers.
 #include "job/stage_costs.hpp"
 #include "job/stages.hpp"
+#include "job/layer_schema.hpp"
 
 #include <accessatlas/access/nearest.hpp>
 #include <accessatlas/error.hpp>
@@ -135,16 +136,7 @@ GreenspaceResult run_greenspace(const Job& job, const network::RoadNetwork& net,
 
 void write_greenspace_layers(io::GpkgWriter& out, const Job& job, const Areas& areas, const GreenspaceResult& g) {
     const auto& spec = job.greenspace;
-    std::vector<io::FieldDef> fields{{"lsoa_code", io::FieldType::text},        {"lsoa_name", io::FieldType::text},
-                                     {"population", io::FieldType::real},       {"greenspace_mode", io::FieldType::text},
-                                     {"greenspace_score", io::FieldType::real}, {"greenspace_decile", io::FieldType::integer}};
-    for (const auto& t : spec.tiers) fields.push_back({"pct_" + t.name, io::FieldType::real});
-    fields.push_back({"pop_beyond_10min", io::FieldType::real});
-    fields.push_back({"mean_dist_m", io::FieldType::real});
-    fields.push_back({"ha_per_1000", io::FieldType::real});
-    fields.push_back({"meets_capacity", io::FieldType::integer});
-    auto& layer = out.create_layer("lsoa_greenspace", io::GeometryKind::polygon, fields,
-                                   "Green-space access per area: % meeting each size/distance standard, score and decile");
+    auto& layer = lsoa_greenspace_schema(job).create(out);
     describe(layer, job, "Green-space access per LSOA: tiers (ANGSt / Green Infrastructure Framework, Fields in Trust, Woodland Trust)",
              "% of population (pct_*), people (pop_beyond_10min), metres (mean_dist_m), hectares per 1,000 people (ha_per_1000), "
              "score 0-100 (higher = better access), decile 1-10 (1 = least access in the study area)",
@@ -164,21 +156,11 @@ void write_greenspace_layers(io::GpkgWriter& out, const Job& job, const Areas& a
                                                        : io::Value());
         layer.add(v, &areas.layer.wkb[a]);
     }
-    auto& sites = out.create_layer("greenspace_sites", io::GeometryKind::polygon,
-                                   {{"site_id", io::FieldType::integer},
-                                    {"name", io::FieldType::text},
-                                    {"area_ha", io::FieldType::real},
-                                    {"woodland", io::FieldType::integer},
-                                    {"entrances", io::FieldType::integer},
-                                    {"given_entrances", io::FieldType::integer},
-                                    {"fallback_entrances", io::FieldType::integer}},
-                                   "Green-space sites (touching polygons dissolved; woods also as their own sites)");
+    auto& sites = greenspace_sites_schema().create(out);
     describe(sites, job, "Green-space sites used", "hectares", "polygons repaired and dissolved with GEOS");
     const auto cs = styles::coverage();
     out.add_style("greenspace_sites", cs.name, cs.qml, cs.sld, true, "Green-space sites");
-    auto& entrances = out.create_layer("greenspace_entrances", io::GeometryKind::point,
-                                       {{"site_id", io::FieldType::integer}, {"kind", io::FieldType::text}},
-                                       "Access points of the green-space sites: given, derived (path meets boundary) or fallback");
+    auto& entrances = greenspace_entrances_schema().create(out);
     describe(entrances, job, "Green-space access points", "none (locations)",
              "given entrances, or walking edges meeting the boundary, or fallback points");
     const auto es = styles::points("entrances", "#238b45");

@@ -1,5 +1,6 @@
 // The inequality lens as a job stage (see inequality_stage.hpp, docs/methods/inequality.md).
 #include "job/inequality_stage.hpp"
+#include "job/layer_schema.hpp"
 #include "job/source_reader.hpp"
 
 #include <accessatlas/error.hpp>
@@ -300,15 +301,7 @@ void write_inequality(io::GpkgWriter& out, const Job& job, const AreaSet& areas,
         layer.set_metadata("accessatlas_inputs", inputs);
         stamp_run(layer, job);
     };
-    auto& summary =
-        out.create_layer("inequality_summary", io::GeometryKind::none,
-                         {{"indicator", io::FieldType::text},
-                          {"measure", io::FieldType::text},
-                          {"value", io::FieldType::real},
-                          {"lower", io::FieldType::real},
-                          {"upper", io::FieldType::real},
-                          {"method", io::FieldType::text}},
-                         "Inequality measures per indicator: gap, SII, RII, concentration index, Gini, Theil, Core20, groups, classes");
+    auto& summary = inequality_summary_schema().create(out);
     describe(summary,
              "Inequality measures per area indicator by " + job.inequality.deprivation_name +
                  " decile, group and class; lower and upper: 95% CI",
@@ -316,14 +309,7 @@ void write_inequality(io::GpkgWriter& out, const Job& job, const AreaSet& areas,
     const auto num = [](double v) { return std::isfinite(v) ? io::Value(v) : io::Value(); };
     for (const auto& r : outcome.rows) summary.add({r.indicator, r.measure, num(r.value), num(r.lower), num(r.upper), r.method}, nullptr);
     for (const auto& ind : outcome.indicators) {
-        auto& layer = out.create_layer(ind.name + "_by_decile", io::GeometryKind::none,
-                                       {{"grouping", io::FieldType::text},
-                                        {"group", io::FieldType::integer},
-                                        {"areas", io::FieldType::integer},
-                                        {"population", io::FieldType::real},
-                                        {"mean", io::FieldType::real},
-                                        {"sii_fitted", io::FieldType::real}},
-                                       ind.name + " by " + job.inequality.deprivation_name + " decile and quintile (1 = most deprived)");
+        auto& layer = by_decile_schema(ind.name, job.inequality.deprivation_name).create(out);
         describe(layer, ind.sentence, ind.units.empty() ? std::string("the indicator's units") : ind.units);
         double total = 0;
         for (const auto& g : ind.deciles)
@@ -349,11 +335,9 @@ void write_inequality(io::GpkgWriter& out, const Job& job, const AreaSet& areas,
         }
     }
     if (!outcome.no_car_fields.empty()) {
-        std::vector<io::FieldDef> fields{{"lsoa_code", io::FieldType::text}, {"lsoa_name", io::FieldType::text}};
-        for (const auto& f : outcome.no_car_fields) fields.push_back({f.first, io::FieldType::real});
-        auto& layer =
-            out.create_layer("lsoa_realistic_access", io::GeometryKind::polygon, fields,
-                             "Travel time weighted by car availability: drive for households with a car, transit (or walk) without");
+        std::vector<std::string> names;
+        for (const auto& f : outcome.no_car_fields) names.push_back(f.first);
+        auto& layer = realistic_access_schema(names).create(out);
         describe(layer,
                  "Realistic travel time per area: the share of households with a car at the drive time, the share without at the "
                  "transit time (walking where there is no transit mode)",

@@ -108,7 +108,7 @@ public:
             }
             suppressed += std::isnan(n) || std::isnan(d);
         }
-        problems.throw_if_any();
+        problems.throw_if_any(t.rows.size());
         if (!copies.empty())
             m_reporter.warning(fmt::format("{}: {}: {} rows are exact copies of an earlier row and were dropped: {}", who, path,
                                            copies.size(), list_some(copies, 10)));

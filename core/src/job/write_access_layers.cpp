@@ -2,6 +2,7 @@
 // and per (service, mode) catchments, coverage, supply and members.
 #include "job/stages.hpp"
 #include "job/access_schema.hpp"
+#include "job/layer_schema.hpp"
 
 #include <accessatlas/access/nearest.hpp>
 #include <accessatlas/error.hpp>
@@ -31,15 +32,6 @@ namespace accessatlas::job::detail {
 using network::invalid_id;
 
 namespace {
-
-void add_snap_fields(std::vector<io::FieldDef>& fields, const std::vector<network::Mode>& modes) {
-    for (auto m : modes) {
-        const std::string p = "snap_" + std::string(network::to_string(m));
-        fields.push_back({p + "_m", io::FieldType::real});
-        fields.push_back({p + "_edge", io::FieldType::integer});
-        fields.push_back({p + "_offset_m", io::FieldType::real});
-    }
-}
 
 void add_snap_values(std::vector<io::Value>& v, const snapping::Snap& s) {
     if (!s.ok()) {
@@ -97,16 +89,7 @@ void write_catchment_layers(io::GpkgWriter& out, const Job& job, const std::stri
     const auto& thresholds = job.catchments.thresholds_min;
     const bool catchments = job.catchments.applies_to(service, mode);
     if (catchments && job.catchments.polygons) {
-        auto& layer = out.create_layer(p + "catchments", io::GeometryKind::polygon,
-                                       {{"facility_id", io::FieldType::text},
-                                        {"name", io::FieldType::text},
-                                        {"threshold_min", io::FieldType::real},
-                                        {"kind", io::FieldType::text},
-                                        {"band", io::FieldType::text},
-                                        {"population", io::FieldType::real},
-                                        {"area_ha", io::FieldType::real}},
-                                       "Service areas per facility: 'within' = everywhere within the threshold; 'band' = "
-                                       "the ring between the previous threshold and this one. Population from the origins.");
+        auto& layer = catchments_schema(prefix, service, mode).create(out);
         describe(layer, job, "Service areas per facility and threshold, and nested bands", "minutes, people, hectares",
                  "reachable network (partly reached edges cut by interpolation) buffered by catchments.walk_off_m and dissolved");
         std::vector<std::string> band_names;
@@ -134,12 +117,7 @@ void write_catchment_layers(io::GpkgWriter& out, const Job& job, const std::stri
                           &ring);
             }
         }
-        auto& cover = out.create_layer(p + "coverage", io::GeometryKind::polygon,
-                                       {{"threshold_min", io::FieldType::real},
-                                        {"population_covered", io::FieldType::real},
-                                        {"population_total", io::FieldType::real},
-                                        {"area_ha", io::FieldType::real}},
-                                       "Union of the service areas of every facility, per threshold");
+        auto& cover = coverage_schema(prefix, service, mode).create(out);
         describe(cover, job, "Area within each threshold of any facility", "minutes, people, hectares", "one multi-source search");
         const auto cs = styles::coverage();
         out.add_style(p + "coverage", cs.name, cs.qml, cs.sld, true, cs.title);
@@ -155,12 +133,7 @@ void write_catchment_layers(io::GpkgWriter& out, const Job& job, const std::stri
         }
     }
     if (catchments && job.catchments.members) {
-        auto& members = out.create_layer(p + "catchment_members", io::GeometryKind::none,
-                                         {{"facility_id", io::FieldType::text},
-                                          {"origin_id", io::FieldType::integer},
-                                          {"time_min", io::FieldType::real},
-                                          {"population", io::FieldType::real}},
-                                         "Every origin within the largest threshold of each facility");
+        auto& members = catchment_members_schema(prefix, service, mode).create(out);
         for (std::size_t f = 0; f < facilities.id.size(); ++f)
             for (std::uint64_t i = reach.first[f]; i < reach.first[f + 1]; ++i)
                 if (reach.time_s[i] <= thresholds.back() * 60.0)
@@ -169,18 +142,12 @@ void write_catchment_layers(io::GpkgWriter& out, const Job& job, const std::stri
                         nullptr);
     }
     if (job.e2sfca.enabled) {
-        auto& supply = out.create_layer(p + "supply", io::GeometryKind::point,
-                                        {{"facility_id", io::FieldType::text},
-                                         {"name", io::FieldType::text},
-                                         {"supply", io::FieldType::real},
-                                         {"demand", io::FieldType::real},
-                                         {"ratio_per_1000", io::FieldType::real},
-                                         {"population_within", io::FieldType::real}},
-                                        "E2SFCA step 1 per facility: supply, decay-weighted demand, supply per 1,000 people");
+        auto& supply = supply_schema(prefix, service, mode).create(out);
         describe(supply, job, "E2SFCA step 1 per facility", "supply units, people, supply per 1,000 people",
                  "Luo & Qi (2009) E2SFCA; see docs/methods/catchments-e2sfca.md");
         const auto ss = styles::points("supply", "#08519c");
-        out.add_style(p + "supply", ss.name, ss.qml, ss.sld, true, "Facilities with their E2SFCA ratio");
+        out.add_style(p + "supply", ss.name, ss.qml, ss.sld, true,
+                      "E2SFCA supply of " + service + " by " + std::string(network::to_string(mode)));
         for (std::size_t f = 0; f < facilities.id.size(); ++f) {
             if (!snaps[f].ok()) continue;
             supply.add_point(
@@ -200,30 +167,28 @@ void write_service_layers(io::GpkgWriter& out, const Job& job, const Prepared& p
     const std::string prefix = sc.name.empty() ? std::string() : sc.name + "_";
     const std::string sc_what = sc.name.empty() ? std::string() : "Scenario '" + sc.title + "': ";
     if (!job.services.empty()) {
-        std::vector<io::FieldDef> fields{{"lsoa_code", io::FieldType::text},
-                                         {"lsoa_name", io::FieldType::text},
-                                         {"population", io::FieldType::real},
-                                         {"served", io::FieldType::integer}};
+        const auto access_schema = lsoa_access_schema(job, prefix);
+        const auto fields = access_schema.field_defs();
         std::vector<std::vector<AccessField>> schema;
-        for (const auto& c : columns) {
-            schema.push_back(access_fields(job, c.service, c.mode));
-            for (const auto& f : schema.back()) fields.push_back({f.name, io::FieldType::real});
-        }
-        auto& layer = out.create_layer(prefix + "lsoa_access", io::GeometryKind::polygon, fields,
-                                       "Travel time and distance to the nearest service per area, population-weighted");
+        for (const auto& c : columns) schema.push_back(access_fields(job, c.service, c.mode));
+        auto& layer = access_schema.create(out);
         describe(layer, job,
                  sc_what + "Access to services per area (LSOA): nearest-facility time and distance, % within thresholds, "
                            "facilities within thresholds, E2SFCA",
                  "minutes (time_min), km (dist_km), % of population (pct_T), facilities (count_T), people (unreached_pop), "
                  "supply per 1,000 people (e2sfca_per_1000)",
                  "Multi-source Dijkstra on the OSM/OGR network per mode; origins weighted by population; see docs/methods");
-        bool first_style = true;
-        for (const auto& c : columns) {
+        // The map that opens: public transport when the job has it (the mode the people most at
+        // risk depend on), else the first column.
+        std::size_t headline = 0;
+        for (std::size_t ci = columns.size(); ci-- > 0;)
+            if (columns[ci].mode == network::Mode::transit) headline = ci;
+        for (std::size_t ci = 0; ci < columns.size(); ++ci) {
+            const auto& c = columns[ci];
             const std::string p = c.service + "_" + std::string(network::to_string(c.mode)) + "_";
             const std::string nice = c.service + " by " + std::string(network::to_string(c.mode));
             const auto t = styles::time_minutes(p + "time_min", "Time to the nearest " + nice + " (minutes)");
-            out.add_style(prefix + "lsoa_access", t.name, t.qml, t.sld, first_style, t.title);
-            first_style = false;
+            out.add_style(prefix + "lsoa_access", t.name, t.qml, t.sld, ci == headline, t.title);
             const std::string pct = p + "pct_" + threshold_label(job.thresholds_min.front());
             const auto pc = styles::percent_better_high(
                 pct, fmt::format("% of people within {} min of a {}", threshold_label(job.thresholds_min.front()), nice));
@@ -246,19 +211,7 @@ void write_service_layers(io::GpkgWriter& out, const Job& job, const Prepared& p
         if (job.write_csv) io::write_csv(fs::path(job.output).replace_extension("." + prefix + "lsoa_access.csv").string(), fields, rows);
     }
     if (!job.services.empty()) {
-        std::vector<io::FieldDef> fields{{"origin_id", io::FieldType::integer},
-                                         {"lsoa_code", io::FieldType::text},
-                                         {"kind", io::FieldType::text},
-                                         {"population", io::FieldType::real}};
-        add_snap_fields(fields, job.modes);
-        for (const auto& c : columns) {
-            const std::string p = c.service + "_" + std::string(network::to_string(c.mode)) + "_";
-            fields.push_back({p + "facility", io::FieldType::text});
-            fields.push_back({p + "time_min", io::FieldType::real});
-            fields.push_back({p + "dist_km", io::FieldType::real});
-        }
-        auto& layer = out.create_layer(prefix + "origins_nearest", io::GeometryKind::point, fields,
-                                       "Origins (population points) with the nearest facility per service and mode");
+        auto& layer = origins_nearest_schema(job, prefix).create(out);
         describe(layer, job, sc_what + "Population points (origins) with their nearest facility per service and mode",
                  "people (population), minutes (time_min), km (dist_km), metres (snap_*)", "see docs/methods/nearest-service.md");
         const auto st = styles::points("origins", "#525252");
@@ -278,13 +231,7 @@ void write_service_layers(io::GpkgWriter& out, const Job& job, const Prepared& p
         }
     }
     if (!job.services.empty()) {
-        std::vector<io::FieldDef> fields{{"service", io::FieldType::text},
-                                         {"facility_id", io::FieldType::text},
-                                         {"name", io::FieldType::text},
-                                         {"snapped", io::FieldType::integer}};
-        add_snap_fields(fields, job.modes);
-        auto& layer = out.create_layer(prefix + "facilities", io::GeometryKind::point, fields,
-                                       "Input facilities as used: snapped = 1 when on the network for every mode");
+        auto& layer = facilities_schema(job, prefix).create(out);
         describe(layer, job, sc_what + "Facilities as used, with their snap distance per mode; snapped = 0: off the network, excluded",
                  "metres (snap_*)", "nearest usable edge within analysis.max_snap_m (Boost.Geometry R-tree)");
         std::vector<std::string> service_names;

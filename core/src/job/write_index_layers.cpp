@@ -1,6 +1,7 @@
 // The index, composite and clustering layers of a job: written with their styles and metadata
 // (the values come from area_indices.cpp).
 #include "job/area_indices.hpp"
+#include "job/layer_schema.hpp"
 
 #include <accessatlas/indices/area_codes.hpp>
 #include "job/access_schema.hpp"
@@ -69,21 +70,7 @@ namespace {
 // incomplete areas, Core20.
 void write_summary(io::GpkgWriter& out, const Job& job, const AreaSet& areas, const AreaIndicesOutcome& outcome) {
     if (outcome.indices.empty() && !job.composite.enabled) return;
-    auto& table = out.create_layer("index_summary", io::GeometryKind::none,
-                                   {{"field", io::FieldType::text},
-                                    {"areas", io::FieldType::integer},
-                                    {"population", io::FieldType::real},
-                                    {"mean", io::FieldType::real},
-                                    {"population_weighted_mean", io::FieldType::real},
-                                    {"minimum", io::FieldType::real},
-                                    {"maximum", io::FieldType::real},
-                                    {"areas_highest_quintile", io::FieldType::integer},
-                                    {"population_highest_quintile", io::FieldType::real},
-                                    {"pct_population_highest_quintile", io::FieldType::real},
-                                    {"areas_incomplete", io::FieldType::integer},
-                                    {"areas_core20", io::FieldType::integer},
-                                    {"population_core20", io::FieldType::real}},
-                                   "Area statistics per index");
+    auto& table = index_summary_schema().create(out);
     table.set_metadata("accessatlas_what", "Summary statistics of each index over the study area");
     table.set_metadata("accessatlas_units", "index units; people; % of the study population");
     table.set_metadata("accessatlas_method",
@@ -173,22 +160,8 @@ void write_area_indices(io::GpkgWriter& out, const Job& job, const AreaSet& area
         const auto& def = spec.def;
         const auto& r = io_.result;
         const std::string p = def.name + "_";
-        std::vector<io::FieldDef> fields{{"lsoa_code", io::FieldType::text},
-                                         {"lsoa_name", io::FieldType::text},
-                                         {"population", io::FieldType::real},
-                                         {p + "score", io::FieldType::real}};
-        for (const auto& c : def.components) fields.push_back({p + c.id, io::FieldType::real});
+        auto& layer = index_schema(spec).create(out);
         const bool minmax = def.normalisation == indices::Normalisation::minmax;
-        if (minmax) fields.push_back({p + "band", io::FieldType::integer});
-        fields.push_back({p + "quintile", io::FieldType::integer});
-        fields.push_back({p + "decile", io::FieldType::integer});
-        fields.push_back({p + "incomplete", io::FieldType::integer});
-        fields.push_back({p + "missing", io::FieldType::text});
-        for (const auto& ind : def.indicators) {
-            fields.push_back({p + ind.id, io::FieldType::real});
-            fields.push_back({p + ind.id + "_score", io::FieldType::real});
-        }
-        auto& layer = out.create_layer(spec.layer, io::GeometryKind::polygon, fields, def.title);
         layer.set_metadata("accessatlas_what", def.title + ": score, components, indicator values and scores per area");
         layer.set_metadata("accessatlas_units", minmax ? "0-10, 10 = highest risk (scores); indicator values in their own units"
                                                        : "normalised scores, higher = higher risk");
@@ -234,25 +207,8 @@ void write_area_indices(io::GpkgWriter& out, const Job& job, const AreaSet& area
     if (job.composite.enabled) {
         const auto& spec = job.composite;
         const auto& c = outcome.composite;
-        std::vector<io::FieldDef> fields{
-            {"lsoa_code", io::FieldType::text}, {"lsoa_name", io::FieldType::text}, {"population", io::FieldType::real}};
-        for (const auto& d : spec.domains) {
-            fields.push_back({d.name, io::FieldType::real});
-            fields.push_back({d.name + "_score", io::FieldType::real});
-        }
-        for (const auto& [name, type] : std::vector<std::pair<std::string, io::FieldType>>{{"composite_score", io::FieldType::real},
-                                                                                           {"composite_rank", io::FieldType::integer},
-                                                                                           {"composite_decile", io::FieldType::integer},
-                                                                                           {"composite_incomplete", io::FieldType::integer},
-                                                                                           {"imd_decile", io::FieldType::integer},
-                                                                                           {"core20", io::FieldType::integer}})
-            fields.push_back({name, type});
         const bool sensitivity = !c.rank_min.empty();
-        if (sensitivity)
-            for (const char* f : {"composite_rank_min", "composite_rank_max", "composite_rank_p05", "composite_rank_p95"})
-                fields.push_back({f, io::FieldType::integer});
-        if (sensitivity) fields.push_back({"composite_top_fifth_pct", io::FieldType::real});
-        auto& layer = out.create_layer(spec.layer, io::GeometryKind::polygon, fields, "Composite index of access and exclusion");
+        auto& layer = composite_schema(job, sensitivity).create(out);
         const bool exponential = spec.method == indices::Normalisation::exponential;
         layer.set_metadata("accessatlas_what", "Composite index joining access to services, green space and digital exclusion per area, "
                                                "with Core20 (IMD deciles 1-2)");
@@ -302,15 +258,7 @@ void write_area_indices(io::GpkgWriter& out, const Job& job, const AreaSet& area
     if (job.clustering.enabled) {
         const auto& spec = job.clustering;
         const auto& cl = outcome.clusters;
-        std::vector<io::FieldDef> fields{
-            {"lsoa_code", io::FieldType::text}, {"lsoa_name", io::FieldType::text}, {"neighbours", io::FieldType::integer}};
-        for (const auto& f : spec.fields) {
-            fields.push_back({f, io::FieldType::real});
-            fields.push_back({f + "_lisa_i", io::FieldType::real});
-            fields.push_back({f + "_lisa_p", io::FieldType::real});
-            fields.push_back({f + "_lisa", io::FieldType::text});
-        }
-        auto& layer = out.create_layer(spec.layer, io::GeometryKind::polygon, fields, "Local Moran (LISA) clusters");
+        auto& layer = clusters_schema(job).create(out);
         layer.set_metadata("accessatlas_what", "Local indicators of spatial association (LISA) per area for the listed fields");
         layer.set_metadata("accessatlas_units", "field values in their own units; local I (unitless); pseudo p-value (0-1); cluster class");
         layer.set_metadata(
@@ -336,16 +284,7 @@ void write_area_indices(io::GpkgWriter& out, const Job& job, const AreaSet& area
             }
             layer.add(v, &areas.wkb[a]);
         }
-        auto& table = out.create_layer("moran_global", io::GeometryKind::none,
-                                       {{"field", io::FieldType::text},
-                                        {"moran_i", io::FieldType::real},
-                                        {"expected_i", io::FieldType::real},
-                                        {"z_permutation", io::FieldType::real},
-                                        {"p_pseudo", io::FieldType::real},
-                                        {"permutations", io::FieldType::integer},
-                                        {"areas", io::FieldType::integer},
-                                        {"contiguity", io::FieldType::text}},
-                                       "Global Moran's I per field");
+        auto& table = moran_global_schema().create(out);
         table.set_metadata("accessatlas_what", "Global Moran's I per field (spatial autocorrelation over the study area)");
         table.set_metadata("accessatlas_units", "I (unitless, -1 to 1); z against the permutations; pseudo p-value (0-1)");
         table.set_metadata("accessatlas_method", "row-standardised contiguity weights; seeded permutations; see docs/indices.md");

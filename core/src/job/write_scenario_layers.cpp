@@ -1,5 +1,6 @@
 // Scenarios against the baseline: <name>_lsoa_delta and scenario_summary.
 #include "job/stages.hpp"
+#include "job/layer_schema.hpp"
 
 #include <accessatlas/access/nearest.hpp>
 #include <accessatlas/error.hpp>
@@ -34,18 +35,7 @@ std::vector<ScenarioTotals> write_delta_layer(io::GpkgWriter& out, const Job& jo
     const auto& areas = prepared.areas;
     const auto& origins = prepared.origins;
     const std::string layer_name = sc.name + "_lsoa_delta";
-    std::vector<io::FieldDef> fields{
-        {"lsoa_code", io::FieldType::text}, {"lsoa_name", io::FieldType::text}, {"population", io::FieldType::real}};
-    for (const auto& c : base) {
-        const std::string p = c.service + "_" + mode_name(c.mode) + "_";
-        fields.push_back({p + "time_min_delta", io::FieldType::real});
-        fields.push_back({p + "unreached_pop_delta", io::FieldType::real});
-        for (double t : job.thresholds_min) fields.push_back({p + "newly_beyond_" + threshold_label(t), io::FieldType::real});
-        for (double t : job.thresholds_min) fields.push_back({p + "newly_within_" + threshold_label(t), io::FieldType::real});
-        if (job.e2sfca.enabled) fields.push_back({p + "e2sfca_per_1000_delta", io::FieldType::real});
-    }
-    auto& layer =
-        out.create_layer(layer_name, io::GeometryKind::polygon, fields, "Scenario '" + sc.title + "' minus the baseline, per area");
+    auto& layer = lsoa_delta_schema(job, job.scenarios.at(si - 1)).create(out);
     describe(layer, job,
              "Scenario '" + sc.title +
                  "' against the baseline: change in time to the nearest service, people newly beyond "
@@ -109,22 +99,7 @@ std::vector<ScenarioTotals> write_delta_layer(io::GpkgWriter& out, const Job& jo
 
 void write_scenario_summary(io::GpkgWriter& out, const Job& job, const Prepared& prepared,
                             const std::vector<std::vector<ScenarioTotals>>& totals) {
-    std::vector<io::FieldDef> fields{{"scenario", io::FieldType::text},
-                                     {"title", io::FieldType::text},
-                                     {"service", io::FieldType::text},
-                                     {"mode", io::FieldType::text},
-                                     {"facilities_baseline", io::FieldType::integer},
-                                     {"facilities_scenario", io::FieldType::integer},
-                                     {"closed_edges", io::FieldType::integer},
-                                     {"mean_time_min_baseline", io::FieldType::real},
-                                     {"mean_time_min_scenario", io::FieldType::real}};
-    for (double t : job.thresholds_min) fields.push_back({"people_newly_beyond_" + threshold_label(t), io::FieldType::real});
-    for (double t : job.thresholds_min) fields.push_back({"people_newly_within_" + threshold_label(t), io::FieldType::real});
-    fields.push_back({"areas_slower", io::FieldType::integer});
-    fields.push_back({"areas_faster", io::FieldType::integer});
-    auto& layer =
-        out.create_layer("scenario_summary", io::GeometryKind::none, fields,
-                         "Each scenario against the baseline, per service and mode: mean time and people crossing each threshold");
+    auto& layer = scenario_summary_schema(job).create(out);
     describe(layer, job, "What-if scenarios against the baseline", "minutes (population-weighted over reached people), people, areas",
              "see docs/scenarios.md");
     for (std::size_t si = 1; si < prepared.scenarios.size(); ++si) {

@@ -33,10 +33,11 @@ struct Quiet : Reporter {
 
 // Runs body(index) for [0, n) on the job's threads, in chunks between which the driver
 // reports progress and polls Cancel.
+// `min_chunk`: small where one item is slow (a facility's polygons), so the bar moves.
 template <class Body>
-void parallel_chunks(std::size_t n, unsigned threads, Reporter& reporter, Body&& body) {
+void parallel_chunks(std::size_t n, unsigned threads, Reporter& reporter, Body&& body, std::size_t min_chunk = 64) {
     tbb::task_arena arena(static_cast<int>(thread_count(threads)));
-    const std::size_t chunk = std::max<std::size_t>(64, n / 50);
+    const std::size_t chunk = std::max<std::size_t>(min_chunk, n / 50);
     for (std::size_t begin = 0; begin < n; begin += chunk) {
         reporter.check_cancelled();
         reporter.progress(double(begin) / double(n));
@@ -422,20 +423,23 @@ access::CatchmentPolygons transit_polygons(const network::RoadNetwork& network, 
     if (popt.facility_polygons) {
         const auto egress_pairs = access::reach_origins(network, walk, facility_snaps, tn.stop_snaps, options.max_walk_s, options.threads,
                                                         quiet, access::ReachMethod::dijkstra);
-        parallel_chunks(n_fac, options.threads, reporter, [&](std::size_t fi) {
-            const auto f = static_cast<std::uint32_t>(fi);
-            if (!facility_snaps[f].ok()) return;
-            std::vector<double> egress(tn.stop_snaps.size(), never);
-            const std::vector<std::uint32_t> target(tn.stop_snaps.size(), f);
-            for (std::uint64_t i = egress_pairs.first[f]; i < egress_pairs.first[f + 1]; ++i)
-                egress[egress_pairs.origin[i]] = egress_pairs.time_s[i];
-            const auto profiles = profile_search(search_input(tn, egress, target));
-            std::vector<snapping::Snap> only(facility_snaps.size());
-            only[f] = facility_snaps[f];
-            const auto t = node_times(network, walk, tn, only, stop_percentiles(profiles, options), max_limit);
-            for (std::size_t k = 0; k < limits.size(); ++k)
-                out.facility[f][k] = access::reachable_polygon(network, walk, t, only, limits[k], popt.walk_off_m);
-        });
+        parallel_chunks(
+            n_fac, options.threads, reporter,
+            [&](std::size_t fi) {
+                const auto f = static_cast<std::uint32_t>(fi);
+                if (!facility_snaps[f].ok()) return;
+                std::vector<double> egress(tn.stop_snaps.size(), never);
+                const std::vector<std::uint32_t> target(tn.stop_snaps.size(), f);
+                for (std::uint64_t i = egress_pairs.first[f]; i < egress_pairs.first[f + 1]; ++i)
+                    egress[egress_pairs.origin[i]] = egress_pairs.time_s[i];
+                const auto profiles = profile_search(search_input(tn, egress, target));
+                std::vector<snapping::Snap> only(facility_snaps.size());
+                only[f] = facility_snaps[f];
+                const auto t = node_times(network, walk, tn, only, stop_percentiles(profiles, options), max_limit);
+                for (std::size_t k = 0; k < limits.size(); ++k)
+                    out.facility[f][k] = access::reachable_polygon(network, walk, t, only, limits[k], popt.walk_off_m);
+            },
+            thread_count(options.threads));
     }
     if (popt.coverage) {
         access::NearestOptions plain;
@@ -446,10 +450,13 @@ access::CatchmentPolygons transit_polygons(const network::RoadNetwork& network, 
             if (egress.time_s[s] <= options.max_walk_s) egress_s[s] = egress.time_s[s];
         const auto profiles = profile_search(search_input(tn, egress_s, egress.facility), [&reporter] { reporter.check_cancelled(); });
         const auto t = node_times(network, walk, tn, facility_snaps, stop_percentiles(profiles, options), max_limit);
-        for (double limit : limits) {
+        // The search is about a third of the work, the polygons (one per threshold) the rest.
+        for (std::size_t k = 0; k < limits.size(); ++k) {
             reporter.check_cancelled();
-            out.coverage.push_back(access::reachable_polygon(network, walk, t, facility_snaps, limit, popt.walk_off_m));
+            reporter.progress(0.3 + 0.7 * static_cast<double>(k) / static_cast<double>(limits.size()));
+            out.coverage.push_back(access::reachable_polygon(network, walk, t, facility_snaps, limits[k], popt.walk_off_m));
         }
+        reporter.progress(1.0);
     }
     return out;
 }

@@ -116,18 +116,23 @@ public:
             return parse();
         } catch (const InputError& e) {
             add(row, field, e.detail(), e.hint());
+            auto& [rows, first] = m_unparsed[field];
+            if (rows++ == 0) first = row + ": " + e.detail();
             return std::numeric_limits<double>::quiet_NaN();
         }
     }
     std::size_t size() const { return m_count; }
-    // Throws one InputError listing the problems, if any.
-    void throw_if_any() const;
+    // Throws one InputError listing the problems, if any. Given the number of rows checked, a
+    // field with a problem in nearly every row (text where a number belongs: the wrong field
+    // chosen) is said once, as that, instead of row by row.
+    void throw_if_any(std::size_t rows_checked = 0) const;
 
 private:
     std::string m_path, m_layer;
     std::vector<std::string> m_lines;  // "line 7, field 'x': message"
     std::string m_hint;
     std::size_t m_count = 0;
+    std::map<std::string, std::pair<std::size_t, std::string>> m_unparsed;  // field -> (rows not numbers, the first)
 };
 
 // Cells whose spaces or '+' sign were trimmed, to be named in one warning.

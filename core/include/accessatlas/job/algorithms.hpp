@@ -80,7 +80,9 @@ std::string name_parameters(std::string message, const Algorithm& algorithm, Par
 // ("services.path" -> "services.layer", "greenspace.entrances" -> "greenspace.entrances_layer").
 std::string layer_key_for(const std::string& job_key);
 
-// Markdown reference of every algorithm (docs/algorithms.md is this text).
+// Markdown reference of every algorithm (docs/algorithms.md is this text), and of one (its
+// section; the QGIS dialog's Help button shows it rendered).
 std::string markdown_reference();
+std::string markdown_reference(const Algorithm& algorithm);
 
 }  // namespace accessatlas::algorithms
