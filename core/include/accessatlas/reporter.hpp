@@ -72,6 +72,22 @@ private:
 // from the job before it starts) takes an equal share, and a stage's own progress moves within
 // its share. The overall value never goes back, stays below 1 until finish(), and copes with
 // more or fewer stages than expected. Everything else is forwarded.
+// Passes a part's progress on as [from, to] of the caller's stage: a stage that runs several
+// searches, each reporting 0 to 1, moves the bar once instead of filling it with the first.
+class ProgressSpan : public Reporter {
+public:
+    ProgressSpan(Reporter& next, double from, double to) : m_next(next), m_from(from), m_to(to) {}
+    void progress(double fraction) override { m_next.progress(m_from + fraction * (m_to - m_from)); }
+    void info(std::string_view message) override { m_next.info(message); }
+    void warning(std::string_view message) override { m_next.warning(message); }
+    void item(const WarningItem& item) override { m_next.item(item); }
+    bool cancelled() const override { return m_next.cancelled(); }
+
+private:
+    Reporter& m_next;
+    double m_from, m_to;
+};
+
 class StagedProgress : public Reporter {
 public:
     // `expected_weight`: the sum of the weights of the stages the run will start (1 each unless

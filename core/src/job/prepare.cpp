@@ -308,13 +308,6 @@ Prepared prepare(const Job& job, Reporter& collect, RunSummary& summary, const W
     // Edge effects: people cross boundaries for care; the network should reach beyond.
     const auto near_edge =
         net.node_count() > 0 ? io::areas_beyond_coverage(areas.layer.wkb, net.nodes, job.edge_buffer_m) : std::vector<std::uint32_t>{};
-    if (!near_edge.empty()) {
-        std::vector<std::string> codes;
-        for (auto i : near_edge) codes.push_back(areas.code[i]);
-        collect.warning(fmt::format("the network does not reach {:.1f} km beyond {} of {} areas; services across the "
-                                    "boundary may be missed there (extend the network and facility lists): {}",
-                                    job.edge_buffer_m / 1000.0, near_edge.size(), areas.code.size(), list_some(codes)));
-    }
     if (job.needs_origins()) {
         p.origins = make_origins(job, areas, net, locator, collect);
         // People of an area whose population is missing cannot be weighted: no origins there.
@@ -367,6 +360,19 @@ Prepared prepare(const Job& job, Reporter& collect, RunSummary& summary, const W
                                         coverage ? "within the network's coverage (" + job.network_coverage.path + ")" : "in them",
                                         list_some(unserved, 10)));
     }
+    // Said once the areas a clipped network serves are known: an area beyond the coverage is
+    // already named as not served, so only served areas near the edge are listed here.
+    const bool by_served = coverage && !p.origins.area_served.empty();
+    std::vector<std::string> edge_codes;
+    for (auto i : near_edge)
+        if (!by_served || p.origins.area_served[i]) edge_codes.push_back(areas.code[i]);
+    const auto counted =
+        by_served ? static_cast<std::size_t>(std::count(p.origins.area_served.begin(), p.origins.area_served.end(), 1)) : areas.code.size();
+    if (!edge_codes.empty())
+        collect.warning(fmt::format("the network does not reach {:.1f} km beyond {} of {} {}areas; services across the "
+                                    "boundary may be missed there (extend the network and facility lists): {}",
+                                    job.edge_buffer_m / 1000.0, edge_codes.size(), counted, by_served ? "served " : "",
+                                    list_some(edge_codes)));
     const auto& origins = p.origins;
     summary.origins = origins.location.size();
     if (job.needs_origins())

@@ -265,7 +265,12 @@ NearestProfiles nearest_profiles(const network::RoadNetwork& network, const netw
 access::NearestResult transit_nearest(const network::RoadNetwork& network, const network::ModeGraph& walk, const TransitNetwork& tn,
                                       const std::vector<snapping::Snap>& facility_snaps, const std::vector<snapping::Snap>& origin_snaps,
                                       const access::NearestOptions& nearest_options, const WindowOptions& options, Reporter& reporter) {
-    const auto np = nearest_profiles(network, walk, tn, facility_snaps, origin_snaps, options, reporter);
+    // The profiles, every origin's window, then (when asked) one search per facility for the
+    // counts: each its share of the stage's progress.
+    const bool counts = nearest_options.count_within_thresholds && !nearest_options.thresholds_min.empty();
+    ProgressSpan profiles_part(reporter, 0, counts ? 0.2 : 0.5), window_part(reporter, counts ? 0.2 : 0.5, counts ? 0.35 : 1.0),
+        counts_part(reporter, 0.35, 1.0);
+    const auto np = nearest_profiles(network, walk, tn, facility_snaps, origin_snaps, options, profiles_part);
     const auto& walk_only = np.walk_only;
     const auto& profiles = np.profiles;
     access::NearestResult r;
@@ -278,7 +283,7 @@ access::NearestResult transit_nearest(const network::RoadNetwork& network, const
     r.p75_s.assign(n, never);
     r.best_s.assign(n, never);
     tbb::enumerable_thread_specific<Evaluator> evaluators([&] { return Evaluator(options); });
-    parallel_chunks(n, options.threads, reporter, [&](std::size_t o) {
+    parallel_chunks(n, options.threads, window_part, [&](std::size_t o) {
         const auto s =
             evaluators.local().run(tn, profiles, static_cast<std::uint32_t>(o), walk_only.time_s[o], walk_only.facility[o], options);
         r.time_s[o] = s.mean;
@@ -289,10 +294,10 @@ access::NearestResult transit_nearest(const network::RoadNetwork& network, const
         r.best_s[o] = s.best;
     });
     r.nodes_settled = walk_only.nodes_settled;
-    if (nearest_options.count_within_thresholds && !nearest_options.thresholds_min.empty()) {
+    if (counts) {
         const auto& th = nearest_options.thresholds_min;
         const double limit = *std::max_element(th.begin(), th.end()) * 60.0;
-        const auto reach = transit_reach(network, walk, tn, facility_snaps, origin_snaps, limit, Statistic::mean, options, reporter);
+        const auto reach = transit_reach(network, walk, tn, facility_snaps, origin_snaps, limit, Statistic::mean, options, counts_part);
         r.threshold_count = th.size();
         r.counts.assign(n * th.size(), 0);
         for (std::size_t f = 0; f < reach.facility_count(); ++f)
@@ -327,33 +332,36 @@ access::Reach transit_reach(const network::RoadNetwork& network, const network::
                        std::vector<double>(n_orig, never), Evaluator(options)};
     });
     const double percentile = options.reach_percentile;
-    parallel_chunks(n_fac, options.threads, reporter, [&](std::size_t fi) {
-        const auto f = static_cast<std::uint32_t>(fi);
-        if (!facility_snaps[f].ok()) return;
-        auto& b = buffers.local();
-        for (std::uint64_t i = egress_pairs.first[f]; i < egress_pairs.first[f + 1]; ++i) {
-            b.egress[egress_pairs.origin[i]] = egress_pairs.time_s[i];
-            b.target[egress_pairs.origin[i]] = f;
-        }
-        for (std::uint64_t i = walk_pairs.first[f]; i < walk_pairs.first[f + 1]; ++i)
-            b.walk_only[walk_pairs.origin[i]] = walk_pairs.time_s[i];
-        const auto profiles = profile_search(search_input(tn, b.egress, b.target));
-        auto& row = rows[f];
-        for (std::uint32_t o = 0; o < n_orig; ++o) {
-            const bool by_stop = [&] {
-                for (std::uint32_t i = tn.access_first[o]; i < tn.access_first[o + 1]; ++i)
-                    if (profiles.first[tn.access_stop[i]] != profiles.first[tn.access_stop[i] + 1]) return true;
-                return false;
-            }();
-            if (!by_stop && !std::isfinite(b.walk_only[o])) continue;
-            auto& ev = b.evaluator;
-            const auto s = ev.run(tn, profiles, o, b.walk_only[o], f, options);
-            const double value = statistic == Statistic::mean ? s.mean : nearest_rank(ev.sorted, percentile);
-            if (value <= limit_s) row.emplace_back(o, static_cast<float>(value));
-        }
-        for (std::uint64_t i = egress_pairs.first[f]; i < egress_pairs.first[f + 1]; ++i) b.egress[egress_pairs.origin[i]] = never;
-        for (std::uint64_t i = walk_pairs.first[f]; i < walk_pairs.first[f + 1]; ++i) b.walk_only[walk_pairs.origin[i]] = never;
-    });
+    parallel_chunks(
+        n_fac, options.threads, reporter,
+        [&](std::size_t fi) {
+            const auto f = static_cast<std::uint32_t>(fi);
+            if (!facility_snaps[f].ok()) return;
+            auto& b = buffers.local();
+            for (std::uint64_t i = egress_pairs.first[f]; i < egress_pairs.first[f + 1]; ++i) {
+                b.egress[egress_pairs.origin[i]] = egress_pairs.time_s[i];
+                b.target[egress_pairs.origin[i]] = f;
+            }
+            for (std::uint64_t i = walk_pairs.first[f]; i < walk_pairs.first[f + 1]; ++i)
+                b.walk_only[walk_pairs.origin[i]] = walk_pairs.time_s[i];
+            const auto profiles = profile_search(search_input(tn, b.egress, b.target));
+            auto& row = rows[f];
+            for (std::uint32_t o = 0; o < n_orig; ++o) {
+                const bool by_stop = [&] {
+                    for (std::uint32_t i = tn.access_first[o]; i < tn.access_first[o + 1]; ++i)
+                        if (profiles.first[tn.access_stop[i]] != profiles.first[tn.access_stop[i] + 1]) return true;
+                    return false;
+                }();
+                if (!by_stop && !std::isfinite(b.walk_only[o])) continue;
+                auto& ev = b.evaluator;
+                const auto s = ev.run(tn, profiles, o, b.walk_only[o], f, options);
+                const double value = statistic == Statistic::mean ? s.mean : nearest_rank(ev.sorted, percentile);
+                if (value <= limit_s) row.emplace_back(o, static_cast<float>(value));
+            }
+            for (std::uint64_t i = egress_pairs.first[f]; i < egress_pairs.first[f + 1]; ++i) b.egress[egress_pairs.origin[i]] = never;
+            for (std::uint64_t i = walk_pairs.first[f]; i < walk_pairs.first[f + 1]; ++i) b.walk_only[walk_pairs.origin[i]] = never;
+        },
+        4 * static_cast<std::size_t>(thread_count(options.threads)));  // one facility's search is slow: small chunks move the bar
     access::Reach reach;
     reach.first.assign(1, 0);
     for (auto& row : rows) {
