@@ -367,3 +367,12 @@ TEST(CatchmentPolygons, ContainmentOnTheRutlandNetwork) {
     // The coverage of a single facility is its own polygon's area.
     EXPECT_NEAR(access::polygon_area_m2(polygons.coverage[0]), access::polygon_area_m2(poly), 1e-6 * access::polygon_area_m2(poly));
 }
+
+// E2SFCA per area: the population-weighted mean of the origins' accessibility, per 1,000 people.
+TEST(AreaE2sfca, PopulationWeightedMeanPerThousandByHand) {
+    const auto a = access::area_e2sfca_per_1000({0.001, 0.003, 0.002}, {0, 0, 1}, {10, 30, 5}, 3);
+    ASSERT_EQ(a.size(), 3u);
+    EXPECT_DOUBLE_EQ(a[0], 1000 * (10 * 0.001 + 30 * 0.003) / 40);  // 2.5
+    EXPECT_DOUBLE_EQ(a[1], 2);
+    EXPECT_TRUE(std::isnan(a[2]));  // no people: no value, never 0
+}

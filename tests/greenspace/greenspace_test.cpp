@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 #include <fstream>
 
 using namespace accessatlas;
@@ -153,4 +154,29 @@ TEST_F(GreenspaceOnPaths, ProvisionSharesHectaresAmongThePeopleAround) {
     // Park A's 1 ha shared by 2,000 people = 0.5 ha per 1,000 people for each.
     EXPECT_NEAR(ha[0], 0.5, 1e-9);
     EXPECT_NEAR(ha[1], 0.5, 1e-9);
+}
+
+// Per-area summary, worked by hand: two areas, three origins, a 3 ha park, and a woodland tier
+// no site can meet (left out of the score, and named).
+TEST(GreenspaceAreas, SharesScoreDistanceProvisionAndDecilesByHand) {
+    std::vector<greenspace::Site> sites(1);
+    sites[0].area_ha = 3;
+    const std::vector<greenspace::Tier> tiers{{"local", 2, 300, false}, {"fit_10min", 0, 800, false}, {"woods", 1, 500, true}};
+    const double inf = std::numeric_limits<double>::infinity();
+    // origins: o0 (area 0, 10 people), o1 (area 0, 30), o2 (area 1, 20)
+    const std::vector<std::vector<double>> distance{{200, 500, 1000}, {200, 700, 1000}, {inf, inf, inf}};
+    const auto s = greenspace::summarise_by_area(sites, tiers, distance, {4, 2, 1}, {0, 0, 1}, {10, 30, 20}, {"E01000002", "E01000001"});
+    ASSERT_EQ(s.pct.size(), 3u);
+    EXPECT_DOUBLE_EQ(s.pct[0][0], 25);  // 10 of 40 within 300 m of a 2 ha site
+    EXPECT_DOUBLE_EQ(s.pct[1][0], 100);
+    EXPECT_DOUBLE_EQ(s.pct[0][1], 0);
+    EXPECT_DOUBLE_EQ(s.beyond_10min[0], 0);
+    EXPECT_DOUBLE_EQ(s.beyond_10min[1], 20);
+    EXPECT_DOUBLE_EQ(s.mean_distance[0], (10 * 200 + 30 * 700) / 40.0);  // to the first any-size tier
+    EXPECT_DOUBLE_EQ(s.ha_per_1000[0], (10 * 4 + 30 * 2) / 40.0);
+    EXPECT_DOUBLE_EQ(s.ha_per_1000[1], 1);
+    EXPECT_DOUBLE_EQ(s.score[0], (25 + 100) / 2.0);  // the woodland tier is not scored
+    EXPECT_DOUBLE_EQ(s.score[1], 0);
+    EXPECT_EQ(s.unscored, std::vector<std::string>{"woods"});
+    EXPECT_EQ(s.decile, (std::vector<std::int64_t>{6, 1}));  // 1 = least access
 }

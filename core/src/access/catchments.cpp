@@ -627,6 +627,18 @@ private:
 
 }  // namespace
 
+std::vector<double> area_e2sfca_per_1000(const std::vector<double>& accessibility, const std::vector<std::uint32_t>& origin_area,
+                                         const std::vector<double>& origin_population, std::size_t area_count) {
+    std::vector<double> sum(area_count, 0), pop(area_count, 0);
+    for (std::size_t o = 0; o < accessibility.size(); ++o) {
+        sum[origin_area[o]] += origin_population[o] * accessibility[o];
+        pop[origin_area[o]] += origin_population[o];
+    }
+    std::vector<double> out(area_count);
+    for (std::size_t a = 0; a < area_count; ++a) out[a] = pop[a] > 0 ? 1000.0 * sum[a] / pop[a] : std::nan("");
+    return out;
+}
+
 E2sfca e2sfca(const Reach& reach, const std::vector<double>& supply, const std::vector<double>& origin_population, std::size_t origin_count,
               const Decay& decay) {
     const std::size_t n_fac = reach.facility_count();

@@ -341,4 +341,70 @@ std::vector<double> provision_ha_per_1000(const std::vector<Site>& sites, const 
     return result;
 }
 
+AreaSummary summarise_by_area(const std::vector<Site>& sites, const std::vector<Tier>& tiers,
+                              const std::vector<std::vector<double>>& tier_distance, const std::vector<double>& provision,
+                              const std::vector<std::uint32_t>& origin_area, const std::vector<double>& origin_population,
+                              const std::vector<std::string>& area_codes) {
+    AreaSummary r;
+    const std::size_t n = area_codes.size();
+    const std::size_t origins = origin_area.size();
+    std::vector<double> pop(n, 0);
+    for (std::size_t o = 0; o < origins; ++o) pop[origin_area[o]] += origin_population[o];
+    std::size_t fit = tiers.size(), any = tiers.size();
+    for (std::size_t t = 0; t < tiers.size(); ++t) {
+        if (tiers[t].name == "fit_10min") fit = t;
+        if (!tiers[t].woodland && tiers[t].min_ha == 0 && any == tiers.size()) any = t;
+    }
+    for (std::size_t t = 0; t < tiers.size(); ++t) {
+        std::vector<double> within(n, 0);
+        for (std::size_t o = 0; o < origins; ++o)
+            if (tier_distance[t][o] <= tiers[t].max_distance_m) within[origin_area[o]] += origin_population[o];
+        // Shares are capped at 100: a sum of per-point shares can round just above it.
+        for (std::size_t a = 0; a < n; ++a) within[a] = pop[a] > 0 ? std::min(100.0, 100.0 * within[a] / pop[a]) : std::nan("");
+        r.pct.push_back(std::move(within));
+    }
+    r.beyond_10min.assign(n, std::nan(""));
+    r.mean_distance.assign(n, std::nan(""));
+    r.ha_per_1000.assign(n, std::nan(""));
+    std::vector<double> dist_sum(n, 0), dist_pop(n, 0), prov_sum(n, 0);
+    for (std::size_t a = 0; a < n; ++a)
+        if (fit < tiers.size()) r.beyond_10min[a] = pop[a] * (1 - r.pct[fit][a] / 100.0);
+    for (std::size_t o = 0; o < origins; ++o) {
+        const std::uint32_t a = origin_area[o];
+        if (any < tiers.size() && std::isfinite(tier_distance[any][o])) {
+            dist_sum[a] += origin_population[o] * tier_distance[any][o];
+            dist_pop[a] += origin_population[o];
+        }
+        if (!provision.empty()) prov_sum[a] += origin_population[o] * provision[o];
+    }
+    // Tiers no site in the data can meet (e.g. woodland when the source has no woodland type)
+    // would pull every score down alike: they are left out of the score.
+    std::vector<bool> scored(tiers.size(), false);
+    for (std::size_t t = 0; t < tiers.size(); ++t) {
+        for (const auto& site : sites) scored[t] = scored[t] || qualifies(site, tiers[t]);
+        if (!scored[t]) r.unscored.push_back(tiers[t].name);
+    }
+    for (std::size_t a = 0; a < n; ++a) {
+        if (dist_pop[a] > 0) r.mean_distance[a] = dist_sum[a] / dist_pop[a];
+        if (!provision.empty() && pop[a] > 0) r.ha_per_1000[a] = prov_sum[a] / pop[a];
+        double sum = 0;
+        std::size_t counted = 0;
+        for (std::size_t t = 0; t < tiers.size(); ++t)
+            if (scored[t]) {
+                sum += std::isfinite(r.pct[t][a]) ? r.pct[t][a] : 0;
+                ++counted;
+            }
+        r.score.push_back(counted == 0 ? 0 : sum / static_cast<double>(counted));
+    }
+    // Deciles within the study area: 1 = the tenth with the least access.
+    std::vector<std::size_t> order(n);
+    for (std::size_t i = 0; i < n; ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
+        return r.score[x] < r.score[y] || (r.score[x] == r.score[y] && area_codes[x] < area_codes[y]);
+    });
+    r.decile.assign(n, 0);
+    for (std::size_t rank = 0; rank < n; ++rank) r.decile[order[rank]] = static_cast<std::int64_t>(rank * 10 / n + 1);
+    return r;
+}
+
 }  // namespace accessatlas::greenspace

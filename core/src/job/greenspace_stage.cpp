@@ -70,67 +70,17 @@ GreenspaceResult run_greenspace(const Job& job, const network::RoadNetwork& net,
         r.provision = greenspace::provision_ha_per_1000(r.sites, net, walk, index, osnaps, origins.population, spec.neighbourhood_m,
                                                         job.max_snap_m, job.threads, reporter);
     }
-    // Per area.
-    const std::size_t n = areas.code.size();
-    std::vector<double> pop(n, 0);
-    for (std::size_t o = 0; o < origins.location.size(); ++o) pop[origins.area[o]] += origins.population[o];
-    std::size_t fit = spec.tiers.size(), any = spec.tiers.size();
-    for (std::size_t t = 0; t < spec.tiers.size(); ++t) {
-        if (spec.tiers[t].name == "fit_10min") fit = t;
-        if (!spec.tiers[t].woodland && spec.tiers[t].min_ha == 0 && any == spec.tiers.size()) any = t;
-    }
-    for (std::size_t t = 0; t < spec.tiers.size(); ++t) {
-        std::vector<double> within(n, 0);
-        for (std::size_t o = 0; o < origins.location.size(); ++o)
-            if (r.tier_distance[t][o] <= spec.tiers[t].max_distance_m) within[origins.area[o]] += origins.population[o];
-        // Shares are capped at 100: a sum of per-point shares can round just above it.
-        for (std::size_t a = 0; a < n; ++a) within[a] = pop[a] > 0 ? std::min(100.0, 100.0 * within[a] / pop[a]) : std::nan("");
-        r.pct.push_back(std::move(within));
-    }
-    r.beyond_10min.assign(n, std::nan(""));
-    r.mean_distance.assign(n, std::nan(""));
-    r.ha_per_1000.assign(n, std::nan(""));
-    std::vector<double> dist_sum(n, 0), dist_pop(n, 0), prov_sum(n, 0);
-    for (std::size_t a = 0; a < n; ++a)
-        if (fit < spec.tiers.size()) r.beyond_10min[a] = pop[a] * (1 - r.pct[fit][a] / 100.0);
-    for (std::size_t o = 0; o < origins.location.size(); ++o) {
-        const std::uint32_t a = origins.area[o];
-        if (any < spec.tiers.size() && std::isfinite(r.tier_distance[any][o])) {
-            dist_sum[a] += origins.population[o] * r.tier_distance[any][o];
-            dist_pop[a] += origins.population[o];
-        }
-        if (!r.provision.empty()) prov_sum[a] += origins.population[o] * r.provision[o];
-    }
-    // Tiers no site in the data can meet (e.g. woodland when the source has no woodland type)
-    // would pull every score down alike: they are left out of the score, and said so.
-    std::vector<bool> scored(spec.tiers.size(), false);
-    std::vector<std::string> unscored;
-    for (std::size_t t = 0; t < spec.tiers.size(); ++t) {
-        for (const auto& site : r.sites) scored[t] = scored[t] || greenspace::qualifies(site, spec.tiers[t]);
-        if (!scored[t]) unscored.push_back(spec.tiers[t].name);
-    }
-    if (!unscored.empty())
-        reporter.warning(fmt::format("green space: no site in the data can meet {}; left out of greenspace_score", list_some(unscored)));
-    for (std::size_t a = 0; a < n; ++a) {
-        if (dist_pop[a] > 0) r.mean_distance[a] = dist_sum[a] / dist_pop[a];
-        if (!r.provision.empty() && pop[a] > 0) r.ha_per_1000[a] = prov_sum[a] / pop[a];
-        double sum = 0;
-        std::size_t counted = 0;
-        for (std::size_t t = 0; t < spec.tiers.size(); ++t)
-            if (scored[t]) {
-                sum += std::isfinite(r.pct[t][a]) ? r.pct[t][a] : 0;
-                ++counted;
-            }
-        r.score.push_back(counted == 0 ? 0 : sum / static_cast<double>(counted));
-    }
-    // Deciles within the study area: 1 = the tenth with the least access.
-    std::vector<std::size_t> order(n);
-    for (std::size_t i = 0; i < n; ++i) order[i] = i;
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
-        return r.score[x] < r.score[y] || (r.score[x] == r.score[y] && areas.code[x] < areas.code[y]);
-    });
-    r.decile.assign(n, 0);
-    for (std::size_t rank = 0; rank < n; ++rank) r.decile[order[rank]] = static_cast<std::int64_t>(rank * 10 / n + 1);
+    auto summary =
+        greenspace::summarise_by_area(r.sites, spec.tiers, r.tier_distance, r.provision, origins.area, origins.population, areas.code);
+    if (!summary.unscored.empty())
+        reporter.warning(
+            fmt::format("green space: no site in the data can meet {}; left out of greenspace_score", list_some(summary.unscored)));
+    r.pct = std::move(summary.pct);
+    r.beyond_10min = std::move(summary.beyond_10min);
+    r.mean_distance = std::move(summary.mean_distance);
+    r.ha_per_1000 = std::move(summary.ha_per_1000);
+    r.score = std::move(summary.score);
+    r.decile = std::move(summary.decile);
     return r;
 }
 

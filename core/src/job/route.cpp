@@ -200,12 +200,7 @@ Column assemble(const Job& job, const Prepared& prepared, const TaskSpec& nt, Ta
     if (job.e2sfca.enabled) {
         const auto& supply = sc.facilities.at(nt.service).supply;
         col.e2sfca = access::e2sfca(col.reach, supply, origins.population, origins.location.size(), job.e2sfca.decay);
-        std::vector<double> sum(areas.code.size(), 0), pop(areas.code.size(), 0);
-        for (std::size_t o = 0; o < origins.location.size(); ++o) {
-            sum[origins.area[o]] += origins.population[o] * col.e2sfca.accessibility[o];
-            pop[origins.area[o]] += origins.population[o];
-        }
-        for (std::size_t a = 0; a < areas.code.size(); ++a) col.area_e2sfca.push_back(pop[a] > 0 ? 1000.0 * sum[a] / pop[a] : std::nan(""));
+        col.area_e2sfca = access::area_e2sfca_per_1000(col.e2sfca.accessibility, origins.area, origins.population, areas.code.size());
     }
     return col;
 }

@@ -84,6 +84,12 @@ struct E2sfca {
 E2sfca e2sfca(const Reach& reach, const std::vector<double>& supply, const std::vector<double>& origin_population, std::size_t origin_count,
               const Decay& decay);
 
+// Per area, the population-weighted mean of the origins' accessibility, as supply per 1,000
+// people: 1000 * sum_i P_i A_i / sum_i P_i over the area's origins; NaN for an area without
+// people. `origin_area[i]` is origin i's area (0 .. area_count - 1).
+std::vector<double> area_e2sfca_per_1000(const std::vector<double>& accessibility, const std::vector<std::uint32_t>& origin_area,
+                                         const std::vector<double>& origin_population, std::size_t area_count);
+
 // ---- Service-area polygons ----------------------------------------------------------------
 
 struct CatchmentOptions {

@@ -10,6 +10,7 @@
 #include <accessatlas/reporter.hpp>
 #include <accessatlas/snapping/edge_index.hpp>
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -85,5 +86,25 @@ std::vector<double> provision_ha_per_1000(const std::vector<Site>& sites, const 
                                           const network::ModeGraph& walk, const snapping::EdgeIndex& index,
                                           const std::vector<snapping::Snap>& origin_snaps, const std::vector<double>& origin_population,
                                           double distance_m, double max_snap_m, unsigned threads, Reporter& reporter);
+
+// ---- Per area ------------------------------------------------------------------------------
+
+// The per-origin distances summed up per area, population-weighted (docs/greenspace.md).
+struct AreaSummary {
+    std::vector<std::vector<double>> pct;  // [tier][area]: % of people within the tier's distance (capped at 100)
+    std::vector<double> beyond_10min;      // people beyond the "fit_10min" tier (NaN without that tier)
+    std::vector<double> mean_distance;     // metres to the nearest site of the first any-size tier
+    std::vector<double> ha_per_1000;       // hectares per 1,000 residents (NaN without provision)
+    std::vector<double> score;             // mean of pct over the scored tiers, 0-100
+    std::vector<std::int64_t> decile;      // 1 = the tenth of areas with the least access (ties by code)
+    std::vector<std::string> unscored;     // tiers no site can meet: left out of the score
+};
+
+// `tier_distance[t][o]`: origin o's distance to tier t (metres); `provision`: per origin, may be
+// empty; `origin_area[o]`: the area index; `area_codes` break decile ties.
+AreaSummary summarise_by_area(const std::vector<Site>& sites, const std::vector<Tier>& tiers,
+                              const std::vector<std::vector<double>>& tier_distance, const std::vector<double>& provision,
+                              const std::vector<std::uint32_t>& origin_area, const std::vector<double>& origin_population,
+                              const std::vector<std::string>& area_codes);
 
 }  // namespace accessatlas::greenspace
