@@ -1,5 +1,6 @@
 #include "support/test_network.hpp"
 
+#include <accessatlas/geometry/polygons.hpp>
 #include <accessatlas/access/nearest.hpp>
 #include <accessatlas/access/catchments.hpp>
 #include <accessatlas/network/graph.hpp>
@@ -310,7 +311,7 @@ TEST(CatchmentPolygons, ContainmentOnTheRutlandNetwork) {
     const auto polygons = access::catchment_polygons(net, graph, {gp}, options, r);
     const auto& poly = polygons.facility[0][0];
     ASSERT_FALSE(poly.empty());
-    EXPECT_GT(access::polygon_area_m2(poly), 0.3e6) << "10 minutes on foot covers more than 30 ha";
+    EXPECT_GT(geometry::polygon_area_m2(poly), 0.3e6) << "10 minutes on foot covers more than 30 ha";
 
     // Independent times: a plain Dijkstra seeded by hand, then every edge sampled every 2 m.
     const double limit = 600, walk = 4.8 / 3.6;
@@ -365,7 +366,7 @@ TEST(CatchmentPolygons, ContainmentOnTheRutlandNetwork) {
     }
     EXPECT_GT(inside, 300u);
     // The coverage of a single facility is its own polygon's area.
-    EXPECT_NEAR(access::polygon_area_m2(polygons.coverage[0]), access::polygon_area_m2(poly), 1e-6 * access::polygon_area_m2(poly));
+    EXPECT_NEAR(geometry::polygon_area_m2(polygons.coverage[0]), geometry::polygon_area_m2(poly), 1e-6 * geometry::polygon_area_m2(poly));
 }
 
 // E2SFCA per area: the population-weighted mean of the origins' accessibility, per 1,000 people.

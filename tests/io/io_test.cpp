@@ -99,22 +99,6 @@ std::vector<unsigned char> rectangle_wkb(double x0, double y0, double x1, double
 }
 }  // namespace
 
-TEST(AreasBeyondCoverage, AreasWhoseBufferLeavesTheNetworksHullAreListed) {
-    // Network nodes: a 1 km square's corners and a cloud inside (which must not matter).
-    std::vector<accessatlas::Point> nodes{{0, 0}, {1000, 0}, {1000, 1000}, {0, 1000}};
-    for (int i = 1; i < 100; ++i) nodes.push_back({10.0 * i, 5.0 * (i % 7) + 300});
-    const std::vector<std::vector<unsigned char>> areas{
-        rectangle_wkb(400, 400, 600, 600),  // 100 m buffer stays inside
-        rectangle_wkb(850, 400, 950, 500),  // 100 m buffer reaches x = 1050
-        rectangle_wkb(-50, -50, 10, 10),    // partly outside already
-    };
-    EXPECT_EQ(accessatlas::io::areas_beyond_coverage(areas, nodes, 100), (std::vector<std::uint32_t>{1, 2}));
-    EXPECT_EQ(accessatlas::io::areas_beyond_coverage(areas, nodes, 40), (std::vector<std::uint32_t>{2}));
-    // Collinear nodes enclose nothing: every area is beyond them.
-    const std::vector<accessatlas::Point> line{{0, 0}, {500, 500}, {1000, 1000}};
-    EXPECT_EQ(accessatlas::io::areas_beyond_coverage(areas, line, 1), (std::vector<std::uint32_t>{0, 1, 2}));
-}
-
 namespace {
 // Rows of a one-column SQL query on a GeoPackage, as text.
 std::vector<std::string> sql_rows(GDALDataset* ds, const std::string& sql) {
@@ -258,5 +242,29 @@ TEST(TableProblems, AFieldOfTextIsSaidOnceAsTheWrongField) {
         ADD_FAILURE() << "a bad cell passed";
     } catch (const InputError& e) {
         EXPECT_NE(std::string(e.what()).find("1 problem in the table: line 3, field 'population'"), std::string::npos) << e.what();
+    }
+}
+
+// One row per code: the first kept, an exact copy dropped and named, a differing row a problem
+// naming both lines.
+TEST(DuplicateRows, FirstKeptCopyDroppedConflictNamed) {
+    io::AttributeTable t;
+    t.header = {"code", "value"};
+    t.rows = {{"A", "1"}, {"B", "2"}, {"A", "1"}, {"B", "3"}};
+    t.row_label = {"line 2", "line 3", "line 4", "line 5"};
+    io::TableProblems problems("t.csv", "t");
+    io::DuplicateRows rows(t, "code", "keep one row per area");
+    std::vector<bool> kept;
+    for (std::size_t r = 0; r < t.rows.size(); ++r) kept.push_back(rows.first_of_its_code(t.rows[r][0], r, problems));
+    EXPECT_EQ(kept, (std::vector<bool>{true, true, false, false}));
+    EXPECT_EQ(rows.copies_warning(), "1 rows are exact copies of an earlier row and were dropped: A (line 4)");
+    ASSERT_EQ(problems.size(), 1u);
+    try {
+        problems.throw_if_any(4);
+        ADD_FAILURE();
+    } catch (const InputError& e) {
+        EXPECT_NE(std::string(e.what()).find("line 5, field 'code': duplicate area code B with other values than line 3"),
+                  std::string::npos)
+            << e.what();
     }
 }

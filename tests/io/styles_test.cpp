@@ -62,7 +62,7 @@ TEST(Styles, CategorisedStylesNameTheirField) {
 // A threshold with a fraction is written pct_7_5 in the GeoPackage: the reference style for it
 // must carry that name (it said pct_7.5, which matched no field).
 TEST(Styles, ReferenceStylesNameFractionalThresholdsAsTheDataDoes) {
-    const auto set = accessatlas::styles::reference_set({"gp"}, {"walk"}, {7.5, 15}, {10});
+    const auto set = accessatlas::styles::reference_set({"gp"}, {"walk"}, {"on foot"}, {7.5, 15}, {10});
     bool fractional = false, whole = false;
     for (const auto& f : set) {
         EXPECT_EQ(f.stem.find("pct_7.5"), std::string::npos) << f.stem;

@@ -27,6 +27,6 @@ assert children[-1].name() == "Supporting layers" and not children[-1].itemVisib
 headline = children[1].layer()
 assert headline.featureCount() == 23, headline.featureCount()
 assert headline.renderer().type() == "RuleRenderer", headline.renderer().type()
-assert "gp by walk (minutes)" in headline.name(), headline.name()
+assert "gp on foot (minutes)" in headline.name(), headline.name()
 print(f"QGIS opens {os.path.basename(path)}: {len(layers)} layers, the designed map")
 app.exitQgis()

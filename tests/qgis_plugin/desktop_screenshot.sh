@@ -30,7 +30,7 @@ assert r["menu"], "no Access Atlas entry in the Plugins menu"
 base = lambda name: name.split(": ")[0]
 assert "lsoa_access" in [base(n) for n in r["loaded_layers"]], r["loaded_layers"]
 # the legend names the indicator, mode and units; the layer's metadata is visible in QGIS
-assert "gp by walk (minutes)" in r.get("headline_name", ""), r.get("headline_name")
+assert "gp on foot (minutes)" in r.get("headline_name", ""), r.get("headline_name")
 md = r.get("metadata", {})
 assert md.get("title") and "Method:" in md.get("abstract", ""), md
 assert any(h.startswith("Software: Access Atlas") for h in md.get("history", [])), md

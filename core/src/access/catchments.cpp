@@ -790,30 +790,6 @@ std::vector<unsigned char> reachable_polygon(const network::RoadNetwork& network
     return buffer_pieces(reachable_pieces(network, graph, node_time_s, facility_snaps, limit_s), walk_off_m);
 }
 
-double polygon_area_m2(const std::vector<unsigned char>& wkb) {
-    if (wkb.empty()) return 0;
-    auto h = accessatlas::detail::geos();
-    GEOSGeometry* g = accessatlas::detail::from_wkb(wkb);
-    double area = 0;
-    GEOSArea_r(h, g, &area);
-    GEOSGeom_destroy_r(h, g);
-    return area;
-}
-
-std::vector<unsigned char> polygon_difference(const std::vector<unsigned char>& a, const std::vector<unsigned char>& b) {
-    if (a.empty() || b.empty()) return a;
-    auto h = accessatlas::detail::geos();
-    GEOSGeometry* ga = accessatlas::detail::from_wkb(a);
-    GEOSGeometry* gb = accessatlas::detail::from_wkb(b);
-    GEOSGeometry* d = GEOSDifference_r(h, ga, gb);
-    GEOSGeom_destroy_r(h, ga);
-    GEOSGeom_destroy_r(h, gb);
-    if (!d) throw InternalError("GEOS could not subtract catchment polygons");
-    std::vector<unsigned char> out = GEOSisEmpty_r(h, d) == 1 ? std::vector<unsigned char>{} : accessatlas::detail::to_wkb(d);
-    GEOSGeom_destroy_r(h, d);
-    return out;
-}
-
 bool polygon_contains(const std::vector<unsigned char>& wkb, Point p) {
     if (wkb.empty()) return false;
     auto h = accessatlas::detail::geos();

@@ -350,6 +350,25 @@ void TableProblems::throw_if_any(std::size_t rows_checked) const {
     throw InputError(text, {m_path, m_layer, {}, {}}, m_hint.empty() ? "fix these cells and run again" : m_hint);
 }
 
+bool DuplicateRows::first_of_its_code(const std::string& code, std::size_t r, TableProblems& problems) {
+    const auto [it, fresh] = m_first_row.emplace(code, r);
+    if (fresh) return true;
+    if (m_table.rows[it->second] == m_table.rows[r])
+        m_copies.push_back(fmt::format("{} ({})", code, m_table.row_label[r]));
+    else
+        problems.add(m_table.row_label[r], m_code_field,
+                     fmt::format("duplicate area code {} with other values than {}", code, m_table.row_label[it->second]), m_hint);
+    return false;
+}
+
+std::string DuplicateRows::copies_warning() const {
+    if (m_copies.empty()) return {};
+    std::string list;
+    for (std::size_t i = 0; i < m_copies.size() && i < 10; ++i) list += (i ? ", " : "") + m_copies[i];
+    if (m_copies.size() > 10) list += fmt::format(" and {} more", m_copies.size() - 10);
+    return fmt::format("{} rows are exact copies of an earlier row and were dropped: {}", m_copies.size(), list);
+}
+
 std::string TrimmedCells::warning(const std::string& path) const {
     if (where.empty()) return {};
     std::string text = fmt::format("{}: {} numbers had spaces or a '+' sign around them, trimmed: ", path, where.size());
@@ -376,8 +395,7 @@ NumericTable read_numeric_table(const std::string& path, const std::string& code
     t.path = path;
     TableProblems problems(path, table.layer_name);
     TrimmedCells trimmed;
-    std::map<std::string, std::size_t> first_row;  // code -> row index
-    std::vector<std::string> copies;
+    DuplicateRows duplicates(table, code_field, "each area must appear once: keep the right row, or aggregate the rows first");
     for (std::size_t r = 0; r < table.rows.size(); ++r) {
         const auto& row = table.rows[r];
         if (fi >= 0 && row[static_cast<std::size_t>(fi)] != filter_value) continue;
@@ -389,26 +407,11 @@ NumericTable read_numeric_table(const std::string& path, const std::string& code
             return parse_number(row[static_cast<std::size_t>(vi)], path, table.layer_name, label, value_field, &was_trimmed);
         });
         if (was_trimmed) trimmed.add(label, value_field);
-        const auto [it, fresh] = first_row.emplace(code, r);
-        if (!fresh) {
-            // An exact copy of a row is dropped with a warning; two rows that disagree are an error naming both.
-            if (table.rows[it->second] == row)
-                copies.push_back(fmt::format("{} ({})", code, label));
-            else
-                problems.add(label, code_field,
-                             fmt::format("duplicate code {} with another value than {}", code, table.row_label[it->second]),
-                             "each area must appear once: keep the right row, or aggregate the rows first");
-            continue;
-        }
+        if (!duplicates.first_of_its_code(code, r, problems)) continue;
         if (std::isfinite(v)) t.values.emplace(code, v);
     }
     problems.throw_if_any(table.rows.size());
-    if (!copies.empty()) {
-        std::string list;
-        for (std::size_t i = 0; i < copies.size() && i < 10; ++i) list += (i ? ", " : "") + copies[i];
-        if (copies.size() > 10) list += fmt::format(" and {} more", copies.size() - 10);
-        reporter.warning(fmt::format("{}: {} rows are exact copies of an earlier row and were dropped: {}", path, copies.size(), list));
-    }
+    if (const auto w = duplicates.copies_warning(); !w.empty()) reporter.warning(path + ": " + w);
     if (const auto w = trimmed.warning(path); !w.empty()) reporter.warning(w);
     return t;
 }

@@ -347,7 +347,13 @@ Style points(const std::string& name, const std::string& color) {
 }
 
 std::vector<StyleFile> reference_set(const std::vector<std::string>& services, const std::vector<std::string>& modes,
-                                     const std::vector<double>& thresholds_min, const std::vector<double>& catchment_thresholds_min) {
+                                     const std::vector<std::string>& mode_phrases, const std::vector<double>& thresholds_min,
+                                     const std::vector<double>& catchment_thresholds_min) {
+    auto phrase_of = [&](const std::string& mode) {
+        for (std::size_t i = 0; i < modes.size() && i < mode_phrases.size(); ++i)
+            if (modes[i] == mode) return mode_phrases[i];
+        return "by " + mode;
+    };
     auto label = [](double m) { return m == std::floor(m) ? fmt::format("{}", static_cast<long long>(m)) : fmt::format("{}", m); };
     // In field names a threshold's point is an underscore (7.5 -> pct_7_5), as the writer names them.
     auto field_label = [&](double m) {
@@ -360,11 +366,11 @@ std::vector<StyleFile> reference_set(const std::vector<std::string>& services, c
         for (const auto& service : services) {
             const std::string p = service + "_" + mode + "_";
             out.push_back({"lsoa_access." + p + "time_min",
-                           time_minutes(p + "time_min", "Time to the nearest " + service + " by " + mode + " (minutes)")});
+                           time_minutes(p + "time_min", "Time to the nearest " + service + " " + phrase_of(mode) + " (minutes)")});
             for (double t : thresholds_min)
                 out.push_back({"lsoa_access." + p + "pct_" + field_label(t),
-                               percent_better_high(p + "pct_" + field_label(t),
-                                                   fmt::format("% of people within {} min of a {} by {}", label(t), service, mode))});
+                               percent_better_high(p + "pct_" + field_label(t), fmt::format("% of people within {} min of a {} {}",
+                                                                                            label(t), service, phrase_of(mode)))});
             std::vector<std::string> bands;
             for (std::size_t k = 0; k < catchment_thresholds_min.size(); ++k)
                 bands.push_back(label(k == 0 ? 0 : catchment_thresholds_min[k - 1]) + "-" + label(catchment_thresholds_min[k]));

@@ -227,7 +227,7 @@ Areas read_areas(const Job& job, Reporter& reporter) {
     return a;
 }
 
-Origins make_origins(const Job& job, const Areas& areas, const network::RoadNetwork& net, const io::AreaLocator& locator,
+Origins make_origins(const Job& job, const Areas& areas, const network::RoadNetwork& net, const geometry::AreaLocator& locator,
                      Reporter& reporter) {
     Origins o;
     const std::size_t n_areas = areas.code.size();

@@ -19,7 +19,7 @@ const SchemaField lsoa_code{"lsoa_code", T::text, "", "area code (ONS)"};
 const SchemaField lsoa_name{"lsoa_name", T::text, "", "area name"};
 const SchemaField area_population{"population", T::real, "people", "the area's population"};
 
-std::string tagged(const std::string& service, network::Mode mode) { return service + " by " + std::string(network::to_string(mode)); }
+std::string tagged(const std::string& service, network::Mode mode) { return service + " " + std::string(network::travel_phrase(mode)); }
 
 void add_snap_fields(std::vector<SchemaField>& fields, const std::vector<network::Mode>& modes) {
     for (auto m : modes) {

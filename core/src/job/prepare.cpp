@@ -2,6 +2,7 @@
 #include "job/code_join.hpp"
 #include "job/stages.hpp"
 
+#include <accessatlas/geometry/polygons.hpp>
 #include <accessatlas/access/nearest.hpp>
 #include <accessatlas/error.hpp>
 #include <accessatlas/greenspace/greenspace.hpp>
@@ -302,12 +303,12 @@ Prepared prepare(const Job& job, Reporter& collect, RunSummary& summary, const W
                             area_box.max_y),
                 {job.areas.path, {}, {}, {}}, "check both are of the same place, and each layer's CRS");
     }
-    const io::AreaLocator locator(areas.layer.wkb);
+    const geometry::AreaLocator locator(areas.layer.wkb);
     summary.areas = areas.code.size();
 
     // Edge effects: people cross boundaries for care; the network should reach beyond.
-    const auto near_edge =
-        net.node_count() > 0 ? io::areas_beyond_coverage(areas.layer.wkb, net.nodes, job.edge_buffer_m) : std::vector<std::uint32_t>{};
+    const auto near_edge = net.node_count() > 0 ? geometry::areas_beyond_coverage(areas.layer.wkb, net.nodes, job.edge_buffer_m)
+                                                : std::vector<std::uint32_t>{};
     if (job.needs_origins()) {
         p.origins = make_origins(job, areas, net, locator, collect);
         // People of an area whose population is missing cannot be weighted: no origins there.
@@ -317,14 +318,14 @@ Prepared prepare(const Job& job, Reporter& collect, RunSummary& summary, const W
     // A clipped network covers part of the areas: people beyond it are not served by this run
     // (named), rather than routed along the few roads that stick out of the extract.
     io::Layer coverage_layer;
-    std::unique_ptr<io::AreaLocator> coverage;
+    std::unique_ptr<geometry::AreaLocator> coverage;
     if (!job.network_coverage.path.empty()) {
         coverage_layer = io::read_layer(job.network_coverage.path, job.network_coverage.layer, io::GeometryKind::polygon, {}, collect);
         if (coverage_layer.wkb.empty())
             throw InputError("the network's coverage layer holds no polygon",
                              {job.network_coverage.path, coverage_layer.layer_name, {}, {}},
                              "give the extract's box or polygon, or leave network.coverage out");
-        coverage = std::make_unique<io::AreaLocator>(coverage_layer.wkb);
+        coverage = std::make_unique<geometry::AreaLocator>(coverage_layer.wkb);
         auto& o = p.origins;
         double beyond_pop = 0;
         const std::size_t beyond = keep_origins(o, [&](std::size_t i) {

@@ -63,7 +63,7 @@ report::Report build_report(const Job& job, const Prepared& prepared, const std:
     for (const auto& c : columns) {
         const std::string p = c.service + "_" + std::string(network::to_string(c.mode)) + "_";
         report::Indicator ind{p + "time_min",
-                              "Time to the nearest " + c.service + " by " + std::string(network::to_string(c.mode)) + " (minutes)",
+                              "Time to the nearest " + c.service + " " + std::string(network::travel_phrase(c.mode)) + " (minutes)",
                               {},
                               styles::time_classes(),
                               true};
@@ -71,7 +71,7 @@ report::Report build_report(const Job& job, const Prepared& prepared, const std:
         rep.indicators.push_back(std::move(ind));
         if (job.e2sfca.enabled) {
             report::Indicator e{p + "e2sfca_per_1000",
-                                c.service + " by " + std::string(network::to_string(c.mode)) + ": E2SFCA supply per 1,000 people",
+                                c.service + " " + std::string(network::travel_phrase(c.mode)) + ": E2SFCA supply per 1,000 people",
                                 c.area_e2sfca, styles::quantile_classes(c.area_e2sfca, "per 1,000"), false};
             rep.indicators.push_back(std::move(e));
         }

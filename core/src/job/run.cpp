@@ -97,7 +97,9 @@ std::vector<styles::StyleFile> reference_styles(const Job& job) {
     std::vector<std::string> services, modes;
     for (const auto& s : job.services) services.push_back(s.name);
     for (auto m : job.modes) modes.emplace_back(network::to_string(m));
-    auto files = styles::reference_set(services, modes, {job.thresholds_min.front()}, job.catchments.thresholds_min);
+    std::vector<std::string> phrases;
+    for (auto m : job.modes) phrases.emplace_back(network::travel_phrase(m));
+    auto files = styles::reference_set(services, modes, phrases, {job.thresholds_min.front()}, job.catchments.thresholds_min);
     for (const auto& s : detail::index_layer_styles(job)) files.push_back({s.layer + "." + s.style.name, s.style});
     return files;
 }

@@ -62,8 +62,9 @@ public:
         for (const auto& f : src.numerator) num.push_back(t.require(f));
         for (const auto& f : src.denominator) den.push_back(t.require(f));
         std::map<std::string, std::pair<double, double>> sums;
-        std::map<std::string, std::size_t> first_row;  // code -> row index
-        std::vector<std::string> copies;
+        io::DuplicateRows duplicates(t, code_field,
+                                     "each area must appear once: filter the rows (filter = \"field=value\") or sum them "
+                                     "(aggregate = true, e.g. output areas to LSOAs)");
         io::TableProblems problems(path, t.layer_name);
         io::TrimmedCells trimmed;
         std::size_t suppressed = 0, kept = 0;
@@ -87,31 +88,20 @@ public:
             };
             const double n = add(num, src.numerator);
             const double d = den.empty() ? 1.0 : add(den, src.denominator);
-            auto [it, fresh] = sums.try_emplace(code, n, d);
-            if (!fresh) {
-                const auto& earlier = t.rows[first_row[code]];
-                if (src.aggregate) {
+            if (src.aggregate) {
+                auto [it, fresh] = sums.try_emplace(code, n, d);
+                if (!fresh) {
                     it->second.first += n;
                     it->second.second += d;
-                } else if (earlier == row) {
-                    copies.push_back(fmt::format("{} ({})", code, t.row_label[r]));  // an exact copy: dropped
-                    continue;
-                } else {
-                    problems.add(t.row_label[r], code_field,
-                                 fmt::format("duplicate area code {} with other values than {}", code, t.row_label[first_row[code]]),
-                                 "each area must appear once: filter the rows (filter = \"field=value\") or sum them "
-                                 "(aggregate = true, e.g. output areas to LSOAs)");
-                    continue;
                 }
             } else {
-                first_row[code] = r;
+                if (!duplicates.first_of_its_code(code, r, problems)) continue;
+                sums.emplace(code, std::make_pair(n, d));
             }
             suppressed += std::isnan(n) || std::isnan(d);
         }
         problems.throw_if_any(t.rows.size());
-        if (!copies.empty())
-            m_reporter.warning(fmt::format("{}: {}: {} rows are exact copies of an earlier row and were dropped: {}", who, path,
-                                           copies.size(), list_some(copies, 10)));
+        if (const auto w = duplicates.copies_warning(); !w.empty()) m_reporter.warning(fmt::format("{}: {}: {}", who, path, w));
         if (const auto w = trimmed.warning(path); !w.empty()) m_reporter.warning(who + ": " + w);
         if (kept == 0)
             throw InputError(src.filter_field.empty() ? "no rows with an area code"

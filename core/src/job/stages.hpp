@@ -8,6 +8,7 @@
 #include "job/inequality_stage.hpp"
 #include "job/pipeline.hpp"
 
+#include <accessatlas/geometry/polygons.hpp>
 #include <accessatlas/greenspace/greenspace.hpp>
 #include <accessatlas/io/layers.hpp>
 #include <accessatlas/io/report.hpp>
@@ -36,7 +37,7 @@ std::string mode_name(network::Mode m);
 // areas_origins.cpp: the areas with their population (checked, named when anything is left
 // out), and the origins where their people are placed.
 Areas read_areas(const Job& job, Reporter& reporter);
-Origins make_origins(const Job& job, const Areas& areas, const network::RoadNetwork& net, const io::AreaLocator& locator,
+Origins make_origins(const Job& job, const Areas& areas, const network::RoadNetwork& net, const geometry::AreaLocator& locator,
                      Reporter& reporter);
 // About how much work run_job will report for this job, as the sum of its stages' weights
 // (stage_costs.hpp): what the one overall progress bar divides.

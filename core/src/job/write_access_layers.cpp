@@ -4,6 +4,7 @@
 #include "job/access_schema.hpp"
 #include "job/layer_schema.hpp"
 
+#include <accessatlas/geometry/polygons.hpp>
 #include <accessatlas/access/nearest.hpp>
 #include <accessatlas/error.hpp>
 #include <accessatlas/greenspace/greenspace.hpp>
@@ -107,13 +108,13 @@ void write_catchment_layers(io::GpkgWriter& out, const Job& job, const std::stri
                 const auto& poly = polygons.facility[f][k];
                 if (poly.empty()) continue;
                 layer.add({facilities.id[f], facilities.name[f], thresholds[k], std::string("within"), band_label(0, thresholds[k]),
-                           within[k], access::polygon_area_m2(poly) / 1e4},
+                           within[k], geometry::polygon_area_m2(poly) / 1e4},
                           &poly);
-                const auto ring = k == 0 ? poly : access::polygon_difference(poly, polygons.facility[f][k - 1]);
+                const auto ring = k == 0 ? poly : geometry::polygon_difference(poly, polygons.facility[f][k - 1]);
                 if (ring.empty()) continue;
                 layer.add({facilities.id[f], facilities.name[f], thresholds[k], std::string("band"),
                            band_label(k == 0 ? 0 : thresholds[k - 1], thresholds[k]), within[k] - (k == 0 ? 0 : within[k - 1]),
-                           access::polygon_area_m2(ring) / 1e4},
+                           geometry::polygon_area_m2(ring) / 1e4},
                           &ring);
             }
         }
@@ -129,7 +130,7 @@ void write_catchment_layers(io::GpkgWriter& out, const Job& job, const std::stri
                 if (nearest.time_s[o] <= thresholds[k] * 60.0) covered += population[o];
             const auto& poly = polygons.coverage[k];
             if (poly.empty()) continue;
-            cover.add({thresholds[k], covered, total, access::polygon_area_m2(poly) / 1e4}, &poly);
+            cover.add({thresholds[k], covered, total, geometry::polygon_area_m2(poly) / 1e4}, &poly);
         }
     }
     if (catchments && job.catchments.members) {
@@ -147,7 +148,7 @@ void write_catchment_layers(io::GpkgWriter& out, const Job& job, const std::stri
                  "Luo & Qi (2009) E2SFCA; see docs/methods/catchments-e2sfca.md");
         const auto ss = styles::points("supply", "#08519c");
         out.add_style(p + "supply", ss.name, ss.qml, ss.sld, true,
-                      "E2SFCA supply of " + service + " by " + std::string(network::to_string(mode)));
+                      "E2SFCA supply of " + service + " " + std::string(network::travel_phrase(mode)));
         for (std::size_t f = 0; f < facilities.id.size(); ++f) {
             if (!snaps[f].ok()) continue;
             supply.add_point(
@@ -186,7 +187,7 @@ void write_service_layers(io::GpkgWriter& out, const Job& job, const Prepared& p
         for (std::size_t ci = 0; ci < columns.size(); ++ci) {
             const auto& c = columns[ci];
             const std::string p = c.service + "_" + std::string(network::to_string(c.mode)) + "_";
-            const std::string nice = c.service + " by " + std::string(network::to_string(c.mode));
+            const std::string nice = c.service + " " + std::string(network::travel_phrase(c.mode));
             const auto t = styles::time_minutes(p + "time_min", "Time to the nearest " + nice + " (minutes)");
             out.add_style(prefix + "lsoa_access", t.name, t.qml, t.sld, ci == headline, t.title);
             const std::string pct = p + "pct_" + threshold_label(job.thresholds_min.front());

@@ -47,8 +47,9 @@ std::vector<ScenarioTotals> write_delta_layer(io::GpkgWriter& out, const Job& jo
     bool first_style = true;
     for (const auto& c : base) {
         const std::string p = c.service + "_" + mode_name(c.mode) + "_";
-        const auto st = styles::difference_minutes(p + "time_min_delta", "Change in time to the nearest " + c.service + " by " +
-                                                                             mode_name(c.mode) + " (minutes, + = slower)");
+        const auto st =
+            styles::difference_minutes(p + "time_min_delta", "Change in time to the nearest " + c.service + " " +
+                                                                 std::string(network::travel_phrase(c.mode)) + " (minutes, + = slower)");
         out.add_style(layer_name, st.name, st.qml, st.sld, first_style, st.title);
         first_style = false;
     }

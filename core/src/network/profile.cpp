@@ -31,6 +31,21 @@ std::optional<Mode> mode_from_string(std::string_view name) {
     return std::nullopt;
 }
 
+std::string_view travel_phrase(Mode m) {
+    switch (m) {
+    case Mode::walk: return "on foot";
+    case Mode::cycle: return "by bike";
+    case Mode::drive: return "by car";
+    case Mode::transit: break;
+    }
+    return "by public transport";
+}
+
+std::string travel_phrase(std::string_view mode_name) {
+    const auto m = mode_from_string(mode_name);
+    return m ? std::string(travel_phrase(*m)) : "by " + std::string(mode_name);
+}
+
 Profile default_profile(Mode mode) {
     Profile p;
     p.mode = mode;

@@ -123,7 +123,7 @@ case("population-negative", 1, "negative population", pop_job(),
      {"population.csv": population_csv([(c, "-5" if c == "E01013787" else "100") for c in RUTLAND_CODES])})
 case("population-nan", 1, "not a finite number", pop_job(), {"population.csv": population_csv([("E01013787", "nan")])})
 case("population-infinite", 1, "not a finite number", pop_job(), {"population.csv": population_csv([("E01013787", "inf")])})
-case("population-duplicate-code", 1, "duplicate code E01013787", pop_job(),
+case("population-duplicate-code", 1, "duplicate area code E01013787", pop_job(),
      {"population.csv": population_csv([("E01013787", "10"), ("E01013787", "12")])})
 case("population-wrong-lsoa-year", 1, "LSOA 2011 to 2021 lookup", pop_job(),
      {"population.csv": population_csv([("E01035000", "1500"), ("E01035001", "1600")])})
@@ -299,7 +299,7 @@ case("table-all-problems-at-once", 1, "4 problems in the table: line 2, field 't
      "line 4, field 'total_population': 'lots' is not a number; line 6, field 'total_population': empty value", pop_job(),
      {"population.csv": population_csv([("E01013787", "many"), ("E01013788", "1500"), ("E01013789", "lots"), ("E01013790", "1400"),
                                         ("E01013791", ""), ("E01013788", "1700")])})
-case("table-conflicting-duplicate-names-both-lines", 1, "line 7, field 'lsoa11_code': duplicate code E01013788 with another value than line 3",
+case("table-conflicting-duplicate-names-both-lines", 1, "line 7, field 'lsoa11_code': duplicate area code E01013788 with other values than line 3",
      pop_job(), {"population.csv": population_csv([("E01013787", "many"), ("E01013788", "1500"), ("E01013789", "lots"), ("E01013790", "1400"),
                                                    ("E01013791", ""), ("E01013788", "1700")])})
 case("table-exact-copy-dropped", 0, "1 rows are exact copies of an earlier row and were dropped: E01013790 (line 25)", pop_job(),

@@ -127,9 +127,6 @@ std::vector<unsigned char> reachable_polygon(const network::RoadNetwork& network
                                              const std::vector<double>& node_time_s, const std::vector<snapping::Snap>& facility_snaps,
                                              double limit_s, double walk_off_m);
 
-// GEOS helpers on WKB polygons (EPSG:27700).
-double polygon_area_m2(const std::vector<unsigned char>& wkb);
-std::vector<unsigned char> polygon_difference(const std::vector<unsigned char>& a, const std::vector<unsigned char>& b);
 bool polygon_contains(const std::vector<unsigned char>& wkb, Point p);
 
 }  // namespace accessatlas::access

@@ -135,6 +135,26 @@ private:
     std::map<std::string, std::pair<std::size_t, std::string>> m_unparsed;  // field -> (rows not numbers, the first)
 };
 
+// One row per area code, the rule every table reader follows: a code's first row is kept, a
+// later exact copy of it is dropped (named in one warning), a later row that differs is a
+// problem naming both lines.
+class DuplicateRows {
+public:
+    DuplicateRows(const AttributeTable& table, std::string code_field, std::string hint)
+        : m_table(table), m_code_field(std::move(code_field)), m_hint(std::move(hint)) {}
+    // Whether row `r` is the first of `code` (to use); a copy or a conflict is not (the conflict
+    // goes to `problems`).
+    bool first_of_its_code(const std::string& code, std::size_t r, TableProblems& problems);
+    // "<N> rows are exact copies of an earlier row and were dropped: <code (line)>, ..."; "" when none.
+    std::string copies_warning() const;
+
+private:
+    const AttributeTable& m_table;
+    std::string m_code_field, m_hint;
+    std::map<std::string, std::size_t> m_first_row;  // code -> row index
+    std::vector<std::string> m_copies;               // "E01013790 (line 25)"
+};
+
 // Cells whose spaces or '+' sign were trimmed, to be named in one warning.
 struct TrimmedCells {
     std::vector<std::string> where;  // "line 7 (field)"
@@ -142,27 +162,6 @@ struct TrimmedCells {
     // "" when none.
     std::string warning(const std::string& path) const;
 };
-
-// Point-in-polygon assignment with GEOS prepared geometries and an STR-tree.
-class AreaLocator {
-public:
-    explicit AreaLocator(const std::vector<std::vector<unsigned char>>& polygons_wkb);
-    ~AreaLocator();
-    AreaLocator(const AreaLocator&) = delete;
-    AreaLocator& operator=(const AreaLocator&) = delete;
-    // Index of the polygon containing p, or 0xFFFFFFFF.
-    std::uint32_t locate(Point p) const;
-    std::uint32_t size() const;
-
-private:
-    struct Impl;
-    std::unique_ptr<Impl> m_impl;
-};
-
-// Indexes of the polygons that reach beyond the convex hull of `coverage` once buffered by
-// `buffer_m`: areas where people may use services the data does not cover (edge effects).
-std::vector<std::uint32_t> areas_beyond_coverage(const std::vector<std::vector<unsigned char>>& polygons_wkb,
-                                                 const std::vector<Point>& coverage, double buffer_m);
 
 // ---- Writing --------------------------------------------------------------------------
 

@@ -58,8 +58,10 @@ struct StyleFile {
     std::string stem;  // file name without extension, e.g. "lsoa_access.gp_walk_time_min"
     Style style;
 };
+// `mode_phrases[i]` is how modes[i] reads in a title ("on foot"; network::travel_phrase).
 std::vector<StyleFile> reference_set(const std::vector<std::string>& services, const std::vector<std::string>& modes,
-                                     const std::vector<double>& thresholds_min, const std::vector<double>& catchment_thresholds_min);
+                                     const std::vector<std::string>& mode_phrases, const std::vector<double>& thresholds_min,
+                                     const std::vector<double>& catchment_thresholds_min);
 
 // The classes a graduated style uses (for reports and legends).
 std::vector<Class> time_classes();

@@ -2,7 +2,7 @@
 #include "util/geos_context.hpp"
 
 #include <accessatlas/error.hpp>
-#include <accessatlas/io/layers.hpp>
+#include <accessatlas/geometry/polygons.hpp>
 
 #include <boost/geometry.hpp>
 #include <boost/geometry/geometries/multi_point.hpp>
@@ -10,7 +10,7 @@
 #include <boost/geometry/geometries/polygon.hpp>
 #include <geos_c.h>
 
-namespace accessatlas::io {
+namespace accessatlas::geometry {
 
 namespace {
 
@@ -124,4 +124,28 @@ std::vector<std::uint32_t> areas_beyond_coverage(const std::vector<std::vector<u
     return out;
 }
 
-}  // namespace accessatlas::io
+double polygon_area_m2(const std::vector<unsigned char>& wkb) {
+    if (wkb.empty()) return 0;
+    auto h = accessatlas::detail::geos();
+    GEOSGeometry* g = accessatlas::detail::from_wkb(wkb);
+    double area = 0;
+    GEOSArea_r(h, g, &area);
+    GEOSGeom_destroy_r(h, g);
+    return area;
+}
+
+std::vector<unsigned char> polygon_difference(const std::vector<unsigned char>& a, const std::vector<unsigned char>& b) {
+    if (a.empty() || b.empty()) return a;
+    auto h = accessatlas::detail::geos();
+    GEOSGeometry* ga = accessatlas::detail::from_wkb(a);
+    GEOSGeometry* gb = accessatlas::detail::from_wkb(b);
+    GEOSGeometry* d = GEOSDifference_r(h, ga, gb);
+    GEOSGeom_destroy_r(h, ga);
+    GEOSGeom_destroy_r(h, gb);
+    if (!d) throw InternalError("GEOS could not subtract catchment polygons");
+    std::vector<unsigned char> out = GEOSisEmpty_r(h, d) == 1 ? std::vector<unsigned char>{} : accessatlas::detail::to_wkb(d);
+    GEOSGeom_destroy_r(h, d);
+    return out;
+}
+
+}  // namespace accessatlas::geometry
