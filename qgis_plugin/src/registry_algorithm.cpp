@@ -514,8 +514,13 @@ QIcon RunJobAlgorithm::icon() const { return QIcon(QStringLiteral(":/accessatlas
 void RunJobAlgorithm::initAlgorithm(const QVariantMap&) {
     addParameter(new QgsProcessingParameterFile(QStringLiteral("JOB"), QStringLiteral("Job file (TOML)"), QgsProcessingParameterFile::File,
                                                 QStringLiteral("toml")));
-    addParameter(new QgsProcessingParameterFileDestination(QStringLiteral("OUTPUT"), QStringLiteral("Output GeoPackage (empty: the job's)"),
-                                                           QStringLiteral("GeoPackage (*.gpkg *.GPKG)"), QVariant(), true));
+    // Not created by default: left empty, the dialog writes where the job says, as qgis_process
+    // and `accessatlas run` do (a temporary file by default would differ between them).
+    auto output = std::make_unique<QgsProcessingParameterFileDestination>(
+        QStringLiteral("OUTPUT"), QStringLiteral("Output GeoPackage (empty: the job's)"), QStringLiteral("GeoPackage (*.gpkg *.GPKG)"),
+        QVariant(), true, false);
+    output->setHelp(QStringLiteral("Empty: the output the job file names ([job] output), as on the command line."));
+    addParameter(output.release());
     auto report = std::make_unique<QgsProcessingParameterFileDestination>(
         QStringLiteral("REPORT"), QStringLiteral("HTML report"), QStringLiteral("HTML files (*.html *.HTML)"), QVariant(), true, false);
     report->setHelp(QStringLiteral("Optional: the maps, histograms and decile charts of the results in one page; QGIS lists it in the "

@@ -157,6 +157,13 @@ TEST(Provider, EveryRegistryAlgorithmWithItsParameters) {
     EXPECT_DOUBLE_EQ(snap->defaultValue().toDouble(), 500);
     EXPECT_DOUBLE_EQ(snap->maximum(), 100000);
     EXPECT_FALSE(nearest->shortHelpString().isEmpty());
+    // Run job file: an empty output in the dialog means the job's own, as on the command line
+    // and in qgis_process (not a temporary file by default).
+    const auto* run_job = algorithm(QStringLiteral("run_job"));
+    ASSERT_NE(run_job, nullptr);
+    const auto* job_output = dynamic_cast<const QgsProcessingDestinationParameter*>(run_job->parameterDefinition(QStringLiteral("OUTPUT")));
+    ASSERT_NE(job_output, nullptr);
+    EXPECT_FALSE(job_output->createByDefault());
     // The dialog's Help button: this algorithm's parameters, rendered from the registry.
     {
         QFile help(QUrl(nearest->helpUrl()).toLocalFile());
