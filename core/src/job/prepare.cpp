@@ -524,11 +524,18 @@ Prepared prepare(const Job& job, Reporter& collect, RunSummary& summary, const W
                                                   scenario_suffix(sc), job.max_snap_m)});
                     }
                 }
+                // Most of them far away: a national list on a local network, which is expected;
+                // said as what to do rather than as a fault.
+                const bool mostly = excluded.size() * 2 > fac.location.size();
                 if (!excluded.empty())
                     collect.warning(fmt::format("{} ({}){}: {} of {} facilities lie more than {} m from the network and were "
-                                                "excluded: {}",
+                                                "excluded{}: {}",
                                                 service.name, mode, scenario_suffix(sc), excluded.size(), fac.location.size(),
-                                                job.max_snap_m, list_some(excluded, 5)));
+                                                job.max_snap_m,
+                                                mostly ? " (the facility list covers more than the network: that is fine when they "
+                                                         "are beyond the study area's reach; else extend the network)"
+                                                       : "",
+                                                list_some(excluded, 5)));
                 if (unusable == fac.location.size())
                     throw InputError(fmt::format("no {} facility lies within {} m of the {} network{}", service.name, job.max_snap_m, mode,
                                                  scenario_suffix(sc)),
