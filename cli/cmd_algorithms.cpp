@@ -4,11 +4,11 @@
 #include "terminal_reporter.hpp"
 
 #include <accessatlas/error.hpp>
-#include <accessatlas/job/algorithms.hpp>
+#include <accessatlas/algorithms/algorithms.hpp>
 #include <accessatlas/job/job.hpp>
 #include <accessatlas/job/job_keys.hpp>
 #include <accessatlas/job/layers.hpp>
-#include <accessatlas/io/styles.hpp>
+#include <accessatlas/styles/styles.hpp>
 
 #include <fmt/format.h>
 

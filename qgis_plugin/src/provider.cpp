@@ -1,7 +1,7 @@
 #include "provider.hpp"
 #include "registry_algorithm.hpp"
 
-#include <accessatlas/job/algorithms.hpp>
+#include <accessatlas/algorithms/algorithms.hpp>
 #include <accessatlas/version.hpp>
 
 #include <qgsapplication.h>

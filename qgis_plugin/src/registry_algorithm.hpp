@@ -3,7 +3,7 @@
 // the same job the CLI builds. No algorithm lives here.
 #pragma once
 
-#include <accessatlas/job/algorithms.hpp>
+#include <accessatlas/algorithms/algorithms.hpp>
 
 #include <qgsprocessingalgorithm.h>
 

@@ -1,4 +1,4 @@
-#include <accessatlas/job/algorithms.hpp>
+#include <accessatlas/algorithms/algorithms.hpp>
 #include <accessatlas/error.hpp>
 #include <accessatlas/job/job.hpp>
 #include <accessatlas/job/job_keys.hpp>

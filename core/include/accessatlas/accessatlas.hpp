@@ -2,7 +2,7 @@
 #pragma once
 
 #include <accessatlas/access/nearest.hpp>
-#include <accessatlas/job/algorithms.hpp>
+#include <accessatlas/algorithms/algorithms.hpp>
 #include <accessatlas/access/catchments.hpp>
 #include <accessatlas/error.hpp>
 #include <accessatlas/geometry.hpp>
@@ -12,11 +12,11 @@
 #include <accessatlas/io/layers.hpp>
 #include <accessatlas/job/job.hpp>
 #include <accessatlas/network/network.hpp>
-#include <accessatlas/io/report.hpp>
+#include <accessatlas/report/report.hpp>
 #include <accessatlas/reporter.hpp>
 #include <accessatlas/routing/dijkstra.hpp>
 #include <accessatlas/snapping/edge_index.hpp>
-#include <accessatlas/io/styles.hpp>
+#include <accessatlas/styles/styles.hpp>
 #include <accessatlas/inequality/measures.hpp>
 #include <accessatlas/transit/profile_search.hpp>
 #include <accessatlas/transit/timetable.hpp>

@@ -9,7 +9,7 @@
 
 #include <accessatlas/error.hpp>
 #include <accessatlas/network/network.hpp>
-#include <accessatlas/io/styles.hpp>
+#include <accessatlas/styles/styles.hpp>
 #include <accessatlas/version.hpp>
 
 #include <fmt/format.h>

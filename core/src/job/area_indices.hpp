@@ -7,7 +7,7 @@
 #include <accessatlas/indices/indices.hpp>
 #include <accessatlas/io/layers.hpp>
 #include <accessatlas/job/job.hpp>
-#include <accessatlas/io/styles.hpp>
+#include <accessatlas/styles/styles.hpp>
 
 #include <string>
 #include <utility>

@@ -4,7 +4,7 @@
 #include "job/source_reader.hpp"
 
 #include <accessatlas/error.hpp>
-#include <accessatlas/io/styles.hpp>
+#include <accessatlas/styles/styles.hpp>
 
 #include <fmt/format.h>
 

@@ -8,7 +8,7 @@
 #include <accessatlas/inequality/measures.hpp>
 #include <accessatlas/io/layers.hpp>
 #include <accessatlas/job/job.hpp>
-#include <accessatlas/io/report.hpp>
+#include <accessatlas/report/report.hpp>
 
 #include <string>
 #include <vector>

@@ -9,9 +9,9 @@
 #include <accessatlas/indices/area_codes.hpp>
 #include <accessatlas/io/layers.hpp>
 #include <accessatlas/job/job.hpp>
-#include <accessatlas/io/report.hpp>
+#include <accessatlas/report/report.hpp>
 #include <accessatlas/snapping/edge_index.hpp>
-#include <accessatlas/io/styles.hpp>
+#include <accessatlas/styles/styles.hpp>
 #include <accessatlas/version.hpp>
 
 #include <fmt/format.h>

@@ -4,7 +4,7 @@
 #include "job/stages.hpp"
 
 #include <accessatlas/job/job.hpp>
-#include <accessatlas/io/styles.hpp>
+#include <accessatlas/styles/styles.hpp>
 
 #include <algorithm>
 #include <chrono>

@@ -11,7 +11,7 @@
 #include <accessatlas/geometry/polygons.hpp>
 #include <accessatlas/greenspace/greenspace.hpp>
 #include <accessatlas/io/layers.hpp>
-#include <accessatlas/io/report.hpp>
+#include <accessatlas/report/report.hpp>
 
 #include <chrono>
 #include <string>

@@ -7,7 +7,7 @@
 #include <accessatlas/indices/indices.hpp>
 #include <accessatlas/network/network.hpp>
 #include <accessatlas/reporter.hpp>
-#include <accessatlas/io/styles.hpp>
+#include <accessatlas/styles/styles.hpp>
 #include <accessatlas/transit/transit_access.hpp>
 
 #include <algorithm>

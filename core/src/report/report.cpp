@@ -1,5 +1,5 @@
 #include <accessatlas/error.hpp>
-#include <accessatlas/io/report.hpp>
+#include <accessatlas/report/report.hpp>
 #include <accessatlas/version.hpp>
 
 #include "io/xml_escape.hpp"

@@ -1,4 +1,4 @@
-#include <accessatlas/io/styles.hpp>
+#include <accessatlas/styles/styles.hpp>
 
 #include "io/xml_escape.hpp"
 

@@ -3,7 +3,7 @@
 // a histogram per indicator, the most excluded areas, and sources and licences.
 #pragma once
 
-#include <accessatlas/io/styles.hpp>
+#include <accessatlas/styles/styles.hpp>
 
 #include <cmath>
 #include <string>
