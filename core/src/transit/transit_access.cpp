@@ -12,8 +12,10 @@
 #include <tbb/task_arena.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <map>
+#include <thread>
 
 namespace accessatlas::transit {
 
@@ -32,12 +34,11 @@ struct Quiet : Reporter {
 };
 
 // Runs body(index) for [0, n) on the job's threads, in chunks between which the driver
-// reports progress and polls Cancel.
-// `min_chunk`: small where one item is slow (a facility's polygons), so the bar moves.
+// reports progress and polls Cancel (many cheap items: origins).
 template <class Body>
-void parallel_chunks(std::size_t n, unsigned threads, Reporter& reporter, Body&& body, std::size_t min_chunk = 64) {
+void parallel_chunks(std::size_t n, unsigned threads, Reporter& reporter, Body&& body) {
     tbb::task_arena arena(static_cast<int>(thread_count(threads)));
-    const std::size_t chunk = std::max<std::size_t>(min_chunk, n / 50);
+    const std::size_t chunk = std::max<std::size_t>(64, n / 50);
     for (std::size_t begin = 0; begin < n; begin += chunk) {
         reporter.check_cancelled();
         reporter.progress(double(begin) / double(n));
@@ -48,6 +49,33 @@ void parallel_chunks(std::size_t n, unsigned threads, Reporter& reporter, Body&&
             });
         });
     }
+    reporter.progress(1.0);
+}
+
+// As parallel_chunks for few slow items (a facility's searches or polygons): one parallel loop
+// balanced item by item (chunks would leave threads idle at every chunk's end), in which the
+// driving thread, between its own items, reports how many are done and turns Cancel into a stop.
+template <class Body>
+void parallel_slow_items(std::size_t n, unsigned threads, Reporter& reporter, Body&& body) {
+    tbb::task_arena arena(static_cast<int>(thread_count(threads)));
+    const auto driver = std::this_thread::get_id();
+    std::atomic<std::size_t> done{0};
+    std::atomic<bool> stop{false};
+    reporter.progress(0);
+    arena.execute([&] {
+        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 1), [&](const tbb::blocked_range<std::size_t>& r) {
+            for (std::size_t i = r.begin(); i != r.end(); ++i) {
+                if (stop.load(std::memory_order_relaxed)) return;
+                body(i);
+                done.fetch_add(1, std::memory_order_relaxed);
+                if (std::this_thread::get_id() == driver) {
+                    reporter.progress(double(done.load(std::memory_order_relaxed)) / double(n));
+                    if (reporter.cancelled()) stop = true;
+                }
+            }
+        });
+    });
+    reporter.check_cancelled();
     reporter.progress(1.0);
 }
 
@@ -332,36 +360,33 @@ access::Reach transit_reach(const network::RoadNetwork& network, const network::
                        std::vector<double>(n_orig, never), Evaluator(options)};
     });
     const double percentile = options.reach_percentile;
-    parallel_chunks(
-        n_fac, options.threads, reporter,
-        [&](std::size_t fi) {
-            const auto f = static_cast<std::uint32_t>(fi);
-            if (!facility_snaps[f].ok()) return;
-            auto& b = buffers.local();
-            for (std::uint64_t i = egress_pairs.first[f]; i < egress_pairs.first[f + 1]; ++i) {
-                b.egress[egress_pairs.origin[i]] = egress_pairs.time_s[i];
-                b.target[egress_pairs.origin[i]] = f;
-            }
-            for (std::uint64_t i = walk_pairs.first[f]; i < walk_pairs.first[f + 1]; ++i)
-                b.walk_only[walk_pairs.origin[i]] = walk_pairs.time_s[i];
-            const auto profiles = profile_search(search_input(tn, b.egress, b.target));
-            auto& row = rows[f];
-            for (std::uint32_t o = 0; o < n_orig; ++o) {
-                const bool by_stop = [&] {
-                    for (std::uint32_t i = tn.access_first[o]; i < tn.access_first[o + 1]; ++i)
-                        if (profiles.first[tn.access_stop[i]] != profiles.first[tn.access_stop[i] + 1]) return true;
-                    return false;
-                }();
-                if (!by_stop && !std::isfinite(b.walk_only[o])) continue;
-                auto& ev = b.evaluator;
-                const auto s = ev.run(tn, profiles, o, b.walk_only[o], f, options);
-                const double value = statistic == Statistic::mean ? s.mean : nearest_rank(ev.sorted, percentile);
-                if (value <= limit_s) row.emplace_back(o, static_cast<float>(value));
-            }
-            for (std::uint64_t i = egress_pairs.first[f]; i < egress_pairs.first[f + 1]; ++i) b.egress[egress_pairs.origin[i]] = never;
-            for (std::uint64_t i = walk_pairs.first[f]; i < walk_pairs.first[f + 1]; ++i) b.walk_only[walk_pairs.origin[i]] = never;
-        },
-        4 * static_cast<std::size_t>(thread_count(options.threads)));  // one facility's search is slow: small chunks move the bar
+    parallel_slow_items(n_fac, options.threads, reporter, [&](std::size_t fi) {
+        const auto f = static_cast<std::uint32_t>(fi);
+        if (!facility_snaps[f].ok()) return;
+        auto& b = buffers.local();
+        for (std::uint64_t i = egress_pairs.first[f]; i < egress_pairs.first[f + 1]; ++i) {
+            b.egress[egress_pairs.origin[i]] = egress_pairs.time_s[i];
+            b.target[egress_pairs.origin[i]] = f;
+        }
+        for (std::uint64_t i = walk_pairs.first[f]; i < walk_pairs.first[f + 1]; ++i)
+            b.walk_only[walk_pairs.origin[i]] = walk_pairs.time_s[i];
+        const auto profiles = profile_search(search_input(tn, b.egress, b.target));
+        auto& row = rows[f];
+        for (std::uint32_t o = 0; o < n_orig; ++o) {
+            const bool by_stop = [&] {
+                for (std::uint32_t i = tn.access_first[o]; i < tn.access_first[o + 1]; ++i)
+                    if (profiles.first[tn.access_stop[i]] != profiles.first[tn.access_stop[i] + 1]) return true;
+                return false;
+            }();
+            if (!by_stop && !std::isfinite(b.walk_only[o])) continue;
+            auto& ev = b.evaluator;
+            const auto s = ev.run(tn, profiles, o, b.walk_only[o], f, options);
+            const double value = statistic == Statistic::mean ? s.mean : nearest_rank(ev.sorted, percentile);
+            if (value <= limit_s) row.emplace_back(o, static_cast<float>(value));
+        }
+        for (std::uint64_t i = egress_pairs.first[f]; i < egress_pairs.first[f + 1]; ++i) b.egress[egress_pairs.origin[i]] = never;
+        for (std::uint64_t i = walk_pairs.first[f]; i < walk_pairs.first[f + 1]; ++i) b.walk_only[walk_pairs.origin[i]] = never;
+    });
     access::Reach reach;
     reach.first.assign(1, 0);
     for (auto& row : rows) {
@@ -431,23 +456,20 @@ access::CatchmentPolygons transit_polygons(const network::RoadNetwork& network, 
     if (popt.facility_polygons) {
         const auto egress_pairs = access::reach_origins(network, walk, facility_snaps, tn.stop_snaps, options.max_walk_s, options.threads,
                                                         quiet, access::ReachMethod::dijkstra);
-        parallel_chunks(
-            n_fac, options.threads, reporter,
-            [&](std::size_t fi) {
-                const auto f = static_cast<std::uint32_t>(fi);
-                if (!facility_snaps[f].ok()) return;
-                std::vector<double> egress(tn.stop_snaps.size(), never);
-                const std::vector<std::uint32_t> target(tn.stop_snaps.size(), f);
-                for (std::uint64_t i = egress_pairs.first[f]; i < egress_pairs.first[f + 1]; ++i)
-                    egress[egress_pairs.origin[i]] = egress_pairs.time_s[i];
-                const auto profiles = profile_search(search_input(tn, egress, target));
-                std::vector<snapping::Snap> only(facility_snaps.size());
-                only[f] = facility_snaps[f];
-                const auto t = node_times(network, walk, tn, only, stop_percentiles(profiles, options), max_limit);
-                for (std::size_t k = 0; k < limits.size(); ++k)
-                    out.facility[f][k] = access::reachable_polygon(network, walk, t, only, limits[k], popt.walk_off_m);
-            },
-            thread_count(options.threads));
+        parallel_slow_items(n_fac, options.threads, reporter, [&](std::size_t fi) {
+            const auto f = static_cast<std::uint32_t>(fi);
+            if (!facility_snaps[f].ok()) return;
+            std::vector<double> egress(tn.stop_snaps.size(), never);
+            const std::vector<std::uint32_t> target(tn.stop_snaps.size(), f);
+            for (std::uint64_t i = egress_pairs.first[f]; i < egress_pairs.first[f + 1]; ++i)
+                egress[egress_pairs.origin[i]] = egress_pairs.time_s[i];
+            const auto profiles = profile_search(search_input(tn, egress, target));
+            std::vector<snapping::Snap> only(facility_snaps.size());
+            only[f] = facility_snaps[f];
+            const auto t = node_times(network, walk, tn, only, stop_percentiles(profiles, options), max_limit);
+            for (std::size_t k = 0; k < limits.size(); ++k)
+                out.facility[f][k] = access::reachable_polygon(network, walk, t, only, limits[k], popt.walk_off_m);
+        });
     }
     if (popt.coverage) {
         access::NearestOptions plain;
