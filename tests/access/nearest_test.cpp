@@ -7,6 +7,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <limits>
+
 #include <random>
 
 using namespace accessatlas;
@@ -179,4 +182,22 @@ TEST(Aggregate, PopulationWeightedMeansAndShares) {
     EXPECT_NEAR(a[0].pct_within[1], 80.0, 1e-9);
     EXPECT_NEAR(a[1].mean_time_min, 10.0, 1e-9);
     EXPECT_NEAR(a[0].mean_count[0], (100 * 1.0 + 300 * 0) / 500, 1e-9);
+}
+
+// A what-if against the baseline, by hand: o0 (area 0, 10 people) goes from 5 to 15 min, o1
+// (area 0, 20) from 15 to 5, o2 (area 1, 5) from unreached to 25 min; thresholds 10 and 20.
+TEST(CompareNearest, PeopleNewlyBeyondOrWithinAndMeansByHand) {
+    const double inf = std::numeric_limits<double>::infinity();
+    access::NearestResult base, scenario;
+    base.time_s = {300, 900, inf};
+    scenario.time_s = {900, 300, 1500};
+    const auto c = access::compare_nearest(base, scenario, {0, 0, 1}, {10, 20, 5}, {10, 20}, 2);
+    EXPECT_EQ(c.newly_beyond, (std::vector<double>{10, 0, 0, 0}));  // [area * 2 + k]
+    EXPECT_EQ(c.newly_within, (std::vector<double>{20, 0, 0, 0}));  // o2 reaches, but not within 20 min
+    EXPECT_EQ(c.total_beyond, (std::vector<double>{10, 0}));
+    EXPECT_EQ(c.total_within, (std::vector<double>{20, 0}));
+    EXPECT_DOUBLE_EQ(c.mean_time_min_base, (10 * 5 + 20 * 15) / 30.0);  // over the people reached
+    EXPECT_DOUBLE_EQ(c.mean_time_min_scenario, (10 * 15 + 20 * 5 + 5 * 25) / 35.0);
+    const auto nobody = access::compare_nearest(base, base, {}, {}, {10}, 1);
+    EXPECT_TRUE(std::isnan(nobody.mean_time_min_base));
 }

@@ -273,4 +273,31 @@ std::vector<StreetPoint> residential_street_points(const network::RoadNetwork& n
     return out;
 }
 
+NearestChange compare_nearest(const NearestResult& base, const NearestResult& scenario, const std::vector<std::uint32_t>& origin_area,
+                              const std::vector<double>& origin_population, const std::vector<double>& thresholds_min,
+                              std::size_t area_count) {
+    const std::size_t k_count = thresholds_min.size();
+    NearestChange c;
+    c.threshold_count = k_count;
+    c.newly_beyond.assign(area_count * k_count, 0);
+    c.newly_within.assign(area_count * k_count, 0);
+    c.total_beyond.assign(k_count, 0);
+    c.total_within.assign(k_count, 0);
+    double wb = 0, pb = 0, ws = 0, ps = 0;
+    for (std::size_t o = 0; o < origin_area.size(); ++o) {
+        const double pop = origin_population[o];
+        if (std::isfinite(base.time_s[o])) wb += pop * base.time_s[o] / 60.0, pb += pop;
+        if (std::isfinite(scenario.time_s[o])) ws += pop * scenario.time_s[o] / 60.0, ps += pop;
+        for (std::size_t k = 0; k < k_count; ++k) {
+            const double limit = thresholds_min[k] * 60.0;
+            const bool in_base = base.time_s[o] <= limit, in_scenario = scenario.time_s[o] <= limit;
+            if (in_base && !in_scenario) c.newly_beyond[origin_area[o] * k_count + k] += pop, c.total_beyond[k] += pop;
+            if (!in_base && in_scenario) c.newly_within[origin_area[o] * k_count + k] += pop, c.total_within[k] += pop;
+        }
+    }
+    c.mean_time_min_base = pb > 0 ? wb / pb : std::nan("");
+    c.mean_time_min_scenario = ps > 0 ? ws / ps : std::nan("");
+    return c;
+}
+
 }  // namespace accessatlas::access

@@ -55,26 +55,19 @@ std::vector<ScenarioTotals> write_delta_layer(io::GpkgWriter& out, const Job& jo
     }
     const std::size_t n = areas.code.size(), k_count = job.thresholds_min.size();
     std::vector<ScenarioTotals> totals;
-    std::vector<std::vector<double>> beyond(base.size(), std::vector<double>(n * k_count, 0)), within = beyond;
+    std::vector<access::NearestChange> change;
     for (std::size_t ci = 0; ci < base.size(); ++ci) {
-        const auto& b = base[ci].result;
-        const auto& s = scen[ci].result;
-        ScenarioTotals t{
-            base[ci].service, mode_name(base[ci].mode), 0, 0, std::vector<double>(k_count, 0), std::vector<double>(k_count, 0), 0, 0};
-        double wb = 0, pb = 0, ws = 0, ps = 0;
-        for (std::size_t o = 0; o < origins.location.size(); ++o) {
-            const double pop = origins.population[o];
-            if (std::isfinite(b.time_s[o])) wb += pop * b.time_s[o] / 60.0, pb += pop;
-            if (std::isfinite(s.time_s[o])) ws += pop * s.time_s[o] / 60.0, ps += pop;
-            for (std::size_t k = 0; k < k_count; ++k) {
-                const double limit = job.thresholds_min[k] * 60.0;
-                const bool in_b = b.time_s[o] <= limit, in_s = s.time_s[o] <= limit;
-                if (in_b && !in_s) beyond[ci][origins.area[o] * k_count + k] += pop, t.newly_beyond[k] += pop;
-                if (!in_b && in_s) within[ci][origins.area[o] * k_count + k] += pop, t.newly_within[k] += pop;
-            }
-        }
-        t.mean_base = pb > 0 ? wb / pb : std::nan("");
-        t.mean_scenario = ps > 0 ? ws / ps : std::nan("");
+        change.push_back(
+            access::compare_nearest(base[ci].result, scen[ci].result, origins.area, origins.population, job.thresholds_min, n));
+        const auto& c = change.back();
+        ScenarioTotals t{base[ci].service,
+                         mode_name(base[ci].mode),
+                         c.mean_time_min_base,
+                         c.mean_time_min_scenario,
+                         c.total_beyond,
+                         c.total_within,
+                         0,
+                         0};
         for (std::size_t a = 0; a < n; ++a) {
             const double d = scen[ci].areas[a].mean_time_min - base[ci].areas[a].mean_time_min;
             t.areas_slower += d > 0;
@@ -89,8 +82,8 @@ std::vector<ScenarioTotals> write_delta_layer(io::GpkgWriter& out, const Job& jo
             const auto& as = scen[ci].areas[a];
             v.emplace_back(as.mean_time_min - ab.mean_time_min);
             v.emplace_back(as.unreached_population - ab.unreached_population);
-            for (std::size_t k = 0; k < k_count; ++k) v.emplace_back(beyond[ci][a * k_count + k]);
-            for (std::size_t k = 0; k < k_count; ++k) v.emplace_back(within[ci][a * k_count + k]);
+            for (std::size_t k = 0; k < k_count; ++k) v.emplace_back(change[ci].newly_beyond[a * k_count + k]);
+            for (std::size_t k = 0; k < k_count; ++k) v.emplace_back(change[ci].newly_within[a * k_count + k]);
             if (job.e2sfca.enabled) v.emplace_back(scen[ci].area_e2sfca[a] - base[ci].area_e2sfca[a]);
         }
         layer.add(v, &areas.layer.wkb[a]);

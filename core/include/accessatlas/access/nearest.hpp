@@ -38,6 +38,19 @@ struct NearestResult {
     double counts_seconds = 0;
 };
 
+// Two runs over the same origins (a baseline and a what-if scenario) compared: the people who
+// are newly beyond or newly within each threshold, per area and in all, and the population-
+// weighted mean time over the people each run reaches (NaN when it reaches nobody).
+struct NearestChange {
+    std::size_t threshold_count = 0;
+    std::vector<double> newly_beyond, newly_within;  // [area * threshold_count + k], people
+    std::vector<double> total_beyond, total_within;  // [k], people
+    double mean_time_min_base = 0, mean_time_min_scenario = 0;
+};
+NearestChange compare_nearest(const NearestResult& base, const NearestResult& scenario, const std::vector<std::uint32_t>& origin_area,
+                              const std::vector<double>& origin_population, const std::vector<double>& thresholds_min,
+                              std::size_t area_count);
+
 // `facility_snaps` and `origin_snaps` come from the same mode's EdgeIndex; facilities not
 // snapped (off the network) are ignored, origins not snapped stay unreached.
 NearestResult nearest_facility(const network::RoadNetwork& network, const network::ModeGraph& graph,
