@@ -18,6 +18,12 @@ std::string trimmed_upper(const std::string& text) {
     return out;
 }
 
+// The code in a cell: upper case, no spaces or quotes, before a Nomis " : name".
+std::string code_part(const std::string& cell) {
+    const auto colon = cell.find(" : ");
+    return trimmed_upper(colon == std::string::npos ? cell : cell.substr(0, colon));
+}
+
 bool is_number(const std::string& text) {
     std::size_t b = 0, e = text.size();
     while (b < e && std::isspace(static_cast<unsigned char>(text[b]))) ++b;
@@ -55,10 +61,7 @@ int population_rank(const std::string& name) {
 
 }  // namespace
 
-bool looks_like_area_code(const std::string& cell) {
-    const auto colon = cell.find(" : ");
-    return code_kind(trimmed_upper(colon == std::string::npos ? cell : cell.substr(0, colon))) != CodeKind::other;
-}
+bool looks_like_area_code(const std::string& cell) { return code_kind(code_part(cell)) != CodeKind::other; }
 
 std::optional<FieldGuess> guess_code_column(const io::AttributeTable& table) {
     struct Candidate {
@@ -71,11 +74,11 @@ std::optional<FieldGuess> guess_code_column(const io::AttributeTable& table) {
         Candidate k{c, 0, false, {}, {}};
         std::size_t lsoas = 0;
         for (const auto& row : table.rows) {
-            if (c >= row.size() || !looks_like_area_code(row[c])) continue;
-            ++k.codes;
-            const auto colon = row[c].find(" : ");
-            const std::string code = trimmed_upper(colon == std::string::npos ? row[c] : row[c].substr(0, colon));
+            if (c >= row.size()) continue;
+            const std::string code = code_part(row[c]);
             const CodeKind kind = code_kind(code);
+            if (kind == CodeKind::other) continue;
+            ++k.codes;
             lsoas += kind == CodeKind::lsoa_2011_or_2021 || kind == CodeKind::lsoa_2021_new;
             if (k.example.empty()) k.example = code, k.kind = describe(kind);
         }

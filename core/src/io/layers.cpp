@@ -329,8 +329,8 @@ double parse_number(const std::string& text, const std::string& file, const std:
 void TableProblems::add(const std::string& row, const std::string& field, const std::string& message, const std::string& hint) {
     ++m_count;
     if (m_hint.empty()) m_hint = hint;
-    const std::string line = field.empty() ? row + ": " + message : fmt::format("{}, field '{}': {}", row, field, message);
-    if (m_lines.size() < 20) m_lines.push_back(line);
+    if (m_lines.size() < 20)
+        m_lines.push_back(field.empty() ? row + ": " + message : fmt::format("{}, field '{}': {}", row, field, message));
 }
 
 void TableProblems::throw_if_any(std::size_t rows_checked) const {

@@ -63,7 +63,7 @@ Job parse_job_table(const toml::table& root, const std::string& base_dir, const 
     job.areas.layer = r.text(*areas, "areas.", "layer", "");
     job.area_code_field = r.text(*areas, "areas.", "code_field", "");
     if (job.area_code_field.empty())
-        job.area_code_field = r.guessed_field("areas.code_field", "area code", job.areas.path, job.areas.layer, areas);
+        job.area_code_field = r.guessed_field("areas.code_field", Reader::Guess::area_code, job.areas.path, job.areas.layer, areas);
     job.area_name_field = r.text(*areas, "areas.", "name_field", "");
     job.geography.areas = geography_name(r, *areas, "areas.");
 
@@ -75,9 +75,10 @@ Job parse_job_table(const toml::table& root, const std::string& base_dir, const 
             r.code_field(*pop, "population.", "code_field", job.population.path, job.population.layer, job.area_code_field);
         job.population_field = r.text(*pop, "population.", "field", "");
         if (job.population_field.empty())
-            job.population_field = job.population.path.empty()
-                                       ? r.guessed_field("population.field", "population", job.areas.path, job.areas.layer, pop)
-                                       : r.guessed_field("population.field", "population", job.population.path, job.population.layer, pop);
+            job.population_field =
+                job.population.path.empty()
+                    ? r.guessed_field("population.field", Reader::Guess::population, job.areas.path, job.areas.layer, pop)
+                    : r.guessed_field("population.field", Reader::Guess::population, job.population.path, job.population.layer, pop);
         const std::string filter = r.text(*pop, "population.", "filter", "");
         if (!filter.empty()) {
             const auto eq = filter.find('=');

@@ -103,6 +103,14 @@ std::string geography_name(const Reader& r, const toml::table& t, const std::str
     return g;
 }
 
+const io::AttributeTable& Reader::table_for_guessing(const std::string& path, const std::string& layer) const {
+    const std::string id = path + '\n' + layer;
+    auto found = m_for_guessing.find(id);
+    if (found == m_for_guessing.end())
+        found = m_for_guessing.emplace(id, io::read_attribute_table(path, layer, {}, indices::looks_like_area_code)).first;
+    return found->second;
+}
+
 std::string Reader::code_field(const toml::table& t, const std::string& prefix, const std::string& key, const std::string& path,
                                const std::string& layer, const std::string& fallback) const {
     if (t.get(key) || path.empty()) return text(t, prefix, key, fallback);
@@ -110,29 +118,27 @@ std::string Reader::code_field(const toml::table& t, const std::string& prefix, 
     if (const auto found = m_resolved.find(id); found != m_resolved.end()) return found->second;
     std::string field = fallback;
     try {
-        if (!fallback.empty()) (void)io::read_attribute_table(path, layer, fallback);
-    } catch (const InputError&) {
-        field.clear();  // the table has no such column (or is broken: its reader says so later)
-    }
-    if (field.empty()) {
-        try {
-            if (const auto guess = indices::guess_code_field(path, layer)) {
+        const auto& table = table_for_guessing(path, layer);
+        if (fallback.empty() || table.column(fallback) < 0) {
+            if (const auto guess = indices::guess_code_column(table)) {
                 field = guess->field;
                 m_notes.push_back(fmt::format("{}{} not given{}: using '{}' of {}, as {}", prefix, key,
                                               fallback.empty() ? "" : " and the table has no field '" + fallback + "'", field, path,
                                               guess->reason));
             }
-        } catch (const InputError&) {}
+        }
+    } catch (const InputError&) {
+        // A table that cannot be read keeps `fallback`: its reader names the problem later.
     }
-    if (field.empty()) field = fallback;
     m_resolved[id] = field;
     return field;
 }
 
-std::string Reader::guessed_field(const std::string& key, const std::string& what, const std::string& path, const std::string& layer,
+std::string Reader::guessed_field(const std::string& key, Guess what, const std::string& path, const std::string& layer,
                                   const toml::node* section) const {
-    const bool population = what == "population";
-    const auto guess = population ? indices::guess_population_field(path, layer) : indices::guess_code_field(path, layer);
+    const bool population = what == Guess::population;
+    const auto& table = table_for_guessing(path, layer);
+    const auto guess = population ? indices::guess_population_column(table) : indices::guess_code_column(table);
     if (guess) {
         m_notes.push_back(fmt::format("{} not given: using '{}' of {}, as {}", key, guess->field, path, guess->reason));
         return guess->field;

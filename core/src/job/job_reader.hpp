@@ -7,6 +7,7 @@
 #include "job/job_parse.hpp"
 
 #include <accessatlas/error.hpp>
+#include <accessatlas/io/layers.hpp>
 #include <accessatlas/job/job_keys.hpp>
 #include <accessatlas/transit/timetable.hpp>
 
@@ -184,16 +185,22 @@ public:
     // A field the job leaves out, guessed from the layer at `path` (the area code field from its
     // values, the population field from its name), with a note; fails naming the fields when
     // nothing fits.
-    std::string guessed_field(const std::string& key, const std::string& what, const std::string& path, const std::string& layer,
+    enum class Guess { area_code, population };
+    std::string guessed_field(const std::string& key, Guess what, const std::string& path, const std::string& layer,
                               const toml::node* section) const;
     // Why each guessed field was chosen, for the run's log.
     const std::vector<std::string>& notes() const { return m_notes; }
 
 private:
+    // The table at `path` read once for every guess and check on it (a population table is
+    // looked at for its code field and its population field).
+    const io::AttributeTable& table_for_guessing(const std::string& path, const std::string& layer) const;
+
     std::string m_source;
     std::string m_base;
     mutable std::vector<std::string> m_notes;
-    mutable std::map<std::string, std::string> m_resolved;  // path, layer and fallback -> field
+    mutable std::map<std::string, std::string> m_resolved;             // path, layer and fallback -> field
+    mutable std::map<std::string, io::AttributeTable> m_for_guessing;  // path and layer -> table
 };
 
 std::vector<std::string> class_names();
