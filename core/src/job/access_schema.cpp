@@ -11,6 +11,10 @@ std::string column_prefix(const std::string& service, network::Mode mode) {
     return service + "_" + std::string(network::to_string(mode)) + "_";
 }
 
+std::string column_title(const std::string& service, network::Mode mode) {
+    return service + " " + std::string(network::travel_phrase(mode));
+}
+
 std::vector<AccessField> access_fields(const Job& job, const std::string& service, network::Mode mode) {
     const std::string p = column_prefix(service, mode);
     const bool transit = mode == network::Mode::transit;

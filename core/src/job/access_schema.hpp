@@ -13,6 +13,8 @@ namespace accessatlas::job::detail {
 
 // The prefix of one (service, mode) column's fields: "gp_walk_".
 std::string column_prefix(const std::string& service, network::Mode mode);
+// How one (service, mode) column reads in a title: "gp on foot", "gp by public transport".
+std::string column_title(const std::string& service, network::Mode mode);
 
 struct AccessField {
     std::string name;  // e.g. gp_transit_p50_min

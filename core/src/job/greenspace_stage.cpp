@@ -93,7 +93,7 @@ void write_greenspace_layers(io::GpkgWriter& out, const Job& job, const Areas& a
              std::string(spec.network_mode ? "network walking distance" : "straight-line distance") +
                  " to the nearest qualifying site; see docs/greenspace.md");
     const auto style = styles::green_score("greenspace_score", "Green-space access score (0-100, higher = better)");
-    out.add_style("lsoa_greenspace", style.name, style.qml, style.sld, true, style.title);
+    out.add_style(layer.name(), style.name, style.qml, style.sld, true, style.title);
     for (std::size_t a = 0; a < areas.code.size(); ++a) {
         double pop = areas.population[a];
         std::vector<io::Value> v{areas.code[a], areas.name[a], pop, std::string(spec.network_mode ? "network" : "straight_line"),
@@ -109,12 +109,12 @@ void write_greenspace_layers(io::GpkgWriter& out, const Job& job, const Areas& a
     auto& sites = greenspace_sites_schema().create(out);
     describe(sites, job, "Green-space sites used", "hectares", "polygons repaired and dissolved with GEOS");
     const auto cs = styles::coverage();
-    out.add_style("greenspace_sites", cs.name, cs.qml, cs.sld, true, "Green-space sites");
+    out.add_style(sites.name(), cs.name, cs.qml, cs.sld, true, "Green-space sites");
     auto& entrances = greenspace_entrances_schema().create(out);
     describe(entrances, job, "Green-space access points", "none (locations)",
              "given entrances, or walking edges meeting the boundary, or fallback points");
     const auto es = styles::points("entrances", "#238b45");
-    out.add_style("greenspace_entrances", es.name, es.qml, es.sld, true, "Green-space entrances");
+    out.add_style(entrances.name(), es.name, es.qml, es.sld, true, "Green-space entrances");
     for (std::size_t s = 0; s < g.sites.size(); ++s) {
         const auto& site = g.sites[s];
         sites.add({static_cast<std::int64_t>(s), site.name, site.area_ha, static_cast<std::int64_t>(site.woodland),

@@ -346,7 +346,7 @@ void write_inequality(io::GpkgWriter& out, const Job& job, const AreaSet& areas,
             const auto& name = outcome.no_car_fields[f].first;
             const auto st =
                 styles::time_minutes(name, "Realistic time to the nearest " + name.substr(0, name.find("_realistic")) + " (minutes)");
-            out.add_style("lsoa_realistic_access", st.name, st.qml, st.sld, f == 0, st.title);
+            out.add_style(layer.name(), st.name, st.qml, st.sld, f == 0, st.title);
         }
         for (std::size_t a = 0; a < areas.code.size(); ++a) {
             std::vector<io::Value> v{areas.code[a], areas.name[a]};

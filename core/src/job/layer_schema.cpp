@@ -19,8 +19,6 @@ const SchemaField lsoa_code{"lsoa_code", T::text, "", "area code (ONS)"};
 const SchemaField lsoa_name{"lsoa_name", T::text, "", "area name"};
 const SchemaField area_population{"population", T::real, "people", "the area's population"};
 
-std::string tagged(const std::string& service, network::Mode mode) { return service + " " + std::string(network::travel_phrase(mode)); }
-
 void add_snap_fields(std::vector<SchemaField>& fields, const std::vector<network::Mode>& modes) {
     for (auto m : modes) {
         const std::string p = "snap_" + std::string(network::to_string(m));
@@ -81,7 +79,7 @@ LayerSchema origins_nearest_schema(const Job& job, const std::string& prefix) {
     add_snap_fields(s.fields, job.modes);
     for (const auto& [service, mode] : columns_of(job)) {
         const std::string p = column_prefix(service, mode);
-        s.fields.push_back({p + "facility", T::text, "", "the nearest " + tagged(service, mode)});
+        s.fields.push_back({p + "facility", T::text, "", "the nearest " + column_title(service, mode)});
         s.fields.push_back({p + "time_min", T::real, "minutes", "time to it"});
         s.fields.push_back({p + "dist_km", T::real, "km", "network distance to it"});
     }
@@ -210,7 +208,7 @@ LayerSchema lsoa_delta_schema(const Job& job, const ScenarioSpec& scenario) {
     for (const auto& [service, mode] : columns_of(job)) {
         const std::string p = column_prefix(service, mode);
         s.fields.push_back(
-            {p + "time_min_delta", T::real, "minutes", "change in time to the nearest " + tagged(service, mode) + "; + = slower"});
+            {p + "time_min_delta", T::real, "minutes", "change in time to the nearest " + column_title(service, mode) + "; + = slower"});
         s.fields.push_back({p + "unreached_pop_delta", T::real, "people", "change in people reaching none"});
         for (double t : job.thresholds_min)
             s.fields.push_back(

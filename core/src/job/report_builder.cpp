@@ -1,5 +1,6 @@
 // The HTML report of a run: summary, warnings, maps and histograms per indicator, the inequality
 // charts, the most excluded areas, sources.
+#include "job/access_schema.hpp"
 #include "job/stages.hpp"
 
 #include <accessatlas/access/nearest.hpp>
@@ -61,18 +62,14 @@ report::Report build_report(const Job& job, const Prepared& prepared, const std:
     rep.population = areas.population;
     rep.area_wkb = areas.layer.wkb;
     for (const auto& c : columns) {
-        const std::string p = c.service + "_" + std::string(network::to_string(c.mode)) + "_";
-        report::Indicator ind{p + "time_min",
-                              "Time to the nearest " + c.service + " " + std::string(network::travel_phrase(c.mode)) + " (minutes)",
-                              {},
-                              styles::time_classes(),
-                              true};
+        const std::string p = column_prefix(c.service, c.mode);
+        report::Indicator ind{
+            p + "time_min", "Time to the nearest " + column_title(c.service, c.mode) + " (minutes)", {}, styles::time_classes(), true};
         for (const auto& a : c.areas) ind.values.push_back(a.mean_time_min);
         rep.indicators.push_back(std::move(ind));
         if (job.e2sfca.enabled) {
-            report::Indicator e{p + "e2sfca_per_1000",
-                                c.service + " " + std::string(network::travel_phrase(c.mode)) + ": E2SFCA supply per 1,000 people",
-                                c.area_e2sfca, styles::quantile_classes(c.area_e2sfca, "per 1,000"), false};
+            report::Indicator e{p + "e2sfca_per_1000", column_title(c.service, c.mode) + ": E2SFCA supply per 1,000 people", c.area_e2sfca,
+                                styles::quantile_classes(c.area_e2sfca, "per 1,000"), false};
             rep.indicators.push_back(std::move(e));
         }
     }

@@ -86,7 +86,6 @@ void write_catchment_layers(io::GpkgWriter& out, const Job& job, const std::stri
                             const Facilities& facilities, const std::vector<snapping::Snap>& snaps, const access::Reach& reach,
                             const access::CatchmentPolygons& polygons, const access::E2sfca& e2, const access::NearestResult& nearest,
                             const std::vector<double>& population) {
-    const std::string p = prefix + service + "_" + std::string(network::to_string(mode)) + "_";
     const auto& thresholds = job.catchments.thresholds_min;
     const bool catchments = job.catchments.applies_to(service, mode);
     if (catchments && job.catchments.polygons) {
@@ -97,7 +96,7 @@ void write_catchment_layers(io::GpkgWriter& out, const Job& job, const std::stri
         for (std::size_t k = 0; k < thresholds.size(); ++k) band_names.push_back(band_label(k == 0 ? 0 : thresholds[k - 1], thresholds[k]));
         for (double t : thresholds) band_names.push_back(band_label(0, t));
         const auto st = styles::catchment_bands(band_names);
-        out.add_style(p + "catchments", st.name, st.qml, st.sld, true, st.title);
+        out.add_style(layer.name(), st.name, st.qml, st.sld, true, st.title);
         for (std::size_t f = 0; f < facilities.id.size(); ++f) {
             if (!snaps[f].ok()) continue;
             std::vector<double> within(thresholds.size(), 0);
@@ -121,7 +120,7 @@ void write_catchment_layers(io::GpkgWriter& out, const Job& job, const std::stri
         auto& cover = coverage_schema(prefix, service, mode).create(out);
         describe(cover, job, "Area within each threshold of any facility", "minutes, people, hectares", "one multi-source search");
         const auto cs = styles::coverage();
-        out.add_style(p + "coverage", cs.name, cs.qml, cs.sld, true, cs.title);
+        out.add_style(cover.name(), cs.name, cs.qml, cs.sld, true, cs.title);
         double total = 0;
         for (double v : population) total += v;
         for (std::size_t k = 0; k < thresholds.size(); ++k) {
@@ -147,8 +146,7 @@ void write_catchment_layers(io::GpkgWriter& out, const Job& job, const std::stri
         describe(supply, job, "E2SFCA step 1 per facility", "supply units, people, supply per 1,000 people",
                  "Luo & Qi (2009) E2SFCA; see docs/methods/catchments-e2sfca.md");
         const auto ss = styles::points("supply", "#08519c");
-        out.add_style(p + "supply", ss.name, ss.qml, ss.sld, true,
-                      "E2SFCA supply of " + service + " " + std::string(network::travel_phrase(mode)));
+        out.add_style(supply.name(), ss.name, ss.qml, ss.sld, true, "E2SFCA supply of " + column_title(service, mode));
         for (std::size_t f = 0; f < facilities.id.size(); ++f) {
             if (!snaps[f].ok()) continue;
             supply.add_point(
@@ -186,18 +184,18 @@ void write_service_layers(io::GpkgWriter& out, const Job& job, const Prepared& p
             if (columns[ci].mode == network::Mode::transit) headline = ci;
         for (std::size_t ci = 0; ci < columns.size(); ++ci) {
             const auto& c = columns[ci];
-            const std::string p = c.service + "_" + std::string(network::to_string(c.mode)) + "_";
-            const std::string nice = c.service + " " + std::string(network::travel_phrase(c.mode));
+            const std::string p = column_prefix(c.service, c.mode);
+            const std::string nice = column_title(c.service, c.mode);
             const auto t = styles::time_minutes(p + "time_min", "Time to the nearest " + nice + " (minutes)");
-            out.add_style(prefix + "lsoa_access", t.name, t.qml, t.sld, ci == headline, t.title);
+            out.add_style(layer.name(), t.name, t.qml, t.sld, ci == headline, t.title);
             const std::string pct = p + "pct_" + threshold_label(job.thresholds_min.front());
             const auto pc = styles::percent_better_high(
                 pct, fmt::format("% of people within {} min of a {}", threshold_label(job.thresholds_min.front()), nice));
-            out.add_style(prefix + "lsoa_access", pc.name, pc.qml, pc.sld, false, pc.title);
+            out.add_style(layer.name(), pc.name, pc.qml, pc.sld, false, pc.title);
             if (job.e2sfca.enabled) {
                 const auto e =
                     styles::quantiles_better_high(p + "e2sfca_per_1000", nice + " E2SFCA (supply per 1,000 people)", c.area_e2sfca);
-                out.add_style(prefix + "lsoa_access", e.name, e.qml, e.sld, false, e.title);
+                out.add_style(layer.name(), e.name, e.qml, e.sld, false, e.title);
             }
         }
         std::vector<std::vector<io::Value>> rows;
@@ -216,7 +214,7 @@ void write_service_layers(io::GpkgWriter& out, const Job& job, const Prepared& p
         describe(layer, job, sc_what + "Population points (origins) with their nearest facility per service and mode",
                  "people (population), minutes (time_min), km (dist_km), metres (snap_*)", "see docs/methods/nearest-service.md");
         const auto st = styles::points("origins", "#525252");
-        out.add_style(prefix + "origins_nearest", st.name, st.qml, st.sld, true, "Population points");
+        out.add_style(layer.name(), st.name, st.qml, st.sld, true, "Population points");
         for (std::size_t o = 0; o < origins.location.size(); ++o) {
             std::vector<io::Value> v{static_cast<std::int64_t>(o), areas.code[origins.area[o]], origins.kind[o], origins.population[o]};
             for (std::size_t mi = 0; mi < job.modes.size(); ++mi) add_snap_values(v, (*sc.origin_snaps[mi])[o]);
@@ -238,7 +236,7 @@ void write_service_layers(io::GpkgWriter& out, const Job& job, const Prepared& p
         std::vector<std::string> service_names;
         for (const auto& sv : job.services) service_names.push_back(sv.name);
         const auto st = styles::facilities(service_names);
-        out.add_style(prefix + "facilities", st.name, st.qml, st.sld, true, st.title);
+        out.add_style(layer.name(), st.name, st.qml, st.sld, true, st.title);
         for (std::size_t s = 0; s < job.services.size(); ++s)
             for (std::size_t f = 0; f < facilities[s].location.size(); ++f) {
                 std::vector<io::Value> v{job.services[s].name, facilities[s].id[f], facilities[s].name[f], std::int64_t{0}};

@@ -1,4 +1,5 @@
 // Scenarios against the baseline: <name>_lsoa_delta and scenario_summary.
+#include "job/access_schema.hpp"
 #include "job/stages.hpp"
 #include "job/layer_schema.hpp"
 
@@ -34,7 +35,6 @@ std::vector<ScenarioTotals> write_delta_layer(io::GpkgWriter& out, const Job& jo
     const auto& sc = prepared.scenarios[si];
     const auto& areas = prepared.areas;
     const auto& origins = prepared.origins;
-    const std::string layer_name = sc.name + "_lsoa_delta";
     auto& layer = lsoa_delta_schema(job, job.scenarios.at(si - 1)).create(out);
     describe(layer, job,
              "Scenario '" + sc.title +
@@ -46,11 +46,10 @@ std::vector<ScenarioTotals> write_delta_layer(io::GpkgWriter& out, const Job& jo
     layer.set_metadata("accessatlas_scenario", sc.name);
     bool first_style = true;
     for (const auto& c : base) {
-        const std::string p = c.service + "_" + mode_name(c.mode) + "_";
-        const auto st =
-            styles::difference_minutes(p + "time_min_delta", "Change in time to the nearest " + c.service + " " +
-                                                                 std::string(network::travel_phrase(c.mode)) + " (minutes, + = slower)");
-        out.add_style(layer_name, st.name, st.qml, st.sld, first_style, st.title);
+        const std::string p = column_prefix(c.service, c.mode);
+        const auto st = styles::difference_minutes(p + "time_min_delta", "Change in time to the nearest " +
+                                                                             column_title(c.service, c.mode) + " (minutes, + = slower)");
+        out.add_style(layer.name(), st.name, st.qml, st.sld, first_style, st.title);
         first_style = false;
     }
     const std::size_t n = areas.code.size(), k_count = job.thresholds_min.size();

@@ -41,11 +41,6 @@ std::string_view travel_phrase(Mode m) {
     return "by public transport";
 }
 
-std::string travel_phrase(std::string_view mode_name) {
-    const auto m = mode_from_string(mode_name);
-    return m ? std::string(travel_phrase(*m)) : "by " + std::string(mode_name);
-}
-
 Profile default_profile(Mode mode) {
     Profile p;
     p.mode = mode;

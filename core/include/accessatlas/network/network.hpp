@@ -50,10 +50,8 @@ enum class Mode : std::uint8_t { walk, cycle, drive, transit };
 inline constexpr std::size_t mode_count = 4;
 std::string_view to_string(Mode m);
 std::optional<Mode> mode_from_string(std::string_view name);
-// How the mode reads in a title: "on foot", "by bike", "by car", "by public transport"; the
-// name itself for a string that names no mode.
+// How the mode reads in a title: "on foot", "by bike", "by car", "by public transport".
 std::string_view travel_phrase(Mode m);
-std::string travel_phrase(std::string_view mode_name);
 inline constexpr std::uint8_t mode_bit(Mode m) { return static_cast<std::uint8_t>(1u << static_cast<unsigned>(m)); }
 
 // Which classes a mode may use and how fast. Speeds in km/h; 0 means the class is closed to
