@@ -25,15 +25,7 @@ name = "gp"
 path = "gp.geojson"
 )";
 
-std::string message_of(const std::string& text) {
-    try {
-        job::parse_job(text, "/base", "job.toml");
-    } catch (const InputError& e) {
-        return e.what();
-    }
-    return "";
-}
-
+// The parser's message for a job file with paths relative to `base`; "" when it parses.
 std::string job_message_in(const std::string& base, const std::string& text) {
     try {
         job::parse_job(text, base, "job.toml");
@@ -42,6 +34,8 @@ std::string job_message_in(const std::string& base, const std::string& text) {
     }
     return "";
 }
+
+std::string message_of(const std::string& text) { return job_message_in("/base", text); }
 }  // namespace
 
 TEST(JobParse, MinimalJobTakesDefaultsAndResolvesPaths) {
@@ -212,9 +206,9 @@ TEST(Algorithms, DocsPageIsGeneratedFromTheRegistry) {
         << "docs/algorithms.md is stale: run ./build/accessatlas algorithms --markdown > docs/algorithms.md";
 }
 
-// Fields a job leaves out are chosen from the data, said in the log, and give the same output
-// as naming them (tests/outputs checks the whole run); nothing fits: the key is named with the
-// layer's fields.
+// Fields a job leaves out are chosen from the data and noted for the log (the same results as
+// naming them: NewportJob.LeftOutFieldsAreGuessedWithTheSameResults); nothing fits: the key is
+// named with the layer's fields.
 TEST(JobParse, LeftOutFieldsAreGuessedFromTheData) {
     const std::string newport = std::string(ACCESSATLAS_SAMPLE_DATA) + "/newport";
     const auto j = job::parse_job(R"(

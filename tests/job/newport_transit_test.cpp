@@ -18,6 +18,7 @@
 #include <cmath>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <sstream>
 
 using namespace accessatlas;
@@ -93,6 +94,44 @@ protected:
     static inline Rows base, no_busiest, early;
     static inline std::vector<std::array<std::string, 3>> warning_rows;  // kind, code, feature id
 };
+
+// The areas' code field, the population table's code field and its population field left out
+// of the job: guessed from the data (said once each) and the very same results as naming them.
+TEST_F(NewportJob, LeftOutFieldsAreGuessedWithTheSameResults) {
+    std::ifstream in(newport + "/job.toml");
+    std::stringstream text;
+    text << in.rdbuf();
+    std::string toml = text.str();
+    for (const std::string line : {"code_field = \"LSOA11CD\"\n", "code_field = \"lsoa11_code\"\nfield = \"total_population\"\n"}) {
+        const auto at = toml.find(line);
+        ASSERT_NE(at, std::string::npos) << line;
+        toml.erase(at, line.size());
+    }
+    auto job = job::parse_job(toml, newport, newport + "/job.toml");
+    EXPECT_EQ(job.area_code_field, "LSOA11CD");
+    EXPECT_EQ(job.population_code_field, "lsoa11_code");
+    EXPECT_EQ(job.population_field, "total_population");
+    EXPECT_EQ(job.guessed_fields.size(), 3u);
+    job.output = testing::TempDir() + "/newport_guessed.gpkg";
+    job.catchments.enabled = false;  // as the fixture's run
+    CollectWarnings warnings;
+    job::run_job(job, warnings);
+    std::size_t said = 0;
+    for (const auto& w : warnings.warnings) said += w.find(" not given") != std::string::npos;
+    EXPECT_EQ(said, 3u);
+    std::unique_ptr<GDALDataset> ds(static_cast<GDALDataset*>(GDALOpenEx(job.output.c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr)));
+    ASSERT_NE(ds, nullptr);
+    const Rows guessed = read_rows(ds.get(), "lsoa_access");
+    ASSERT_EQ(guessed.size(), base.size());
+    for (const auto& [code, fields] : base) {
+        ASSERT_TRUE(guessed.count(code)) << code;
+        for (const auto& [field, value] : fields) {
+            const double other = guessed.at(code).at(field);
+            EXPECT_TRUE(value == other || (std::isnan(value) && std::isnan(other)))
+                << code << " " << field << ": " << value << " vs " << other;
+        }
+    }
+}
 
 // Transit columns, scenarios and their deltas: every layer as its description says.
 TEST_F(NewportJob, EveryLayerIsAsItsDescriptionSays) {
