@@ -3,6 +3,7 @@
 #include <accessatlas/geometry/polygons.hpp>
 #include <accessatlas/access/nearest.hpp>
 #include <accessatlas/access/catchments.hpp>
+#include <accessatlas/error.hpp>
 #include <accessatlas/network/graph.hpp>
 #include <accessatlas/routing/dijkstra.hpp>
 #include <accessatlas/snapping/edge_index.hpp>
@@ -191,14 +192,21 @@ TEST_F(RandomNetwork, ReachByHierarchyEqualsDijkstra) {
         expect_same_reach(h, d, limit);
         EXPECT_EQ(h.first[facilities.size()] - h.first[facilities.size() - 1], 0u);
     }
-    // The hierarchy is kept in the graph and the thread count changes nothing.
-    ASSERT_TRUE(graph.hierarchy);
-    const auto* kept = graph.hierarchy.get();
-    const auto one = access::reach_origins(net, graph, facilities, origins, 600, 1, r, access::ReachMethod::hierarchy);
-    const auto two = access::reach_origins(net, graph, facilities, origins, 600, 2, r, access::ReachMethod::hierarchy);
-    EXPECT_EQ(graph.hierarchy.get(), kept);
+    // The hierarchy is built once into the caller's cache and found there by the next search;
+    // the thread count changes nothing.
+    routing::HierarchyCache cache(graph.backward);
+    const auto one = access::reach_origins(net, graph, facilities, origins, 600, 1, r, access::ReachMethod::hierarchy, &cache);
+    ASSERT_TRUE(cache.built());
+    const auto* kept = &cache.get(r);
+    EXPECT_GT(one.hierarchy_seconds, 0.0);
+    const auto two = access::reach_origins(net, graph, facilities, origins, 600, 2, r, access::ReachMethod::hierarchy, &cache);
+    EXPECT_EQ(&cache.get(r), kept);
     EXPECT_EQ(one.origin, two.origin);
     EXPECT_EQ(one.time_s, two.time_s);
+    // A cache of another graph is a caller's mistake, said at once.
+    routing::HierarchyCache forward(graph.forward);
+    EXPECT_THROW(access::reach_origins(net, graph, facilities, origins, 600, 2, r, access::ReachMethod::hierarchy, &forward),
+                 InternalError);
 }
 
 TEST(Reach, ByHierarchyOverARegionEqualsDijkstra) {
@@ -257,15 +265,23 @@ TEST(Reach, TheHierarchyPaysForManyLongSearchesOnly) {
     EXPECT_TRUE(access::hierarchy_pays(net, drive, fd, od, 3600, 2, r));
     EXPECT_FALSE(access::hierarchy_pays(net, walk, fw, ow, 600, 2, r));
     EXPECT_FALSE(access::hierarchy_pays(net, drive, {fd.begin(), fd.begin() + 3}, od, 3600, 2, r));  // too few to sample
-    EXPECT_FALSE(drive.hierarchy);                                                                   // deciding builds nothing
+    // 20 whole-graph searches do not pay for building a hierarchy (about 60 would), but they
+    // do for sweeping one the caller's cache holds already; deciding builds nothing.
+    const std::vector<snapping::Snap> twenty(fd.begin(), fd.begin() + 20);
+    routing::HierarchyCache drive_hierarchy(drive.backward);
+    EXPECT_FALSE(access::hierarchy_pays(net, drive, twenty, od, 3600, 2, r, &drive_hierarchy));
+    EXPECT_FALSE(drive_hierarchy.built());
+    drive_hierarchy.get(r);
+    EXPECT_TRUE(access::hierarchy_pays(net, drive, twenty, od, 3600, 2, r, &drive_hierarchy));
 }
 
 TEST_F(RandomNetwork, AutomaticReachKeepsDijkstraOnASmallGraph) {
     NullReporter r;
     // 25 facilities on 400 nodes: building a hierarchy costs more than it saves.
-    const auto a = access::reach_origins(net, graph, facilities, origins, 900, 2, r);
+    routing::HierarchyCache cache(graph.backward);
+    const auto a = access::reach_origins(net, graph, facilities, origins, 900, 2, r, access::ReachMethod::automatic, &cache);
     EXPECT_FALSE(a.by_hierarchy);
-    EXPECT_FALSE(graph.hierarchy);
+    EXPECT_FALSE(cache.built());  // nothing built for nothing
 }
 
 // The service-area polygon of a real GP on Rutland's walking network: every position the

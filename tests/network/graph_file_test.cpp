@@ -5,7 +5,6 @@
 
 #include <accessatlas/error.hpp>
 #include <accessatlas/network/graph.hpp>
-#include <accessatlas/routing/hierarchy.hpp>
 #include <accessatlas/network/network.hpp>
 
 #include <gtest/gtest.h>
@@ -126,36 +125,34 @@ TEST_F(GraphFile, AStaleOrForeignSourceIsRefused) {
     }
 }
 
-// The .aamode file of a scale-out plan carries the contraction hierarchy when one was built,
-// so a worker sweeps with it at once; one without loads without.
+// The .aamode file of a scale-out plan gives back the mode graph it saved, and refuses
+// another plan's file.
 class ModeGraphFile : public test::TempDirTest {
 protected:
     ModeGraphFile() : TempDirTest("aa_mode_") {}
 };
 
-TEST_F(ModeGraphFile, KeepsTheContractionHierarchy) {
+TEST_F(ModeGraphFile, GivesBackTheGraphAndRefusesAnotherPlans) {
     const auto net = test::random_network(500, 21, 0.3);
     const auto g = network::build_mode_graph(net, network::default_profile(network::Mode::drive));
-    const std::string plain = (dir / "plain.aamode").string(), with = (dir / "with.aamode").string();
-    const auto plain_sum = network::save_mode_graph(g, plain);
-    EXPECT_FALSE(network::load_mode_graph(plain, plain_sum).hierarchy);
-
-    test::NullReporter quiet;
-    const auto& h = routing::backward_hierarchy(g, quiet);
-    const auto with_sum = network::save_mode_graph(g, with);
-    const auto back = network::load_mode_graph(with, with_sum);
-    ASSERT_TRUE(back.hierarchy);
-    EXPECT_EQ(back.hierarchy->position, h.position);
-    EXPECT_EQ(back.hierarchy->down_first, h.down_first);
-    EXPECT_EQ(back.hierarchy->shortcut_count, h.shortcut_count);
-    ASSERT_EQ(back.hierarchy->down_arc.size(), h.down_arc.size());
-    routing::Phast a(h), b(*back.hierarchy);
-    for (auto* p : {&a, &b}) {
-        p->clear();
-        p->add_source(0, 17, 0);
-        p->add_source(5, 300, 2);
-        p->run();
+    const std::string path = (dir / "baseline-drive.aamode").string();
+    const auto sum = network::save_mode_graph(g, path);
+    const auto back = network::load_mode_graph(path, sum);
+    EXPECT_EQ(back.profile.mode, network::Mode::drive);
+    EXPECT_EQ(back.backward.first_out, g.backward.first_out);
+    EXPECT_EQ(back.forward.edge, g.forward.edge);
+    EXPECT_EQ(back.edge_time_forward, g.edge_time_forward);
+    EXPECT_EQ(back.component, g.component);
+    EXPECT_EQ(back.largest_component_nodes, g.largest_component_nodes);
+    ASSERT_EQ(back.backward.arc.size(), g.backward.arc.size());
+    for (std::size_t i = 0; i < g.backward.arc.size(); ++i) {
+        EXPECT_EQ(back.backward.arc[i].head, g.backward.arc[i].head);
+        EXPECT_EQ(back.backward.arc[i].time_s, g.backward.arc[i].time_s);
     }
-    for (std::uint32_t v = 0; v < 500; ++v)
-        for (unsigned s : {0u, 5u}) EXPECT_EQ(a.times_of_node(v)[s], b.times_of_node(v)[s]) << "node " << v;
+    try {
+        network::load_mode_graph(path, sum + 1);
+        FAIL() << "a mode graph of another plan was loaded";
+    } catch (const InputError& e) {
+        EXPECT_NE(std::string(e.what()).find("another plan"), std::string::npos) << e.what();
+    }
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A plan whose drive catchments go by the contraction hierarchy builds it once and saves it in
-# the mode-graph file: the workers load it (none builds its own), and the merged output equals
+# a file of its own beside the mode graph (graphs/baseline-drive.aach, its checksum in the
+# manifest): the workers load it (none builds its own), and the merged output equals
 # a one-process run bit for bit. The hierarchy's times agree with Dijkstra's within 1 ms of
 # the nearest second; here the whole E2SFCA column is compared with a Dijkstra run.
 # usage: hierarchy_saved.sh ACCESSATLAS SOURCE_DIR WORK_DIR
@@ -29,6 +30,8 @@ plan_log=$("$tool" plan "$work/job.toml" --dir "$work/plan" 2>&1)
 echo "$plan_log" | grep -q "Contraction hierarchy of the drive network" ||
   { echo "FAIL: the plan did not build the hierarchy"; echo "$plan_log"; exit 1; }
 manifest="$work/plan/manifest.toml"
+[ -s "$work/plan/graphs/baseline-drive.aach" ] || { echo "FAIL: no hierarchy file in $work/plan/graphs"; ls "$work/plan/graphs"; exit 1; }
+grep -q "graphs/baseline-drive.aach. = " "$manifest" || { echo "FAIL: the manifest does not record the hierarchy's checksum"; exit 1; }
 total=$(grep -c '^\[\[tasks\]\]' "$manifest")
 swept=0
 for ((i = 0; i < total; i++)); do

@@ -24,6 +24,7 @@
 #include <chrono>
 #include <atomic>
 #include <cmath>
+#include <optional>
 
 namespace accessatlas::access {
 
@@ -157,11 +158,11 @@ std::vector<unsigned char> buffer_pieces(const std::vector<std::vector<Point>>& 
 
 Reach reach_origins(const network::RoadNetwork& network, const network::ModeGraph& graph, const std::vector<snapping::Snap>& facility_snaps,
                     const std::vector<snapping::Snap>& origin_snaps, double limit_s, unsigned threads, Reporter& reporter,
-                    ReachMethod method) {
+                    ReachMethod method, routing::HierarchyCache* hierarchy) {
     std::vector<std::vector<snapping::Snap>> groups;
     groups.reserve(facility_snaps.size());
     for (const auto& s : facility_snaps) groups.push_back({s});
-    return reach_origins_grouped(network, graph, groups, origin_snaps, limit_s, threads, reporter, method);
+    return reach_origins_grouped(network, graph, groups, origin_snaps, limit_s, threads, reporter, method, hierarchy);
 }
 
 namespace {
@@ -282,11 +283,12 @@ constexpr double sweep_ns_per_node = 30;
 constexpr std::uint32_t sample_facilities = 4;
 
 // The choice rule: `settled` nodes per Dijkstra search, `facilities` searches to go.
-bool hierarchy_cheaper(const network::ModeGraph& graph, double settled, double facilities) {
+bool hierarchy_cheaper(const network::ModeGraph& graph, const routing::HierarchyCache* cache, double settled, double facilities) {
     const double nodes = graph.backward.node_count();
     const double dijkstra_ns = facilities * settled * dijkstra_ns_per_settled;
-    const double hierarchy_ns = (graph.hierarchy ? 0.0 : nodes * contraction_ns_per_node) +
-                                std::ceil(facilities / routing::Phast::width) * nodes * sweep_ns_per_node;
+    const bool built = cache && cache->built();
+    const double hierarchy_ns =
+        (built ? 0.0 : nodes * contraction_ns_per_node) + std::ceil(facilities / routing::Phast::width) * nodes * sweep_ns_per_node;
     return hierarchy_ns < dijkstra_ns;
 }
 
@@ -325,14 +327,15 @@ void join_pairs(std::vector<std::vector<std::pair<std::uint32_t, float>>>& per_f
 void reach_by_hierarchy(const network::RoadNetwork& network, const network::ModeGraph& graph,
                         const std::vector<std::vector<snapping::Snap>>& facility_entrances, const std::vector<snapping::Snap>& origin_snaps,
                         const OriginsOnNetwork& on, std::vector<std::uint32_t> facilities, double limit_s, unsigned threads,
-                        Reporter& reporter, std::vector<std::vector<std::pair<std::uint32_t, float>>>& per_facility, Reach& r) {
+                        Reporter& reporter, routing::HierarchyCache& cache,
+                        std::vector<std::vector<std::pair<std::uint32_t, float>>>& per_facility, Reach& r) {
     const std::size_t origins = origin_snaps.size();
     const double walk = graph.profile.connector_kmh / 3.6;
     r.by_hierarchy = true;
     const std::string mode(network::to_string(graph.profile.mode));
     const auto th = std::chrono::steady_clock::now();
-    if (!graph.hierarchy) reporter.stage("Contraction hierarchy of the " + mode + " network, built once for many searches");
-    const routing::Hierarchy& h = routing::backward_hierarchy(graph, reporter, threads);
+    if (!cache.built()) reporter.stage("Contraction hierarchy of the " + mode + " network, built once for many searches");
+    const routing::Hierarchy& h = cache.get(reporter, threads);
     r.hierarchy_seconds = seconds_since(th);
     reporter.stage(
         fmt::format("Catchments of {} facilities by hierarchy sweeps ({}, {} at a time)", facilities.size(), mode, routing::Phast::width));
@@ -465,7 +468,9 @@ void reach_by_hierarchy(const network::RoadNetwork& network, const network::Mode
 Reach reach_origins_grouped(const network::RoadNetwork& network, const network::ModeGraph& graph,
                             const std::vector<std::vector<snapping::Snap>>& facility_entrances,
                             const std::vector<snapping::Snap>& origin_snaps, double limit_s, unsigned threads, Reporter& reporter,
-                            ReachMethod method) {
+                            ReachMethod method, routing::HierarchyCache* hierarchy_cache) {
+    if (hierarchy_cache && &hierarchy_cache->graph() != &graph.backward)
+        throw InternalError("a contraction hierarchy cache of another graph was given to a catchment search");
     const auto t0 = std::chrono::steady_clock::now();
     const std::size_t origins = origin_snaps.size();
     const double walk = graph.profile.connector_kmh / 3.6;
@@ -552,13 +557,15 @@ Reach reach_origins_grouped(const network::RoadNetwork& network, const network::
         by_dijkstra(0, done);
         std::uint64_t settled = 0;
         for (const Worker& w : workers) settled += w.settled;
-        hierarchy = hierarchy_cheaper(graph, static_cast<double>(settled) / done, n_snapped - done);
+        hierarchy = hierarchy_cheaper(graph, hierarchy_cache, static_cast<double>(settled) / done, n_snapped - done);
     }
     if (!hierarchy) {
         by_dijkstra(done, n_snapped);
     } else {
+        std::optional<routing::HierarchyCache> this_call;  // without the caller's cache
+        routing::HierarchyCache& cache = hierarchy_cache ? *hierarchy_cache : this_call.emplace(graph.backward);
         reach_by_hierarchy(network, graph, facility_entrances, origin_snaps, on, {snapped.begin() + done, snapped.end()}, limit_s, threads,
-                           reporter, per_facility, r);
+                           reporter, cache, per_facility, r);
     }
 
     join_pairs(per_facility, r);
@@ -568,7 +575,8 @@ Reach reach_origins_grouped(const network::RoadNetwork& network, const network::
 }
 
 bool hierarchy_pays(const network::RoadNetwork& network, const network::ModeGraph& graph, const std::vector<snapping::Snap>& facility_snaps,
-                    const std::vector<snapping::Snap>& origin_snaps, double limit_s, unsigned threads, Reporter& reporter) {
+                    const std::vector<snapping::Snap>& origin_snaps, double limit_s, unsigned threads, Reporter& reporter,
+                    const routing::HierarchyCache* hierarchy) {
     std::vector<snapping::Snap> sample(facility_snaps.size());
     std::uint32_t taken = 0, snapped = 0;
     for (std::size_t f = 0; f < facility_snaps.size(); ++f)
@@ -578,7 +586,7 @@ bool hierarchy_pays(const network::RoadNetwork& network, const network::ModeGrap
         }
     if (snapped <= sample_facilities) return false;
     const Reach r = reach_origins(network, graph, sample, origin_snaps, limit_s, threads, reporter, ReachMethod::dijkstra);
-    return hierarchy_cheaper(graph, static_cast<double>(r.nodes_settled) / taken, snapped - taken);
+    return hierarchy_cheaper(graph, hierarchy, static_cast<double>(r.nodes_settled) / taken, snapped - taken);
 }
 
 double Decay::weight(double minutes) const {

@@ -66,7 +66,7 @@ double along_edge_time(const network::RoadNetwork& network, const network::ModeG
 
 NearestResult nearest_facility(const network::RoadNetwork& network, const network::ModeGraph& graph,
                                const std::vector<snapping::Snap>& facility_snaps, const std::vector<snapping::Snap>& origin_snaps,
-                               const NearestOptions& options, Reporter& reporter) {
+                               const NearestOptions& options, Reporter& reporter, routing::HierarchyCache* hierarchy) {
     const auto t0 = std::chrono::steady_clock::now();
     const double connector_speed = graph.profile.connector_kmh / 3.6;
     const auto connector = [&](const snapping::Snap& s) { return s.distance_m / connector_speed; };
@@ -152,7 +152,7 @@ NearestResult nearest_facility(const network::RoadNetwork& network, const networ
     std::vector<double> limits;
     for (double m : options.thresholds_min) limits.push_back(m * 60.0);
     const Reach reach = reach_origins(network, graph, facility_snaps, origin_snaps, *std::max_element(limits.begin(), limits.end()),
-                                      options.threads, reporter, options.count_method);
+                                      options.threads, reporter, options.count_method, hierarchy);
     r.counts.assign(origins * k_count, 0);
     for (std::size_t i = 0; i < reach.origin.size(); ++i)
         for (std::size_t k = 0; k < k_count; ++k)

@@ -115,10 +115,12 @@ struct TaskResult {
     std::vector<std::vector<std::vector<unsigned char>>> polygons;  // reach: [facility - first][threshold]
 };
 
-// `transit` is the scenario's transit state for a transit task (null otherwise).
+// `transit` is the scenario's transit state for a transit task (null otherwise); `hierarchy`
+// the cache of the graph's contraction hierarchy, kept by the caller for its next tasks over
+// the same graph (null: a hierarchy built serves this task only).
 TaskResult run_task(const Job& job, const network::RoadNetwork& net, const network::ModeGraph& graph,
                     const std::vector<Snaps>& facility_snaps, const Snaps& origin_snaps, const TaskSpec& task, Reporter& reporter,
-                    const TransitState* transit = nullptr);
+                    const TransitState* transit = nullptr, routing::HierarchyCache* hierarchy = nullptr);
 
 struct Column {
     std::string service;

@@ -107,7 +107,7 @@ std::vector<TaskSpec> plan_tasks(const Job& job, const Prepared& prepared, std::
 
 TaskResult run_task(const Job& job, const network::RoadNetwork& net, const network::ModeGraph& graph,
                     const std::vector<Snaps>& facility_snaps, const Snaps& origin_snaps, const TaskSpec& task, Reporter& reporter,
-                    const TransitState* transit) {
+                    const TransitState* transit, routing::HierarchyCache* hierarchy) {
     TaskResult r;
     const auto& snaps = facility_snaps.at(task.service);
     const std::string& service = job.services.at(task.service).name;
@@ -128,7 +128,7 @@ TaskResult run_task(const Job& job, const network::RoadNetwork& net, const netwo
         options.count_within_thresholds = job.count_within_thresholds;
         options.count_method = job.facility_search;
         options.threads = job.threads;
-        r.nearest = access::nearest_facility(net, graph, snaps, origin_snaps, options, reporter);
+        r.nearest = access::nearest_facility(net, graph, snaps, origin_snaps, options, reporter, hierarchy);
         if (polygons) {
             reporter.weigh_next_stage(stage_cost::road_reach_area);
             reporter.stage(fmt::format("Area within reach of any {} ({})", service, mode));
@@ -143,7 +143,7 @@ TaskResult run_task(const Job& job, const network::RoadNetwork& net, const netwo
     for (std::uint32_t f = task.first_facility; f < end; ++f) mine[f] = snaps[f];
     const double limit_s = reach_limit_s(job, service, job.modes.at(task.mode));
     reporter.stage(fmt::format("Catchments of {} {} facilities ({}, {} min)", end - task.first_facility, service, mode, limit_s / 60.0));
-    r.reach = access::reach_origins(net, graph, mine, origin_snaps, limit_s, job.threads, reporter, job.facility_search);
+    r.reach = access::reach_origins(net, graph, mine, origin_snaps, limit_s, job.threads, reporter, job.facility_search, hierarchy);
     reporter.info(fmt::format("{} (facility, origin) pairs within {} min", r.reach.origin.size(), limit_s / 60.0));
     if (polygons) {
         reporter.weigh_next_stage(stage_cost::road_polygons);

@@ -69,15 +69,17 @@ RunSummary run_job(const Job& job, Reporter& reporter) {
         const auto t0 = std::chrono::steady_clock::now();
         const auto& sc = p.scenarios[si];
         const auto scenario = static_cast<std::uint32_t>(si), mode = static_cast<std::uint32_t>(mi);
+        routing::HierarchyCache hierarchy(graph.backward);  // built by the first task that pays for it, kept for the rest
         for (std::uint32_t s = 0; s < job.services.size(); ++s) {
             const auto n = static_cast<std::uint32_t>(sc.facilities[s].id.size());
             const detail::TaskSpec nt{detail::TaskKind::nearest, scenario, s, mode, 0, n};
-            auto nearest = detail::run_task(job, p.net, graph, sc.facility_snaps[mi], *sc.origin_snaps[mi], nt, collect, sc.transit.get());
+            auto nearest =
+                detail::run_task(job, p.net, graph, sc.facility_snaps[mi], *sc.origin_snaps[mi], nt, collect, sc.transit.get(), &hierarchy);
             std::vector<std::pair<detail::TaskSpec, detail::TaskResult>> parts;
             if (detail::reach_limit_s(job, job.services[s].name, job.modes[mi]) > 0) {
                 const detail::TaskSpec rt{detail::TaskKind::reach, scenario, s, mode, 0, n};
-                parts.emplace_back(
-                    rt, detail::run_task(job, p.net, graph, sc.facility_snaps[mi], *sc.origin_snaps[mi], rt, collect, sc.transit.get()));
+                parts.emplace_back(rt, detail::run_task(job, p.net, graph, sc.facility_snaps[mi], *sc.origin_snaps[mi], rt, collect,
+                                                        sc.transit.get(), &hierarchy));
             }
             columns[si].push_back(detail::assemble(job, p, nt, std::move(nearest), std::move(parts)));
         }

@@ -27,8 +27,8 @@ namespace {
 constexpr char inputs_magic[8] = {'A', 'A', 'I', 'N', 'P', 'U', 'T', '\0'};
 constexpr char task_magic[8] = {'A', 'A', 'T', 'A', 'S', 'K', '\0', '\0'};
 constexpr std::uint32_t inputs_version = 1;
-constexpr std::uint32_t task_version = 2;  // 2: transit's window percentiles
-constexpr std::int64_t manifest_version = 1;
+constexpr std::uint32_t task_version = 2;     // 2: transit's window percentiles
+constexpr std::int64_t manifest_version = 2;  // 2: hierarchies in .aach files of their own
 
 std::string hex(std::uint64_t v) { return fmt::format("{:016x}", v); }
 
@@ -209,6 +209,8 @@ fs::path plan_dir(const Plan& plan) { return fs::path(plan.manifest).parent_path
 
 // Each (scenario, mode) graph is saved by plan, so a worker maps it instead of building it.
 std::string mode_graph_file(const std::string& scenario, const std::string& mode) { return "graphs/" + scenario + "-" + mode + ".aamode"; }
+// Beside it, the contraction hierarchy of its reversed arcs when plan built one.
+std::string hierarchy_file(const std::string& mode_graph) { return mode_graph.substr(0, mode_graph.size() - 7) + ".aach"; }
 
 bool task_complete(const Plan& plan, std::size_t index) {
     const fs::path path = plan_dir(plan) / plan.tasks[index].file;
@@ -275,7 +277,8 @@ Plan plan_job(const Job& job_in, const PlanOptions& options, Reporter& reporter)
         // Long searches from many facilities will take the contraction hierarchy: built here
         // once and saved with the graph, not in every worker that routes a share of them.
         const auto& sc = p.scenarios[si];
-        for (std::size_t s = 0; s < job_in.services.size() && !graph.hierarchy; ++s) {
+        routing::HierarchyCache hierarchy(graph.backward);
+        for (std::size_t s = 0; s < job_in.services.size() && !hierarchy.built(); ++s) {
             double limit_s = detail::reach_limit_s(job_in, job_in.services[s].name, job_in.modes[mi]);
             if (job_in.count_within_thresholds && !job_in.thresholds_min.empty())
                 limit_s = std::max(limit_s, 60.0 * *std::max_element(job_in.thresholds_min.begin(), job_in.thresholds_min.end()));
@@ -283,10 +286,14 @@ Plan plan_job(const Job& job_in, const PlanOptions& options, Reporter& reporter)
             if (job_in.facility_search == access::ReachMethod::hierarchy ||
                 access::hierarchy_pays(p.net, graph, sc.facility_snaps[mi][s], *sc.origin_snaps[mi], limit_s, job_in.threads, collect)) {
                 collect.stage("Contraction hierarchy of the " + std::string(network::to_string(job_in.modes[mi])) + " network");
-                routing::backward_hierarchy(graph, collect, job_in.threads);
+                hierarchy.get(collect, job_in.threads);
             }
         }
         mode_graphs[name] = network::save_mode_graph(graph, (dir / name).string());
+        if (hierarchy.built()) {
+            const std::string hierarchy_name = hierarchy_file(name);
+            mode_graphs[hierarchy_name] = routing::save_hierarchy(hierarchy.get(collect), (dir / hierarchy_name).string());
+        }
     };
     const detail::Prepared prepared = detail::prepare(job_in, collect, summary, keep_graph);
 
@@ -427,6 +434,11 @@ bool run_plan_task(const std::string& manifest, std::size_t index, unsigned thre
     const auto saved = plan.mode_graphs.find(graph_name);
     const auto graph = saved != plan.mode_graphs.end() ? network::load_mode_graph((plan_dir(plan) / graph_name).string(), saved->second)
                                                        : detail::scenario_graph(net, sc, spec.mode);
+    routing::HierarchyCache hierarchy(graph.backward);
+    const auto saved_hierarchy = plan.mode_graphs.find(hierarchy_file(graph_name));
+    if (saved_hierarchy != plan.mode_graphs.end())
+        hierarchy.adopt(
+            routing::load_hierarchy((plan_dir(plan) / saved_hierarchy->first).string(), saved_hierarchy->second, graph.backward));
     // A transit task reads the timetable and builds its walking legs itself: the plan's inputs
     // file carries the street side only.
     std::shared_ptr<const detail::TransitState> transit;
@@ -441,8 +453,8 @@ bool run_plan_task(const std::string& manifest, std::size_t index, unsigned thre
         transit = detail::build_transit(net, graph, tt, detail::scenario_window(job, spec.scenario), std::move(stops),
                                         *sc.origin_snaps.at(spec.mode), reporter);
     }
-    const auto result =
-        detail::run_task(job, net, graph, sc.facility_snaps.at(spec.mode), *sc.origin_snaps.at(spec.mode), spec, reporter, transit.get());
+    const auto result = detail::run_task(job, net, graph, sc.facility_snaps.at(spec.mode), *sc.origin_snaps.at(spec.mode), spec, reporter,
+                                         transit.get(), &hierarchy);
     reporter.check_cancelled();
     bin::write_binary_file((plan_dir(plan) / task.file).string(), task_magic, task_version, task_key(plan, index), encode(spec, result));
     return true;

@@ -1,5 +1,4 @@
 #include <accessatlas/network/graph.hpp>
-#include <accessatlas/routing/hierarchy.hpp>
 
 #include <algorithm>
 #include <limits>
@@ -143,7 +142,6 @@ void add_backward_graph(ModeGraph& mg, const RoadNetwork& network) {
         if (mg.edge_time_backward[e] < infinite_time) reversed.push_back({edge.from, edge.to, e, mg.edge_time_backward[e], edge.length_m});
     }
     mg.backward = to_csr(static_cast<std::uint32_t>(network.node_count()), reversed);
-    mg.hierarchy.reset();
 }
 
 }  // namespace accessatlas::network

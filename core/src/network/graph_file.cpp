@@ -5,7 +5,6 @@
 
 #include <accessatlas/error.hpp>
 #include <accessatlas/network/graph.hpp>
-#include <accessatlas/routing/hierarchy.hpp>
 #include <accessatlas/network/network.hpp>
 
 #include <fmt/format.h>
@@ -121,44 +120,11 @@ Profile get_profile(detail::BinaryReader& r) {
 
 namespace {
 constexpr char mode_magic[8] = {'A', 'A', 'M', 'O', 'D', 'E', '\0', '\0'};
-constexpr std::uint32_t mode_graph_version = 2;  // 2: the contraction hierarchy, when built
 
 void put_graph(detail::BinaryWriter& w, const Graph& g) {
     w.put_array(g.first_out);
     w.put_records(g.arc);
     w.put_array(g.edge);
-}
-
-void put_hierarchy(detail::BinaryWriter& w, const routing::Hierarchy& h) {
-    static_assert(sizeof(routing::HierarchyArc) == 8, "HierarchyArc must have no padding to be written as a memory image");
-    w.put_array(h.position);
-    w.put_array(h.node_at);
-    w.put_array(h.up_first);
-    w.put_records(h.up_arc);
-    w.put_array(h.down_first);
-    w.put_records(h.down_arc);
-    w.put(h.shortcut_count);
-    w.put(h.level_count);
-    w.put(h.build_seconds);
-}
-
-routing::Hierarchy get_hierarchy(detail::BinaryReader& r, std::uint32_t node_count) {
-    routing::Hierarchy h;
-    h.position = r.get_array<std::uint32_t>();
-    h.node_at = r.get_array<std::uint32_t>();
-    h.up_first = r.get_array<std::uint32_t>();
-    h.up_arc = r.get_records<routing::HierarchyArc>();
-    h.down_first = r.get_array<std::uint32_t>();
-    h.down_arc = r.get_records<routing::HierarchyArc>();
-    h.shortcut_count = r.get<std::uint64_t>();
-    h.level_count = r.get<std::uint32_t>();
-    h.build_seconds = r.get<double>();
-    // Sizes that would send a sweep out of its arrays mean a damaged file.
-    const bool fits = h.position.size() == node_count && h.node_at.size() == node_count && h.up_first.size() == node_count + 1u &&
-                      h.down_first.size() == node_count + 1u && h.up_first.back() == h.up_arc.size() &&
-                      h.down_first.back() == h.down_arc.size();
-    if (!fits) r.fail("a contraction hierarchy that does not fit its graph");
-    return h;
 }
 
 Graph get_graph(detail::BinaryReader& r) {
@@ -180,13 +146,11 @@ std::uint64_t save_mode_graph(const ModeGraph& g, const std::string& path) {
     w.put_array(g.edge_time_backward);
     w.put_array(g.component);
     for (std::uint32_t v : {g.largest_component, g.largest_component_nodes, g.component_count, g.usable_edges}) w.put(v);
-    w.put<std::uint8_t>(g.hierarchy ? 1 : 0);
-    if (g.hierarchy) put_hierarchy(w, *g.hierarchy);
-    return detail::write_binary_file(path, mode_magic, mode_graph_version, 0, w.bytes());
+    return detail::write_binary_file(path, mode_magic, mode_graph_file_version, 0, w.bytes());
 }
 
 ModeGraph load_mode_graph(const std::string& path, std::uint64_t checksum) {
-    const auto file = detail::open_binary_file(path, mode_magic, mode_graph_version, "an Access Atlas mode graph file", "plan again");
+    const auto file = detail::open_binary_file(path, mode_magic, mode_graph_file_version, "an Access Atlas mode graph file", "plan again");
     if (file.header.payload_hash != checksum)
         throw InputError("the mode graph file belongs to another plan", {path, {}, {}, {}}, "plan again");
     auto r = file.payload();
@@ -201,7 +165,6 @@ ModeGraph load_mode_graph(const std::string& path, std::uint64_t checksum) {
     g.largest_component_nodes = r.get<std::uint32_t>();
     g.component_count = r.get<std::uint32_t>();
     g.usable_edges = r.get<std::uint32_t>();
-    if (r.get<std::uint8_t>() != 0) g.hierarchy = std::make_shared<const routing::Hierarchy>(get_hierarchy(r, g.backward.node_count()));
     return g;
 }
 

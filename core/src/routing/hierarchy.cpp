@@ -7,6 +7,7 @@
 // on the thread count.
 #include <accessatlas/routing/hierarchy.hpp>
 #include <accessatlas/routing/dijkstra.hpp>
+#include <accessatlas/error.hpp>
 
 #include <tbb/blocked_range.h>
 #include <tbb/enumerable_thread_specific.h>
@@ -449,14 +450,19 @@ Hierarchy build_hierarchy(const network::Graph& graph, Reporter& reporter, unsig
     return h;
 }
 
-const Hierarchy& backward_hierarchy(const network::ModeGraph& graph, Reporter& reporter, unsigned threads) {
-    // One lock for every graph: a build is parallel already, and a second caller for the same
-    // graph must wait for the first build rather than repeat it.
-    static std::mutex building;
-    std::lock_guard<std::mutex> lock(building);
-    if (!graph.hierarchy || graph.hierarchy->node_count() != graph.backward.node_count())
-        graph.hierarchy = std::make_shared<const Hierarchy>(build_hierarchy(graph.backward, reporter, threads));
-    return *graph.hierarchy;
+const Hierarchy& HierarchyCache::get(Reporter& reporter, unsigned threads) {
+    // A build is parallel already: a second caller waits for it rather than repeat it.
+    std::lock_guard<std::mutex> lock(m_building);
+    if (!m_hierarchy) m_hierarchy = std::make_unique<const Hierarchy>(build_hierarchy(*m_graph, reporter, threads));
+    return *m_hierarchy;
+}
+
+void HierarchyCache::adopt(Hierarchy hierarchy) {
+    if (hierarchy.node_count() != m_graph->node_count())
+        throw InternalError("a contraction hierarchy of " + std::to_string(hierarchy.node_count()) + " nodes given for a graph of " +
+                            std::to_string(m_graph->node_count()));
+    std::lock_guard<std::mutex> lock(m_building);
+    m_hierarchy = std::make_unique<const Hierarchy>(std::move(hierarchy));
 }
 
 }  // namespace accessatlas::routing

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <accessatlas/network/graph.hpp>
+#include <accessatlas/routing/hierarchy.hpp>
 #include <accessatlas/reporter.hpp>
 #include <accessatlas/snapping/edge_index.hpp>
 
@@ -29,7 +30,7 @@ struct Reach {
 
 // How the per-facility searches run. `dijkstra`: one bounded search per facility, in
 // parallel; the cost grows with the nodes each search settles. `hierarchy`: the graph's
-// contraction hierarchy (built once, kept in the mode graph) and one sweep over all nodes per
+// contraction hierarchy (built once, kept by the caller's cache) and one sweep over all nodes per
 // 16 facilities; the cost grows with the graph, not with the limit, and times are single
 // precision (within milliseconds of the search's). `automatic`: a first 4 facilities by
 // Dijkstra show how far each search goes, and the rest take whichever costs less (by counts,
@@ -38,22 +39,26 @@ struct Reach {
 enum class ReachMethod { automatic, dijkstra, hierarchy };
 
 // Bounded searches per facility on the reversed graph; the result does not depend on the
-// thread count.
+// thread count. `hierarchy`, when given, is the cache of graph.backward's hierarchy: a search
+// that takes the hierarchy builds it there once (or finds it built) for the caller's next
+// searches over the same graph; without one, a hierarchy built serves this call only.
 Reach reach_origins(const network::RoadNetwork& network, const network::ModeGraph& graph, const std::vector<snapping::Snap>& facility_snaps,
                     const std::vector<snapping::Snap>& origin_snaps, double limit_s, unsigned threads, Reporter& reporter,
-                    ReachMethod method = ReachMethod::automatic);
+                    ReachMethod method = ReachMethod::automatic, routing::HierarchyCache* hierarchy = nullptr);
 
-// Whether `automatic` would take the hierarchy for these facilities (the same sample and rule):
-// a distributed plan builds it once, saved with the mode graph, instead of in every worker.
+// Whether `automatic` would take the hierarchy for these facilities (the same sample and rule,
+// counting a hierarchy as free when `hierarchy` holds one): a distributed plan builds it once
+// and saves it for its workers instead of each building its own.
 bool hierarchy_pays(const network::RoadNetwork& network, const network::ModeGraph& graph, const std::vector<snapping::Snap>& facility_snaps,
-                    const std::vector<snapping::Snap>& origin_snaps, double limit_s, unsigned threads, Reporter& reporter);
+                    const std::vector<snapping::Snap>& origin_snaps, double limit_s, unsigned threads, Reporter& reporter,
+                    const routing::HierarchyCache* hierarchy = nullptr);
 
 // The same for facilities with several entrances (green spaces): each facility is searched
 // from all its snapped entrances at once; an origin's time is to the nearest entrance.
 Reach reach_origins_grouped(const network::RoadNetwork& network, const network::ModeGraph& graph,
                             const std::vector<std::vector<snapping::Snap>>& facility_entrances,
                             const std::vector<snapping::Snap>& origin_snaps, double limit_s, unsigned threads, Reporter& reporter,
-                            ReachMethod method = ReachMethod::automatic);
+                            ReachMethod method = ReachMethod::automatic, routing::HierarchyCache* hierarchy = nullptr);
 
 // ---- E2SFCA ----------------------------------------------------------------------------
 

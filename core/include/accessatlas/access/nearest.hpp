@@ -52,10 +52,11 @@ NearestChange compare_nearest(const NearestResult& base, const NearestResult& sc
                               std::size_t area_count);
 
 // `facility_snaps` and `origin_snaps` come from the same mode's EdgeIndex; facilities not
-// snapped (off the network) are ignored, origins not snapped stay unreached.
+// snapped (off the network) are ignored, origins not snapped stay unreached. `hierarchy` is
+// the caller's cache for the counts' searches (reach_origins).
 NearestResult nearest_facility(const network::RoadNetwork& network, const network::ModeGraph& graph,
                                const std::vector<snapping::Snap>& facility_snaps, const std::vector<snapping::Snap>& origin_snaps,
-                               const NearestOptions& options, Reporter& reporter);
+                               const NearestOptions& options, Reporter& reporter, routing::HierarchyCache* hierarchy = nullptr);
 
 // Time and length of the stretch of edge e from offset a to offset b (metres along the
 // geometry), or infinity when the mode may not travel that way.

@@ -5,13 +5,8 @@
 #include <accessatlas/network/network.hpp>
 
 #include <cstdint>
-#include <memory>
 #include <string>
 #include <vector>
-
-namespace accessatlas::routing {
-struct Hierarchy;
-}
 
 namespace accessatlas::network {
 
@@ -47,10 +42,6 @@ struct ModeGraph {
     std::uint32_t largest_component_nodes = 0;
     std::uint32_t component_count = 0;
     std::uint32_t usable_edges = 0;
-    // The contraction hierarchy of `backward`, built by the first search over many facilities
-    // that pays for it and kept for the next (routing::backward_hierarchy). Copies share it;
-    // add_backward_graph drops it.
-    mutable std::shared_ptr<const routing::Hierarchy> hierarchy;
 
     bool edge_usable(std::uint32_t e) const;
     bool edge_in_largest_component(std::uint32_t e, const RoadNetwork& network) const;
@@ -66,6 +57,7 @@ void add_backward_graph(ModeGraph& graph, const RoadNetwork& network);
 // A mode graph saved as arrays (format as the .aagraph file), so a scale-out worker maps it
 // instead of building it. save returns the file's checksum; load refuses a file whose checksum
 // is not the one expected (a graph of another plan).
+inline constexpr std::uint32_t mode_graph_file_version = 3;  // 3: no contraction hierarchy (routing/ saves it)
 std::uint64_t save_mode_graph(const ModeGraph& graph, const std::string& path);
 ModeGraph load_mode_graph(const std::string& path, std::uint64_t checksum);
 

@@ -18,6 +18,8 @@
 #include <cstdint>
 #include <limits>
 #include <memory>
+#include <mutex>
+#include <string>
 #include <vector>
 
 namespace accessatlas::routing {
@@ -55,9 +57,34 @@ struct Hierarchy {
 // cancellation through `reporter`.
 Hierarchy build_hierarchy(const network::Graph& graph, Reporter& reporter, unsigned threads = 0);
 
-// The hierarchy of the graph's reversed arcs (searches from facilities), built once and kept in
-// the mode graph for later searches.
-const Hierarchy& backward_hierarchy(const network::ModeGraph& graph, Reporter& reporter, unsigned threads = 0);
+// The hierarchy of one graph, owned by whoever routes over that graph more than once: a job
+// keeps one per scenario and mode, a distributed plan saves it for its workers. The first
+// search that pays for a hierarchy builds it here; later searches over the same graph take it
+// as it is. The graph must outlive the cache.
+class HierarchyCache {
+public:
+    explicit HierarchyCache(const network::Graph& graph) : m_graph(&graph) {}
+
+    const network::Graph& graph() const { return *m_graph; }
+    bool built() const { return m_hierarchy != nullptr; }
+    // The hierarchy, built on the first call (progress and cancellation through `reporter`).
+    // Safe to call from several threads: a second caller waits for the first build.
+    const Hierarchy& get(Reporter& reporter, unsigned threads = 0);
+    // A hierarchy built before (read from a file); refused when it does not fit the graph.
+    void adopt(Hierarchy hierarchy);
+
+private:
+    const network::Graph* m_graph;
+    std::unique_ptr<const Hierarchy> m_hierarchy;
+    std::mutex m_building;
+};
+
+// A hierarchy saved as arrays, so a scale-out worker reads it instead of building it. save
+// returns the file's checksum; load refuses a file whose checksum is not the one expected (a
+// hierarchy of another plan) or whose arrays do not fit `graph`.
+inline constexpr std::uint32_t hierarchy_file_version = 1;
+std::uint64_t save_hierarchy(const Hierarchy& hierarchy, const std::string& path);
+Hierarchy load_hierarchy(const std::string& path, std::uint64_t checksum, const network::Graph& graph);
 
 // One-to-all times from up to `width` sources at once. One object per thread, reused: its
 // label array (width floats per node) is allocated once.
