@@ -1,3 +1,4 @@
+#include "support/greenspace_sites.hpp"
 #include "support/test_network.hpp"
 
 #include <accessatlas/network/graph.hpp>
@@ -15,48 +16,6 @@ using test::NullReporter;
 
 namespace {
 
-// Hand-made sites in EPSG:27700 metres:
-//   A  park 0..100 x 0..100 (1 ha), a path crosses its southern edge at (50, 0)
-//   B  wood 300..500 x 300..500 (4 ha), no path touches it
-//   C  a self-intersecting "bow tie" (repaired into two triangles)
-//   D  two touching halves 600..650 and 650..700 x 0..100 (dissolved into one 1 ha site)
-//   E  a car park (not green space: filtered out)
-std::string write_sites() {
-    const std::string path = testing::TempDir() + "/sites.geojson";
-    std::ofstream out(path);
-    auto square = [](double x0, double y0, double x1, double y1) {
-        return "[[[" + std::to_string(x0) + "," + std::to_string(y0) + "],[" + std::to_string(x1) + "," + std::to_string(y0) + "],[" +
-               std::to_string(x1) + "," + std::to_string(y1) + "],[" + std::to_string(x0) + "," + std::to_string(y1) + "],[" +
-               std::to_string(x0) + "," + std::to_string(y0) + "]]]";
-    };
-    auto feature = [](const std::string& leisure, const std::string& natural, const std::string& name, const std::string& coords) {
-        return R"({"type":"Feature","properties":{"leisure":)" + (leisure.empty() ? std::string("null") : "\"" + leisure + "\"") +
-               R"(,"natural":)" + (natural.empty() ? std::string("null") : "\"" + natural + "\"") + R"(,"name":")" + name +
-               R"("},"geometry":{"type":"Polygon","coordinates":)" + coords + "}}";
-    };
-    out << R"({"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::27700"}},"features":[)"
-        << feature("park", "", "Park A", square(0, 0, 100, 100)) << "," << feature("", "wood", "Wood B", square(300, 300, 500, 500)) << ","
-        << feature("park", "", "Bow tie", "[[[1000,0],[1100,100],[1100,0],[1000,100],[1000,0]]]") << ","
-        << feature("park", "", "Half D1", square(600, 0, 650, 100)) << "," << feature("park", "", "Half D2", square(650, 0, 700, 100))
-        << "," << feature("parking", "", "Car park", square(2000, 0, 2100, 100)) << "]}";
-    return path;
-}
-
-greenspace::SiteOptions options() {
-    greenspace::SiteOptions o;
-    o.include = {"leisure=park", "natural=wood"};
-    o.woodland = {"natural=wood"};
-    o.name_field = "name";
-    return o;
-}
-
-// Paths: (50,-100) - (50,50) inside A - (50,200) - (400,200), 100 m south of wood B.
-network::RoadNetwork paths() {
-    return test::make_network(
-        {{50, -100}, {50, 50}, {50, 200}, {400, 200}},
-        {{0, 1, network::RoadClass::footway}, {1, 2, network::RoadClass::footway}, {2, 3, network::RoadClass::footway}});
-}
-
 const greenspace::Site* site_named(const std::vector<greenspace::Site>& sites, const std::string& name, bool woodland = false) {
     for (const auto& s : sites)
         if (s.name == name && s.woodland == woodland) return &s;
@@ -68,7 +27,7 @@ const greenspace::Site* site_named(const std::vector<greenspace::Site>& sites, c
 TEST(Greenspace, SitesAreFilteredRepairedAndDissolved) {
     NullReporter r;
     greenspace::SiteStats stats;
-    const auto sites = greenspace::read_sites(write_sites(), "", options(), r, &stats);
+    const auto sites = greenspace::read_sites(test::write_sites(), "", test::site_options(), r, &stats);
     EXPECT_EQ(stats.polygons_read, 6u);
     EXPECT_EQ(stats.polygons_used, 5u) << "the car park is not green space";
     EXPECT_EQ(stats.repaired, 1u) << "the bow tie";
@@ -93,10 +52,10 @@ TEST(Greenspace, SitesAreFilteredRepairedAndDissolved) {
 // The sites with their derived entrances on the hand-made paths.
 class GreenspaceOnPaths : public testing::Test {
 protected:
-    void SetUp() override { greenspace::assign_entrances(sites, {}, net, walk, options()); }
+    void SetUp() override { greenspace::assign_entrances(sites, {}, net, walk, test::site_options()); }
     NullReporter r;
-    std::vector<greenspace::Site> sites = greenspace::read_sites(write_sites(), "", options(), r);
-    const network::RoadNetwork net = paths();
+    std::vector<greenspace::Site> sites = greenspace::read_sites(test::write_sites(), "", test::site_options(), r);
+    const network::RoadNetwork net = test::site_paths();
     const network::ModeGraph walk = network::build_mode_graph(net, network::default_profile(network::Mode::walk));
     const snapping::EdgeIndex index{net, walk};
 };
@@ -111,8 +70,8 @@ TEST_F(GreenspaceOnPaths, EntrancesWherePathsMeetTheBoundaryElseFallback) {
     EXPECT_TRUE(b->fallback_entrances);
     EXPECT_EQ(b->entrances.size(), 8u) << "800 m of boundary, a point every 100 m";
     // Given entrances win: a gate 10 m outside D is attached, one 50 m away is not.
-    auto with_gates = greenspace::read_sites(write_sites(), "", options(), r);
-    greenspace::assign_entrances(with_gates, {{690, -10}, {900, 50}}, net, walk, options());
+    auto with_gates = greenspace::read_sites(test::write_sites(), "", test::site_options(), r);
+    greenspace::assign_entrances(with_gates, {{690, -10}, {900, 50}}, net, walk, test::site_options());
     const auto* d = site_named(with_gates, "Half D1");
     EXPECT_TRUE(d->given_entrances);
     EXPECT_EQ(d->entrances.size(), 1u);

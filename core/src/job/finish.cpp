@@ -60,7 +60,7 @@ void finish(const Job& job, Prepared& prepared, std::vector<std::vector<Column>>
         for (const auto& c : cols) summary.nodes_settled += c.result.nodes_settled + c.reach.nodes_settled;
 
     GreenspaceResult green;
-    if (job.greenspace.enabled) green = run_greenspace(job, net, areas, origins, collect);
+    if (job.greenspace.enabled) green = run_greenspace(greenspace_settings(job), net, areas, origins, collect);
     summary.seconds["route"] += clock.lap();
 
     // Area fields for the composite index and clustering, then the area-level stages.

@@ -31,9 +31,13 @@ namespace accessatlas::job::detail {
 
 using network::invalid_id;
 
-GreenspaceResult run_greenspace(const Job& job, const network::RoadNetwork& net, const Areas& areas, const Origins& origins,
-                                Reporter& reporter) {
-    const auto& spec = job.greenspace;
+GreenspaceSettings greenspace_settings(const Job& job) {
+    return {job.greenspace, job.profile(network::Mode::walk), job.max_snap_m, job.threads};
+}
+
+GreenspaceResult run_greenspace(const GreenspaceSettings& settings, const network::RoadNetwork& net, const Areas& areas,
+                                const Origins& origins, Reporter& reporter) {
+    const auto& spec = settings.spec;
     GreenspaceResult r;
     reporter.weigh_next_stage(stage_cost::green_space_reading);
     reporter.stage("Reading green spaces");
@@ -44,9 +48,7 @@ GreenspaceResult run_greenspace(const Job& job, const network::RoadNetwork& net,
     std::vector<Point> given;
     if (!spec.entrances.path.empty())
         given = io::read_layer(spec.entrances.path, spec.entrances.layer, io::GeometryKind::point, {}, reporter).points;
-    const auto walk =
-        network::build_mode_graph(net, job.profiles.count(network::Mode::walk) ? job.profiles.at(network::Mode::walk)
-                                                                               : network::default_profile(network::Mode::walk));
+    const auto walk = network::build_mode_graph(net, settings.walk);
     const snapping::EdgeIndex index(net, walk);
     reporter.stage("Finding green-space entrances");
     greenspace::assign_entrances(r.sites, given, net, walk, spec.site_options);
@@ -58,17 +60,17 @@ GreenspaceResult run_greenspace(const Job& job, const network::RoadNetwork& net,
                         "points every {} m (flagged fallback_entrances)",
                         fallback, r.sites.size(), spec.site_options.fallback_spacing_m));
     std::vector<snapping::Snap> osnaps;
-    for (const auto& p : origins.location) osnaps.push_back(index.snap(p, job.max_snap_m));
+    for (const auto& p : origins.location) osnaps.push_back(index.snap(p, settings.max_snap_m));
     for (const auto& tier : spec.tiers) {
         reporter.stage("Distance to the nearest " + tier.name + " green space");
         r.tier_distance.push_back(spec.network_mode
-                                      ? greenspace::network_distance(r.sites, tier, net, walk, index, osnaps, job.max_snap_m, reporter)
+                                      ? greenspace::network_distance(r.sites, tier, net, walk, index, osnaps, settings.max_snap_m, reporter)
                                       : greenspace::straight_line_distance(r.sites, tier, origins.location));
     }
     if (spec.network_mode) {
         reporter.stage("Green-space provision per 1,000 residents");
         r.provision = greenspace::provision_ha_per_1000(r.sites, net, walk, index, osnaps, origins.population, spec.neighbourhood_m,
-                                                        job.max_snap_m, job.threads, reporter);
+                                                        settings.max_snap_m, settings.threads, reporter);
     }
     auto summary =
         greenspace::summarise_by_area(r.sites, spec.tiers, r.tier_distance, r.provision, origins.area, origins.population, areas.code);

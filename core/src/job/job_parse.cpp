@@ -305,9 +305,7 @@ Job parse_job_table(const toml::table& root, const std::string& base_dir, const 
         }
     }
     // Transit walks its street legs: the walk profile as configured.
-    if (wants_transit)
-        job.profiles[network::Mode::transit] =
-            job.profiles.count(network::Mode::walk) ? job.profiles.at(network::Mode::walk) : network::default_profile(network::Mode::walk);
+    if (wants_transit) job.profiles[network::Mode::transit] = job.profile(network::Mode::walk);
     parse_scenarios(r, root, job);
     for (auto& sc : job.scenarios)
         if (wants_transit && sc.profiles.count(network::Mode::walk))

@@ -94,6 +94,26 @@ Prepared prepare(const Job& job, Reporter& reporter, RunSummary& summary, const 
 // The graph of one (scenario, mode), as prepare built it.
 network::ModeGraph scenario_graph(const network::RoadNetwork& net, const ScenarioInputs& scenario, std::size_t mode);
 
+// What the route stage (plan_tasks, run_task, assemble) reads of a job, so that a task runs,
+// and is tested, without one.
+struct RouteSettings {
+    std::vector<std::string> services;  // names, in job order
+    std::vector<network::Mode> modes;   // in job order
+    std::vector<double> thresholds_min;
+    bool count_within_thresholds = true;
+    access::ReachMethod facility_search = access::ReachMethod::automatic;
+    unsigned threads = 0;
+    CatchmentSpec catchments;
+    E2sfcaSpec e2sfca;
+
+    // Does `service` by `mode` need per-facility searches (catchments or E2SFCA), and to what
+    // time? 0 when it does not.
+    double reach_limit_s(const std::string& service, network::Mode mode) const;
+    // Does it get service-area polygons?
+    bool polygons(const std::string& service, network::Mode mode) const;
+};
+RouteSettings route_settings(const Job& job);
+
 enum class TaskKind : std::uint32_t { nearest = 0, reach = 1 };
 struct TaskSpec {
     TaskKind kind = TaskKind::nearest;
@@ -101,12 +121,9 @@ struct TaskSpec {
     std::uint32_t first_facility = 0, end_facility = 0;  // reach: facilities [first, end)
 };
 
-// Does (service) need per-facility searches (catchments or E2SFCA), and to what time?
-double reach_limit_s(const Job& job, const std::string& service, network::Mode mode);
-
 // Every task of the job, in a fixed order: per scenario, mode, service: nearest, then reach
 // chunks of at most `facilities_per_task` facilities (0 = one chunk).
-std::vector<TaskSpec> plan_tasks(const Job& job, const Prepared& prepared, std::uint32_t facilities_per_task);
+std::vector<TaskSpec> plan_tasks(const RouteSettings& settings, const Prepared& prepared, std::uint32_t facilities_per_task);
 
 struct TaskResult {
     access::NearestResult nearest;                                  // nearest
@@ -118,7 +135,7 @@ struct TaskResult {
 // `transit` is the scenario's transit state for a transit task (null otherwise); `hierarchy`
 // the cache of the graph's contraction hierarchy, kept by the caller for its next tasks over
 // the same graph (null: a hierarchy built serves this task only).
-TaskResult run_task(const Job& job, const network::RoadNetwork& net, const network::ModeGraph& graph,
+TaskResult run_task(const RouteSettings& settings, const network::RoadNetwork& net, const network::ModeGraph& graph,
                     const std::vector<Snaps>& facility_snaps, const Snaps& origin_snaps, const TaskSpec& task, Reporter& reporter,
                     const TransitState* transit = nullptr, routing::HierarchyCache* hierarchy = nullptr);
 
@@ -135,7 +152,7 @@ struct Column {
 };
 
 // One column from its nearest task and its reach tasks (in facility order).
-Column assemble(const Job& job, const Prepared& prepared, const TaskSpec& nearest_task, TaskResult&& nearest,
+Column assemble(const RouteSettings& settings, const Prepared& prepared, const TaskSpec& nearest_task, TaskResult&& nearest,
                 std::vector<std::pair<TaskSpec, TaskResult>>&& reach_parts);
 
 // Green space, indices, the GeoPackage (baseline layers, then each scenario's layers and its

@@ -33,24 +33,25 @@ using network::invalid_id;
 namespace {
 
 // The transit counterpart of run_task: the same outputs, from the timetable's profile searches.
-TaskResult run_transit_task(const Job& job, const network::RoadNetwork& net, const network::ModeGraph& graph, const Snaps& snaps,
-                            const Snaps& origin_snaps, const TaskSpec& task, const TransitState& transit, Reporter& reporter) {
+TaskResult run_transit_task(const RouteSettings& settings, const network::RoadNetwork& net, const network::ModeGraph& graph,
+                            const Snaps& snaps, const Snaps& origin_snaps, const TaskSpec& task, const TransitState& transit,
+                            Reporter& reporter) {
     TaskResult r;
-    const std::string& service = job.services.at(task.service).name;
+    const std::string& service = settings.services.at(task.service);
     const auto& window = transit.window;
     const std::string span = transit::format_clock(window.start_s) + "-" + transit::format_clock(window.end_s);
-    const bool polygons = job.catchments.applies_to(service, network::Mode::transit) && job.catchments.polygons;
+    const bool polygons = settings.polygons(service, network::Mode::transit);
     access::CatchmentOptions copt;
-    copt.thresholds_min = job.catchments.thresholds_min;
-    copt.walk_off_m = job.catchments.walk_off_m;
-    copt.threads = job.threads;
+    copt.thresholds_min = settings.catchments.thresholds_min;
+    copt.walk_off_m = settings.catchments.walk_off_m;
+    copt.threads = settings.threads;
     if (task.kind == TaskKind::nearest) {
         reporter.weigh_next_stage(stage_cost::transit_routing);
         reporter.stage(fmt::format("Routing to the nearest {} (transit, departures {} every {} min)", service, span, window.step_s / 60));
         access::NearestOptions options;
-        options.thresholds_min = job.thresholds_min;
-        options.count_within_thresholds = job.count_within_thresholds;
-        options.threads = job.threads;
+        options.thresholds_min = settings.thresholds_min;
+        options.count_within_thresholds = settings.count_within_thresholds;
+        options.threads = settings.threads;
         r.nearest = transit::transit_nearest(net, graph, transit.network, snaps, origin_snaps, options, window, reporter);
         if (polygons) {
             reporter.weigh_next_stage(stage_cost::transit_reach_area);
@@ -63,7 +64,7 @@ TaskResult run_transit_task(const Job& job, const network::RoadNetwork& net, con
     Snaps mine(snaps.size());
     const std::uint32_t end = std::min<std::uint32_t>(task.end_facility, static_cast<std::uint32_t>(snaps.size()));
     for (std::uint32_t f = task.first_facility; f < end; ++f) mine[f] = snaps[f];
-    const double limit_s = reach_limit_s(job, service, network::Mode::transit);
+    const double limit_s = settings.reach_limit_s(service, network::Mode::transit);
     reporter.weigh_next_stage(stage_cost::transit_routing);
     reporter.stage(fmt::format("Catchments of {} {} facilities (transit, p{} of departures {}, {} min)", end - task.first_facility, service,
                                window.reach_percentile, span, limit_s / 60.0));
@@ -83,21 +84,38 @@ TaskResult run_transit_task(const Job& job, const network::RoadNetwork& net, con
 
 }  // namespace
 
-double reach_limit_s(const Job& job, const std::string& service, network::Mode mode) {
+double RouteSettings::reach_limit_s(const std::string& service, network::Mode mode) const {
     double limit_min = 0;
-    if (job.catchments.applies_to(service, mode)) limit_min = job.catchments.thresholds_min.back();
-    if (job.e2sfca.enabled) limit_min = std::max(limit_min, job.e2sfca.decay.max_time_min);
+    if (catchments.applies_to(service, mode)) limit_min = catchments.thresholds_min.back();
+    if (e2sfca.enabled) limit_min = std::max(limit_min, e2sfca.decay.max_time_min);
     return limit_min * 60.0;
 }
 
-std::vector<TaskSpec> plan_tasks(const Job& job, const Prepared& prepared, std::uint32_t facilities_per_task) {
+bool RouteSettings::polygons(const std::string& service, network::Mode mode) const {
+    return catchments.applies_to(service, mode) && catchments.polygons;
+}
+
+RouteSettings route_settings(const Job& job) {
+    RouteSettings s;
+    for (const auto& service : job.services) s.services.push_back(service.name);
+    s.modes = job.modes;
+    s.thresholds_min = job.thresholds_min;
+    s.count_within_thresholds = job.count_within_thresholds;
+    s.facility_search = job.facility_search;
+    s.threads = job.threads;
+    s.catchments = job.catchments;
+    s.e2sfca = job.e2sfca;
+    return s;
+}
+
+std::vector<TaskSpec> plan_tasks(const RouteSettings& settings, const Prepared& prepared, std::uint32_t facilities_per_task) {
     std::vector<TaskSpec> tasks;
     for (std::uint32_t si = 0; si < prepared.scenarios.size(); ++si)
-        for (std::uint32_t mi = 0; mi < job.modes.size(); ++mi)
-            for (std::uint32_t s = 0; s < job.services.size(); ++s) {
+        for (std::uint32_t mi = 0; mi < settings.modes.size(); ++mi)
+            for (std::uint32_t s = 0; s < settings.services.size(); ++s) {
                 const auto n = static_cast<std::uint32_t>(prepared.scenarios[si].facilities[s].id.size());
                 tasks.push_back({TaskKind::nearest, si, s, mi, 0, n});
-                if (reach_limit_s(job, job.services[s].name, job.modes[mi]) <= 0) continue;
+                if (settings.reach_limit_s(settings.services[s], settings.modes[mi]) <= 0) continue;
                 const std::uint32_t chunk = facilities_per_task == 0 ? std::max(n, 1u) : facilities_per_task;
                 for (std::uint32_t first = 0; first < n; first += chunk)
                     tasks.push_back({TaskKind::reach, si, s, mi, first, std::min(n, first + chunk)});
@@ -105,29 +123,29 @@ std::vector<TaskSpec> plan_tasks(const Job& job, const Prepared& prepared, std::
     return tasks;
 }
 
-TaskResult run_task(const Job& job, const network::RoadNetwork& net, const network::ModeGraph& graph,
+TaskResult run_task(const RouteSettings& settings, const network::RoadNetwork& net, const network::ModeGraph& graph,
                     const std::vector<Snaps>& facility_snaps, const Snaps& origin_snaps, const TaskSpec& task, Reporter& reporter,
                     const TransitState* transit, routing::HierarchyCache* hierarchy) {
     TaskResult r;
     const auto& snaps = facility_snaps.at(task.service);
-    const std::string& service = job.services.at(task.service).name;
-    const std::string mode = mode_name(job.modes.at(task.mode));
-    if (job.modes.at(task.mode) == network::Mode::transit) {
+    const std::string& service = settings.services.at(task.service);
+    const std::string mode = mode_name(settings.modes.at(task.mode));
+    if (settings.modes.at(task.mode) == network::Mode::transit) {
         if (!transit) throw InternalError("a transit task was given no timetable");
-        return run_transit_task(job, net, graph, snaps, origin_snaps, task, *transit, reporter);
+        return run_transit_task(settings, net, graph, snaps, origin_snaps, task, *transit, reporter);
     }
-    const bool polygons = job.catchments.applies_to(service, job.modes.at(task.mode)) && job.catchments.polygons;
+    const bool polygons = settings.polygons(service, settings.modes.at(task.mode));
     access::CatchmentOptions copt;
-    copt.thresholds_min = job.catchments.thresholds_min;
-    copt.walk_off_m = job.catchments.walk_off_m;
-    copt.threads = job.threads;
+    copt.thresholds_min = settings.catchments.thresholds_min;
+    copt.walk_off_m = settings.catchments.walk_off_m;
+    copt.threads = settings.threads;
     if (task.kind == TaskKind::nearest) {
         reporter.stage(fmt::format("Routing to the nearest {} ({})", service, mode));
         access::NearestOptions options;
-        options.thresholds_min = job.thresholds_min;
-        options.count_within_thresholds = job.count_within_thresholds;
-        options.count_method = job.facility_search;
-        options.threads = job.threads;
+        options.thresholds_min = settings.thresholds_min;
+        options.count_within_thresholds = settings.count_within_thresholds;
+        options.count_method = settings.facility_search;
+        options.threads = settings.threads;
         r.nearest = access::nearest_facility(net, graph, snaps, origin_snaps, options, reporter, hierarchy);
         if (polygons) {
             reporter.weigh_next_stage(stage_cost::road_reach_area);
@@ -141,9 +159,10 @@ TaskResult run_task(const Job& job, const network::RoadNetwork& net, const netwo
     Snaps mine(snaps.size());
     const std::uint32_t end = std::min<std::uint32_t>(task.end_facility, static_cast<std::uint32_t>(snaps.size()));
     for (std::uint32_t f = task.first_facility; f < end; ++f) mine[f] = snaps[f];
-    const double limit_s = reach_limit_s(job, service, job.modes.at(task.mode));
+    const double limit_s = settings.reach_limit_s(service, settings.modes.at(task.mode));
     reporter.stage(fmt::format("Catchments of {} {} facilities ({}, {} min)", end - task.first_facility, service, mode, limit_s / 60.0));
-    r.reach = access::reach_origins(net, graph, mine, origin_snaps, limit_s, job.threads, reporter, job.facility_search, hierarchy);
+    r.reach =
+        access::reach_origins(net, graph, mine, origin_snaps, limit_s, settings.threads, reporter, settings.facility_search, hierarchy);
     reporter.info(fmt::format("{} (facility, origin) pairs within {} min", r.reach.origin.size(), limit_s / 60.0));
     if (polygons) {
         reporter.weigh_next_stage(stage_cost::road_polygons);
@@ -156,20 +175,20 @@ TaskResult run_task(const Job& job, const network::RoadNetwork& net, const netwo
     return r;
 }
 
-Column assemble(const Job& job, const Prepared& prepared, const TaskSpec& nt, TaskResult&& nearest,
+Column assemble(const RouteSettings& settings, const Prepared& prepared, const TaskSpec& nt, TaskResult&& nearest,
                 std::vector<std::pair<TaskSpec, TaskResult>>&& reach_parts) {
     const auto& sc = prepared.scenarios.at(nt.scenario);
     const auto& origins = prepared.origins;
     const auto& areas = prepared.areas;
     Column col;
-    col.service = job.services.at(nt.service).name;
-    col.mode = job.modes.at(nt.mode);
+    col.service = settings.services.at(nt.service);
+    col.mode = settings.modes.at(nt.mode);
     col.facility_snaps = sc.facility_snaps.at(nt.mode).at(nt.service);
     col.result = std::move(nearest.nearest);
-    col.areas = access::aggregate_to_areas(areas.code.size(), origins.area, origins.population, col.result, job.thresholds_min);
+    col.areas = access::aggregate_to_areas(areas.code.size(), origins.area, origins.population, col.result, settings.thresholds_min);
     const std::size_t nf = col.facility_snaps.size();
-    const bool polygons = job.catchments.applies_to(col.service, col.mode) && job.catchments.polygons;
-    if (reach_limit_s(job, col.service, col.mode) > 0) {
+    const bool polygons = settings.polygons(col.service, col.mode);
+    if (settings.reach_limit_s(col.service, col.mode) > 0) {
         std::sort(reach_parts.begin(), reach_parts.end(),
                   [](const auto& a, const auto& b) { return a.first.first_facility < b.first.first_facility; });
         auto& reach = col.reach;
@@ -197,9 +216,9 @@ Column assemble(const Job& job, const Prepared& prepared, const TaskSpec& nt, Ta
                 fmt::format("the reach tasks of {} ({}) stop at facility {} of {}", col.service, mode_name(col.mode), next, nf));
     }
     col.polygons.coverage = std::move(nearest.coverage);
-    if (job.e2sfca.enabled) {
+    if (settings.e2sfca.enabled) {
         const auto& supply = sc.facilities.at(nt.service).supply;
-        col.e2sfca = access::e2sfca(col.reach, supply, origins.population, origins.location.size(), job.e2sfca.decay);
+        col.e2sfca = access::e2sfca(col.reach, supply, origins.population, origins.location.size(), settings.e2sfca.decay);
         col.area_e2sfca = access::area_e2sfca_per_1000(col.e2sfca.accessibility, origins.area, origins.population, areas.code.size());
     }
     return col;

@@ -15,6 +15,7 @@ namespace detail {
 
 double expected_stage_weight(const Job& job) {
     namespace cost = stage_cost;
+    const RouteSettings route = route_settings(job);
     double n = 1;  // areas and population
     if (!job.graph_file.empty())
         n += cost::step;
@@ -31,10 +32,10 @@ double expected_stage_weight(const Job& job) {
                 if (by_transit) n += 3 * cost::step;  // stops and walking legs, to stops, between stops
                 const double routing = by_transit ? cost::transit_routing : cost::step;
                 for (const auto& service : job.services) {
-                    const bool polygons = job.catchments.applies_to(service.name, mode) && job.catchments.polygons;
+                    const bool polygons = route.polygons(service.name, mode);
                     n += routing;  // the nearest
                     if (polygons) n += by_transit ? cost::transit_reach_area : cost::road_reach_area;
-                    if (reach_limit_s(job, service.name, mode) > 0) {
+                    if (route.reach_limit_s(service.name, mode) > 0) {
                         n += routing;  // catchments
                         if (polygons) n += by_transit ? cost::transit_polygons : cost::road_polygons;
                     }
@@ -65,6 +66,7 @@ RunSummary run_job(const Job& job, Reporter& reporter) {
     std::vector<std::vector<detail::Column>> columns(1 + job.scenarios.size());
     // One process: route each (scenario, mode) while prepare holds its graph, all facilities
     // in one reach task; the distributed run splits the same tasks (scaleout.cpp).
+    const detail::RouteSettings settings = detail::route_settings(job);
     auto route = [&](const detail::Prepared& p, std::size_t si, std::size_t mi, const network::ModeGraph& graph) {
         const auto t0 = std::chrono::steady_clock::now();
         const auto& sc = p.scenarios[si];
@@ -73,15 +75,15 @@ RunSummary run_job(const Job& job, Reporter& reporter) {
         for (std::uint32_t s = 0; s < job.services.size(); ++s) {
             const auto n = static_cast<std::uint32_t>(sc.facilities[s].id.size());
             const detail::TaskSpec nt{detail::TaskKind::nearest, scenario, s, mode, 0, n};
-            auto nearest =
-                detail::run_task(job, p.net, graph, sc.facility_snaps[mi], *sc.origin_snaps[mi], nt, collect, sc.transit.get(), &hierarchy);
+            auto nearest = detail::run_task(settings, p.net, graph, sc.facility_snaps[mi], *sc.origin_snaps[mi], nt, collect,
+                                            sc.transit.get(), &hierarchy);
             std::vector<std::pair<detail::TaskSpec, detail::TaskResult>> parts;
-            if (detail::reach_limit_s(job, job.services[s].name, job.modes[mi]) > 0) {
+            if (settings.reach_limit_s(settings.services[s], settings.modes[mi]) > 0) {
                 const detail::TaskSpec rt{detail::TaskKind::reach, scenario, s, mode, 0, n};
-                parts.emplace_back(rt, detail::run_task(job, p.net, graph, sc.facility_snaps[mi], *sc.origin_snaps[mi], rt, collect,
+                parts.emplace_back(rt, detail::run_task(settings, p.net, graph, sc.facility_snaps[mi], *sc.origin_snaps[mi], rt, collect,
                                                         sc.transit.get(), &hierarchy));
             }
-            columns[si].push_back(detail::assemble(job, p, nt, std::move(nearest), std::move(parts)));
+            columns[si].push_back(detail::assemble(settings, p, nt, std::move(nearest), std::move(parts)));
         }
         summary.seconds["route"] += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     };

@@ -271,6 +271,7 @@ Plan plan_job(const Job& job_in, const PlanOptions& options, Reporter& reporter)
     RunSummary summary;
     fs::create_directories(dir / "graphs");
     std::map<std::string, std::uint64_t> mode_graphs;  // file -> checksum, recorded in the manifest
+    const detail::RouteSettings route = detail::route_settings(job_in);
     const auto keep_graph = [&](const detail::Prepared& p, std::size_t si, std::size_t mi, const network::ModeGraph& graph) {
         const std::string name =
             mode_graph_file(si == 0 ? std::string("baseline") : p.scenarios[si].name, std::string(network::to_string(job_in.modes[mi])));
@@ -279,7 +280,7 @@ Plan plan_job(const Job& job_in, const PlanOptions& options, Reporter& reporter)
         const auto& sc = p.scenarios[si];
         routing::HierarchyCache hierarchy(graph.backward);
         for (std::size_t s = 0; s < job_in.services.size() && !hierarchy.built(); ++s) {
-            double limit_s = detail::reach_limit_s(job_in, job_in.services[s].name, job_in.modes[mi]);
+            double limit_s = route.reach_limit_s(route.services[s], route.modes[mi]);
             if (job_in.count_within_thresholds && !job_in.thresholds_min.empty())
                 limit_s = std::max(limit_s, 60.0 * *std::max_element(job_in.thresholds_min.begin(), job_in.thresholds_min.end()));
             if (!(limit_s > 0) || job_in.facility_search == access::ReachMethod::dijkstra) continue;
@@ -318,7 +319,7 @@ Plan plan_job(const Job& job_in, const PlanOptions& options, Reporter& reporter)
 
     plan.mode_graphs = mode_graphs;
 
-    const auto specs = detail::plan_tasks(job_in, prepared, options.facilities_per_task);
+    const auto specs = detail::plan_tasks(route, prepared, options.facilities_per_task);
     toml::table manifest{{"format", "accessatlas-manifest"},
                          {"version", manifest_version},
                          {"job", plan.job_file},
@@ -453,8 +454,8 @@ bool run_plan_task(const std::string& manifest, std::size_t index, unsigned thre
         transit = detail::build_transit(net, graph, tt, detail::scenario_window(job, spec.scenario), std::move(stops),
                                         *sc.origin_snaps.at(spec.mode), reporter);
     }
-    const auto result = detail::run_task(job, net, graph, sc.facility_snaps.at(spec.mode), *sc.origin_snaps.at(spec.mode), spec, reporter,
-                                         transit.get(), &hierarchy);
+    const auto result = detail::run_task(detail::route_settings(job), net, graph, sc.facility_snaps.at(spec.mode),
+                                         *sc.origin_snaps.at(spec.mode), spec, reporter, transit.get(), &hierarchy);
     reporter.check_cancelled();
     bin::write_binary_file((plan_dir(plan) / task.file).string(), task_magic, task_version, task_key(plan, index), encode(spec, result));
     return true;
@@ -487,6 +488,7 @@ RunSummary merge_plan(const std::string& manifest, const std::string& output, Re
                          {manifest, {}, {}, {}}, "plan again and run the tasks again");
 
     collect.stage(fmt::format("Assembling {} tasks", plan.tasks.size()));
+    const detail::RouteSettings route = detail::route_settings(job);
     std::vector<std::vector<detail::Column>> columns(prepared.scenarios.size());
     for (std::size_t i = 0; i < plan.tasks.size();) {
         const auto nearest_spec = spec_of(job, plan.tasks[i]);
@@ -502,7 +504,7 @@ RunSummary merge_plan(const std::string& manifest, const std::string& output, Re
             const auto s = spec_of(job, plan.tasks[i]);
             parts.emplace_back(s, decode(open(i), s));
         }
-        columns[nearest_spec.scenario].push_back(detail::assemble(job, prepared, nearest_spec, std::move(nearest), std::move(parts)));
+        columns[nearest_spec.scenario].push_back(detail::assemble(route, prepared, nearest_spec, std::move(nearest), std::move(parts)));
         collect.check_cancelled();
     }
     detail::finish(job, prepared, columns, collect, summary);

@@ -68,8 +68,17 @@ struct GreenspaceResult {
     std::vector<std::int64_t> decile;
 };
 
-GreenspaceResult run_greenspace(const Job& job, const network::RoadNetwork& net, const Areas& areas, const Origins& origins,
-                                Reporter& reporter);
+// What the stage reads of a job: its [greenspace] section, the walk profile, how far an origin
+// may be snapped and the thread count.
+struct GreenspaceSettings {
+    GreenspaceSpec spec;
+    network::Profile walk;
+    double max_snap_m = 500;
+    unsigned threads = 0;
+};
+GreenspaceSettings greenspace_settings(const Job& job);
+GreenspaceResult run_greenspace(const GreenspaceSettings& settings, const network::RoadNetwork& net, const Areas& areas,
+                                const Origins& origins, Reporter& reporter);
 void write_greenspace_layers(io::GpkgWriter& out, const Job& job, const Areas& areas, const GreenspaceResult& g);
 
 // ---- scenarios against the baseline (write_scenario_layers.cpp) ----------------------------

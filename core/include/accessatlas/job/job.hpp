@@ -252,6 +252,12 @@ struct Job {
     std::vector<ScenarioSpec> scenarios;  // what-ifs, each against the baseline (the job as given)
     // True when the job routes or measures green space, so it needs origins.
     bool needs_origins() const { return !services.empty() || greenspace.enabled; }
+    // The job's profile for `mode`, or the default one when the job has none for it (walking
+    // for green space in a job that routes only by car).
+    network::Profile profile(network::Mode mode) const {
+        const auto it = profiles.find(mode);
+        return it != profiles.end() ? it->second : network::default_profile(mode);
+    }
 };
 
 // Parses and validates a job file. Relative paths are resolved against the job file's
