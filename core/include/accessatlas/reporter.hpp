@@ -47,10 +47,12 @@ public:
     void check_cancelled() const;
 };
 
-// Collects warnings (for reports and tests) and forwards everything to another reporter.
-class CollectingReporter : public Reporter {
+// Passes every call on to `next` (none: the call is dropped). A reporter that changes one
+// thing derives from this and overrides only that, so a call added to Reporter reaches the
+// driver through all of them.
+class ForwardingReporter : public Reporter {
 public:
-    explicit CollectingReporter(Reporter* next = nullptr) : m_next(next) {}
+    explicit ForwardingReporter(Reporter* next) : m_next(next) {}
     void stage(std::string_view name) override;
     void progress(double fraction) override;
     void overall(double fraction) override;
@@ -59,53 +61,70 @@ public:
     void warning(std::string_view message) override;
     void item(const WarningItem& item) override;
     bool cancelled() const override;
+
+private:
+    Reporter* m_next;
+};
+
+// Keeps only the driver's cancellation: for inner searches whose stages and progress are parts
+// of the caller's stage and whose findings the caller states itself.
+class CancelOnly : public Reporter {
+public:
+    explicit CancelOnly(const Reporter& next) : m_next(next) {}
+    bool cancelled() const override { return m_next.cancelled(); }
+
+private:
+    const Reporter& m_next;
+};
+
+// Collects warnings (for reports and tests) and forwards everything to another reporter.
+class CollectingReporter : public ForwardingReporter {
+public:
+    explicit CollectingReporter(Reporter* next = nullptr) : ForwardingReporter(next) {}
+    void warning(std::string_view message) override;
+    void item(const WarningItem& item) override;
     const std::vector<std::string>& warnings() const { return m_warnings; }
     const std::vector<WarningItem>& items() const { return m_items; }
 
 private:
-    Reporter* m_next;
     std::vector<std::string> m_warnings;
     std::vector<WarningItem> m_items;
+};
+
+// Passes a part's progress on as [from, to] of the caller's stage: a stage that runs several
+// searches, each reporting 0 to 1, moves the bar once instead of filling it with the first.
+// The part's own stages are steps within the caller's, not stages of the run: not passed on.
+class ProgressSpan : public ForwardingReporter {
+public:
+    ProgressSpan(Reporter& next, double from, double to) : ForwardingReporter(&next), m_from(from), m_to(to) {}
+    void progress(double fraction) override { ForwardingReporter::progress(m_from + fraction * (m_to - m_from)); }
+    void stage(std::string_view /*name*/) override {}
+    void weigh_next_stage(double /*weight*/) override {}
+    void overall(double /*fraction*/) override {}
+
+private:
+    double m_from, m_to;
 };
 
 // One overall progress from a run's stages: each of the `expected` stages (an estimate made
 // from the job before it starts) takes an equal share, and a stage's own progress moves within
 // its share. The overall value never goes back, stays below 1 until finish(), and copes with
 // more or fewer stages than expected. Everything else is forwarded.
-// Passes a part's progress on as [from, to] of the caller's stage: a stage that runs several
-// searches, each reporting 0 to 1, moves the bar once instead of filling it with the first.
-class ProgressSpan : public Reporter {
-public:
-    ProgressSpan(Reporter& next, double from, double to) : m_next(next), m_from(from), m_to(to) {}
-    void progress(double fraction) override { m_next.progress(m_from + fraction * (m_to - m_from)); }
-    void info(std::string_view message) override { m_next.info(message); }
-    void warning(std::string_view message) override { m_next.warning(message); }
-    void item(const WarningItem& item) override { m_next.item(item); }
-    bool cancelled() const override { return m_next.cancelled(); }
-
-private:
-    Reporter& m_next;
-    double m_from, m_to;
-};
-
-class StagedProgress : public Reporter {
+class StagedProgress : public ForwardingReporter {
 public:
     // `expected_weight`: the sum of the weights of the stages the run will start (1 each unless
     // weigh_next_stage says otherwise); past it, the bar stretches rather than stops.
-    StagedProgress(Reporter& next, double expected_weight) : m_next(next), m_expected(expected_weight > 0 ? expected_weight : 1) {}
+    StagedProgress(Reporter& next, double expected_weight)
+        : ForwardingReporter(&next), m_expected(expected_weight > 0 ? expected_weight : 1) {}
     void stage(std::string_view name) override;
     void weigh_next_stage(double weight) override { m_next_weight = weight > 0 ? weight : 1; }
     void progress(double fraction) override;
-    void info(std::string_view message) override { m_next.info(message); }
-    void warning(std::string_view message) override { m_next.warning(message); }
-    void item(const WarningItem& item) override { m_next.item(item); }
-    bool cancelled() const override { return m_next.cancelled(); }
+    void overall(double /*fraction*/) override {}  // the overall value is this reporter's to give
     void finish();
     std::size_t stages() const { return m_started; }
 
 private:
     void publish(double within);  // not "emit": a Qt macro
-    Reporter& m_next;
     double m_expected;
     std::size_t m_started = 0;
     double m_done = 0;         // the weights of the stages finished

@@ -94,11 +94,7 @@ namespace {
 // area's range, and the random ones its 5th-95th percentile band and how often it falls in the
 // highest-need fifth.
 void composite_sensitivity(const indices::IndexDef& def, CompositeOutcome& c, std::size_t n, Reporter& reporter) {
-    struct Quiet : Reporter {
-        const Reporter& next;
-        explicit Quiet(const Reporter& r) : next(r) {}
-        bool cancelled() const override { return next.cancelled(); }
-    } quiet(reporter);
+    CancelOnly quiet(reporter);  // 200 draws of one index: no stage of their own
     constexpr std::size_t draws = 200;
     indices::IndexInput input;
     input.values = c.raw;

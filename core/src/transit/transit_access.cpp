@@ -25,14 +25,6 @@ unsigned thread_count(unsigned requested) {
     return requested > 0 ? requested : static_cast<unsigned>(tbb::this_task_arena::max_concurrency());
 }
 
-// A Reporter that keeps the driver's cancellation but not the inner stages' progress (the
-// walking legs are parts of one transit stage).
-struct Quiet : Reporter {
-    explicit Quiet(Reporter& next) : m_next(next) {}
-    bool cancelled() const override { return m_next.cancelled(); }
-    Reporter& m_next;
-};
-
 // Runs body(index) for [0, n) on the job's threads, in chunks between which the driver
 // reports progress and polls Cancel (many cheap items: origins).
 template <class Body>
@@ -120,7 +112,7 @@ TransitNetwork prepare_transit(const network::RoadNetwork& network, const networ
     tn.timetable = &tt;
     tn.stop_snaps = std::move(stop_snaps);
     const auto n_stops = static_cast<std::uint32_t>(tt.stops.size());
-    Quiet quiet(reporter);
+    CancelOnly quiet(reporter);
 
     // Access: each stop's reach over the origins, turned into each origin's stops.
     reporter.stage("Transit: walking from origins to stops");
@@ -274,7 +266,7 @@ WindowStats window_stats(const TransitNetwork& tn, const Profiles& profiles, std
 NearestProfiles nearest_profiles(const network::RoadNetwork& network, const network::ModeGraph& walk, const TransitNetwork& tn,
                                  const std::vector<snapping::Snap>& facility_snaps, const std::vector<snapping::Snap>& origin_snaps,
                                  const WindowOptions& options, Reporter& reporter) {
-    Quiet quiet(reporter);
+    CancelOnly quiet(reporter);
     access::NearestOptions plain;
     plain.count_within_thresholds = false;
     plain.threads = options.threads;
@@ -339,7 +331,7 @@ access::NearestResult transit_nearest(const network::RoadNetwork& network, const
 access::Reach transit_reach(const network::RoadNetwork& network, const network::ModeGraph& walk, const TransitNetwork& tn,
                             const std::vector<snapping::Snap>& facility_snaps, const std::vector<snapping::Snap>& origin_snaps,
                             double limit_s, Statistic statistic, const WindowOptions& options, Reporter& reporter) {
-    Quiet quiet(reporter);
+    CancelOnly quiet(reporter);
     const auto n_fac = static_cast<std::uint32_t>(facility_snaps.size());
     const std::size_t n_orig = origin_snaps.size();
     // Walking the whole way to each facility (no minute can do better than max_time_s), and
@@ -446,7 +438,7 @@ std::vector<double> node_times(const network::RoadNetwork& network, const networ
 access::CatchmentPolygons transit_polygons(const network::RoadNetwork& network, const network::ModeGraph& walk, const TransitNetwork& tn,
                                            const std::vector<snapping::Snap>& facility_snaps, const access::CatchmentOptions& popt,
                                            const WindowOptions& options, Reporter& reporter) {
-    Quiet quiet(reporter);
+    CancelOnly quiet(reporter);
     std::vector<double> limits;
     for (double m : popt.thresholds_min) limits.push_back(m * 60.0);
     const double max_limit = limits.empty() ? 0 : *std::max_element(limits.begin(), limits.end());
