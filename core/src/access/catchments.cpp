@@ -1,6 +1,7 @@
 // Bounded per-facility searches (reach), E2SFCA, and service-area polygons.
 #include "util/geos_context.hpp"
 #include "access/seeding.hpp"
+#include "util/parallel.hpp"
 
 #include <accessatlas/access/nearest.hpp>
 #include <accessatlas/access/catchments.hpp>
@@ -36,32 +37,7 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
-unsigned thread_count(unsigned requested) {
-    return requested > 0 ? requested : static_cast<unsigned>(tbb::this_task_arena::max_concurrency());
-}
-
-// Runs body(worker, facility) over all facilities in parallel, in chunks so that the
-// driving thread can report progress and honour cancellation between chunks.
-// `per_thread` facilities per thread and chunk: small when one facility is slow (polygons), so
-// that Cancel is honoured within about a second.
-template <class Worker, class Body>
-void for_each_facility(std::uint32_t count, unsigned threads, std::uint32_t per_thread, tbb::enumerable_thread_specific<Worker>& workers,
-                       Reporter& reporter, Body&& body) {
-    tbb::task_arena arena(static_cast<int>(thread_count(threads)));
-    const std::uint32_t chunk = per_thread * thread_count(threads);
-    for (std::uint32_t begin = 0; begin < count; begin += chunk) {
-        reporter.check_cancelled();
-        reporter.progress(static_cast<double>(begin) / count);
-        const std::uint32_t end = std::min(count, begin + chunk);
-        arena.execute([&] {
-            tbb::parallel_for(tbb::blocked_range<std::uint32_t>(begin, end), [&](const tbb::blocked_range<std::uint32_t>& r) {
-                Worker& w = workers.local();
-                for (std::uint32_t f = r.begin(); f != r.end(); ++f) body(w, f);
-            });
-        });
-    }
-    reporter.progress(1.0);
-}
+using accessatlas::detail::thread_count;
 
 // The part of the polyline of edge e between offsets a and b (metres from edge.from).
 std::vector<Point> sub_line(const network::RoadNetwork& network, std::uint32_t e, double a, double b) {
@@ -387,7 +363,9 @@ void reach_by_hierarchy(const network::RoadNetwork& network, const network::Mode
     });
     const auto batches = static_cast<std::uint32_t>((order.size() + routing::Phast::width - 1) / routing::Phast::width);
     std::atomic<std::uint64_t> swept{0};
-    for_each_facility(batches, threads, 1, sweepers, reporter, [&](Sweeper& sw, std::uint32_t b) {
+    accessatlas::detail::parallel_slow_items(batches, threads, reporter, [&](std::size_t batch) {
+        Sweeper& sw = sweepers.local();
+        const auto b = static_cast<std::uint32_t>(batch);
         const std::uint32_t first = b * routing::Phast::width;
         const auto count = static_cast<std::uint32_t>(std::min<std::size_t>(routing::Phast::width, order.size() - first));
         routing::Phast& phast = sw.phast;
@@ -495,7 +473,8 @@ Reach reach_origins_grouped(const network::RoadNetwork& network, const network::
     });
     // One bounded search per facility.
     auto by_dijkstra = [&](std::uint32_t first, std::uint32_t last) {
-        for_each_facility(last - first, threads, 32, workers, reporter, [&](Worker& w, std::uint32_t i) {
+        accessatlas::detail::parallel_slow_items(last - first, threads, reporter, [&](std::size_t i) {
+            Worker& w = workers.local();
             const std::uint32_t f = snapped[first + i];
             ++w.current;
             w.touched.clear();
@@ -737,7 +716,9 @@ CatchmentPolygons catchment_polygons(const network::RoadNetwork& network, const 
         return Worker{routing::Dijkstra(graph.backward), std::vector<std::uint32_t>(network.edge_count(), 0), 0, {}};
     });
     if (options.facility_polygons)
-        for_each_facility(n_fac, options.threads, 1, workers, reporter, [&](Worker& w, std::uint32_t f) {
+        accessatlas::detail::parallel_slow_items(n_fac, options.threads, reporter, [&](std::size_t fi) {
+            Worker& w = workers.local();
+            const auto f = static_cast<std::uint32_t>(fi);
             const auto& s = facility_snaps[f];
             if (!s.ok()) return;
             w.search.reset();
