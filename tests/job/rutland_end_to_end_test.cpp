@@ -87,6 +87,8 @@ TEST_F(RutlandJob, OneOverallProgressFromZeroToOne) {
     EXPECT_GT(polygons, 0.15);
     EXPECT_GT(polygons, 20 * routing);
     EXPECT_GT(routing, 0);
+    // Walking polygons reach a tenth of the streets a drive's do: a far smaller share.
+    EXPECT_LT(share("Service-area polygons for gp (walk)"), polygons / 5);
 }
 
 // Access, catchments, E2SFCA, green space, DERI, the composite, clusters, inequality: every layer

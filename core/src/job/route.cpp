@@ -54,7 +54,7 @@ TaskResult run_transit_task(const RouteSettings& settings, const network::RoadNe
         options.threads = settings.threads;
         r.nearest = transit::transit_nearest(net, graph, transit.network, snaps, origin_snaps, options, window, reporter);
         if (polygons) {
-            reporter.weigh_next_stage(stage_cost::transit_reach_area);
+            reporter.weigh_next_stage(stage_cost::reach_area(network::Mode::transit));
             reporter.stage(fmt::format("Area within reach of any {} (transit)", service));
             copt.facility_polygons = false;
             r.coverage = transit::transit_polygons(net, graph, transit.network, snaps, copt, window, reporter).coverage;
@@ -72,7 +72,7 @@ TaskResult run_transit_task(const RouteSettings& settings, const network::RoadNe
         transit::transit_reach(net, graph, transit.network, mine, origin_snaps, limit_s, transit::Statistic::percentile, window, reporter);
     reporter.info(fmt::format("{} (facility, origin) pairs within {} min by transit", r.reach.origin.size(), limit_s / 60.0));
     if (polygons) {
-        reporter.weigh_next_stage(stage_cost::transit_polygons);
+        reporter.weigh_next_stage(stage_cost::polygons(network::Mode::transit));
         reporter.stage(fmt::format("Service-area polygons for {} (transit)", service));
         copt.coverage = false;
         auto polys = transit::transit_polygons(net, graph, transit.network, mine, copt, window, reporter);
@@ -148,7 +148,7 @@ TaskResult run_task(const RouteSettings& settings, const network::RoadNetwork& n
         options.threads = settings.threads;
         r.nearest = access::nearest_facility(net, graph, snaps, origin_snaps, options, reporter, hierarchy);
         if (polygons) {
-            reporter.weigh_next_stage(stage_cost::road_reach_area);
+            reporter.weigh_next_stage(stage_cost::reach_area(settings.modes.at(task.mode)));
             reporter.stage(fmt::format("Area within reach of any {} ({})", service, mode));
             copt.facility_polygons = false;
             r.coverage = access::catchment_polygons(net, graph, snaps, copt, reporter).coverage;
@@ -165,7 +165,7 @@ TaskResult run_task(const RouteSettings& settings, const network::RoadNetwork& n
         access::reach_origins(net, graph, mine, origin_snaps, limit_s, settings.threads, reporter, settings.facility_search, hierarchy);
     reporter.info(fmt::format("{} (facility, origin) pairs within {} min", r.reach.origin.size(), limit_s / 60.0));
     if (polygons) {
-        reporter.weigh_next_stage(stage_cost::road_polygons);
+        reporter.weigh_next_stage(stage_cost::polygons(settings.modes.at(task.mode)));
         reporter.stage(fmt::format("Service-area polygons for {} ({})", service, mode));
         copt.coverage = false;
         auto polys = access::catchment_polygons(net, graph, mine, copt, reporter);

@@ -34,10 +34,10 @@ double expected_stage_weight(const Job& job) {
                 for (const auto& service : job.services) {
                     const bool polygons = route.polygons(service.name, mode);
                     n += routing;  // the nearest
-                    if (polygons) n += by_transit ? cost::transit_reach_area : cost::road_reach_area;
+                    if (polygons) n += cost::reach_area(mode);
                     if (route.reach_limit_s(service.name, mode) > 0) {
                         n += routing;  // catchments
-                        if (polygons) n += by_transit ? cost::transit_polygons : cost::road_polygons;
+                        if (polygons) n += cost::polygons(mode);
                     }
                 }
             }

@@ -1,19 +1,43 @@
 // What each kind of stage typically costs, relative to a plain step such as routing one service
-// by road to its nearest facility (1): the one progress bar advances by these. Measured on the
-// samples (2 cores): in Rutland the drive catchment polygons took 4.3 s and the area within reach
-// 2.0 s of an 8.3 s run, where a road routing stage takes about 0.01-0.1 s; in Newport the transit
-// polygons took 4.6 s and the transit area within reach 1.8 s of 7.9 s, each transit routing
-// stage about 0.05-0.12 s. Estimates, not promises: only the bar's pace depends on them.
+// by road to its nearest facility (1, about 0.05 s on the samples): the one progress bar
+// advances by these. Measured on the samples (2 cores, 2026-12-06, after the per-facility
+// loops were balanced item by item), seconds of a GP stage:
+//                          walk   cycle   drive   transit (Newport)
+//   area within reach      0.29   0.73    0.94    1.27
+//   service-area polygons  0.14   0.47    1.88    2.14
+//   reading green space    0.32 (Rutland)
+// A road or transit routing stage takes 0.01-0.12 s. Estimates, not promises: only the bar's
+// pace depends on them.
 #pragma once
+
+#include <accessatlas/network/network.hpp>
 
 namespace accessatlas::job::detail::stage_cost {
 
 constexpr double step = 1;
-constexpr double green_space_reading = 4;
-constexpr double road_reach_area = 20;  // "Area within reach of any ..." (walk, cycle, drive)
-constexpr double road_polygons = 40;    // "Service-area polygons for ..."
-constexpr double transit_routing = 5;   // nearest and catchments over the departure window
-constexpr double transit_reach_area = 60;
-constexpr double transit_polygons = 150;
+constexpr double green_space_reading = 6;
+constexpr double transit_routing = 2;  // nearest and catchments over the departure window
+
+// "Area within reach of any ..."
+constexpr double reach_area(network::Mode mode) {
+    switch (mode) {
+    case network::Mode::walk: return 6;
+    case network::Mode::cycle: return 15;
+    case network::Mode::drive: return 20;
+    case network::Mode::transit: return 25;
+    }
+    return 20;
+}
+
+// "Service-area polygons for ..."
+constexpr double polygons(network::Mode mode) {
+    switch (mode) {
+    case network::Mode::walk: return 3;
+    case network::Mode::cycle: return 10;
+    case network::Mode::drive: return 40;
+    case network::Mode::transit: return 45;
+    }
+    return 40;
+}
 
 }  // namespace accessatlas::job::detail::stage_cost
