@@ -1,0 +1,84 @@
+#!/usr/bin/env python3
+"""A GeoPackage's content as one line per layer: its name, feature count and a hash of its
+fields, values and geometries (numbers to 10 significant digits, coordinates to 0.1 mm, so
+that a hash names a result, not a last bit), the embedded styles included and run metadata
+(dates, versions) left out.
+
+usage: digest_gpkg.py OUT.gpkg DIGEST [--write]
+Compares OUT.gpkg's digest with the file DIGEST and names every layer that differs; with
+--write, writes DIGEST instead (when a change of results is meant: say so in the commit)."""
+import hashlib
+import re
+import sys
+
+from osgeo import gdal, ogr
+
+gdal.UseExceptions()
+
+NUMBER = re.compile(r"-?\d+\.\d+(?:e[-+]?\d+)?")
+
+
+def value_text(v):
+    if isinstance(v, float):
+        return format(v, ".10g")
+    if isinstance(v, list):
+        return "[" + ",".join(value_text(x) for x in v) + "]"
+    return repr(v)
+
+
+def geometry_text(g):
+    if g is None:
+        return "-"
+    return NUMBER.sub(lambda m: format(float(m.group()), ".4f"), g.ExportToIsoWkt())
+
+
+def digest(path):
+    ds = ogr.Open(path)
+    if ds is None:
+        sys.exit(f"FAIL: cannot open {path}")
+    lines = []
+    for i in range(ds.GetLayerCount()):
+        lyr = ds.GetLayerByIndex(i)
+        defn = lyr.GetLayerDefn()
+        fields = [defn.GetFieldDefn(k) for k in range(defn.GetFieldCount())]
+        keep = [k for k, f in enumerate(fields) if f.GetName() != "update_time"]  # layer_styles: when written
+        h = hashlib.sha256()
+        h.update(repr([(f.GetName(), f.GetType()) for f in fields]).encode())
+        count = 0
+        for feature in lyr:
+            row = "|".join(value_text(feature.GetField(k)) for k in keep)
+            h.update(row.encode())
+            h.update(geometry_text(feature.GetGeometryRef()).encode())
+            count += 1
+        lines.append(f"{lyr.GetName()}\t{count}\t{h.hexdigest()[:20]}")
+    return lines
+
+
+def main():
+    if len(sys.argv) < 3:
+        sys.exit(__doc__)
+    out, digest_file = sys.argv[1], sys.argv[2]
+    now = digest(out)
+    if "--write" in sys.argv[3:]:
+        with open(digest_file, "w") as f:
+            f.write("# layer, features, hash of fields, values and geometries (tests/outputs/digest_gpkg.py)\n")
+            f.write("\n".join(now) + "\n")
+        print(f"wrote {digest_file}: {len(now)} layers")
+        return
+    with open(digest_file) as f:
+        then = [line.rstrip("\n") for line in f if line.strip() and not line.startswith("#")]
+    if now == then:
+        print(f"{out}: {len(now)} layers as {digest_file}")
+        return
+    was = {line.split("\t")[0]: line for line in then}
+    is_ = {line.split("\t")[0]: line for line in now}
+    for name in sorted(set(was) | set(is_)):
+        if was.get(name) != is_.get(name):
+            print(f"  {name}: was {was.get(name, 'absent')!r}, now {is_.get(name, 'absent')!r}")
+    if [l.split("\t")[0] for l in now] != [l.split("\t")[0] for l in then]:
+        print("  the layer order differs")
+    sys.exit(f"FAIL: {out} differs from {digest_file}. If the change of results is meant, write the digest again "
+             f"(tests/outputs/digest_gpkg.py {out} {digest_file} --write) and say why in the commit")
+
+
+main()
