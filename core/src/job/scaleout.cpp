@@ -1,6 +1,7 @@
 // plan / run-task / merge: the stages of pipeline.hpp with files between them.
 #include "job/area_indices.hpp"
 #include "job/pipeline.hpp"
+#include "job/task_files.hpp"
 #include "network/profile_io.hpp"
 #include "util/binary_file.hpp"
 
@@ -24,10 +25,6 @@ namespace accessatlas::job {
 
 namespace {
 
-constexpr char inputs_magic[8] = {'A', 'A', 'I', 'N', 'P', 'U', 'T', '\0'};
-constexpr char task_magic[8] = {'A', 'A', 'T', 'A', 'S', 'K', '\0', '\0'};
-constexpr std::uint32_t inputs_version = 1;
-constexpr std::uint32_t task_version = 2;     // 2: transit's window percentiles
 constexpr std::int64_t manifest_version = 2;  // 2: hierarchies in .aach files of their own
 
 std::string hex(std::uint64_t v) { return fmt::format("{:016x}", v); }
@@ -39,165 +36,6 @@ std::uint64_t file_hash(const std::string& path) {
     ss << in.rdbuf();
     const std::string s = ss.str();
     return bin::hash_bytes(s.data(), s.size());
-}
-
-// ---- routing inputs -------------------------------------------------------------------
-
-void put_snaps(bin::BinaryWriter& w, const detail::Snaps& snaps) {
-    std::vector<std::uint32_t> edge;
-    std::vector<double> offset, dist, x, y;
-    for (const auto& s : snaps) {
-        edge.push_back(s.edge);
-        offset.push_back(s.offset_m);
-        dist.push_back(s.distance_m);
-        x.push_back(s.point.x);
-        y.push_back(s.point.y);
-    }
-    w.put_array(edge);
-    w.put_array(offset);
-    w.put_array(dist);
-    w.put_array(x);
-    w.put_array(y);
-}
-
-void skip_snaps(bin::BinaryReader& r) {
-    r.skip_array<std::uint32_t>();
-    for (int k = 0; k < 4; ++k) r.skip_array<double>();
-}
-
-detail::Snaps get_snaps(bin::BinaryReader& r) {
-    const auto edge = r.get_array<std::uint32_t>();
-    const auto offset = r.get_array<double>();
-    const auto dist = r.get_array<double>();
-    const auto x = r.get_array<double>();
-    const auto y = r.get_array<double>();
-    detail::Snaps out(edge.size());
-    if (offset.size() != out.size() || dist.size() != out.size() || x.size() != out.size() || y.size() != out.size())
-        r.fail("snap arrays of different lengths");
-    for (std::size_t i = 0; i < out.size(); ++i) out[i] = {edge[i], offset[i], dist[i], {x[i], y[i]}};
-    return out;
-}
-
-// What a worker needs besides the graph and the job: per scenario the closures, profiles and
-// snapped points. Facility names and supply stay with the merge, which reads the inputs again.
-std::vector<unsigned char> routing_inputs(const detail::Prepared& p) {
-    bin::BinaryWriter w;
-    w.put<std::uint64_t>(p.scenarios.size());
-    for (const auto& sc : p.scenarios) {
-        w.put_string(sc.name);
-        w.put_array(sc.closed_edges);
-        w.put<std::uint64_t>(sc.profiles.size());
-        for (const auto& pr : sc.profiles) network::put_profile(w, pr);
-        w.put<std::uint64_t>(sc.origin_snaps.size());
-        for (const auto& s : sc.origin_snaps) put_snaps(w, *s);
-        w.put<std::uint64_t>(sc.facility_snaps.size());
-        for (const auto& per_mode : sc.facility_snaps) {
-            w.put<std::uint64_t>(per_mode.size());
-            for (const auto& s : per_mode) put_snaps(w, s);
-        }
-    }
-    return w.bytes();
-}
-
-// A worker reads only its task's scenario and mode: the other snaps are stepped over.
-detail::ScenarioInputs read_routing_inputs(const std::string& path, std::uint64_t expected_hash, std::size_t scenario, std::size_t mode) {
-    const auto file = bin::open_binary_file(path, inputs_magic, inputs_version, "an Access Atlas inputs file",
-                                            "plan again: accessatlas plan JOB --dir DIR");
-    if (file.header.payload_hash != expected_hash)
-        throw InputError("the inputs file does not belong to this manifest", {path, {}, {}, {}}, "plan again");
-    auto r = file.payload();
-    const auto count = r.get<std::uint64_t>();
-    if (scenario >= count) r.fail(fmt::format("there is no scenario {} in the inputs file", scenario));
-    detail::ScenarioInputs sc;
-    for (std::size_t si = 0; si <= scenario; ++si) {
-        const bool wanted = si == scenario;
-        sc.name = r.get_string();
-        sc.closed_edges = r.get_array<std::uint32_t>();
-        sc.profiles.resize(r.get<std::uint64_t>());
-        for (auto& pr : sc.profiles) pr = network::get_profile(r);
-        sc.origin_snaps.assign(r.get<std::uint64_t>(), nullptr);
-        for (std::size_t mi = 0; mi < sc.origin_snaps.size(); ++mi) {
-            if (wanted && mi == mode)
-                sc.origin_snaps[mi] = std::make_shared<const detail::Snaps>(get_snaps(r));
-            else
-                skip_snaps(r);
-        }
-        sc.facility_snaps.assign(r.get<std::uint64_t>(), {});
-        for (std::size_t mi = 0; mi < sc.facility_snaps.size(); ++mi) {
-            sc.facility_snaps[mi].resize(r.get<std::uint64_t>());
-            for (auto& s : sc.facility_snaps[mi]) {
-                if (wanted && mi == mode)
-                    s = get_snaps(r);
-                else
-                    skip_snaps(r);
-            }
-        }
-    }
-    if (mode >= sc.origin_snaps.size() || !sc.origin_snaps[mode]) r.fail(fmt::format("there is no mode {} in the inputs file", mode));
-    return sc;
-}
-
-// ---- task results ---------------------------------------------------------------------
-
-void put_blobs(bin::BinaryWriter& w, const std::vector<std::vector<unsigned char>>& blobs) {
-    w.put<std::uint64_t>(blobs.size());
-    for (const auto& b : blobs) w.put_array(b);
-}
-
-std::vector<std::vector<unsigned char>> get_blobs(bin::BinaryReader& r) {
-    std::vector<std::vector<unsigned char>> out(r.get<std::uint64_t>());
-    for (auto& b : out) b = r.get_array<unsigned char>();
-    return out;
-}
-
-std::vector<unsigned char> encode(const detail::TaskSpec& spec, const detail::TaskResult& t) {
-    bin::BinaryWriter w;
-    w.put<std::uint32_t>(static_cast<std::uint32_t>(spec.kind));
-    if (spec.kind == detail::TaskKind::nearest) {
-        w.put_array(t.nearest.time_s);
-        w.put_array(t.nearest.length_m);
-        w.put_array(t.nearest.facility);
-        w.put_array(t.nearest.counts);
-        w.put<std::uint64_t>(t.nearest.threshold_count);
-        w.put<std::uint64_t>(t.nearest.nodes_settled);
-        for (const auto* v : {&t.nearest.p25_s, &t.nearest.p50_s, &t.nearest.p75_s, &t.nearest.best_s}) w.put_array(*v);
-        put_blobs(w, t.coverage);
-    } else {
-        w.put_array(t.reach.first);
-        w.put_array(t.reach.origin);
-        w.put_array(t.reach.time_s);
-        w.put<std::uint64_t>(t.reach.nodes_settled);
-        w.put<double>(t.reach.seconds);
-        w.put<std::uint64_t>(t.polygons.size());
-        for (const auto& f : t.polygons) put_blobs(w, f);
-    }
-    return w.bytes();
-}
-
-detail::TaskResult decode(const bin::CheckedFile& file, const detail::TaskSpec& spec) {
-    auto r = file.payload();
-    detail::TaskResult t;
-    if (r.get<std::uint32_t>() != static_cast<std::uint32_t>(spec.kind))
-        throw InputError("the task file holds another kind of task", {file.path, {}, {}, {}}, "delete it and run the task again");
-    if (spec.kind == detail::TaskKind::nearest) {
-        t.nearest.time_s = r.get_array<double>();
-        t.nearest.length_m = r.get_array<double>();
-        t.nearest.facility = r.get_array<std::uint32_t>();
-        t.nearest.counts = r.get_array<std::uint32_t>();
-        t.nearest.threshold_count = r.get<std::uint64_t>();
-        t.nearest.nodes_settled = r.get<std::uint64_t>();
-        for (auto* v : {&t.nearest.p25_s, &t.nearest.p50_s, &t.nearest.p75_s, &t.nearest.best_s}) *v = r.get_array<double>();
-        t.coverage = get_blobs(r);
-    } else {
-        t.reach.first = r.get_array<std::uint64_t>();
-        t.reach.origin = r.get_array<std::uint32_t>();
-        t.reach.time_s = r.get_array<float>();
-        t.reach.nodes_settled = r.get<std::uint64_t>();
-        t.reach.seconds = r.get<double>();
-        t.polygons.resize(r.get<std::uint64_t>());
-        for (auto& f : t.polygons) f = get_blobs(r);
-    }
-    return t;
 }
 
 // A task file belongs to one plan: its key mixes the job, the inputs and the task's index.
@@ -215,12 +53,8 @@ std::string hierarchy_file(const std::string& mode_graph) { return mode_graph.su
 bool task_complete(const Plan& plan, std::size_t index) {
     const fs::path path = plan_dir(plan) / plan.tasks[index].file;
     if (!fs::exists(path)) return false;
-    try {
-        const auto f = bin::open_binary_file(path.string(), task_magic, task_version, "a task file", "");
-        return f.header.key == task_key(plan, index);
-    } catch (const InputError&) {
-        return false;  // damaged or from another plan: computed again
-    }
+    const auto key = detail::task_file_key(path.string());
+    return key && *key == task_key(plan, index);  // damaged or from another plan: computed again
 }
 
 detail::TaskSpec spec_of(const Job& job, const PlanTask& t) {
@@ -312,10 +146,8 @@ Plan plan_job(const Job& job_in, const PlanOptions& options, Reporter& reporter)
         plan.graph_file = fs::absolute(job_in.graph_file).lexically_normal().string();
     }
     collect.stage("Saving the snapped inputs");
-    const auto inputs = routing_inputs(prepared);
     plan.inputs_file = (dir / "inputs.aainputs").string();
-    plan.inputs_hash = bin::hash_bytes(inputs.data(), inputs.size());
-    bin::write_binary_file(plan.inputs_file, inputs_magic, inputs_version, 0, inputs);
+    plan.inputs_hash = detail::save_routing_inputs(prepared, plan.inputs_file);
 
     plan.mode_graphs = mode_graphs;
 
@@ -429,7 +261,7 @@ bool run_plan_task(const std::string& manifest, std::size_t index, unsigned thre
     const auto spec = spec_of(job, task);
     reporter.stage(fmt::format("Task {}: loading the graph", index));
     const auto net = network::load_graph_file(plan.graph_file);
-    const auto sc = read_routing_inputs(plan.inputs_file, plan.inputs_hash, spec.scenario, spec.mode);
+    const auto sc = detail::read_routing_inputs(plan.inputs_file, plan.inputs_hash, spec.scenario, spec.mode);
     // The graph plan saved for this scenario and mode, else built here.
     const std::string graph_name = mode_graph_file(task.scenario, task.mode);
     const auto saved = plan.mode_graphs.find(graph_name);
@@ -457,7 +289,7 @@ bool run_plan_task(const std::string& manifest, std::size_t index, unsigned thre
     const auto result = detail::run_task(detail::route_settings(job), net, graph, sc.facility_snaps.at(spec.mode),
                                          *sc.origin_snaps.at(spec.mode), spec, reporter, transit.get(), &hierarchy);
     reporter.check_cancelled();
-    bin::write_binary_file((plan_dir(plan) / task.file).string(), task_magic, task_version, task_key(plan, index), encode(spec, result));
+    detail::save_task_result((plan_dir(plan) / task.file).string(), task_key(plan, index), spec, result);
     return true;
 }
 
@@ -482,8 +314,7 @@ RunSummary merge_plan(const std::string& manifest, const std::string& output, Re
     RunSummary summary;
     summary.output = job.output;
     auto prepared = detail::prepare(job, collect, summary, nullptr);
-    const auto inputs = routing_inputs(prepared);
-    if (bin::hash_bytes(inputs.data(), inputs.size()) != plan.inputs_hash)
+    if (detail::routing_inputs_hash(prepared) != plan.inputs_hash)
         throw InputError("the inputs (network, areas, population, origins or facilities) have changed since the plan",
                          {manifest, {}, {}, {}}, "plan again and run the tasks again");
 
@@ -494,15 +325,14 @@ RunSummary merge_plan(const std::string& manifest, const std::string& output, Re
         const auto nearest_spec = spec_of(job, plan.tasks[i]);
         if (nearest_spec.kind != detail::TaskKind::nearest)
             throw InputError(fmt::format("task {} should be a nearest task", i), {manifest, {}, {}, {}}, "plan again");
-        const auto open = [&](std::size_t k) {
-            return bin::open_binary_file((plan_dir(plan) / plan.tasks[k].file).string(), task_magic, task_version, "a task file",
-                                         "run the task again");
+        const auto load = [&](std::size_t k, const detail::TaskSpec& spec) {
+            return detail::load_task_result((plan_dir(plan) / plan.tasks[k].file).string(), spec);
         };
-        auto nearest = decode(open(i), nearest_spec);
+        auto nearest = load(i, nearest_spec);
         std::vector<std::pair<detail::TaskSpec, detail::TaskResult>> parts;
         for (++i; i < plan.tasks.size() && plan.tasks[i].kind == "reach"; ++i) {
             const auto s = spec_of(job, plan.tasks[i]);
-            parts.emplace_back(s, decode(open(i), s));
+            parts.emplace_back(s, load(i, s));
         }
         columns[nearest_spec.scenario].push_back(detail::assemble(route, prepared, nearest_spec, std::move(nearest), std::move(parts)));
         collect.check_cancelled();
