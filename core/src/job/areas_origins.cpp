@@ -87,6 +87,26 @@ void warn_if_not_codes(const Job& job, const Areas& a, Reporter& reporter) {
     }
 }
 
+// Keeps the origins `keep` says yes to (in order); returns how many went.
+template <class Keep>
+std::size_t keep_origins(Origins& o, Keep&& keep) {
+    std::size_t kept = 0;
+    const std::size_t before = o.location.size();
+    for (std::size_t i = 0; i < before; ++i) {
+        if (!keep(i)) continue;
+        o.location[kept] = o.location[i];
+        o.area[kept] = o.area[i];
+        o.population[kept] = o.population[i];
+        o.kind[kept] = o.kind[i];
+        ++kept;
+    }
+    o.location.resize(kept);
+    o.area.resize(kept);
+    o.population.resize(kept);
+    o.kind.resize(kept);
+    return before - kept;
+}
+
 }  // namespace
 
 Areas read_areas(const Job& job, Reporter& reporter) {
@@ -342,6 +362,75 @@ Origins make_origins(const Job& job, const Areas& areas, const network::RoadNetw
     o.population.resize(o.location.size());
     for (std::size_t i = 0; i < o.location.size(); ++i) o.population[i] = areas.population[o.area[i]] / per_area[o.area[i]];
     return o;
+}
+
+void drop_origins_without_people(const Areas& areas, Origins& o) {
+    keep_origins(o, [&](std::size_t i) { return std::isfinite(areas.population[o.area[i]]) && std::isfinite(o.population[i]); });
+}
+
+Coverage read_coverage(const Job& job, Reporter& collect) {
+    Coverage c;
+    if (job.network_coverage.path.empty()) return c;
+    c.layer = io::read_layer(job.network_coverage.path, job.network_coverage.layer, io::GeometryKind::polygon, {}, collect);
+    if (c.layer.wkb.empty())
+        throw InputError("the network's coverage layer holds no polygon", {job.network_coverage.path, c.layer.layer_name, {}, {}},
+                         "give the extract's box or polygon, or leave network.coverage out");
+    c.locator = std::make_unique<geometry::AreaLocator>(c.layer.wkb);
+    return c;
+}
+
+void drop_origins_beyond(const Job& job, const Coverage& coverage, Origins& o, Reporter& collect) {
+    double beyond_pop = 0;
+    const std::size_t beyond = keep_origins(o, [&](std::size_t i) {
+        const bool inside = coverage.covers(o.location[i]);
+        if (!inside) beyond_pop += o.population[i];
+        return inside;
+    });
+    if (beyond > 0)
+        collect.info(fmt::format("{} origins ({:.0f} people) lie beyond the network's coverage ({})", beyond, beyond_pop,
+                                 job.network_coverage.path));
+}
+
+void mark_served_areas(const Job& job, const Areas& areas, bool clipped, Origins& o, Reporter& collect) {
+    o.area_served.assign(areas.code.size(), 0);
+    for (auto a : o.area) o.area_served[a] = 1;
+    std::vector<std::string> unserved;
+    for (std::size_t a = 0; a < areas.code.size(); ++a)
+        if (!o.area_served[a]) {
+            unserved.push_back(areas.code[a]);
+            collect.item({"area_not_served",
+                          job.areas.path,
+                          {},
+                          {},
+                          areas.code[a],
+                          {},
+                          clipped ? "no origin within the network's coverage: served = 0, no travel times"
+                                  : "no origin: served = 0, no travel times"});
+        }
+    if (!unserved.empty())
+        collect.warning(fmt::format("{} of {} areas are not served: no origin of theirs lies {}; their rows say served = 0 and "
+                                    "carry no travel times: {}",
+                                    unserved.size(), areas.code.size(),
+                                    clipped ? "within the network's coverage (" + job.network_coverage.path + ")" : "in them",
+                                    list_some(unserved, 10)));
+}
+
+// Edge effects: people cross boundaries for care; the network should reach beyond. Said once
+// the areas a clipped network serves are known: an area beyond the coverage is already named
+// as not served, so only served areas near the edge are listed.
+void warn_areas_near_edge(const Job& job, const Areas& areas, const std::vector<std::uint32_t>& near_edge, bool clipped,
+                          const Origins& origins, Reporter& collect) {
+    const bool by_served = clipped && !origins.area_served.empty();
+    std::vector<std::string> edge_codes;
+    for (auto i : near_edge)
+        if (!by_served || origins.area_served[i]) edge_codes.push_back(areas.code[i]);
+    const auto counted =
+        by_served ? static_cast<std::size_t>(std::count(origins.area_served.begin(), origins.area_served.end(), 1)) : areas.code.size();
+    if (!edge_codes.empty())
+        collect.warning(fmt::format("the network does not reach {:.1f} km beyond {} of {} {}areas; services across the "
+                                    "boundary may be missed there (extend the network and facility lists): {}",
+                                    job.edge_buffer_m / 1000.0, edge_codes.size(), counted, by_served ? "served " : "",
+                                    list_some(edge_codes)));
 }
 
 }  // namespace accessatlas::job::detail

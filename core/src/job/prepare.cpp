@@ -69,26 +69,6 @@ Facilities read_facilities(const ServiceSpec& s, Reporter& reporter) {
 // Where each point met the network, per mode: the connector length, the edge (its index in
 // `accessatlas network --export`) and the offset along it. Lets anyone re-route independently.
 
-// Keeps the origins `keep` says yes to (in order); returns how many went.
-template <class Keep>
-std::size_t keep_origins(Origins& o, Keep&& keep) {
-    std::size_t kept = 0;
-    const std::size_t before = o.location.size();
-    for (std::size_t i = 0; i < before; ++i) {
-        if (!keep(i)) continue;
-        o.location[kept] = o.location[i];
-        o.area[kept] = o.area[i];
-        o.population[kept] = o.population[i];
-        o.kind[kept] = o.kind[i];
-        ++kept;
-    }
-    o.location.resize(kept);
-    o.area.resize(kept);
-    o.population.resize(kept);
-    o.kind.resize(kept);
-    return before - kept;
-}
-
 Facilities apply_changes(const Job& job, const ScenarioSpec& sc, const ServiceSpec& service, const Facilities& base, Reporter& reporter) {
     Facilities f = base;
     const ErrorContext where{job.job_file, {}, {}, {}};
@@ -263,25 +243,242 @@ network::ModeGraph scenario_graph(const network::RoadNetwork& net, const Scenari
     return network::build_mode_graph(net, scenario.profiles[mode], scenario.closed_edges);
 }
 
+namespace {
+
+// The road network the job names (a .aagraph file or a network to read), or none for a
+// straight-line-only job.
+network::RoadNetwork read_road_network(const Job& job, Reporter& collect) {
+    if (!job.graph_file.empty()) {
+        collect.stage("Loading the graph file " + job.graph_file);
+        auto net = job.network.path.empty() || job.network.path == job.graph_file
+                       ? network::load_graph_file(job.graph_file)
+                       : network::load_graph_file_for(job.graph_file, job.network.path, job.network_options);
+        collect.info(fmt::format("network: {} nodes, {} edges from the graph file", net.node_count(), net.edge_count()));
+        return net;
+    }
+    if (!job.network.path.empty()) {
+        network::ReadStats read_stats;
+        auto net = network::read_network(job.network.path, job.network_options, collect, &read_stats);
+        collect.info(
+            fmt::format("network: {} nodes, {} edges from {} ways/lines", net.node_count(), net.edge_count(), read_stats.features_used));
+        return net;
+    }
+    if (job.origin_method == OriginMethod::street_points && job.needs_origins())
+        throw InputError("street-point origins need a road network", {job.job_file, {}, {}, {}},
+                         "add a [network] section, or use [origins] method = \"points\" or \"centroids\"");
+    return {};
+}
+
+// Both in EPSG:27700 by now: layers that do not meet were misplaced or are of two places.
+void check_network_meets_areas(const Job& job, const network::RoadNetwork& net, const Areas& areas) {
+    if (net.node_count() == 0) return;
+    Box area_box, net_box = net.extent();
+    for (const auto& pt : areas.layer.points) area_box.expand(pt);
+    const bool apart = area_box.max_x < net_box.min_x || area_box.min_x > net_box.max_x || area_box.max_y < net_box.min_y ||
+                       area_box.min_y > net_box.max_y;
+    if (apart)
+        throw InputError(fmt::format("the network and the areas do not overlap: the network covers x {:.0f} to {:.0f}, y {:.0f} to "
+                                     "{:.0f}, the areas x {:.0f} to {:.0f}, y {:.0f} to {:.0f} (EPSG:27700 metres)",
+                                     net_box.min_x, net_box.max_x, net_box.min_y, net_box.max_y, area_box.min_x, area_box.max_x,
+                                     area_box.min_y, area_box.max_y),
+                         {job.areas.path, {}, {}, {}}, "check both are of the same place, and each layer's CRS");
+}
+
+// The baseline (the job as given) and each what-if: facilities, closures, profiles and, with
+// a transit mode, timetables and windows.
+std::vector<ScenarioInputs> scenario_inputs(const Job& job, const network::RoadNetwork& net, Reporter& collect) {
+    std::vector<ScenarioInputs> out;
+    ScenarioInputs base;
+    for (const auto& s : job.services) base.facilities.push_back(read_facilities(s, collect));
+    for (auto m : job.modes) base.profiles.push_back(job.profiles.at(m));
+    out.push_back(std::move(base));
+    for (const auto& spec : job.scenarios) {
+        ScenarioInputs sc;
+        sc.name = spec.name;
+        sc.title = spec.title;
+        for (std::size_t s = 0; s < job.services.size(); ++s)
+            sc.facilities.push_back(apply_changes(job, spec, job.services[s], out[0].facilities[s], collect));
+        sc.closed_edges = scenario_closures(job, spec, net, collect);
+        for (auto m : job.modes) sc.profiles.push_back(spec.profiles.at(m));
+        out.push_back(std::move(sc));
+    }
+    if (std::find(job.modes.begin(), job.modes.end(), network::Mode::transit) != job.modes.end())
+        for (std::size_t si = 0; si < out.size(); ++si) {
+            out[si].timetable = scenario_timetable(job, si, si == 0 ? nullptr : out[0].timetable, collect);
+            out[si].window = scenario_window(job, si);
+            collect.check_cancelled();
+        }
+    return out;
+}
+
+// The origins on one mode's network; those beyond max_snap_m are named by area and count as
+// not reached.
+std::shared_ptr<const Snaps> snap_origins(const Job& job, const snapping::EdgeIndex& index, const Areas& areas, const Origins& origins,
+                                          const std::string& mode, const std::string& suffix, Reporter& collect) {
+    auto snaps = std::make_shared<Snaps>();
+    snaps->reserve(origins.location.size());
+    std::size_t off = 0;
+    double off_pop = 0;
+    for (std::size_t i = 0; i < origins.location.size(); ++i) {
+        snaps->push_back(index.snap(origins.location[i], job.max_snap_m));
+        if (!snaps->back().ok()) {
+            ++off;
+            off_pop += origins.population[i];
+        }
+    }
+    if (off == 0) return snaps;
+    std::set<std::string> codes;
+    std::map<std::string, std::pair<std::size_t, double>> per_area;
+    for (std::size_t i = 0; i < origins.location.size(); ++i)
+        if (!(*snaps)[i].ok()) {
+            codes.insert(areas.code[origins.area[i]]);
+            auto& pa = per_area[areas.code[origins.area[i]]];
+            ++pa.first;
+            pa.second += origins.population[i];
+        }
+    for (const auto& [code, pa] : per_area)
+        collect.item({"origins_off_network",
+                      job.areas.path,
+                      {},
+                      {},
+                      code,
+                      {},
+                      fmt::format("{} origin(s), {:.0f} people, more than {} m from the {} network{}: counted as not reached", pa.first,
+                                  pa.second, job.max_snap_m, mode, suffix)});
+    collect.warning(fmt::format("{}{}: {} origins ({:.0f} people) in {} areas lie more than {} m from the network and count as not "
+                                "reached: {}",
+                                mode, suffix, off, off_pop, codes.size(), job.max_snap_m,
+                                list_some(std::vector<std::string>(codes.begin(), codes.end()), 10)));
+    return snaps;
+}
+
+// One service's facilities on one mode's network; those beyond a clipped network's coverage are
+// left unsnapped and named once (`say_beyond`: the baseline's first mode).
+Snaps snap_facilities(const Job& job, const ServiceSpec& service, const Facilities& fac, const snapping::EdgeIndex& index,
+                      const Coverage& coverage, bool say_beyond, Reporter& collect) {
+    Snaps fs;
+    std::vector<std::string> beyond;
+    for (std::size_t f = 0; f < fac.location.size(); ++f) {
+        if (!coverage.covers(fac.location[f])) {
+            fs.emplace_back();
+            beyond.push_back(fac.name[f].empty() ? fac.id[f] : fac.name[f]);
+            if (say_beyond)
+                collect.item({"facility_beyond_coverage",
+                              service.facilities.path,
+                              {},
+                              fac.id[f],
+                              {},
+                              {},
+                              service.name + ": excluded, beyond the network's coverage"});
+        } else {
+            fs.push_back(index.snap(fac.location[f], job.max_snap_m));
+        }
+    }
+    if (!beyond.empty() && say_beyond)
+        collect.warning(fmt::format("{}: {} of {} facilities lie beyond the network's coverage and were excluded: {}", service.name,
+                                    beyond.size(), fac.location.size(), list_some(beyond, 10)));
+    return fs;
+}
+
+// Facilities within the coverage but too far from the network are named; none left on it at
+// all stops the run.
+void check_facility_snaps(const Job& job, const ServiceSpec& service, const Facilities& fac, const Snaps& snaps, const Coverage& coverage,
+                          const std::string& mode, const std::string& suffix, Reporter& collect) {
+    std::vector<std::string> excluded;
+    std::size_t unusable = 0;
+    for (std::size_t f = 0; f < fac.location.size(); ++f) {
+        if (snaps[f].ok()) continue;
+        ++unusable;
+        if (coverage.covers(fac.location[f])) {
+            excluded.push_back(fac.name[f].empty() ? fac.id[f] : fac.name[f]);
+            collect.item({"facility_off_network",
+                          service.facilities.path,
+                          {},
+                          fac.id[f],
+                          {},
+                          {},
+                          fmt::format("{} ({}){}: excluded, more than {} m from the network", service.name, mode, suffix, job.max_snap_m)});
+        }
+    }
+    // Most of them far away: a national list on a local network, which is expected; said as
+    // what to do rather than as a fault.
+    const bool mostly = excluded.size() * 2 > fac.location.size();
+    if (!excluded.empty())
+        collect.warning(fmt::format("{} ({}){}: {} of {} facilities lie more than {} m from the network and were excluded{}: {}",
+                                    service.name, mode, suffix, excluded.size(), fac.location.size(), job.max_snap_m,
+                                    mostly ? " (the facility list covers more than the network: that is fine when they are beyond "
+                                             "the study area's reach; else extend the network)"
+                                           : "",
+                                    list_some(excluded, 5)));
+    if (unusable == fac.location.size())
+        throw InputError(fmt::format("no {} facility lies within {} m of the {} network{}", service.name, job.max_snap_m, mode, suffix),
+                         {service.facilities.path, {}, {}, {}},
+                         "check the facilities and the network cover the same area and CRS, or raise analysis.max_snap_m");
+}
+
+// One scenario and mode: its graph, the origins, facilities and stops snapped to it, transit's
+// walking legs; then `with_graph` routes while the graph exists.
+void prepare_mode(const Job& job, Prepared& p, std::size_t si, std::size_t mi, const Coverage& coverage, Reporter& collect,
+                  RunSummary& summary, Stopwatch& clock, const WithGraph& with_graph) {
+    const auto& net = p.net;
+    auto& sc = p.scenarios[si];
+    const std::string mode = mode_name(job.modes[mi]);
+    const std::string suffix = scenario_suffix(sc);
+    collect.stage("Building the " + mode + " graph" + suffix);
+    // Without its reversed half until the snapping index is gone (lower peak memory).
+    network::ModeGraph graph = network::build_mode_graph(net, sc.profiles[mi], sc.closed_edges, false);
+    if (graph.usable_edges == 0)
+        throw InputError(fmt::format("no road of the network can be used by the {} mode{}: every edge's class is excluded from the {} "
+                                     "profile{}",
+                                     mode, suffix, mode, sc.closed_edges.empty() ? "" : " or closed by the scenario"),
+                         {job.network.path, job.network.layer, {}, job.network_options.class_field},
+                         fmt::format("check the network's road classes (the class field of a GIS layer, highway=* in OSM) and "
+                                     "[profiles.{}] speed_kmh; or leave {} out of analysis.modes",
+                                     mode, mode));
+    if (si == 0)
+        collect.info(fmt::format("{} graph: {} arcs, {} components, the largest holds {} of {} nodes ({:.1f}%); {:.1f} MB", mode,
+                                 graph.forward.arc_count(), graph.component_count, graph.largest_component_nodes, net.node_count(),
+                                 100.0 * graph.largest_component_nodes / std::max<std::size_t>(1, net.node_count()),
+                                 2 * graph.forward.memory_bytes() / 1e6));  // with the reversed half, added below
+    // A scenario that leaves the open network as it is keeps the baseline's origin snaps.
+    const bool reuse = si > 0 && sc.closed_edges.empty() && same_open_classes(sc.profiles[mi], p.scenarios[0].profiles[mi]);
+    Snaps stop_snaps;
+    {
+        // The snapping index is only needed until every point is placed: it is dropped before
+        // routing, which on a national graph lowers the peak by the R-tree's size.
+        const snapping::EdgeIndex index(net, graph, true);
+        summary.seconds["graph"] += clock.lap();
+        if (reuse) {
+            sc.origin_snaps[mi] = p.scenarios[0].origin_snaps[mi];
+        } else {
+            collect.stage("Snapping origins to the " + mode + " network" + suffix);
+            sc.origin_snaps[mi] = snap_origins(job, index, p.areas, p.origins, mode, suffix, collect);
+        }
+        // Transit's stops snap with the same index as the origins (the walk graph's).
+        if (job.modes[mi] == network::Mode::transit) stop_snaps = snap_stops(job, *sc.timetable, index, suffix, collect);
+        for (std::size_t s = 0; s < job.services.size(); ++s)
+            sc.facility_snaps[mi].push_back(
+                snap_facilities(job, job.services[s], sc.facilities[s], index, coverage, si == 0 && mi == 0, collect));
+    }
+    for (std::size_t s = 0; s < job.services.size(); ++s)
+        check_facility_snaps(job, job.services[s], sc.facilities[s], sc.facility_snaps[mi][s], coverage, mode, suffix, collect);
+    network::add_backward_graph(graph, net);
+    if (job.modes[mi] == network::Mode::transit) {
+        collect.stage("Transit: stops and walking legs" + suffix);
+        sc.transit = build_transit(net, graph, sc.timetable, sc.window, std::move(stop_snaps), *sc.origin_snaps[mi], collect);
+    }
+    summary.seconds["snap"] += clock.lap();
+    if (with_graph) with_graph(p, si, mi, graph);
+    clock.lap();
+}
+
+}  // namespace
+
 Prepared prepare(const Job& job, Reporter& collect, RunSummary& summary, const WithGraph& with_graph) {
     Stopwatch clock;
     Prepared p;
-    auto& net = p.net;  // stays empty for straight-line-only jobs
-    network::ReadStats read_stats;
-    if (!job.graph_file.empty()) {
-        collect.stage("Loading the graph file " + job.graph_file);
-        net = job.network.path.empty() || job.network.path == job.graph_file
-                  ? network::load_graph_file(job.graph_file)
-                  : network::load_graph_file_for(job.graph_file, job.network.path, job.network_options);
-        collect.info(fmt::format("network: {} nodes, {} edges from the graph file", net.node_count(), net.edge_count()));
-    } else if (!job.network.path.empty()) {
-        net = network::read_network(job.network.path, job.network_options, collect, &read_stats);
-        collect.info(
-            fmt::format("network: {} nodes, {} edges from {} ways/lines", net.node_count(), net.edge_count(), read_stats.features_used));
-    } else if (job.origin_method == OriginMethod::street_points && job.needs_origins()) {
-        throw InputError("street-point origins need a road network", {job.job_file, {}, {}, {}},
-                         "add a [network] section, or use [origins] method = \"points\" or \"centroids\"");
-    }
+    p.net = read_road_network(job, collect);  // stays empty for straight-line-only jobs
+    const auto& net = p.net;
     summary.network_nodes = net.node_count();
     summary.network_edges = net.edge_count();
     collect.check_cancelled();
@@ -289,268 +486,32 @@ Prepared prepare(const Job& job, Reporter& collect, RunSummary& summary, const W
     collect.stage("Reading areas and population");
     p.areas = read_areas(job, collect);
     const auto& areas = p.areas;
-    if (net.node_count() > 0) {
-        // Both in EPSG:27700 by now: layers that do not meet were misplaced or are of two places.
-        Box area_box, net_box = net.extent();
-        for (const auto& pt : areas.layer.points) area_box.expand(pt);
-        const bool apart = area_box.max_x < net_box.min_x || area_box.min_x > net_box.max_x || area_box.max_y < net_box.min_y ||
-                           area_box.min_y > net_box.max_y;
-        if (apart)
-            throw InputError(
-                fmt::format("the network and the areas do not overlap: the network covers x {:.0f} to {:.0f}, y {:.0f} to {:.0f}, "
-                            "the areas x {:.0f} to {:.0f}, y {:.0f} to {:.0f} (EPSG:27700 metres)",
-                            net_box.min_x, net_box.max_x, net_box.min_y, net_box.max_y, area_box.min_x, area_box.max_x, area_box.min_y,
-                            area_box.max_y),
-                {job.areas.path, {}, {}, {}}, "check both are of the same place, and each layer's CRS");
-    }
+    check_network_meets_areas(job, net, areas);
     const geometry::AreaLocator locator(areas.layer.wkb);
     summary.areas = areas.code.size();
-
-    // Edge effects: people cross boundaries for care; the network should reach beyond.
     const auto near_edge = net.node_count() > 0 ? geometry::areas_beyond_coverage(areas.layer.wkb, net.nodes, job.edge_buffer_m)
                                                 : std::vector<std::uint32_t>{};
     if (job.needs_origins()) {
         p.origins = make_origins(job, areas, net, locator, collect);
-        // People of an area whose population is missing cannot be weighted: no origins there.
-        auto& o = p.origins;
-        keep_origins(o, [&](std::size_t i) { return std::isfinite(areas.population[o.area[i]]) && std::isfinite(o.population[i]); });
+        drop_origins_without_people(areas, p.origins);
     }
-    // A clipped network covers part of the areas: people beyond it are not served by this run
-    // (named), rather than routed along the few roads that stick out of the extract.
-    io::Layer coverage_layer;
-    std::unique_ptr<geometry::AreaLocator> coverage;
-    if (!job.network_coverage.path.empty()) {
-        coverage_layer = io::read_layer(job.network_coverage.path, job.network_coverage.layer, io::GeometryKind::polygon, {}, collect);
-        if (coverage_layer.wkb.empty())
-            throw InputError("the network's coverage layer holds no polygon",
-                             {job.network_coverage.path, coverage_layer.layer_name, {}, {}},
-                             "give the extract's box or polygon, or leave network.coverage out");
-        coverage = std::make_unique<geometry::AreaLocator>(coverage_layer.wkb);
-        auto& o = p.origins;
-        double beyond_pop = 0;
-        const std::size_t beyond = keep_origins(o, [&](std::size_t i) {
-            const bool inside = coverage->locate(o.location[i]) != invalid_id;
-            if (!inside) beyond_pop += o.population[i];
-            return inside;
-        });
-        if (beyond > 0)
-            collect.info(fmt::format("{} origins ({:.0f} people) lie beyond the network's coverage ({})", beyond, beyond_pop,
-                                     job.network_coverage.path));
-    }
-    if (job.needs_origins()) {
-        auto& o = p.origins;
-        o.area_served.assign(areas.code.size(), 0);
-        for (auto a : o.area) o.area_served[a] = 1;
-        std::vector<std::string> unserved;
-        for (std::size_t a = 0; a < areas.code.size(); ++a)
-            if (!o.area_served[a]) {
-                unserved.push_back(areas.code[a]);
-                collect.item({"area_not_served",
-                              job.areas.path,
-                              {},
-                              {},
-                              areas.code[a],
-                              {},
-                              coverage ? "no origin within the network's coverage: served = 0, no travel times"
-                                       : "no origin: served = 0, no travel times"});
-            }
-        if (!unserved.empty())
-            collect.warning(fmt::format("{} of {} areas are not served: no origin of theirs lies {}; their rows say served = 0 and "
-                                        "carry no travel times: {}",
-                                        unserved.size(), areas.code.size(),
-                                        coverage ? "within the network's coverage (" + job.network_coverage.path + ")" : "in them",
-                                        list_some(unserved, 10)));
-    }
-    // Said once the areas a clipped network serves are known: an area beyond the coverage is
-    // already named as not served, so only served areas near the edge are listed here.
-    const bool by_served = coverage && !p.origins.area_served.empty();
-    std::vector<std::string> edge_codes;
-    for (auto i : near_edge)
-        if (!by_served || p.origins.area_served[i]) edge_codes.push_back(areas.code[i]);
-    const auto counted =
-        by_served ? static_cast<std::size_t>(std::count(p.origins.area_served.begin(), p.origins.area_served.end(), 1)) : areas.code.size();
-    if (!edge_codes.empty())
-        collect.warning(fmt::format("the network does not reach {:.1f} km beyond {} of {} {}areas; services across the "
-                                    "boundary may be missed there (extend the network and facility lists): {}",
-                                    job.edge_buffer_m / 1000.0, edge_codes.size(), counted, by_served ? "served " : "",
-                                    list_some(edge_codes)));
-    const auto& origins = p.origins;
-    summary.origins = origins.location.size();
+    const Coverage coverage = read_coverage(job, collect);
+    if (coverage.locator) drop_origins_beyond(job, coverage, p.origins, collect);
+    if (job.needs_origins()) mark_served_areas(job, areas, coverage.locator != nullptr, p.origins, collect);
+    warn_areas_near_edge(job, areas, near_edge, coverage.locator != nullptr, p.origins, collect);
+    summary.origins = p.origins.location.size();
     if (job.needs_origins())
-        collect.info(fmt::format("{} origins carry the population of {} areas", origins.location.size(), areas.code.size()));
+        collect.info(fmt::format("{} origins carry the population of {} areas", p.origins.location.size(), areas.code.size()));
 
-    ScenarioInputs base;
-    for (const auto& s : job.services) base.facilities.push_back(read_facilities(s, collect));
-    for (auto m : job.modes) base.profiles.push_back(job.profiles.at(m));
-    p.scenarios.push_back(std::move(base));
-    for (const auto& spec : job.scenarios) {
-        ScenarioInputs sc;
-        sc.name = spec.name;
-        sc.title = spec.title;
-        for (std::size_t s = 0; s < job.services.size(); ++s)
-            sc.facilities.push_back(apply_changes(job, spec, job.services[s], p.scenarios[0].facilities[s], collect));
-        sc.closed_edges = scenario_closures(job, spec, net, collect);
-        for (auto m : job.modes) sc.profiles.push_back(spec.profiles.at(m));
-        p.scenarios.push_back(std::move(sc));
-    }
+    p.scenarios = scenario_inputs(job, net, collect);
     summary.scenarios = job.scenarios.size();
-    if (std::find(job.modes.begin(), job.modes.end(), network::Mode::transit) != job.modes.end())
-        for (std::size_t si = 0; si < p.scenarios.size(); ++si) {
-            p.scenarios[si].timetable = scenario_timetable(job, si, si == 0 ? nullptr : p.scenarios[0].timetable, collect);
-            p.scenarios[si].window = scenario_window(job, si);
-            collect.check_cancelled();
-        }
     summary.seconds["read"] += clock.lap();
     if (job.services.empty()) return p;
 
     for (std::size_t si = 0; si < p.scenarios.size(); ++si) {
-        auto& sc = p.scenarios[si];
-        sc.origin_snaps.resize(job.modes.size());
-        sc.facility_snaps.resize(job.modes.size());
-        for (std::size_t mi = 0; mi < job.modes.size(); ++mi) {
-            const std::string mode = mode_name(job.modes[mi]);
-            collect.stage("Building the " + mode + " graph" + scenario_suffix(sc));
-            // Without its reversed half until the snapping index is gone (lower peak memory).
-            network::ModeGraph graph = network::build_mode_graph(net, sc.profiles[mi], sc.closed_edges, false);
-            if (graph.usable_edges == 0)
-                throw InputError(fmt::format("no road of the network can be used by the {} mode{}: every edge's class is excluded "
-                                             "from the {} profile{}",
-                                             mode, scenario_suffix(sc), mode, sc.closed_edges.empty() ? "" : " or closed by the scenario"),
-                                 {job.network.path, job.network.layer, {}, job.network_options.class_field},
-                                 fmt::format("check the network's road classes (the class field of a GIS layer, highway=* in OSM) and "
-                                             "[profiles.{}] speed_kmh; or leave {} out of analysis.modes",
-                                             mode, mode));
-            if (si == 0)
-                collect.info(fmt::format("{} graph: {} arcs, {} components, the largest holds {} of {} nodes ({:.1f}%); {:.1f} MB", mode,
-                                         graph.forward.arc_count(), graph.component_count, graph.largest_component_nodes, net.node_count(),
-                                         100.0 * graph.largest_component_nodes / std::max<std::size_t>(1, net.node_count()),
-                                         2 * graph.forward.memory_bytes() / 1e6));  // with the reversed half, added below
-            // A scenario that leaves the open network as it is keeps the baseline's origin snaps.
-            const bool reuse = si > 0 && sc.closed_edges.empty() && same_open_classes(sc.profiles[mi], p.scenarios[0].profiles[mi]);
-            Snaps stop_snaps;
-            {
-                // The snapping index is only needed until every point is placed: it is dropped
-                // before routing, which on a national graph lowers the peak by the R-tree's size.
-                const snapping::EdgeIndex index(net, graph, true);
-                summary.seconds["graph"] += clock.lap();
-                if (reuse) {
-                    sc.origin_snaps[mi] = p.scenarios[0].origin_snaps[mi];
-                } else {
-                    collect.stage("Snapping origins to the " + mode + " network" + scenario_suffix(sc));
-                    auto snaps = std::make_shared<Snaps>();
-                    snaps->reserve(origins.location.size());
-                    std::size_t off = 0;
-                    double off_pop = 0;
-                    for (std::size_t i = 0; i < origins.location.size(); ++i) {
-                        snaps->push_back(index.snap(origins.location[i], job.max_snap_m));
-                        if (!snaps->back().ok()) {
-                            ++off;
-                            off_pop += origins.population[i];
-                        }
-                    }
-                    if (off > 0) {
-                        std::set<std::string> codes;
-                        std::map<std::string, std::pair<std::size_t, double>> per_area;
-                        for (std::size_t i = 0; i < origins.location.size(); ++i)
-                            if (!(*snaps)[i].ok()) {
-                                codes.insert(areas.code[origins.area[i]]);
-                                auto& pa = per_area[areas.code[origins.area[i]]];
-                                ++pa.first;
-                                pa.second += origins.population[i];
-                            }
-                        for (const auto& [code, pa] : per_area)
-                            collect.item(
-                                {"origins_off_network",
-                                 job.areas.path,
-                                 {},
-                                 {},
-                                 code,
-                                 {},
-                                 fmt::format("{} origin(s), {:.0f} people, more than {} m from the {} network{}: counted as not reached",
-                                             pa.first, pa.second, job.max_snap_m, mode, scenario_suffix(sc))});
-                        collect.warning(fmt::format("{}{}: {} origins ({:.0f} people) in {} areas lie more than {} m from the network and "
-                                                    "count as not reached: {}",
-                                                    mode, scenario_suffix(sc), off, off_pop, codes.size(), job.max_snap_m,
-                                                    list_some(std::vector<std::string>(codes.begin(), codes.end()), 10)));
-                    }
-                    sc.origin_snaps[mi] = std::move(snaps);
-                }
-                // Transit's stops snap with the same index as the origins (the walk graph's).
-                if (job.modes[mi] == network::Mode::transit)
-                    stop_snaps = snap_stops(job, *sc.timetable, index, scenario_suffix(sc), collect);
-                for (std::size_t s = 0; s < job.services.size(); ++s) {
-                    auto& fs = sc.facility_snaps[mi].emplace_back();
-                    std::vector<std::string> beyond;
-                    for (std::size_t f = 0; f < sc.facilities[s].location.size(); ++f) {
-                        const auto& loc = sc.facilities[s].location[f];
-                        if (coverage && coverage->locate(loc) == invalid_id) {
-                            fs.emplace_back();
-                            beyond.push_back(sc.facilities[s].name[f].empty() ? sc.facilities[s].id[f] : sc.facilities[s].name[f]);
-                            if (si == 0 && mi == 0)
-                                collect.item({"facility_beyond_coverage",
-                                              job.services[s].facilities.path,
-                                              {},
-                                              sc.facilities[s].id[f],
-                                              {},
-                                              {},
-                                              job.services[s].name + ": excluded, beyond the network's coverage"});
-                        } else {
-                            fs.push_back(index.snap(loc, job.max_snap_m));
-                        }
-                    }
-                    if (!beyond.empty() && si == 0 && mi == 0)
-                        collect.warning(fmt::format("{}: {} of {} facilities lie beyond the network's coverage and were excluded: {}",
-                                                    job.services[s].name, beyond.size(), sc.facilities[s].location.size(),
-                                                    list_some(beyond, 10)));
-                }
-            }
-            for (std::size_t s = 0; s < job.services.size(); ++s) {
-                const auto& service = job.services[s];
-                const auto& fac = sc.facilities[s];
-                std::vector<std::string> excluded;
-                std::size_t unusable = 0;
-                for (std::size_t f = 0; f < fac.location.size(); ++f) {
-                    if (sc.facility_snaps[mi][s][f].ok()) continue;
-                    ++unusable;
-                    if (!coverage || coverage->locate(fac.location[f]) != invalid_id) {
-                        excluded.push_back(fac.name[f].empty() ? fac.id[f] : fac.name[f]);
-                        collect.item({"facility_off_network",
-                                      service.facilities.path,
-                                      {},
-                                      fac.id[f],
-                                      {},
-                                      {},
-                                      fmt::format("{} ({}){}: excluded, more than {} m from the network", service.name, mode,
-                                                  scenario_suffix(sc), job.max_snap_m)});
-                    }
-                }
-                // Most of them far away: a national list on a local network, which is expected;
-                // said as what to do rather than as a fault.
-                const bool mostly = excluded.size() * 2 > fac.location.size();
-                if (!excluded.empty())
-                    collect.warning(fmt::format("{} ({}){}: {} of {} facilities lie more than {} m from the network and were "
-                                                "excluded{}: {}",
-                                                service.name, mode, scenario_suffix(sc), excluded.size(), fac.location.size(),
-                                                job.max_snap_m,
-                                                mostly ? " (the facility list covers more than the network: that is fine when they "
-                                                         "are beyond the study area's reach; else extend the network)"
-                                                       : "",
-                                                list_some(excluded, 5)));
-                if (unusable == fac.location.size())
-                    throw InputError(fmt::format("no {} facility lies within {} m of the {} network{}", service.name, job.max_snap_m, mode,
-                                                 scenario_suffix(sc)),
-                                     {service.facilities.path, {}, {}, {}},
-                                     "check the facilities and the network cover the same area and CRS, or raise analysis.max_snap_m");
-            }
-            network::add_backward_graph(graph, net);
-            if (job.modes[mi] == network::Mode::transit) {
-                collect.stage("Transit: stops and walking legs" + scenario_suffix(sc));
-                sc.transit = build_transit(net, graph, sc.timetable, sc.window, std::move(stop_snaps), *sc.origin_snaps[mi], collect);
-            }
-            summary.seconds["snap"] += clock.lap();
-            if (with_graph) with_graph(p, si, mi, graph);
-            clock.lap();
-        }
+        p.scenarios[si].origin_snaps.resize(job.modes.size());
+        p.scenarios[si].facility_snaps.resize(job.modes.size());
+        for (std::size_t mi = 0; mi < job.modes.size(); ++mi) prepare_mode(job, p, si, mi, coverage, collect, summary, clock, with_graph);
     }
     return p;
 }

@@ -14,6 +14,7 @@
 #include <accessatlas/report/report.hpp>
 
 #include <chrono>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,24 @@ std::string mode_name(network::Mode m);
 Areas read_areas(const Job& job, Reporter& reporter);
 Origins make_origins(const Job& job, const Areas& areas, const network::RoadNetwork& net, const geometry::AreaLocator& locator,
                      Reporter& reporter);
+// People of an area whose population is missing cannot be weighted: no origins there.
+void drop_origins_without_people(const Areas& areas, Origins& origins);
+// The polygon a clipped network covers (network.coverage), when the job gives one.
+struct Coverage {
+    io::Layer layer;
+    std::unique_ptr<geometry::AreaLocator> locator;
+    bool covers(Point p) const { return !locator || locator->locate(p) != network::invalid_id; }
+};
+Coverage read_coverage(const Job& job, Reporter& reporter);
+// A clipped network covers part of the areas: people beyond it are not served by this run
+// (named), rather than routed along the few roads that stick out of the extract.
+void drop_origins_beyond(const Job& job, const Coverage& coverage, Origins& origins, Reporter& reporter);
+// Which areas hold an origin; the others are named as not served.
+void mark_served_areas(const Job& job, const Areas& areas, bool clipped, Origins& origins, Reporter& reporter);
+// Areas the network does not reach edge_buffer_m beyond (`near_edge`), named: services across
+// the boundary may be missed there. With a clipped network, served areas only.
+void warn_areas_near_edge(const Job& job, const Areas& areas, const std::vector<std::uint32_t>& near_edge, bool clipped,
+                          const Origins& origins, Reporter& reporter);
 // About how much work run_job will report for this job, as the sum of its stages' weights
 // (stage_costs.hpp): what the one overall progress bar divides.
 double expected_stage_weight(const Job& job);
