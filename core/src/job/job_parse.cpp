@@ -16,11 +16,10 @@ namespace accessatlas::job {
 
 using namespace detail;
 
-Job parse_job_table(const toml::table& root, const std::string& base_dir, const std::string& source_name) {
-    const Reader r(source_name, base_dir);
-    r.check_keys(root, "", "");
-    Job job;
+namespace {
 
+// [job]: title, outputs, threads.
+void parse_job_section(const Reader& r, const toml::table& root, Job& job) {
     if (const auto* t = r.table(root, "job", false)) {
         r.check_keys(*t, "job", "job.");
         job.title = r.text(*t, "job.", "title", "");
@@ -30,7 +29,10 @@ Job parse_job_table(const toml::table& root, const std::string& base_dir, const 
         job.project = r.path(*t, "job.", "project", false);
         job.threads = static_cast<unsigned>(r.number(*t, "job.", "threads"));
     }
+}
 
+// [network]: the road network (or its graph file) and how to read a GIS layer of it.
+void parse_network(const Reader& r, const toml::table& root, Job& job) {
     // A network is needed unless the job only measures straight-line green-space access.
     const toml::table* greens = root.get("greenspace") ? root.get("greenspace")->as_table() : nullptr;
     const bool straight_only = !root.contains("services") &&
@@ -56,7 +58,10 @@ Job parse_job_table(const toml::table& root, const std::string& base_dir, const 
     job.network_options.start_node_field = r.text(*net, "network.", "start_node_field", "");
     job.network_options.end_node_field = r.text(*net, "network.", "end_node_field", "");
     job.network_options.snap_tolerance_m = r.number(*net, "network.", "snap_tolerance_m");
+}
 
+// [areas]: the LSOA polygons and their code field (guessed when left out).
+void parse_areas(const Reader& r, const toml::table& root, Job& job) {
     const auto* areas = r.table(root, "areas", true);
     r.check_keys(*areas, "areas", "areas.");
     job.areas.path = r.path(*areas, "areas.", "path", true);
@@ -66,7 +71,10 @@ Job parse_job_table(const toml::table& root, const std::string& base_dir, const 
         job.area_code_field = r.guessed_field("areas.code_field", Reader::Guess::area_code, job.areas.path, job.areas.layer, areas);
     job.area_name_field = r.text(*areas, "areas.", "name_field", "");
     job.geography.areas = geography_name(r, *areas, "areas.");
+}
 
+// [population]: a table (or the areas' own field) of people per area.
+void parse_population(const Reader& r, const toml::table& root, Job& job) {
     if (const auto* pop = r.table(root, "population", false)) {
         r.check_keys(*pop, "population", "population.");
         job.population.path = r.path(*pop, "population.", "path", false);
@@ -89,7 +97,10 @@ Job parse_job_table(const toml::table& root, const std::string& base_dir, const 
             job.population_filter_value = filter.substr(eq + 1);
         }
     }
+}
 
+// [origins]: where the people of an area are placed.
+void parse_origins(const Reader& r, const toml::table& root, Job& job) {
     if (const auto* o = r.table(root, "origins", false)) {
         r.check_keys(*o, "origins", "origins.");
         const std::string method = r.text(*o, "origins.", "method", "street_points");
@@ -118,9 +129,10 @@ Job parse_job_table(const toml::table& root, const std::string& base_dir, const 
     } else {
         job.street_classes = {network::RoadClass::residential, network::RoadClass::living_street, network::RoadClass::unclassified};
     }
+}
 
-    parse_greenspace(r, root, job);
-
+// [[services]]: one facility layer per service.
+void parse_services(const Reader& r, const toml::table& root, Job& job) {
     const toml::node* services = root.get("services");
     const bool area_only =
         root.contains("indices") || root.contains("composite") || root.contains("clustering") || root.contains("inequality");
@@ -147,7 +159,10 @@ Job parse_job_table(const toml::table& root, const std::string& base_dir, const 
         spec.supply_field = r.text(t, "services.", "supply_field", "");
         job.services.push_back(std::move(spec));
     }
+}
 
+// [analysis]: modes, thresholds, snapping and how the per-facility searches run.
+void parse_analysis(const Reader& r, const toml::table& root, Job& job) {
     std::vector<std::string> modes{"walk", "drive"};
     if (const auto* a = r.table(root, "analysis", false)) {
         r.check_keys(*a, "analysis", "analysis.");
@@ -169,7 +184,10 @@ Job parse_job_table(const toml::table& root, const std::string& base_dir, const 
     }
     if (job.modes.empty()) r.fail("analysis.modes", "must name at least one mode", nullptr, "");
     for (auto m : job.modes) job.profiles[m] = network::default_profile(m);
+}
 
+// [transit]: GTFS feeds, date and departure window, for the transit mode.
+void parse_transit(const Reader& r, const toml::table& root, const std::string& base_dir, Job& job) {
     const bool wants_transit = std::find(job.modes.begin(), job.modes.end(), network::Mode::transit) != job.modes.end();
     if (const auto* t = r.table(root, "transit", false)) {
         r.check_keys(*t, "transit", "transit.");
@@ -206,7 +224,10 @@ Job parse_job_table(const toml::table& root, const std::string& base_dir, const 
                "give GTFS feeds and a date: a [transit] section with feeds and date in a job file, the gtfs and transit_date options in "
                "QGIS and the CLI (docs/methods/public-transport.md)");
     }
+}
 
+// [catchments]: which services and modes get catchments, at which thresholds.
+void parse_catchments(const Reader& r, const toml::table& root, Job& job) {
     if (const auto* c = r.table(root, "catchments", false)) {
         r.check_keys(*c, "catchments", "catchments.");
         auto& spec = job.catchments;
@@ -234,6 +255,10 @@ Job parse_job_table(const toml::table& root, const std::string& base_dir, const 
                    "did you mean '" + nearest_word(name, names) + "'?");
         }
     }
+}
+
+// [e2sfca]: the distance decay of the two-step floating catchment measure.
+void parse_e2sfca(const Reader& r, const toml::table& root, Job& job) {
     if (const auto* e = r.table(root, "e2sfca", false)) {
         r.check_keys(*e, "e2sfca", "e2sfca.");
         auto& d = job.e2sfca.decay;
@@ -264,19 +289,10 @@ Job parse_job_table(const toml::table& root, const std::string& base_dir, const 
         d.gaussian_sigma_min = r.number(*e, "e2sfca.", "gaussian_sigma_min", d.gaussian_sigma_min);
         d.exponential_per_min = r.number(*e, "e2sfca.", "exponential_per_min", d.exponential_per_min);
     }
+}
 
-    parse_geography(r, root, job);
-    parse_indices(r, root, job);
-    // Tables in another LSOA year need the areas' year and a lookup: said now, not after routing.
-    for (const auto& ix : job.indices)
-        for (std::size_t k = 0; k < ix.sources.size(); ++k)
-            check_table_geography(r, job, ix.sources[k], "indices." + ix.def.name + ".indicators." + ix.def.indicators[k].id);
-
-    parse_composite(r, root, job);
-    parse_clustering(r, root, job);
-
-    parse_inequality(r, root, job);
-
+// [profiles.<mode>]: speeds per road class and the mode's rules.
+void parse_profiles(const Reader& r, const toml::table& root, Job& job) {
     if (const auto* p = r.table(root, "profiles", false)) {
         r.check_keys(*p, "profiles", "profiles.");
         for (const auto& [k, v] : *p) {
@@ -304,7 +320,38 @@ Job parse_job_table(const toml::table& root, const std::string& base_dir, const 
             job.profiles[mode] = profile;
         }
     }
+}
+
+}  // namespace
+
+Job parse_job_table(const toml::table& root, const std::string& base_dir, const std::string& source_name) {
+    const Reader r(source_name, base_dir);
+    r.check_keys(root, "", "");
+    Job job;
+    // In this order: a section may read what an earlier one set (the modes, the services).
+    parse_job_section(r, root, job);
+    parse_network(r, root, job);
+    parse_areas(r, root, job);
+    parse_population(r, root, job);
+    parse_origins(r, root, job);
+    parse_greenspace(r, root, job);
+    parse_services(r, root, job);
+    parse_analysis(r, root, job);
+    parse_transit(r, root, base_dir, job);
+    parse_catchments(r, root, job);
+    parse_e2sfca(r, root, job);
+    parse_geography(r, root, job);
+    parse_indices(r, root, job);
+    // Tables in another LSOA year need the areas' year and a lookup: said now, not after routing.
+    for (const auto& ix : job.indices)
+        for (std::size_t k = 0; k < ix.sources.size(); ++k)
+            check_table_geography(r, job, ix.sources[k], "indices." + ix.def.name + ".indicators." + ix.def.indicators[k].id);
+    parse_composite(r, root, job);
+    parse_clustering(r, root, job);
+    parse_inequality(r, root, job);
+    parse_profiles(r, root, job);
     // Transit walks its street legs: the walk profile as configured.
+    const bool wants_transit = std::find(job.modes.begin(), job.modes.end(), network::Mode::transit) != job.modes.end();
     if (wants_transit) job.profiles[network::Mode::transit] = job.profile(network::Mode::walk);
     parse_scenarios(r, root, job);
     for (auto& sc : job.scenarios)
