@@ -68,9 +68,10 @@ protected:
     }
     const job::detail::Snaps& facility_snaps() const { return prepared.scenarios[0].facility_snaps[0][0]; }
     const job::detail::Snaps& origin_snaps() const { return *prepared.scenarios[0].origin_snaps[0]; }
-    job::detail::TaskResult run(const job::detail::TaskSpec& task, routing::HierarchyCache* hierarchy = nullptr) {
-        return job::detail::run_task(settings, prepared.net, graph, prepared.scenarios[0].facility_snaps[0], origin_snaps(), task, quiet,
-                                     nullptr, hierarchy);
+    job::detail::TaskResult run(const job::detail::TaskSpec& task, routing::HierarchyCache* hierarchy = nullptr,
+                                Reporter* reporter = nullptr) {
+        return job::detail::run_task(settings, prepared.net, graph, prepared.scenarios[0].facility_snaps[0], origin_snaps(), task,
+                                     reporter ? *reporter : quiet, nullptr, hierarchy);
     }
 
     job::detail::Prepared prepared;
@@ -167,15 +168,27 @@ TEST_F(RouteStage, ChunkedTasksAssembleToTheWholeColumn) {
     }
 }
 
-// Tasks over one graph share the caller's hierarchy: built by the first that takes it.
+namespace {
+// Counts the hierarchy builds a run reports.
+struct BuildCounter : Reporter {
+    int builds = 0;
+    void stage(std::string_view name) override { builds += name.rfind("Contraction hierarchy", 0) == 0; }
+};
+}  // namespace
+
+// Tasks over one graph share the caller's hierarchy: built by the first that takes it, swept
+// by the next without a build of its own; without the cache, each task builds one.
 TEST_F(RouteStage, TasksShareTheCallersHierarchy) {
     settings.facility_search = access::ReachMethod::hierarchy;
     routing::HierarchyCache hierarchy(graph.backward);
-    const auto first = run({TaskKind::reach, 0, 0, 0, 0, 5}, &hierarchy);
+    BuildCounter shared, alone;
+    const auto first = run({TaskKind::reach, 0, 0, 0, 0, 5}, &hierarchy, &shared);
     ASSERT_TRUE(hierarchy.built());
     EXPECT_TRUE(first.reach.by_hierarchy);
-    const auto* built = &hierarchy.get(quiet);
-    const auto second = run({TaskKind::reach, 0, 0, 0, 5, 10}, &hierarchy);
+    const auto second = run({TaskKind::reach, 0, 0, 0, 5, 10}, &hierarchy, &shared);
     EXPECT_TRUE(second.reach.by_hierarchy);
-    EXPECT_EQ(&hierarchy.get(quiet), built);
+    EXPECT_EQ(shared.builds, 1);
+    run({TaskKind::reach, 0, 0, 0, 0, 5}, nullptr, &alone);
+    run({TaskKind::reach, 0, 0, 0, 5, 10}, nullptr, &alone);
+    EXPECT_EQ(alone.builds, 2);
 }

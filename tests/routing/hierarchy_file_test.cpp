@@ -76,9 +76,45 @@ TEST_F(HierarchyFile, RefusesAnotherPlansAnotherGraphsAndADamagedFile) {
     const std::string cut = (dir / "cut.aach").string();
     std::ofstream(cut, std::ios::binary) << bytes.substr(0, bytes.size() / 2);
     EXPECT_THROW(routing::load_hierarchy(cut, sum, graph.backward), InputError);
-    // A cache takes only a hierarchy of its own graph.
+    // A cache takes only a hierarchy of its own graph, and only while it holds none (a caller
+    // may be sweeping the one it holds).
     routing::HierarchyCache other(small.backward);
     EXPECT_THROW(other.adopt(routing::load_hierarchy(path, sum, graph.backward)), InternalError);
+    EXPECT_THROW(cache.adopt(routing::load_hierarchy(path, sum, graph.backward)), InternalError);
+}
+
+// Files whose checksum is right but whose arrays would mislead a sweep (a buggy writer): two
+// nodes at one position, an arc to a lower node, offsets going back. Refused, none swept.
+TEST_F(HierarchyFile, RefusesArraysThatWouldMisleadASweep) {
+    routing::HierarchyCache cache(graph.backward);
+    const routing::Hierarchy& good = cache.get(quiet);
+    ASSERT_GT(good.down_arc.size(), 0u);
+    const auto refused = [&](routing::Hierarchy h, const std::string& what) {
+        const std::string path = (dir / "bad.aach").string();
+        const auto sum = routing::save_hierarchy(h, path);
+        try {
+            routing::load_hierarchy(path, sum, graph.backward);
+            ADD_FAILURE() << "loaded: " << what;
+        } catch (const InputError& e) {
+            EXPECT_NE(std::string(e.what()).find("does not fit"), std::string::npos) << what << ": " << e.what();
+        }
+    };
+    auto twice = good;
+    twice.position[1] = twice.position[0];
+    refused(twice, "two nodes at one position");
+    auto lower = good;
+    std::uint32_t p = 0;
+    while (lower.down_first[p + 1] == lower.down_first[p]) ++p;  // the first position with an arc
+    lower.down_arc[lower.down_first[p]].other = p + 1;
+    refused(lower, "an arc to a lower node");
+    auto back = good;
+    back.up_first[1] = back.up_first.back() + 5;
+    refused(back, "offsets going back");
+    auto shifted = good;
+    shifted.down_first[0] = 1;
+    refused(shifted, "offsets not starting at 0");
+    const std::string ok = (dir / "good.aach").string();
+    EXPECT_NO_THROW(routing::load_hierarchy(ok, routing::save_hierarchy(good, ok), graph.backward));  // the same writer, unchanged
 }
 
 }  // namespace

@@ -64,4 +64,7 @@ echo "# edited" >>"$work/job.toml"
 expect_error "the job file has changed since the plan" "$tool" -q run-task "$manifest" 0 --all
 expect_error "the job file has changed since the plan" "$tool" -q merge "$manifest"
 expect_error "not an Access Atlas manifest" "$tool" -q merge "$work/job.toml"
+# A checksum edited by hand: named, not an uncaught exception.
+sed 's/^inputs_hash = .*/inputs_hash = "not-a-checksum"/' "$manifest" >"$work/edited_manifest.toml"
+expect_error "inputs_hash is 'not-a-checksum', not a checksum of 16 hexadecimal digits" "$tool" -q merge "$work/edited_manifest.toml"
 echo "plan misuse: every case refused with what to do"

@@ -371,11 +371,11 @@ void drop_origins_without_people(const Areas& areas, Origins& o) {
 Coverage read_coverage(const Job& job, Reporter& collect) {
     Coverage c;
     if (job.network_coverage.path.empty()) return c;
-    c.layer = io::read_layer(job.network_coverage.path, job.network_coverage.layer, io::GeometryKind::polygon, {}, collect);
-    if (c.layer.wkb.empty())
-        throw InputError("the network's coverage layer holds no polygon", {job.network_coverage.path, c.layer.layer_name, {}, {}},
+    const auto layer = io::read_layer(job.network_coverage.path, job.network_coverage.layer, io::GeometryKind::polygon, {}, collect);
+    if (layer.wkb.empty())
+        throw InputError("the network's coverage layer holds no polygon", {job.network_coverage.path, layer.layer_name, {}, {}},
                          "give the extract's box or polygon, or leave network.coverage out");
-    c.locator = std::make_unique<geometry::AreaLocator>(c.layer.wkb);
+    c.locator = std::make_unique<geometry::AreaLocator>(layer.wkb);
     return c;
 }
 

@@ -434,7 +434,7 @@ std::vector<LayerSchema> output_schemas(const Job& job) {
         if (si > 0) service_layers(prefix);
         for (const auto& [service, mode] : columns_of(job)) {
             const bool catchments = job.catchments.applies_to(service, mode);
-            if (catchments && job.catchments.polygons) {
+            if (job.catchments.polygons_for(service, mode)) {
                 out.push_back(catchments_schema(prefix, service, mode));
                 out.push_back(coverage_schema(prefix, service, mode));
             }

@@ -91,9 +91,7 @@ double RouteSettings::reach_limit_s(const std::string& service, network::Mode mo
     return limit_min * 60.0;
 }
 
-bool RouteSettings::polygons(const std::string& service, network::Mode mode) const {
-    return catchments.applies_to(service, mode) && catchments.polygons;
-}
+bool RouteSettings::polygons(const std::string& service, network::Mode mode) const { return catchments.polygons_for(service, mode); }
 
 RouteSettings route_settings(const Job& job) {
     RouteSettings s;

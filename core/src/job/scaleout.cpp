@@ -13,6 +13,8 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <map>
 #include <fstream>
@@ -48,7 +50,7 @@ fs::path plan_dir(const Plan& plan) { return fs::path(plan.manifest).parent_path
 // Each (scenario, mode) graph is saved by plan, so a worker maps it instead of building it.
 std::string mode_graph_file(const std::string& scenario, const std::string& mode) { return "graphs/" + scenario + "-" + mode + ".aamode"; }
 // Beside it, the contraction hierarchy of its reversed arcs when plan built one.
-std::string hierarchy_file(const std::string& mode_graph) { return mode_graph.substr(0, mode_graph.size() - 7) + ".aach"; }
+std::string hierarchy_file(const std::string& scenario, const std::string& mode) { return "graphs/" + scenario + "-" + mode + ".aach"; }
 
 bool task_complete(const Plan& plan, std::size_t index) {
     const fs::path path = plan_dir(plan) / plan.tasks[index].file;
@@ -104,13 +106,14 @@ Plan plan_job(const Job& job_in, const PlanOptions& options, Reporter& reporter)
     CollectingReporter collect(&reporter);
     RunSummary summary;
     fs::create_directories(dir / "graphs");
-    std::map<std::string, std::uint64_t> mode_graphs;  // file -> checksum, recorded in the manifest
+    std::map<std::string, std::uint64_t> graph_files;  // file -> checksum, recorded in the manifest
     const detail::RouteSettings route = detail::route_settings(job_in);
     const auto keep_graph = [&](const detail::Prepared& p, std::size_t si, std::size_t mi, const network::ModeGraph& graph) {
-        const std::string name =
-            mode_graph_file(si == 0 ? std::string("baseline") : p.scenarios[si].name, std::string(network::to_string(job_in.modes[mi])));
+        const std::string scenario = si == 0 ? std::string("baseline") : p.scenarios[si].name;
+        const std::string mode(network::to_string(job_in.modes[mi]));
+        const std::string name = mode_graph_file(scenario, mode);
         // Long searches from many facilities will take the contraction hierarchy: built here
-        // once and saved with the graph, not in every worker that routes a share of them.
+        // once and saved beside the graph, not in every worker that routes a share of them.
         const auto& sc = p.scenarios[si];
         routing::HierarchyCache hierarchy(graph.backward);
         for (std::size_t s = 0; s < job_in.services.size() && !hierarchy.built(); ++s) {
@@ -124,10 +127,10 @@ Plan plan_job(const Job& job_in, const PlanOptions& options, Reporter& reporter)
                 hierarchy.get(collect, job_in.threads);
             }
         }
-        mode_graphs[name] = network::save_mode_graph(graph, (dir / name).string());
+        graph_files[name] = network::save_mode_graph(graph, (dir / name).string());
         if (hierarchy.built()) {
-            const std::string hierarchy_name = hierarchy_file(name);
-            mode_graphs[hierarchy_name] = routing::save_hierarchy(hierarchy.get(collect), (dir / hierarchy_name).string());
+            const std::string hierarchy_name = hierarchy_file(scenario, mode);
+            graph_files[hierarchy_name] = routing::save_hierarchy(hierarchy.get(collect), (dir / hierarchy_name).string());
         }
     };
     const detail::Prepared prepared = detail::prepare(job_in, collect, summary, keep_graph);
@@ -149,7 +152,7 @@ Plan plan_job(const Job& job_in, const PlanOptions& options, Reporter& reporter)
     plan.inputs_file = (dir / "inputs.aainputs").string();
     plan.inputs_hash = detail::save_routing_inputs(prepared, plan.inputs_file);
 
-    plan.mode_graphs = mode_graphs;
+    plan.graph_files = graph_files;
 
     const auto specs = detail::plan_tasks(route, prepared, options.facilities_per_task);
     toml::table manifest{{"format", "accessatlas-manifest"},
@@ -185,8 +188,8 @@ Plan plan_job(const Job& job_in, const PlanOptions& options, Reporter& reporter)
         plan.tasks.push_back(std::move(t));
     }
     toml::table graph_sums;
-    for (const auto& [name, sum] : plan.mode_graphs) graph_sums.insert(name, hex(sum));
-    manifest.insert("mode_graphs", std::move(graph_sums));
+    for (const auto& [name, sum] : plan.graph_files) graph_sums.insert(name, hex(sum));
+    manifest.insert("graph_files", std::move(graph_sums));
     manifest.insert("tasks", std::move(tasks));
     std::ostringstream text;
     text << "# Access Atlas task plan: run every task (accessatlas run-task " << plan.manifest << " N), then merge.\n" << manifest << "\n";
@@ -207,18 +210,27 @@ Plan read_plan(const std::string& manifest) {
     if (t["version"].value_or(std::int64_t{0}) != manifest_version)
         throw InputError(fmt::format("manifest version {}, this build reads {}", t["version"].value_or(std::int64_t{0}), manifest_version),
                          {manifest, {}, {}, {}}, "plan again with this build");
+    // A checksum as plan wrote it: 16 hexadecimal digits.
+    const auto checksum = [&](const std::string& text, const std::string& key) {
+        const bool hex_digits =
+            text.size() == 16 && std::all_of(text.begin(), text.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
+        if (!hex_digits)
+            throw InputError(fmt::format("{} is '{}', not a checksum of 16 hexadecimal digits", key, text), {manifest, {}, {}, {}},
+                             "the manifest was edited or damaged: plan again");
+        return static_cast<std::uint64_t>(std::stoull(text, nullptr, 16));
+    };
     Plan p;
     p.manifest = fs::absolute(manifest).lexically_normal().string();
     p.job_file = t["job"].value_or(std::string());
     p.output = t["output"].value_or(std::string());
     p.graph_file = t["graph"].value_or(std::string());
     p.inputs_file = t["inputs"].value_or(std::string());
-    p.job_hash = std::stoull(t["job_hash"].value_or(std::string("0")), nullptr, 16);
-    p.inputs_hash = std::stoull(t["inputs_hash"].value_or(std::string("0")), nullptr, 16);
+    p.job_hash = checksum(t["job_hash"].value_or(std::string()), "job_hash");
+    p.inputs_hash = checksum(t["inputs_hash"].value_or(std::string()), "inputs_hash");
     p.threads = static_cast<unsigned>(t["threads"].value_or(std::int64_t{0}));
-    if (const auto* graphs = t["mode_graphs"].as_table())
+    if (const auto* graphs = t["graph_files"].as_table())
         for (const auto& [name, sum] : *graphs)
-            p.mode_graphs[std::string(name.str())] = std::stoull(sum.value_or(std::string("0")), nullptr, 16);
+            p.graph_files[std::string(name.str())] = checksum(sum.value_or(std::string()), "graph_files." + std::string(name.str()));
     if (const auto* tasks = t["tasks"].as_array())
         for (const auto& node : *tasks) {
             const auto& tt = *node.as_table();
@@ -264,12 +276,12 @@ bool run_plan_task(const std::string& manifest, std::size_t index, unsigned thre
     const auto sc = detail::read_routing_inputs(plan.inputs_file, plan.inputs_hash, spec.scenario, spec.mode);
     // The graph plan saved for this scenario and mode, else built here.
     const std::string graph_name = mode_graph_file(task.scenario, task.mode);
-    const auto saved = plan.mode_graphs.find(graph_name);
-    const auto graph = saved != plan.mode_graphs.end() ? network::load_mode_graph((plan_dir(plan) / graph_name).string(), saved->second)
+    const auto saved = plan.graph_files.find(graph_name);
+    const auto graph = saved != plan.graph_files.end() ? network::load_mode_graph((plan_dir(plan) / graph_name).string(), saved->second)
                                                        : detail::scenario_graph(net, sc, spec.mode);
     routing::HierarchyCache hierarchy(graph.backward);
-    const auto saved_hierarchy = plan.mode_graphs.find(hierarchy_file(graph_name));
-    if (saved_hierarchy != plan.mode_graphs.end())
+    const auto saved_hierarchy = plan.graph_files.find(hierarchy_file(task.scenario, task.mode));
+    if (saved_hierarchy != plan.graph_files.end())
         hierarchy.adopt(
             routing::load_hierarchy((plan_dir(plan) / saved_hierarchy->first).string(), saved_hierarchy->second, graph.backward));
     // A transit task reads the timetable and builds its walking legs itself: the plan's inputs

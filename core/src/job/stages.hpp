@@ -44,8 +44,7 @@ Origins make_origins(const Job& job, const Areas& areas, const network::RoadNetw
 void drop_origins_without_people(const Areas& areas, Origins& origins);
 // The polygon a clipped network covers (network.coverage), when the job gives one.
 struct Coverage {
-    io::Layer layer;
-    std::unique_ptr<geometry::AreaLocator> locator;
+    std::unique_ptr<geometry::AreaLocator> locator;  // none: the network covers everything
     bool covers(Point p) const { return !locator || locator->locate(p) != network::invalid_id; }
 };
 Coverage read_coverage(const Job& job, Reporter& reporter);

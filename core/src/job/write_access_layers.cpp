@@ -88,7 +88,7 @@ void write_catchment_layers(io::GpkgWriter& out, const Job& job, const std::stri
                             const std::vector<double>& population) {
     const auto& thresholds = job.catchments.thresholds_min;
     const bool catchments = job.catchments.applies_to(service, mode);
-    if (catchments && job.catchments.polygons) {
+    if (job.catchments.polygons_for(service, mode)) {
         auto& layer = catchments_schema(prefix, service, mode).create(out);
         describe(layer, job, "Service areas per facility and threshold, and nested bands", "minutes, people, hectares",
                  "reachable network (partly reached edges cut by interpolation) buffered by catchments.walk_off_m and dissolved");

@@ -451,9 +451,13 @@ Hierarchy build_hierarchy(const network::Graph& graph, Reporter& reporter, unsig
 }
 
 const Hierarchy& HierarchyCache::get(Reporter& reporter, unsigned threads) {
+    if (const Hierarchy* ready = m_ready.load(std::memory_order_acquire)) return *ready;
     // A build is parallel already: a second caller waits for it rather than repeat it.
     std::lock_guard<std::mutex> lock(m_building);
-    if (!m_hierarchy) m_hierarchy = std::make_unique<const Hierarchy>(build_hierarchy(*m_graph, reporter, threads));
+    if (!m_hierarchy) {
+        m_hierarchy = std::make_unique<const Hierarchy>(build_hierarchy(*m_graph, reporter, threads));
+        m_ready.store(m_hierarchy.get(), std::memory_order_release);
+    }
     return *m_hierarchy;
 }
 
@@ -462,7 +466,9 @@ void HierarchyCache::adopt(Hierarchy hierarchy) {
         throw InternalError("a contraction hierarchy of " + std::to_string(hierarchy.node_count()) + " nodes given for a graph of " +
                             std::to_string(m_graph->node_count()));
     std::lock_guard<std::mutex> lock(m_building);
+    if (m_hierarchy) throw InternalError("a contraction hierarchy given to a cache that holds one already");
     m_hierarchy = std::make_unique<const Hierarchy>(std::move(hierarchy));
+    m_ready.store(m_hierarchy.get(), std::memory_order_release);
 }
 
 }  // namespace accessatlas::routing

@@ -4,6 +4,8 @@
 #include <accessatlas/error.hpp>
 #include <accessatlas/routing/hierarchy.hpp>
 
+#include <utility>
+
 namespace accessatlas::routing {
 
 namespace {
@@ -47,10 +49,15 @@ Hierarchy load_hierarchy(const std::string& path, std::uint64_t checksum, const 
     bool fits = h.position.size() == n && h.node_at.size() == n && h.up_first.size() == n + 1u && h.down_first.size() == n + 1u &&
                 h.up_first.back() == h.up_arc.size() && h.down_first.back() == h.down_arc.size();
     for (std::size_t v = 0; fits && v < n; ++v) fits = h.position[v] < n && h.node_at[h.position[v]] == v;
-    for (const auto* arcs : {&h.up_arc, &h.down_arc})
-        for (std::size_t i = 0; fits && i < arcs->size(); ++i) fits = (*arcs)[i].other < n;
-    for (const auto* first : {&h.up_first, &h.down_first})
-        for (std::size_t i = 0; fits && i + 1 < first->size(); ++i) fits = (*first)[i] <= (*first)[i + 1];
+    // Every arc of a position joins a higher node, at a smaller position: the one-pass sweep
+    // reads a tail's times only after writing them.
+    for (const auto* first : {&h.up_first, &h.down_first}) {
+        fits = fits && first->front() == 0;
+        for (std::uint32_t p = 0; fits && p < n; ++p) fits = (*first)[p] <= (*first)[p + 1];  // then none passes back()
+    }
+    for (const auto& [first, arcs] : {std::pair{&h.up_first, &h.up_arc}, std::pair{&h.down_first, &h.down_arc}})
+        for (std::uint32_t p = 0; fits && p < n; ++p)
+            for (std::uint32_t a = (*first)[p]; fits && a < (*first)[p + 1]; ++a) fits = (*arcs)[a].other < p;
     if (!fits) r.fail("a contraction hierarchy that does not fit its graph");
     return h;
 }

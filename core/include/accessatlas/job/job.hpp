@@ -43,6 +43,8 @@ struct CatchmentSpec {
         return enabled && (services.empty() || std::find(services.begin(), services.end(), service) != services.end()) &&
                (modes.empty() || std::find(modes.begin(), modes.end(), mode) != modes.end());
     }
+    // Service-area polygons (and the area within reach) for this service and mode.
+    bool polygons_for(const std::string& service, network::Mode mode) const { return polygons && applies_to(service, mode); }
 };
 
 struct E2sfcaSpec {

@@ -38,7 +38,7 @@ struct Plan {
     std::uint64_t job_hash = 0;
     std::uint64_t inputs_hash = 0;
     unsigned threads = 0;
-    std::map<std::string, std::uint64_t> mode_graphs;  // graphs/<scenario>-<mode>.aamode and .aach (hierarchy) -> checksum
+    std::map<std::string, std::uint64_t> graph_files;  // graphs/<scenario>-<mode>.aamode and .aach (hierarchy) -> checksum
     std::vector<PlanTask> tasks;
 };
 

@@ -15,6 +15,7 @@
 #include <accessatlas/network/graph.hpp>
 #include <accessatlas/reporter.hpp>
 
+#include <atomic>
 #include <cstdint>
 #include <limits>
 #include <memory>
@@ -64,18 +65,21 @@ Hierarchy build_hierarchy(const network::Graph& graph, Reporter& reporter, unsig
 class HierarchyCache {
 public:
     explicit HierarchyCache(const network::Graph& graph) : m_graph(&graph) {}
+    HierarchyCache(const network::Graph&&) = delete;  // the graph must outlive the cache
 
     const network::Graph& graph() const { return *m_graph; }
-    bool built() const { return m_hierarchy != nullptr; }
+    bool built() const { return m_ready.load(std::memory_order_acquire) != nullptr; }
     // The hierarchy, built on the first call (progress and cancellation through `reporter`).
     // Safe to call from several threads: a second caller waits for the first build.
     const Hierarchy& get(Reporter& reporter, unsigned threads = 0);
-    // A hierarchy built before (read from a file); refused when it does not fit the graph.
+    // A hierarchy built before (read from a file), into an empty cache: refused (InternalError)
+    // when the cache holds one already (a caller may be using it) or it does not fit the graph.
     void adopt(Hierarchy hierarchy);
 
 private:
     const network::Graph* m_graph;
     std::unique_ptr<const Hierarchy> m_hierarchy;
+    std::atomic<const Hierarchy*> m_ready{nullptr};  // m_hierarchy once set: read without the lock
     std::mutex m_building;
 };
 
