@@ -10,6 +10,6 @@ status=0
 for job in rutland/job rutland/scenarios newport/job leicester/exclusion trafford/greenspace; do
   name=${job//\//_}
   "$tool" -q run "$src/data/$job.toml" --out "$work/$name.gpkg"
-  /usr/bin/python3 "$src/tests/outputs/digest_gpkg.py" "$work/$name.gpkg" "$src/tests/outputs/digests/$name.digest" $write || status=1
+  /usr/bin/python3 "$src/tests/outputs/digest_gpkg.py" "$work/$name.gpkg" "$src/tests/outputs/digests/$name.digest" --root "$src" $write || status=1
 done
 exit $status

@@ -761,15 +761,15 @@ CatchmentPolygons catchment_polygons(const network::RoadNetwork& network, const 
     all.settle_all([&reporter] { reporter.check_cancelled(); });
     std::vector<double> node_time(network.node_count());
     for (std::uint32_t v = 0; v < network.node_count(); ++v) node_time[v] = all.time(v);
-    // The search is quick; the polygons (one per threshold) are the work.
-    for (std::size_t k = 0; k < limits.size(); ++k) {
-        reporter.check_cancelled();
-        reporter.progress(0.1 + 0.9 * static_cast<double>(k) / static_cast<double>(limits.size()));
-        result.coverage.push_back(
-            buffer_pieces(reachable_pieces(network, graph, node_time, facility_snaps, limits[k]), options.walk_off_m));
-    }
-    reporter.check_cancelled();
-    reporter.progress(1.0);
+    // The search is quick; the polygons (one per threshold, each independent) are the work:
+    // in parallel, the longest threshold (the largest polygon) first.
+    reporter.progress(0.1);
+    ProgressSpan polygons(reporter, 0.1, 1.0);
+    result.coverage.resize(limits.size());
+    accessatlas::detail::parallel_slow_items(limits.size(), options.threads, polygons, [&](std::size_t i) {
+        const std::size_t k = limits.size() - 1 - i;
+        result.coverage[k] = buffer_pieces(reachable_pieces(network, graph, node_time, facility_snaps, limits[k]), options.walk_off_m);
+    });
     return result;
 }
 

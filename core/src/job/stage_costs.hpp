@@ -1,10 +1,10 @@
 // What each kind of stage typically costs, relative to a plain step such as routing one service
 // by road to its nearest facility (1, about 0.05 s on the samples): the one progress bar
-// advances by these. Measured on the samples (2 cores, 2026-12-06, after the per-facility
-// loops were balanced item by item), seconds of a GP stage:
+// advances by these. Measured on the samples (2 cores, 2026-12-06, with the per-facility
+// loops balanced item by item and the thresholds' areas in parallel), seconds of a GP stage:
 //                          walk   cycle   drive   transit (Newport)
-//   area within reach      0.29   0.73    0.94    1.27
-//   service-area polygons  0.14   0.47    1.88    2.14
+//   area within reach      0.14   0.35    0.55    0.68
+//   service-area polygons  0.14   0.47    1.88    2.00
 //   reading green space    0.32 (Rutland)
 // A road or transit routing stage takes 0.01-0.12 s. Estimates, not promises: only the bar's
 // pace depends on them.

@@ -427,13 +427,15 @@ access::CatchmentPolygons transit_polygons(const network::RoadNetwork& network, 
             if (egress.time_s[s] <= options.max_walk_s) egress_s[s] = egress.time_s[s];
         const auto profiles = profile_search(search_input(tn, egress_s, egress.facility), [&reporter] { reporter.check_cancelled(); });
         const auto t = node_times(network, walk, tn, facility_snaps, stop_percentiles(profiles, options), max_limit);
-        // The search is about a third of the work, the polygons (one per threshold) the rest.
-        for (std::size_t k = 0; k < limits.size(); ++k) {
-            reporter.check_cancelled();
-            reporter.progress(0.3 + 0.7 * static_cast<double>(k) / static_cast<double>(limits.size()));
-            out.coverage.push_back(access::reachable_polygon(network, walk, t, facility_snaps, limits[k], popt.walk_off_m));
-        }
-        reporter.progress(1.0);
+        // The search is about a third of the work, the polygons (one per threshold, each
+        // independent) the rest: in parallel, the longest threshold first.
+        reporter.progress(0.3);
+        ProgressSpan polygons(reporter, 0.3, 1.0);
+        out.coverage.resize(limits.size());
+        parallel_slow_items(limits.size(), options.threads, polygons, [&](std::size_t i) {
+            const std::size_t k = limits.size() - 1 - i;
+            out.coverage[k] = access::reachable_polygon(network, walk, t, facility_snaps, limits[k], popt.walk_off_m);
+        });
     }
     return out;
 }
