@@ -3,7 +3,9 @@ Atlas dialog as an officer would: the project holds the LSOAs from a shapefile w
 set in QGIS, as with "Set Layer CRS"), the population CSV loaded as a delimited-text table and
 the GP points. Records what the dialog offers by default and whether it fits the screen, grabs
 it, fills in the layers while leaving the code and population fields empty, runs it from the
-dialog's own Run button path, and records the log and the loaded layers. The shell asserts."""
+dialog's own Run button path, and records the log and the loaded layers. Then runs the Newport
+job file from the *Run job file* dialog and records the map it opens as (the layer tree and a
+screenshot of the canvas). The shell asserts."""
 import json
 import os
 
@@ -15,6 +17,7 @@ from qgis.utils import iface
 OUT = os.environ["ACCESSATLAS_DESKTOP_OUT"]
 DATA = os.environ["ACCESSATLAS_RUTLAND"]
 NO_PRJ = os.environ["ACCESSATLAS_NO_PRJ_SHAPEFILE"]
+NEWPORT_JOB = os.environ["ACCESSATLAS_NEWPORT_JOB"]
 result = {"error": "", "defaults": {}, "finished": False}
 state = {}
 
@@ -115,9 +118,96 @@ def finished(ok, outputs):
 
 
 def grab():
-    state["dialog"].grab().save(os.path.join(OUT, "dialog_log.png"))
-    save()
-    QgsApplication.exit(0)
+    try:
+        state["dialog"].grab().save(os.path.join(OUT, "dialog_log.png"))
+        state["dialog"].close()
+        save()
+        QTimer.singleShot(500, run_job)
+    except Exception as e:
+        fail(e)
+
+
+def run_job():
+    try:
+        import processing
+        dlg = processing.createAlgorithmDialog("accessatlas:run_job", {})
+        state["job_dialog"] = dlg
+        dlg.show()
+        dlg.mainWidget().setParameters({"JOB": NEWPORT_JOB, "OUTPUT": os.path.join(OUT, "newport_job.gpkg")})
+        dlg.algorithmFinished.connect(job_finished)
+        dlg.runAlgorithm()
+        QTimer.singleShot(150000, lambda: fail("the Newport job did not finish in 150 s"))
+    except Exception as e:
+        fail(e)
+
+
+def job_finished(ok, outputs):
+    try:
+        result["job_finished"] = True
+        result["job_ok"] = bool(ok)
+        result["job_log"] = "\n".join(t.toPlainText() for t in state["job_dialog"].findChildren(QTextEdit))[-4000:]
+        state["job_dialog"].close()
+        QTimer.singleShot(2000, record_map)
+    except Exception as e:
+        fail(e)
+
+
+def record_map():
+    try:
+        from qgis.core import QgsLayerTree
+        root = QgsProject.instance().layerTreeRoot()
+        job_groups = [g for g in root.findGroups()
+                      if any("newport_job.gpkg" in l.layer().source() for l in g.findLayers() if l.layer())]
+        result["job_groups"] = [g.name() for g in job_groups]
+        if job_groups:
+            g = job_groups[0]
+            children = []
+            for c in g.children():
+                if QgsLayerTree.isLayer(c):
+                    children.append({"kind": "layer", "name": c.name(), "checked": c.itemVisibilityChecked()})
+                else:
+                    children.append({"kind": "group", "name": c.name(), "checked": c.itemVisibilityChecked(),
+                                     "expanded": c.isExpanded(),
+                                     "layers_checked": [l.itemVisibilityChecked() for l in c.findLayers()]})
+            result["job_tree"] = children
+            result["job_layer_count"] = len(g.findLayers())
+            areas = [c for c in g.children() if QgsLayerTree.isLayer(c) and c.name().startswith("lsoa_access: ")]
+            if areas and areas[0].layer():
+                layer = areas[0].layer()
+                result["headline"] = {"renderer": layer.renderer().type() if layer.renderer() else "",
+                                      "features": layer.featureCount(),
+                                      "styles": layer.styleManager().styles()}
+                # Zoom to it as an officer would (the project may be in another CRS).
+                canvas = iface.mapCanvas()
+                canvas.setExtent(canvas.mapSettings().layerExtentToOutputExtent(layer, layer.extent()))
+                canvas.refreshAllLayers()
+        QTimer.singleShot(3000, grab_map)
+    except Exception as e:
+        fail(e)
+
+
+def grab_map():
+    try:
+        canvas = iface.mapCanvas()
+        canvas.waitWhileRendering()
+        image = canvas.grab().toImage()
+        image.save(os.path.join(OUT, "newport_map.png"))
+        # How much of the canvas is drawn (not the white background), and how much in a
+        # colour of the headline's ramp (not the grey of areas not served)
+        drawn, coloured, samples = 0, 0, 0
+        for x in range(0, image.width(), 8):
+            for y in range(0, image.height(), 8):
+                c = image.pixelColor(x, y)
+                samples += 1
+                drawn += min(c.red(), c.green(), c.blue()) < 235
+                coloured += (max(c.red(), c.green(), c.blue()) - min(c.red(), c.green(), c.blue())) > 30
+        result["map_drawn_share"] = drawn / max(samples, 1)
+        result["map_coloured_share"] = coloured / max(samples, 1)
+        iface.mainWindow().grab().save(os.path.join(OUT, "newport_window.png"))
+        save()
+        QgsApplication.exit(0)
+    except Exception as e:
+        fail(e)
 
 
 iface.initializationCompleted.connect(lambda: QTimer.singleShot(1000, open_dialog))

@@ -3,7 +3,10 @@
 # as an officer would (tests/qgis_plugin/dialog_check.py): the dialog fits the screen, offers
 # typed layers and leaves the fields it can guess empty, and a run from it with areas from a
 # shapefile without .prj (CRS set in QGIS) succeeds with the fields guessed and said in the log.
-# Writes dialog_1366x768.png and dialog_log.png.
+# Then the Newport job file run from the *Run job file* dialog opens as a designed map: one group
+# named after the job, the public-transport headline first and shown, the rest in a collapsed,
+# unchecked sub-group, and the canvas drawn in colour.
+# Writes dialog_1366x768.png, dialog_log.png, newport_map.png and newport_window.png.
 # usage: dialog_screenshot.sh BUILD_DIR WORK_DIR
 set -euo pipefail
 build=$(realpath "$1"); work=$2
@@ -20,7 +23,8 @@ ogr2ogr -t_srs EPSG:27700 "$work/no_prj/lsoa11.shp" "$rutland/boundaries/lsoa11.
 rm "$work/no_prj/lsoa11.prj"
 start_xvfb 1366x768
 export ACCESSATLAS_DESKTOP_OUT="$work" ACCESSATLAS_RUTLAND="$rutland" ACCESSATLAS_NO_PRJ_SHAPEFILE="$work/no_prj/lsoa11.shp"
-timeout 240 qgis --nologo --noversioncheck --profiles-path "$work/profiles" --profile officer \
+export ACCESSATLAS_NEWPORT_JOB="$(realpath "$here/../../data/newport/job.toml")"
+timeout 280 qgis --nologo --noversioncheck --profiles-path "$work/profiles" --profile officer \
   --code "$here/dialog_check.py" >"$work/qgis.log" 2>&1 || true
 [ -s "$work/dialog_result.json" ] || { echo "FAIL: QGIS wrote no result (see $work/qgis.log)"; tail -20 "$work/qgis.log"; exit 1; }
 /usr/bin/python3 - "$work/dialog_result.json" <<'PY'
@@ -53,5 +57,26 @@ assert "\"Population field (empty: guessed)\" left empty: using 'total_populatio
 assert "no coordinate reference system" not in log, log[-3000:]
 assert any(n.split(": ")[0] == "lsoa_access" for n in r["loaded_layers"]), r["loaded_layers"]
 print("dialog: fits 1366x768, typed layers, guessed fields said in the log, CRS set in QGIS honoured")
+# The Newport job from the Run job file dialog: a designed map.
+assert r.get("job_finished") and r.get("job_ok"), r.get("job_log", "")[-2000:]
+assert len(r["job_groups"]) == 1, r["job_groups"]
+assert r["job_groups"][0].startswith("Access Atlas: Newport: access to health services by every mode"), r["job_groups"]
+tree = r["job_tree"]
+# The facilities on top, then the headline area map (both shown), then the rest tucked away.
+facilities, headline, last = tree[0], tree[1], tree[-1]
+assert facilities["kind"] == "layer" and facilities["checked"] and facilities["name"].startswith("facilities: "), facilities
+assert headline["kind"] == "layer" and headline["checked"], headline
+assert headline["name"].startswith("lsoa_access: ") and "public transport" in headline["name"], headline  # Newport opens on transit
+assert r["headline"]["features"] > 0 and r["headline"]["renderer"] == "RuleRenderer", r["headline"]
+assert len(r["headline"]["styles"]) >= 2, r["headline"]  # its other styles in the Styles menu
+assert last["kind"] == "group" and last["name"] == "Supporting layers", last
+assert not last["checked"] and not last["expanded"] and last["layers_checked"] and not any(last["layers_checked"]), last
+assert sum(1 for c in tree if c["kind"] == "layer" and c["checked"]) == 2, tree  # one map shown at a time
+assert r["job_layer_count"] >= 10, r["job_layer_count"]
+# The map drawn where the canvas was zoomed to the areas: Newport's LSOAs fill about a third of
+# it (the rest is background), the served ones in the ramp's colours, the others grey.
+assert r["map_drawn_share"] > 0.2 and r["map_coloured_share"] > 0.04, (r["map_drawn_share"], r["map_coloured_share"])
+print(f"Newport job: one group, '{headline['name']}' shown under the facilities, {r['job_layer_count']} layers, "
+      f"{r['map_drawn_share']:.0%} of the canvas drawn, {r['map_coloured_share']:.0%} in colour")
 PY
 [ -s "$work/dialog_1366x768.png" ] || { echo "FAIL: no screenshot"; exit 1; }
