@@ -194,15 +194,12 @@ TEST_F(RandomNetwork, ReachByHierarchyEqualsDijkstra) {
     }
     // The hierarchy is built once into the caller's cache and found there by the next search;
     // the thread count changes nothing.
-    struct BuildCounter : Reporter {
-        int builds = 0;
-        void stage(std::string_view name) override { builds += name.rfind("Contraction hierarchy", 0) == 0; }
-    } counter;
+    test::StageCounter counter("Contraction hierarchy");  // builds
     routing::HierarchyCache cache(graph.backward);
     const auto one = access::reach_origins(net, graph, facilities, origins, 600, 1, counter, access::ReachMethod::hierarchy, &cache);
     ASSERT_TRUE(cache.built());
     const auto two = access::reach_origins(net, graph, facilities, origins, 600, 2, counter, access::ReachMethod::hierarchy, &cache);
-    EXPECT_EQ(counter.builds, 1);  // the second search found it
+    EXPECT_EQ(counter.count, 1);  // the second search found it
     EXPECT_EQ(one.origin, two.origin);
     EXPECT_EQ(one.time_s, two.time_s);
     // A cache of another graph is a caller's mistake, said at once.

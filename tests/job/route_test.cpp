@@ -168,27 +168,19 @@ TEST_F(RouteStage, ChunkedTasksAssembleToTheWholeColumn) {
     }
 }
 
-namespace {
-// Counts the hierarchy builds a run reports.
-struct BuildCounter : Reporter {
-    int builds = 0;
-    void stage(std::string_view name) override { builds += name.rfind("Contraction hierarchy", 0) == 0; }
-};
-}  // namespace
-
 // Tasks over one graph share the caller's hierarchy: built by the first that takes it, swept
 // by the next without a build of its own; without the cache, each task builds one.
 TEST_F(RouteStage, TasksShareTheCallersHierarchy) {
     settings.facility_search = access::ReachMethod::hierarchy;
     routing::HierarchyCache hierarchy(graph.backward);
-    BuildCounter shared, alone;
+    test::StageCounter shared("Contraction hierarchy"), alone("Contraction hierarchy");
     const auto first = run({TaskKind::reach, 0, 0, 0, 0, 5}, &hierarchy, &shared);
     ASSERT_TRUE(hierarchy.built());
     EXPECT_TRUE(first.reach.by_hierarchy);
     const auto second = run({TaskKind::reach, 0, 0, 0, 5, 10}, &hierarchy, &shared);
     EXPECT_TRUE(second.reach.by_hierarchy);
-    EXPECT_EQ(shared.builds, 1);
+    EXPECT_EQ(shared.count, 1);
     run({TaskKind::reach, 0, 0, 0, 0, 5}, nullptr, &alone);
     run({TaskKind::reach, 0, 0, 0, 5, 10}, nullptr, &alone);
-    EXPECT_EQ(alone.builds, 2);
+    EXPECT_EQ(alone.count, 2);
 }

@@ -14,14 +14,12 @@ import os
 import re
 import sys
 
-from osgeo import gdal, ogr
+from osgeo import ogr
 
-gdal.UseExceptions()
+from same_gpkg import content  # the one reader of a GeoPackage's layers, values and geometries
 
 NUMBER = re.compile(r"-?\d+\.\d+(?:e[-+]?\d+)?")
-
-
-ROOT = None
+ROOT = None  # --root
 
 
 def value_text(v):
@@ -34,31 +32,23 @@ def value_text(v):
     return repr(v)
 
 
-def geometry_text(g):
-    if g is None:
+def geometry_text(wkb):
+    if wkb is None:
         return "-"
-    return NUMBER.sub(lambda m: format(float(m.group()), ".4f"), g.ExportToIsoWkt())
+    return NUMBER.sub(lambda m: format(float(m.group()), ".4f"), ogr.CreateGeometryFromWkb(wkb).ExportToIsoWkt())
 
 
 def digest(path):
-    ds = ogr.Open(path)
-    if ds is None:
-        sys.exit(f"FAIL: cannot open {path}")
+    order, layers = content(path)
     lines = []
-    for i in range(ds.GetLayerCount()):
-        lyr = ds.GetLayerByIndex(i)
-        defn = lyr.GetLayerDefn()
-        fields = [defn.GetFieldDefn(k) for k in range(defn.GetFieldCount())]
-        keep = [k for k, f in enumerate(fields) if f.GetName() != "update_time"]  # layer_styles: when written
+    for name in order:
+        fields, rows = layers[name]
         h = hashlib.sha256()
-        h.update(repr([(f.GetName(), f.GetType()) for f in fields]).encode())
-        count = 0
-        for feature in lyr:
-            row = "|".join(value_text(feature.GetField(k)) for k in keep)
-            h.update(row.encode())
-            h.update(geometry_text(feature.GetGeometryRef()).encode())
-            count += 1
-        lines.append(f"{lyr.GetName()}\t{count}\t{h.hexdigest()[:20]}")
+        h.update(repr(fields).encode())
+        for values, wkb in rows:
+            h.update("|".join(value_text(v) for v in values).encode())
+            h.update(geometry_text(wkb).encode())
+        lines.append(f"{name}\t{len(rows)}\t{h.hexdigest()[:20]}")
     return lines
 
 

@@ -13,6 +13,8 @@ gdal.UseExceptions()
 
 
 def content(path):
+    """(layer names in order, {name: (fields as (name, type), rows as (values, ISO WKB or None))}),
+    the values without layer_styles' update_time. Also read by digest_gpkg.py."""
     ds = ogr.Open(path)
     if ds is None:
         sys.exit(f"FAIL: cannot open {path}")
@@ -31,26 +33,31 @@ def content(path):
     return order, layers
 
 
-data_only = "--data-only" in sys.argv[3:]
-a_order, a = content(sys.argv[1])
-b_order, b = content(sys.argv[2])
-if data_only:
-    a_order = [n for n in a_order if n != "layer_styles"]
-    b_order = [n for n in b_order if n != "layer_styles"]
-if a_order != b_order:
-    sys.exit(f"FAIL: layers differ: {a_order} vs {b_order}")
-features = 0
-for name in a_order:
-    (fa, ra), (fb, rb) = a[name], b[name]
-    if fa != fb:
-        sys.exit(f"FAIL: {name}: fields differ: {fa} vs {fb}")
-    if len(ra) != len(rb):
-        sys.exit(f"FAIL: {name}: {len(ra)} vs {len(rb)} features")
-    for i, (x, y) in enumerate(zip(ra, rb)):
-        if x[0] != y[0]:
-            diff = [(k, p, q) for k, (p, q) in enumerate(zip(x[0], y[0])) if p != q]
-            sys.exit(f"FAIL: {name} feature {i}: values differ: {diff[:5]}")
-        if x[1] != y[1]:
-            sys.exit(f"FAIL: {name} feature {i}: geometries differ")
-    features += len(ra)
-print(f"same: {len(a_order)} layers, {features} features, every value and geometry equal")
+def main():
+    data_only = "--data-only" in sys.argv[3:]
+    a_order, a = content(sys.argv[1])
+    b_order, b = content(sys.argv[2])
+    if data_only:
+        a_order = [n for n in a_order if n != "layer_styles"]
+        b_order = [n for n in b_order if n != "layer_styles"]
+    if a_order != b_order:
+        sys.exit(f"FAIL: layers differ: {a_order} vs {b_order}")
+    features = 0
+    for name in a_order:
+        (fa, ra), (fb, rb) = a[name], b[name]
+        if fa != fb:
+            sys.exit(f"FAIL: {name}: fields differ: {fa} vs {fb}")
+        if len(ra) != len(rb):
+            sys.exit(f"FAIL: {name}: {len(ra)} vs {len(rb)} features")
+        for i, (x, y) in enumerate(zip(ra, rb)):
+            if x[0] != y[0]:
+                diff = [(k, p, q) for k, (p, q) in enumerate(zip(x[0], y[0])) if p != q]
+                sys.exit(f"FAIL: {name} feature {i}: values differ: {diff[:5]}")
+            if x[1] != y[1]:
+                sys.exit(f"FAIL: {name} feature {i}: geometries differ")
+        features += len(ra)
+    print(f"same: {len(a_order)} layers, {features} features, every value and geometry equal")
+
+
+if __name__ == "__main__":
+    main()

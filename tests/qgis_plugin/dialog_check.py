@@ -33,6 +33,18 @@ def fail(e):
     QgsApplication.exit(0)
 
 
+def start(dlg, params, then, seconds):
+    """Runs the dialog's algorithm with `params` as its Run button does; `then(ok, outputs)`."""
+    dlg.mainWidget().setParameters(params)
+    dlg.algorithmFinished.connect(then)
+    dlg.runAlgorithm()
+    QTimer.singleShot(seconds * 1000, lambda: fail(f"{dlg.windowTitle()}: the run did not finish in {seconds} s"))
+
+
+def log_of(dlg):
+    return "\n".join(t.toPlainText() for t in dlg.findChildren(QTextEdit))
+
+
 def value_of(wrapper):
     v = wrapper.parameterValue()
     return v if isinstance(v, (str, int, float, bool, list)) or v is None else str(v)
@@ -91,16 +103,13 @@ def inspect():
         result["overflow"] = overflow
         dlg.grab().save(os.path.join(OUT, "dialog_1366x768.png"))
         # As an officer: pick the layers, leave the code and population fields empty.
-        panel.setParameters({
+        start(dlg, {
             "NETWORK": DATA + "/osm/rutland-2018-02-27.osm.pbf",
             "AREAS": state["areas"].id(), "AREA_CODE_FIELD": None,
             "POPULATION": state["population"].id(), "POPULATION_CODE_FIELD": None, "POPULATION_FIELD": None,
             "FACILITIES": state["gp"].id(), "FACILITY_ID_FIELD": "OrganisationID", "SERVICE_NAME": "gp",
             "MODES": [0], "OUTPUT": os.path.join(OUT, "dialog_run.gpkg"),
-        })
-        dlg.algorithmFinished.connect(finished)
-        dlg.runAlgorithm()
-        QTimer.singleShot(120000, lambda: fail("the run did not finish in 120 s"))
+        }, finished, 120)
     except Exception as e:
         fail(e)
 
@@ -109,8 +118,7 @@ def finished(ok, outputs):
     try:
         result["finished"] = True
         result["ok"] = bool(ok)
-        dlg = state["dialog"]
-        result["log"] = "\n".join(t.toPlainText() for t in dlg.findChildren(QTextEdit))
+        result["log"] = log_of(state["dialog"])
         result["loaded_layers"] = sorted(l.name() for l in QgsProject.instance().mapLayers().values())
         QTimer.singleShot(1000, grab)
     except Exception as e:
@@ -133,10 +141,7 @@ def run_job():
         dlg = processing.createAlgorithmDialog("accessatlas:run_job", {})
         state["job_dialog"] = dlg
         dlg.show()
-        dlg.mainWidget().setParameters({"JOB": NEWPORT_JOB, "OUTPUT": os.path.join(OUT, "newport_job.gpkg")})
-        dlg.algorithmFinished.connect(job_finished)
-        dlg.runAlgorithm()
-        QTimer.singleShot(150000, lambda: fail("the Newport job did not finish in 150 s"))
+        start(dlg, {"JOB": NEWPORT_JOB, "OUTPUT": os.path.join(OUT, "newport_job.gpkg")}, job_finished, 150)
     except Exception as e:
         fail(e)
 
@@ -145,7 +150,7 @@ def job_finished(ok, outputs):
     try:
         result["job_finished"] = True
         result["job_ok"] = bool(ok)
-        result["job_log"] = "\n".join(t.toPlainText() for t in state["job_dialog"].findChildren(QTextEdit))[-4000:]
+        result["job_log"] = log_of(state["job_dialog"])[-4000:]
         state["job_dialog"].close()
         QTimer.singleShot(2000, record_map)
     except Exception as e:

@@ -5,11 +5,21 @@
 #include <accessatlas/reporter.hpp>
 
 #include <random>
+#include <string>
+#include <string_view>
 
 namespace accessatlas::test {
 
 // A reporter that ignores everything: for tests that check results, not messages.
 struct NullReporter : Reporter {};
+
+// Counts the stages whose name starts with `prefix` (how often a search built its hierarchy).
+struct StageCounter : Reporter {
+    explicit StageCounter(std::string p) : prefix(std::move(p)) {}
+    void stage(std::string_view name) override { count += name.rfind(prefix, 0) == 0; }
+    std::string prefix;
+    int count = 0;
+};
 
 struct EdgeSpec {
     std::uint32_t from, to;

@@ -12,7 +12,6 @@
 #include <tbb/blocked_range.h>
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
-#include <tbb/task_arena.h>
 
 #include <fmt/format.h>
 
@@ -36,8 +35,6 @@ namespace {
 double seconds_since(std::chrono::steady_clock::time_point t0) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
-
-using accessatlas::detail::thread_count;
 
 // The part of the polyline of edge e between offsets a and b (metres from edge.from).
 std::vector<Point> sub_line(const network::RoadNetwork& network, std::uint32_t e, double a, double b) {

@@ -7,16 +7,11 @@
 #include "util/parallel.hpp"
 
 #include <fmt/format.h>
-#include <tbb/blocked_range.h>
 #include <tbb/enumerable_thread_specific.h>
-#include <tbb/parallel_for.h>
-#include <tbb/task_arena.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 #include <map>
-#include <thread>
 
 namespace accessatlas::transit {
 
@@ -24,7 +19,6 @@ namespace {
 
 using detail::parallel_chunks;
 using detail::parallel_slow_items;
-using detail::thread_count;
 
 // The profile search's input over this network, towards targets reached from each stop by
 // walking egress_s (never: none) to egress_target.
